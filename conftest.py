@@ -1,0 +1,46 @@
+"""Shared pytest fixtures: staff users per role, API tokens, an API client, and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from haumai.core import clock
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze_clock() -> Iterator[None]:
+    yield
+    clock.unfreeze()
+
+
+@pytest.fixture
+def make_staff(db: Any) -> Any:
+    """Factory: make_staff('agent') -> a user in that role."""
+    from haumai.accounts.services import create_staff_user
+
+    counter = {"n": 0}
+
+    def make(role: str, username: str | None = None) -> Any:
+        counter["n"] += 1
+        return create_staff_user(
+            username=username or f"{role}{counter['n']}", password="s3cret-pass-123", role=role
+        )
+
+    return make
+
+
+@pytest.fixture
+def api_client_for(make_staff: Any) -> Any:
+    """Factory: api_client_for('manager') -> a Django test client sending that role's bearer token."""
+    from haumai.accounts.services import create_api_token
+
+    def make(role: str) -> Client:
+        user = make_staff(role)
+        _, raw = create_api_token(actor=user, user=user, name="test")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return make

@@ -1,0 +1,3 @@
+from haumai.cli import main
+
+main()

@@ -1,0 +1,23 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
+    # Permissions are created app by app during post_migrate; sync once the last app has them.
+    from django.apps import apps
+
+    if sender.label != list(apps.get_app_configs())[-1].label:
+        return
+    from haumai.accounts.services import sync_roles
+
+    sync_roles()
+
+
+class AccountsConfig(AppConfig):
+    name = "haumai.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="haumai.accounts.sync_roles")

@@ -1,0 +1,112 @@
+"""Staff accounts, roles and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+from haumai.accounts.models import ApiToken, ApprovalLimit, Role, User
+from haumai.accounts.roles import APPROVAL_LIMITS_VND, ROLE_PERMISSIONS
+from haumai.core import clock
+from haumai.core.errors import Forbidden, NotFound, ValidationFailed
+
+TOKEN_PREFIX = "hm_"
+
+
+class TokenInvalid(NotFound):
+    """The bearer token is unknown, revoked or expired."""
+
+
+def hash_token(raw: str) -> str:
+    """SHA-256 hex digest of a raw token (tokens are random, so no salt is needed)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def sync_roles() -> list[Group]:
+    """Create the role groups and give them exactly their permissions (idempotent)."""
+    groups = []
+    for role in Role.values:
+        group, _ = Group.objects.get_or_create(name=role)
+        if role == Role.ADMIN:
+            permissions = list(Permission.objects.all())
+        else:
+            wanted = ROLE_PERMISSIONS[role]
+            query = Q(pk__in=[])
+            for label in wanted:
+                app_label, codename = label.split(".", 1)
+                query |= Q(content_type__app_label=app_label, codename=codename)
+            permissions = list(Permission.objects.filter(query))
+        group.permissions.set(permissions)
+        ApprovalLimit.objects.update_or_create(role=group, defaults={"max_goodwill_vnd": APPROVAL_LIMITS_VND[role]})
+        groups.append(group)
+    return groups
+
+
+@transaction.atomic
+def create_staff_user(
+    *, username: str, password: str, role: str, full_name: str = "", email: str = "", superuser: bool = False
+) -> User:
+    """Create (or reset) a staff user in one role."""
+    if role not in Role.values:
+        raise ValidationFailed(f"Unknown role '{role}'. Roles: {', '.join(Role.values)}")
+    if not username.strip():
+        raise ValidationFailed("Username is required")
+    sync_roles()
+    user, _ = User.objects.get_or_create(username=username)
+    first, _, last = full_name.rpartition(" ")
+    user.first_name, user.last_name = (first, last) if first else (full_name, "")
+    user.email = email
+    user.is_staff = role in (Role.MANAGER, Role.ADMIN) or superuser
+    user.is_superuser = superuser
+    user.set_password(password)
+    user.save()
+    user.groups.set([Group.objects.get(name=role)])
+    return user
+
+
+def create_api_token(*, actor: User, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """Issue a token for `user`; the raw secret is returned once and never stored."""
+    if actor.pk != user.pk and not actor.has_role(Role.ADMIN):
+        raise Forbidden("Only an administrator may issue tokens for someone else")
+    if not name.strip():
+        raise ValidationFailed("A token needs a name")
+    lifetime = settings.HAUMAI_API_TOKEN_DAYS if days is None else days
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        prefix=raw[:10],
+        token_hash=hash_token(raw),
+        expires_at=clock.now() + dt.timedelta(days=lifetime) if lifetime > 0 else None,
+    )
+    return token, raw
+
+
+def authenticate_token(raw: str) -> ApiToken:
+    """Return the live token for a raw secret, or raise TokenInvalid saying why."""
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        raise TokenInvalid("Invalid API token")
+    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        raise TokenInvalid("Invalid API token")
+    moment = clock.now()
+    if token.expires_at is not None and token.expires_at <= moment:
+        raise TokenInvalid("API token expired on " + token.expires_at.date().isoformat())
+    # Touch last_used_at at most once a minute to keep reads cheap.
+    if token.last_used_at is None or moment - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
+    return token
+
+
+def revoke_api_token(*, actor: User, token: ApiToken) -> None:
+    """Revoke a token immediately."""
+    if actor.pk != token.user_id and not actor.has_role(Role.ADMIN):
+        raise Forbidden()
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())

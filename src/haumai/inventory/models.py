@@ -1,0 +1,89 @@
+"""Warehouses, the immutable stock-move ledger and stock levels per SKU x warehouse x grade."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Warehouse(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    store = models.OneToOneField("sales.Store", null=True, blank=True, on_delete=models.PROTECT, related_name="warehouse")
+    province = models.ForeignKey("customers.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Grade(models.TextChoices):
+    NEW = "new", _("New")
+    A = "A", _("A — resell as new")
+    B = "B", _("B — open box")
+    C = "C", _("C — refurbish")
+    D = "D", _("D — scrap / vendor return")
+
+
+class MoveReason(models.TextChoices):
+    RECEIPT = "receipt", _("Goods receipt")
+    SALE = "sale", _("Sale")
+    RETURN_RESTOCK = "return_restock", _("Restock from return")
+    ADJUSTMENT = "adjustment", _("Stock count adjustment")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+    SCRAP = "scrap", _("Scrap")
+
+
+class ImmutableRecord(Exception):
+    """Stock moves are a ledger: they are never changed or deleted."""
+
+
+class StockMove(models.Model):
+    """One signed change of stock. Never updated or deleted; corrections are new moves."""
+
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="moves")
+    grade = models.CharField(max_length=4, choices=Grade.choices, default=Grade.NEW)
+    quantity = models.IntegerField()
+    reason = models.CharField(max_length=20, choices=MoveReason.choices)
+    reference = models.CharField(max_length=64, blank=True)
+    unit = models.ForeignKey("catalog.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~models.Q(quantity=0), name="stockmove_quantity_not_zero")]
+        indexes = [models.Index(fields=["product", "warehouse", "grade", "created_at"], name="stockmove_level")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableRecord("stock moves cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableRecord("stock moves cannot be deleted")
+
+    def __str__(self) -> str:
+        return f"{self.quantity:+d} {self.product_id}@{self.warehouse_id}/{self.grade}"
+
+
+class StockLevel(models.Model):
+    """On-hand quantity per SKU x warehouse x grade; changed only by inventory.services.move_stock."""
+
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="stock_levels")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="levels")
+    grade = models.CharField(max_length=4, choices=Grade.choices, default=Grade.NEW)
+    quantity = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "warehouse", "grade"], name="stocklevel_unique"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="stocklevel_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.warehouse_id}/{self.grade}={self.quantity}"

@@ -1,0 +1,100 @@
+"""Process runners: `haumai web` (granian, ASGI) and `haumai serve` (web + worker under one supervisor)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+
+def _web_command(*, host: str, port: int, workers: int) -> list[str]:
+    import django
+    from django.conf import settings
+
+    django.setup()
+    granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or "granian"
+    return [
+        granian,
+        "--interface", "asgi",
+        "--host", host,
+        "--port", str(port),
+        "--workers", str(workers),
+        "--static-path-route", settings.STATIC_URL.rstrip("/"),
+        "--static-path-mount", str(settings.STATIC_ROOT),
+        "--no-ws",
+        "haumai.asgi:application",
+    ]
+
+
+def _collectstatic() -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def web(argv: list[str]) -> int:
+    """Run the production web server (granian, ASGI) in the foreground."""
+    parser = argparse.ArgumentParser(prog="haumai web", description="Production ASGI web server.")
+    parser.add_argument("--host", default=os.environ.get("HAUMAI_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("HAUMAI_PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("HAUMAI_WEB_WORKERS", "2")))
+    args = parser.parse_args(argv)
+    command = _web_command(host=args.host, port=args.port, workers=args.workers)
+    _collectstatic()
+    os.execv(command[0], command)
+    return 0  # pragma: no cover - execv does not return
+
+
+def serve(argv: list[str]) -> int:
+    """Migrate, optionally seed demo data, then supervise one web and one worker process."""
+    parser = argparse.ArgumentParser(prog="haumai serve", description="Web + worker in one supervisor.")
+    parser.add_argument("--host", default=os.environ.get("HAUMAI_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("HAUMAI_PORT", "8000")))
+    parser.add_argument("--demo", action="store_true", help="seed demo data if the database is empty")
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    _collectstatic()
+    if args.demo:
+        call_command("demo", "--if-empty")
+
+    web_process = subprocess.Popen(_web_command(host=args.host, port=args.port, workers=1))
+    worker_process = subprocess.Popen([sys.executable, "-m", "haumai", "worker"])
+    children = [web_process, worker_process]
+    print(f"\nHaumai is running at http://{args.host}:{args.port}/  (API docs: /api/v1/docs, admin: /admin/)")
+    if args.demo:
+        print("Demo login: admin / haumai-demo  (change it before real use)")
+    print("Press Ctrl+C to stop.\n", flush=True)
+
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    exit_code = 0
+    while True:
+        for child in children:
+            code = child.poll()
+            if code is not None and not stopping:
+                print(f"haumai serve: a child process exited with {code}; stopping", file=sys.stderr)
+                exit_code = code or 1
+                stop(signal.SIGTERM, None)
+        if all(child.poll() is not None for child in children):
+            return exit_code
+        time.sleep(0.5)

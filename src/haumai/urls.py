@@ -1,0 +1,26 @@
+"""URL map: admin, REST API v1, health check."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from haumai.api import api
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness + database check for load balancers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("healthz", health, name="health"),
+]

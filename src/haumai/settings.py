@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "haumai.sales",
     "haumai.inventory",
     "haumai.integrations",
+    "haumai.demo",
 ]
 
 MIDDLEWARE = [

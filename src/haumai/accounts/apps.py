@@ -8,7 +8,8 @@ def _sync_roles_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
     # Permissions are created app by app during post_migrate; sync once the last app has them.
     from django.apps import apps
 
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    with_models = [config.label for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label != with_models[-1]:
         return
     from haumai.accounts.services import sync_roles
 

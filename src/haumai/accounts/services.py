@@ -58,7 +58,10 @@ def create_staff_user(
         raise ValidationFailed(f"Unknown role '{role}'. Roles: {', '.join(Role.values)}")
     if not username.strip():
         raise ValidationFailed("Username is required")
-    sync_roles()
+    group = Group.objects.filter(name=role).first()
+    if group is None:
+        sync_roles()
+        group = Group.objects.get(name=role)
     user, _ = User.objects.get_or_create(username=username)
     first, _, last = full_name.rpartition(" ")
     user.first_name, user.last_name = (first, last) if first else (full_name, "")
@@ -67,7 +70,7 @@ def create_staff_user(
     user.is_superuser = superuser
     user.set_password(password)
     user.save()
-    user.groups.set([Group.objects.get(name=role)])
+    user.groups.set([group])
     return user
 
 

@@ -17,6 +17,12 @@ def _unfreeze_clock() -> Iterator[None]:
     clock.unfreeze()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    # Hashing strength is Django's concern; tests only need passwords to round-trip.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_staff(db: Any) -> Any:
     """Factory: make_staff('agent') -> a user in that role."""
@@ -26,9 +32,7 @@ def make_staff(db: Any) -> Any:
 
     def make(role: str, username: str | None = None) -> Any:
         counter["n"] += 1
-        return create_staff_user(
-            username=username or f"{role}{counter['n']}", password="s3cret-pass-123", role=role
-        )
+        return create_staff_user(username=username or f"{role}{counter['n']}", password="s3cret-pass-123", role=role)
 
     return make
 

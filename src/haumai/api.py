@@ -53,10 +53,14 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     fields = []
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
-        fields.append({"field": ".".join(location), "message": str(error.get("msg", "invalid")), "code": str(error.get("type", "invalid"))})
-    return api.create_response(
-        request, error_body("validation_failed", "Some fields are invalid", fields), status=422
-    )
+        fields.append(
+            {
+                "field": ".".join(location),
+                "message": str(error.get("msg", "invalid")),
+                "code": str(error.get("type", "invalid")),
+            }
+        )
+    return api.create_response(request, error_body("validation_failed", "Some fields are invalid", fields), status=422)
 
 
 @api.exception_handler(AuthenticationError)

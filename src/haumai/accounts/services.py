@@ -16,7 +16,7 @@ from haumai.accounts.roles import APPROVAL_LIMITS_VND, ROLE_PERMISSIONS
 from haumai.core import clock
 from haumai.core.errors import Forbidden, NotFound, ValidationFailed
 
-TOKEN_PREFIX = "hm_"
+TOKEN_PREFIX = "hm_"  # noqa: S105 - a public prefix, not a secret
 
 
 class TokenInvalid(NotFound):

@@ -20,17 +20,13 @@ def next_codes(prefix: str, count: int = 1, year: int | None = None) -> list[str
         return []
     year = year or clock.today().year
     with transaction.atomic():
-        updated = CodeSequence.objects.filter(prefix=prefix, year=year).update(
-            last_value=F("last_value") + count
-        )
+        updated = CodeSequence.objects.filter(prefix=prefix, year=year).update(last_value=F("last_value") + count)
         if not updated:
             try:
                 with transaction.atomic():
                     CodeSequence.objects.create(prefix=prefix, year=year, last_value=count)
             except IntegrityError:
-                CodeSequence.objects.filter(prefix=prefix, year=year).update(
-                    last_value=F("last_value") + count
-                )
+                CodeSequence.objects.filter(prefix=prefix, year=year).update(last_value=F("last_value") + count)
         last = CodeSequence.objects.values_list("last_value", flat=True).get(prefix=prefix, year=year)
     first = last - count + 1
     return [format_code(prefix, year, n) for n in range(first, last + 1)]

@@ -138,9 +138,7 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["customer", "purpose", "channel"], name="consent_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["customer", "purpose", "channel"], name="consent_unique")]
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.purpose}/{self.channel}={self.granted}"

@@ -38,8 +38,13 @@ def record_events(rows: Sequence[dict[str, Any]]) -> int:
     events = [
         Event(
             **_event_fields(
-                row["name"], row.get("customer"), row.get("subject"), row.get("actor"),
-                row.get("actor_label", ""), row.get("payload"), moment,
+                row["name"],
+                row.get("customer"),
+                row.get("subject"),
+                row.get("actor"),
+                row.get("actor_label", ""),
+                row.get("payload"),
+                moment,
             )
         )
         for row in rows

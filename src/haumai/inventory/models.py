@@ -12,8 +12,12 @@ from django.utils.translation import gettext_lazy as _
 class Warehouse(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    store = models.OneToOneField("sales.Store", null=True, blank=True, on_delete=models.PROTECT, related_name="warehouse")
-    province = models.ForeignKey("customers.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    store = models.OneToOneField(
+        "sales.Store", null=True, blank=True, on_delete=models.PROTECT, related_name="warehouse"
+    )
+    province = models.ForeignKey(
+        "customers.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -51,12 +55,17 @@ class StockMove(models.Model):
     reason = models.CharField(max_length=20, choices=MoveReason.choices)
     reference = models.CharField(max_length=64, blank=True)
     unit = models.ForeignKey("catalog.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
         constraints = [models.CheckConstraint(condition=~models.Q(quantity=0), name="stockmove_quantity_not_zero")]
         indexes = [models.Index(fields=["product", "warehouse", "grade", "created_at"], name="stockmove_level")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity:+d} {self.product_id}@{self.warehouse_id}/{self.grade}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -65,9 +74,6 @@ class StockMove(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableRecord("stock moves cannot be deleted")
-
-    def __str__(self) -> str:
-        return f"{self.quantity:+d} {self.product_id}@{self.warehouse_id}/{self.grade}"
 
 
 class StockLevel(models.Model):

@@ -79,7 +79,9 @@ class Order(models.Model):
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("catalog.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="order_lines")
+    unit = models.ForeignKey(
+        "catalog.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="order_lines"
+    )
     quantity = models.PositiveIntegerField(default=1)
     unit_price = models.BigIntegerField()
     line_total = models.BigIntegerField()

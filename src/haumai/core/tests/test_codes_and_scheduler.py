@@ -29,7 +29,10 @@ def test_codes_are_consecutive_per_prefix_and_year() -> None:
 def seen_events() -> Any:
     """Subscribe a handler for the test and remove it afterwards."""
     seen: list[str] = []
-    handler = (lambda event: seen.append(event.name))
+
+    def handler(event: Event) -> None:
+        seen.append(event.name)
+
     event_services.subscribe("order.*", handler)
     yield seen
     event_services._subscribers.remove(("order.*", handler))
@@ -55,14 +58,18 @@ def test_rows_due_later_wait_for_the_clock() -> None:
         Event.objects.filter(pk__in=[row.pk for row in rows]).update(due_at=None)
 
     source = scheduler.DueSource(
-        name="test.later", pending=lambda: Event.objects.filter(due_at__isnull=False, name="reminder.due"), handle=handle
+        name="test.later",
+        pending=lambda: Event.objects.filter(due_at__isnull=False, name="reminder.due"),
+        handle=handle,
     )
     scheduler.register(source)
     try:
         clock.freeze(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC))
         # Marked dispatched so only the test source (not the event dispatcher) sees it.
         event = Event.objects.create(
-            name="reminder.due", occurred_at=clock.now(), dispatched_at=clock.now(),
+            name="reminder.due",
+            occurred_at=clock.now(),
+            dispatched_at=clock.now(),
             due_at=clock.now() + dt.timedelta(days=3),
         )
         assert scheduler.tick()["test.later"] == 0
@@ -79,7 +86,9 @@ def test_a_failing_handler_rolls_back_and_leaves_rows_due() -> None:
         raise RuntimeError("provider down")
 
     scheduler.register(
-        scheduler.DueSource(name="test.broken", pending=lambda: Event.objects.filter(name="x.due", due_at__isnull=False), handle=broken)
+        scheduler.DueSource(
+            name="test.broken", pending=lambda: Event.objects.filter(name="x.due", due_at__isnull=False), handle=broken
+        )
     )
     try:
         Event.objects.create(name="x.due", occurred_at=clock.now(), dispatched_at=clock.now(), due_at=clock.now())

@@ -75,4 +75,4 @@ class TestClock:
 
     def test_freeze_needs_aware_datetime(self) -> None:
         with pytest.raises(ValueError, match="aware"):
-            clock.freeze(dt.datetime(2026, 1, 1))  # noqa: DTZ001
+            clock.freeze(dt.datetime(2026, 1, 1))

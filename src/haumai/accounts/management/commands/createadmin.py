@@ -13,7 +13,7 @@ from haumai.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Create (or reset the password of) an administrator. Password from --password, $HAUMAI_ADMIN_PASSWORD or a prompt."
+    help = "Create (or reset) an administrator. Password: --password, $HAUMAI_ADMIN_PASSWORD or a prompt."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="admin")

@@ -43,8 +43,14 @@ class Command(BaseCommand):
             close_old_connections()
             counts = scheduler.tick(batch_size=settings.HAUMAI_SCHEDULER_BATCH)
             Worker(
-                queue_names=["*"], interval=0, batch=True, backend_name="default",
-                startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
+                queue_names=["*"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=worker_id,
+                excluded_queue_names=[],
             ).run()
             if options["once"]:
                 self.stdout.write(f"tick: {counts}")

@@ -1,7 +1,114 @@
-"""REST API v1 router."""
+"""REST API v1: orders (idempotent push by channel + external id, status changes, keyset list)."""
 
 from __future__ import annotations
 
-from ninja import Router
+import base64
+import datetime as dt
+from typing import Any
 
-router = Router()
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from haumai.accounts.selectors import can_see_pii
+from haumai.core.errors import FieldError, Forbidden, ValidationFailed
+from haumai.sales import selectors, services
+from haumai.sales.schemas import OrderIn, OrderOut, OrderPage, StatusIn, order_out
+
+router = Router(tags=["orders"])
+MAX_PAGE = 100
+
+
+def require(request: HttpRequest, permission: str) -> Any:
+    """Return the acting user, or raise Forbidden when they lack the permission."""
+    user = request.user
+    if not user.has_perm(permission):
+        raise Forbidden(_("You do not have permission to do this (%(permission)s)") % {"permission": permission})
+    return user
+
+
+def encode_cursor(placed_at: dt.datetime, order_id: int) -> str:
+    """An opaque cursor for the keyset (placed_at, id)."""
+    raw = f"{placed_at.astimezone(dt.UTC).isoformat()}|{order_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
+    """Read a cursor made by encode_cursor, or raise ValidationFailed."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, _sep, order_id = raw.partition("|")
+        placed_at = dt.datetime.fromisoformat(moment)
+        if placed_at.tzinfo is None:
+            raise ValueError("naive")
+        return placed_at, int(order_id)
+    except ValueError as exc:
+        raise ValidationFailed(
+            _("Some fields are invalid"),
+            [FieldError("cursor", _("Invalid cursor; use next_cursor from the previous page"), "invalid_cursor")],
+        ) from exc
+
+
+class OrderFilters(Schema):
+    customer: str = Field("", max_length=20, description="customer code")
+    status: str = Field("", max_length=20)
+    channel: str = Field("", max_length=40, description="channel code")
+    placed_from: dt.datetime | None = Field(None, description="inclusive")
+    placed_to: dt.datetime | None = Field(None, description="exclusive")
+    cursor: str = Field("", max_length=200)
+    limit: int = Field(20, ge=1, le=MAX_PAGE)
+
+
+@router.get("", response=OrderPage, summary="List orders, newest first (cursor pagination)")
+def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str, Any]:
+    user = require(request, "sales.view_order")
+    rows = selectors.order_list(
+        customer_code=filters.customer,
+        status=filters.status,
+        channel=filters.channel,
+        placed_from=filters.placed_from,
+        placed_to=filters.placed_to,
+        after=decode_cursor(filters.cursor) if filters.cursor else None,
+        limit=filters.limit,
+    )
+    page = rows[: filters.limit]
+    pii = can_see_pii(user)
+    next_cursor = encode_cursor(page[-1].placed_at, page[-1].pk) if len(rows) > filters.limit else None
+    return {"items": [order_out(o, pii=pii) for o in page], "next_cursor": next_cursor}
+
+
+@router.get("/{code}", response=OrderOut, summary="Get an order by code")
+def get_order(request: HttpRequest, code: str) -> dict[str, Any]:
+    user = require(request, "sales.view_order")
+    return order_out(selectors.order_by_code(code), pii=can_see_pii(user))
+
+
+@router.post(
+    "",
+    response={200: OrderOut, 201: OrderOut},
+    summary="Push an order (idempotent by channel + external_id: a replay returns the stored order)",
+)
+def push_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, Any]]:
+    user = require(request, "sales.add_order")
+    order, created = services.upsert_order(
+        actor=user,
+        channel_code=payload.channel,
+        external_id=payload.external_id,
+        customer=services.CustomerRef(**payload.customer.model_dump()),
+        lines=[services.OrderLineInput(**line.model_dump()) for line in payload.lines],
+        placed_at=payload.placed_at,
+        store_code=payload.store,
+        payment_method=payload.payment_method,
+        status=payload.status,
+        delivered_at=payload.delivered_at,
+    )
+    return (201 if created else 200), order_out(selectors.order_by_code(order.code), pii=can_see_pii(user))
+
+
+@router.post("/{code}/status", response=OrderOut, summary="Change an order's status")
+def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[str, Any]:
+    user = require(request, "sales.change_order")
+    order = selectors.order_by_code(code)
+    services.change_order_status(actor=user, order=order, status=payload.status, at=payload.at)
+    return order_out(selectors.order_by_code(code), pii=can_see_pii(user))

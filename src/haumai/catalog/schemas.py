@@ -1,0 +1,114 @@
+"""API shapes for products and units."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from haumai.catalog.models import Product, Unit
+
+
+class ProductIn(Schema):
+    sku: str = Field(min_length=1, max_length=64)
+    name: str = Field(max_length=200)
+    brand: str = Field("", max_length=80)
+    category_code: str | None = Field(None, max_length=60)
+    price: int = Field(0, description="integer VND")
+    is_serialized: bool = False
+    warranty_months: int = 0
+    warranty_start: str = "purchase"
+    warranty_provider: str = "retailer"
+    return_days: int = 7
+    is_returnable: bool = True
+    is_active: bool = True
+
+
+class ProductPatch(Schema):
+    name: str | None = Field(None, max_length=200)
+    brand: str | None = Field(None, max_length=80)
+    category_code: str | None = Field(None, max_length=60)
+    price: int | None = None
+    is_serialized: bool | None = None
+    warranty_months: int | None = None
+    warranty_start: str | None = None
+    warranty_provider: str | None = None
+    return_days: int | None = None
+    is_returnable: bool | None = None
+    is_active: bool | None = None
+
+
+class ProductOut(Schema):
+    sku: str
+    name: str
+    brand: str
+    category_code: str | None
+    price: int
+    is_serialized: bool
+    warranty_months: int
+    warranty_start: str
+    warranty_provider: str
+    return_days: int
+    is_returnable: bool
+    is_active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ProductPage(Schema):
+    items: list[ProductOut]
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+class UnitIn(Schema):
+    serial: str = Field("", max_length=64)
+    imei: str | None = Field(None, max_length=20)
+    status: str = "in_stock"
+
+
+class UnitOut(Schema):
+    serial: str
+    imei: str | None
+    sku: str
+    status: str
+    created_at: dt.datetime
+
+
+class UnitPage(Schema):
+    items: list[UnitOut]
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+def product_out(product: Product) -> dict[str, Any]:
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "brand": product.brand,
+        "category_code": product.category.code if product.category else None,
+        "price": product.price,
+        "is_serialized": product.is_serialized,
+        "warranty_months": product.warranty_months,
+        "warranty_start": product.warranty_start,
+        "warranty_provider": product.warranty_provider,
+        "return_days": product.return_days,
+        "is_returnable": product.is_returnable,
+        "is_active": product.is_active,
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+    }
+
+
+def unit_out(unit: Unit) -> dict[str, Any]:
+    return {
+        "serial": unit.serial,
+        "imei": unit.imei,
+        "sku": unit.product.sku,
+        "status": unit.status,
+        "created_at": unit.created_at,
+    }

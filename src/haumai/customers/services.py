@@ -1,0 +1,448 @@
+"""Writes about customers: create, update, find-or-create by phone, addresses and consent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from haumai.core import clock
+from haumai.core.codes import next_code
+from haumai.core.errors import Conflict, FieldError, ValidationFailed
+from haumai.core.phone import InvalidPhone, normalize_phone
+from haumai.core.text import search_key
+from haumai.customers.models import (
+    Address,
+    Consent,
+    ConsentChannel,
+    ConsentPurpose,
+    Customer,
+    Gender,
+    Identity,
+    IdentityKind,
+    Province,
+    Ward,
+)
+from haumai.events.services import record_event
+
+CUSTOMER_CODE_PREFIX = "CUS"
+LANGUAGES = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class AddressInput:
+    """An address as given by a caller; province and ward are official 2025 codes."""
+
+    street: str
+    province_code: int
+    ward_code: int | None = None
+    label: str = ""
+    recipient_name: str = ""
+    phone: str = ""
+    is_default: bool = False
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    """One consent flag: purpose (service/marketing) on one channel."""
+
+    purpose: str
+    channel: str
+    granted: bool
+    source: str = ""
+
+
+_UNSET: Any = object()
+
+
+def clean_phone(raw: str | None, field: str, errors: list[FieldError]) -> str | None:
+    """Normalize a phone to E.164, adding a field error when it is invalid; None when empty."""
+    if raw is None or not str(raw).strip():
+        return None
+    try:
+        return normalize_phone(str(raw))
+    except InvalidPhone as exc:
+        errors.append(FieldError(field, _("Invalid phone number: %(reason)s") % {"reason": exc}, "invalid_phone"))
+        return None
+
+
+def clean_email(raw: str | None, field: str, errors: list[FieldError]) -> str | None:
+    """Lower-case and validate an e-mail address; None when empty."""
+    if raw is None or not str(raw).strip():
+        return None
+    email = str(raw).strip().lower()
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        errors.append(
+            FieldError(field, _("'%(email)s' is not a valid e-mail address") % {"email": raw}, "invalid_email")
+        )
+        return None
+    return email
+
+
+def _clean_name(raw: str | None, field: str, errors: list[FieldError]) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        errors.append(FieldError(field, _("Full name is required"), "required"))
+    elif len(name) > 160:
+        errors.append(FieldError(field, _("Full name is longer than 160 characters"), "too_long"))
+    return name
+
+
+def _clean_addresses(
+    addresses: Sequence[AddressInput], prefix: str, errors: list[FieldError]
+) -> list[tuple[AddressInput, str | None]]:
+    """Check province/ward codes against the 2025 units (two queries for any number of addresses)."""
+    province_codes = {a.province_code for a in addresses}
+    ward_codes = {a.ward_code for a in addresses if a.ward_code is not None}
+    provinces = set(Province.objects.filter(code__in=province_codes).values_list("code", flat=True))
+    wards = dict(Ward.objects.filter(code__in=ward_codes).values_list("code", "province_id"))
+    cleaned = []
+    for index, address in enumerate(addresses):
+        field = f"{prefix}.{index}"
+        if not address.street.strip():
+            errors.append(FieldError(f"{field}.street", _("Street address is required"), "required"))
+        if address.province_code not in provinces:
+            errors.append(
+                FieldError(
+                    f"{field}.province_code",
+                    _("Unknown province code %(code)s (use the 2025 two-level codes)")
+                    % {"code": address.province_code},
+                    "unknown_province",
+                )
+            )
+        if address.ward_code is not None:
+            if address.ward_code not in wards:
+                errors.append(
+                    FieldError(
+                        f"{field}.ward_code",
+                        _("Unknown ward code %(code)s") % {"code": address.ward_code},
+                        "unknown_ward",
+                    )
+                )
+            elif wards[address.ward_code] != address.province_code:
+                errors.append(
+                    FieldError(
+                        f"{field}.ward_code",
+                        _("Ward %(ward)s is not in province %(province)s")
+                        % {"ward": address.ward_code, "province": address.province_code},
+                        "ward_not_in_province",
+                    )
+                )
+        phone = clean_phone(address.phone, f"{field}.phone", errors) if address.phone else None
+        cleaned.append((address, phone))
+    return cleaned
+
+
+def _clean_consents(consents: Sequence[ConsentInput], prefix: str, errors: list[FieldError]) -> None:
+    for index, consent in enumerate(consents):
+        if consent.purpose not in ConsentPurpose.values:
+            errors.append(
+                FieldError(
+                    f"{prefix}.{index}.purpose",
+                    _("Unknown consent purpose '%(value)s' (one of: %(allowed)s)")
+                    % {"value": consent.purpose, "allowed": ", ".join(ConsentPurpose.values)},
+                    "invalid_choice",
+                )
+            )
+        if consent.channel not in ConsentChannel.values:
+            errors.append(
+                FieldError(
+                    f"{prefix}.{index}.channel",
+                    _("Unknown consent channel '%(value)s' (one of: %(allowed)s)")
+                    % {"value": consent.channel, "allowed": ", ".join(ConsentChannel.values)},
+                    "invalid_choice",
+                )
+            )
+
+
+def _check_choice(value: str, allowed: Sequence[str], field: str, errors: list[FieldError]) -> None:
+    if value not in allowed:
+        errors.append(
+            FieldError(
+                field,
+                _("'%(value)s' is not allowed (one of: %(allowed)s)")
+                % {"value": value, "allowed": ", ".join(a for a in allowed if a) or "-"},
+                "invalid_choice",
+            )
+        )
+
+
+def _raise_if(errors: list[FieldError]) -> None:
+    if errors:
+        raise ValidationFailed(_("Some fields are invalid"), errors)
+
+
+def _owner_of_phone(phone: str, exclude_id: int | None = None) -> Customer | None:
+    query = Customer.objects.filter(phone=phone)
+    if exclude_id:
+        query = query.exclude(pk=exclude_id)
+    owner = query.first()
+    if owner is None:
+        identities = Identity.objects.select_related("customer").filter(kind=IdentityKind.PHONE, value=phone)
+        if exclude_id:
+            identities = identities.exclude(customer_id=exclude_id)
+        identity = identities.first()
+        owner = identity.customer if identity else None
+    return owner
+
+
+def _add_identity(customer: Customer, kind: str, value: str) -> None:
+    Identity.objects.get_or_create(kind=kind, value=value, defaults={"customer": customer})
+
+
+def _write_addresses(customer: Customer, cleaned: list[tuple[AddressInput, str | None]]) -> list[Address]:
+    rows = [
+        Address(
+            customer=customer,
+            label=a.label.strip(),
+            recipient_name=" ".join(a.recipient_name.split()),
+            phone=phone or "",
+            street=a.street.strip(),
+            province_id=a.province_code,
+            ward_id=a.ward_code,
+            is_default=a.is_default,
+        )
+        for a, phone in cleaned
+    ]
+    if any(row.is_default for row in rows):
+        Address.objects.filter(customer=customer, is_default=True).update(is_default=False)
+        first_default = next(row for row in rows if row.is_default)
+        for row in rows:
+            row.is_default = row is first_default
+    elif rows and not Address.objects.filter(customer=customer).exists():
+        rows[0].is_default = True
+    return Address.objects.bulk_create(rows)
+
+
+def _write_consents(customer: Customer, consents: Sequence[ConsentInput], actor: Any) -> list[dict[str, Any]]:
+    """Upsert consent flags; return the ones that changed (for the event payload)."""
+    moment = clock.now()
+    changed = []
+    existing = {(c.purpose, c.channel): c for c in Consent.objects.filter(customer=customer)}
+    for consent in consents:
+        current = existing.get((consent.purpose, consent.channel))
+        if current is not None and current.granted == consent.granted:
+            continue
+        Consent.objects.update_or_create(
+            customer=customer,
+            purpose=consent.purpose,
+            channel=consent.channel,
+            defaults={"granted": consent.granted, "source": consent.source or "api", "recorded_at": moment},
+        )
+        changed.append({"purpose": consent.purpose, "channel": consent.channel, "granted": consent.granted})
+    if changed:
+        record_event(
+            name="customer.consent_changed",
+            customer=customer,
+            subject=customer,
+            actor=actor,
+            payload={"code": customer.code, "changes": changed},
+        )
+    return changed
+
+
+def create_customer(
+    *,
+    actor: Any,
+    full_name: str,
+    phone: str | None = None,
+    email: str | None = None,
+    birth_date: dt.date | None = None,
+    gender: str = "",
+    preferred_language: str = "vi",
+    preferred_channel: str = "",
+    external_id: str | None = None,
+    addresses: Sequence[AddressInput] = (),
+    consents: Sequence[ConsentInput] = (),
+    actor_label: str = "",
+) -> Customer:
+    """Create a customer with phone/email identities, addresses and consent flags."""
+    errors: list[FieldError] = []
+    name = _clean_name(full_name, "full_name", errors)
+    e164 = clean_phone(phone, "phone", errors)
+    clean_mail = clean_email(email, "email", errors)
+    _check_choice(gender, Gender.values, "gender", errors)
+    _check_choice(preferred_language, LANGUAGES, "preferred_language", errors)
+    cleaned_addresses = _clean_addresses(addresses, "addresses", errors)
+    _clean_consents(consents, "consents", errors)
+    external = (external_id or "").strip() or None
+    _raise_if(errors)
+    if e164:
+        owner = _owner_of_phone(e164)
+        if owner is not None:
+            raise Conflict(
+                _("A customer with phone %(phone)s already exists (%(code)s)") % {"phone": e164, "code": owner.code},
+                code="duplicate_phone",
+            )
+    if external and Customer.objects.filter(external_id=external).exists():
+        raise Conflict(
+            _("A customer with external id '%(id)s' already exists") % {"id": external}, code="duplicate_external_id"
+        )
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(
+                code=next_code(CUSTOMER_CODE_PREFIX),
+                full_name=name,
+                search_key=search_key(name),
+                phone=e164,
+                email=clean_mail,
+                birth_date=birth_date,
+                gender=gender,
+                preferred_language=preferred_language,
+                preferred_channel=preferred_channel,
+                external_id=external,
+            )
+            if e164:
+                _add_identity(customer, IdentityKind.PHONE, e164)
+            if clean_mail:
+                _add_identity(customer, IdentityKind.EMAIL, clean_mail)
+            _write_addresses(customer, cleaned_addresses)
+            record_event(
+                name="customer.created",
+                customer=customer,
+                subject=customer,
+                actor=actor,
+                actor_label=actor_label,
+                payload={"code": customer.code},
+            )
+            _write_consents(customer, consents, actor)
+    except IntegrityError as exc:
+        # A concurrent request created the same phone/external id between our check and insert.
+        raise Conflict(_("A customer with the same phone or external id already exists"), code="duplicate") from exc
+    return customer
+
+
+def find_or_create_customer(
+    *,
+    actor: Any,
+    phone: str,
+    full_name: str = "",
+    email: str | None = None,
+    field: str = "phone",
+    actor_label: str = "",
+) -> tuple[Customer, bool]:
+    """Find a customer by any phone format (customer phone, then phone identity) or create one."""
+    errors: list[FieldError] = []
+    e164 = clean_phone(phone, field, errors)
+    if e164 is None and not errors:
+        errors.append(FieldError(field, _("A phone number is required"), "required"))
+    _raise_if(errors)
+    assert e164 is not None
+    existing = _owner_of_phone(e164)
+    if existing is not None:
+        return existing, False
+    if not " ".join((full_name or "").split()):
+        raise ValidationFailed(
+            _("Some fields are invalid"),
+            [
+                FieldError(
+                    field.rpartition(".")[0] + ".full_name" if "." in field else "full_name",
+                    _("Full name is required to create a new customer"),
+                    "required",
+                )
+            ],
+        )
+    try:
+        with transaction.atomic():
+            return create_customer(
+                actor=actor, full_name=full_name, phone=e164, email=email, actor_label=actor_label
+            ), True
+    except Conflict:
+        found = _owner_of_phone(e164)
+        if found is None:
+            raise
+        return found, False
+
+
+def update_customer(
+    *,
+    actor: Any,
+    customer: Customer,
+    full_name: str = _UNSET,
+    phone: str | None = _UNSET,
+    email: str | None = _UNSET,
+    birth_date: dt.date | None = _UNSET,
+    gender: str = _UNSET,
+    preferred_language: str = _UNSET,
+    preferred_channel: str = _UNSET,
+    consents: Sequence[ConsentInput] = (),
+) -> Customer:
+    """Change the given fields (others stay as they are); new phone/email become identities too."""
+    errors: list[FieldError] = []
+    changes: dict[str, Any] = {}
+    if full_name is not _UNSET:
+        changes["full_name"] = _clean_name(full_name, "full_name", errors)
+    if phone is not _UNSET:
+        changes["phone"] = clean_phone(phone, "phone", errors)
+    if email is not _UNSET:
+        changes["email"] = clean_email(email, "email", errors)
+    if birth_date is not _UNSET:
+        changes["birth_date"] = birth_date
+    if gender is not _UNSET:
+        _check_choice(gender, Gender.values, "gender", errors)
+        changes["gender"] = gender
+    if preferred_language is not _UNSET:
+        _check_choice(preferred_language, LANGUAGES, "preferred_language", errors)
+        changes["preferred_language"] = preferred_language
+    if preferred_channel is not _UNSET:
+        changes["preferred_channel"] = preferred_channel
+    _clean_consents(consents, "consents", errors)
+    _raise_if(errors)
+    new_phone = changes.get("phone")
+    if new_phone and new_phone != customer.phone:
+        owner = _owner_of_phone(new_phone, exclude_id=customer.pk)
+        if owner is not None:
+            raise Conflict(
+                _("Phone %(phone)s already belongs to customer %(code)s") % {"phone": new_phone, "code": owner.code},
+                code="duplicate_phone",
+            )
+    changed = [key for key, value in changes.items() if getattr(customer, key) != value]
+    with transaction.atomic():
+        for key in changed:
+            setattr(customer, key, changes[key])
+        if "full_name" in changed:
+            customer.search_key = search_key(customer.full_name)
+        if changed:
+            customer.save(update_fields=[*changed, *(["search_key"] if "full_name" in changed else []), "updated_at"])
+            if "phone" in changed and customer.phone:
+                _add_identity(customer, IdentityKind.PHONE, customer.phone)
+            if "email" in changed and customer.email:
+                _add_identity(customer, IdentityKind.EMAIL, customer.email)
+            # Field names only: the event log must not become a second copy of personal data.
+            record_event(
+                name="customer.updated",
+                customer=customer,
+                subject=customer,
+                actor=actor,
+                payload={"code": customer.code, "fields": changed},
+            )
+        _write_consents(customer, consents, actor)
+    return customer
+
+
+def add_address(*, actor: Any, customer: Customer, address: AddressInput) -> Address:
+    """Add one address to a customer (validated against the 2025 province/ward codes)."""
+    errors: list[FieldError] = []
+    cleaned = _clean_addresses([address], "addresses", errors)
+    # A single address reports its fields without the list index.
+    for error in errors:
+        error.field = error.field.replace("addresses.0.", "")
+    _raise_if(errors)
+    with transaction.atomic():
+        created = _write_addresses(customer, cleaned)[0]
+        record_event(
+            name="customer.address_added",
+            customer=customer,
+            subject=customer,
+            actor=actor,
+            payload={"code": customer.code, "province_code": address.province_code},
+        )
+    return created

@@ -1,0 +1,117 @@
+"""API shapes for orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from haumai.core.phone import mask_phone
+from haumai.sales.models import Order, OrderLine
+
+
+class CustomerRefIn(Schema):
+    code: str | None = Field(None, max_length=20, description="an existing customer code")
+    phone: str | None = Field(None, max_length=32, description="any format; finds or creates the customer")
+    full_name: str = Field("", max_length=160)
+    email: str | None = Field(None, max_length=254)
+
+
+class OrderLineIn(Schema):
+    sku: str = Field(max_length=64)
+    quantity: int = 1
+    unit_price: int = Field(description="integer VND")
+    serial: str | None = Field(None, max_length=64)
+    imei: str | None = Field(None, max_length=20)
+
+
+class OrderIn(Schema):
+    channel: str = Field(max_length=40, description="channel code, e.g. shopee")
+    external_id: str | None = Field(None, max_length=80, description="the channel's order id (idempotency key)")
+    customer: CustomerRefIn
+    lines: list[OrderLineIn] = Field(max_length=500)
+    placed_at: dt.datetime | None = None
+    store: str | None = Field(None, max_length=40)
+    payment_method: str = Field("", max_length=30)
+    status: str = "placed"
+    delivered_at: dt.datetime | None = None
+
+
+class StatusIn(Schema):
+    status: str
+    at: dt.datetime | None = None
+
+
+class OrderLineOut(Schema):
+    sku: str
+    product_name: str
+    quantity: int
+    unit_price: int
+    line_total: int
+    serial: str | None
+    imei: str | None
+
+
+class OrderCustomerOut(Schema):
+    code: str
+    full_name: str
+    phone: str | None
+
+
+class OrderOut(Schema):
+    code: str
+    channel: str
+    external_id: str | None
+    store: str | None
+    status: str
+    placed_at: dt.datetime
+    delivered_at: dt.datetime | None
+    total: int
+    payment_method: str
+    customer: OrderCustomerOut
+    lines: list[OrderLineOut]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class OrderPage(Schema):
+    items: list[OrderOut]
+    next_cursor: str | None = Field(description="pass as ?cursor= to get the next page; null on the last page")
+
+
+def line_out(line: OrderLine) -> dict[str, Any]:
+    return {
+        "sku": line.product.sku,
+        "product_name": line.product.name,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "line_total": line.line_total,
+        "serial": line.unit.serial if line.unit else None,
+        "imei": line.unit.imei if line.unit else None,
+    }
+
+
+def order_out(order: Order, *, pii: bool) -> dict[str, Any]:
+    """An order with its lines (prefetched); the customer's phone masked without PII rights."""
+    phone = order.customer.phone
+    return {
+        "code": order.code,
+        "channel": order.channel.code,
+        "external_id": order.external_id,
+        "store": order.store.code if order.store else None,
+        "status": order.status,
+        "placed_at": order.placed_at,
+        "delivered_at": order.delivered_at,
+        "total": order.total,
+        "payment_method": order.payment_method,
+        "customer": {
+            "code": order.customer.code,
+            "full_name": order.customer.full_name,
+            "phone": (phone if pii else mask_phone(phone)) if phone else None,
+        },
+        "lines": [line_out(line) for line in order.lines.all()],
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+    }

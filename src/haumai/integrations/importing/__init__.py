@@ -1,0 +1,1 @@
+"""Bulk import of customers, products and orders from CSV and XLSX files."""

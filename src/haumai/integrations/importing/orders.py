@@ -1,0 +1,393 @@
+"""Orders import: one row per order line; rows with the same channel + external_id form one order.
+
+Everything is resolved with a few set-based queries, then written in batches. An order already
+stored under the same channel + external_id is skipped when its content is the same, and is a
+conflict when it differs. Stock is not touched: imported orders are history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+from haumai.catalog import bulk as catalog_bulk
+from haumai.customers import bulk as customers_bulk
+from haumai.integrations.importing import values
+from haumai.integrations.importing.files import Column, Table
+from haumai.integrations.importing.report import ImportResult, RowError
+from haumai.sales import bulk as sales_bulk
+from haumai.sales.models import OrderStatus
+
+COLUMNS = (
+    Column("channel", True, ("kenh", "kenh_ban")),
+    Column("external_id", True, ("ma_don", "ma_don_hang", "order_id", "order_number")),
+    Column("placed_at", True, ("ngay_dat", "thoi_gian_dat", "ngay_mua", "order_date")),
+    Column("status", False, ("trang_thai",)),
+    Column("customer_phone", True, ("sdt", "sdt_khach", "so_dien_thoai", "dien_thoai", "phone")),
+    Column("customer_name", False, ("ten_khach", "ten_khach_hang", "khach_hang", "ho_ten")),
+    Column("store", False, ("cua_hang", "ma_cua_hang")),
+    Column("sku", True, ("ma_sp", "ma_hang", "ma_san_pham")),
+    Column("quantity", True, ("so_luong", "sl", "qty")),
+    Column("unit_price", True, ("don_gia", "gia", "price")),
+    Column("serial", False, ("so_serial", "serial_number", "so_seri", "seri")),
+    Column("imei", False, ()),
+    Column("delivered_at", False, ("ngay_giao", "thoi_gian_giao")),
+)
+
+STATUSES = {value: value for value in OrderStatus.values} | {
+    "da_dat": "placed",
+    "da_xac_nhan": "confirmed",
+    "dang_giao": "shipped",
+    "da_giao": "delivered",
+    "hoan_thanh": "completed",
+    "da_huy": "cancelled",
+    "huy": "cancelled",
+}
+
+
+def _blank(cells: list[Any]) -> str:
+    return ""
+
+
+_ORDER_COLUMNS = ("placed_at", "status", "customer_phone", "customer_name", "store", "delivered_at")
+
+
+@dataclass
+class _Line:
+    line: int
+    sku: str
+    quantity: int
+    unit_price: int | None
+    serial: str
+    imei: str
+    product_id: int = 0
+    unit_id: int | None = None
+
+
+@dataclass
+class _Order:
+    channel: str
+    external_id: str
+    first_line: int
+    raw: tuple[str, ...]
+    lines: list[_Line] = field(default_factory=list)
+    bad_lines: set[int] = field(default_factory=set)
+    placed_at: dt.datetime | None = None
+    delivered_at: dt.datetime | None = None
+    status: str = ""
+    phone: str = ""
+    name: str = ""
+    store: str = ""
+    channel_id: int = 0
+    store_id: int | None = None
+
+
+class OrdersImport:
+    """Validate the rows of an orders file, then (optionally) write the valid orders."""
+
+    def __init__(self, table: Table, result: ImportResult) -> None:
+        self.table = table
+        self.result = result
+        self.errors: list[RowError] = list(table.errors)
+        self.orders: dict[tuple[str, str], _Order] = {}
+        self.to_create: list[tuple[sales_bulk.OrderRecord, _Order]] = []
+        self.new_people: dict[str, str] = {}
+        self.new_units: dict[str, tuple[int, str, str | None]] = {}
+        self.sold_units: set[int] = set()
+        self.bad_lines: set[int] = {e.line for e in self.errors}
+
+    def error(self, line: int, column: str, message: str, order: _Order | None = None) -> None:
+        """Report one problem; the line (and its order) will not be imported."""
+        self.errors.append(RowError(line, column, message))
+        self.bad_lines.add(line)
+        if order is not None:
+            order.bad_lines.add(line)
+
+    def validate(self) -> None:
+        """Read every row, resolve references with set-based queries and check the rules."""
+        self._read_rows()
+        self._resolve()
+        orders = list(self.orders.values())
+        for order in orders:
+            order.bad_lines.update(line.line for line in order.lines if line.line in self.bad_lines)
+        self._check_existing([o for o in orders if not o.bad_lines])
+        rows_ok = sum(len(o.lines) for o in orders if not o.bad_lines)
+        self.result.rows_total = len(self.table.rows)
+        self.result.rows_valid = rows_ok
+        self.result.rows_invalid = self.result.rows_total - rows_ok
+        for order in orders:
+            good = [line.line for line in order.lines if line.line not in order.bad_lines]
+            if order.bad_lines and good:
+                bad = ", ".join(str(n) for n in sorted(order.bad_lines))
+                self.errors.append(
+                    RowError(
+                        good[0], "external_id", f"order {order.external_id} is skipped: its line(s) {bad} are invalid"
+                    )
+                )
+        self.errors.sort(key=lambda e: e.line)
+        self.result.errors = self.errors
+
+    def _read_rows(self) -> None:
+        index = self.table.index
+        get: dict[str, Callable[[list[Any]], Any]] = {
+            name: itemgetter(index[name]) if name in index else _blank for name in (c.name for c in COLUMNS)
+        }
+        order_getters = [get[name] for name in _ORDER_COLUMNS]
+        text = values.text
+        seen_rows: dict[tuple[Any, ...], int] = {}
+        seen_serials: dict[str, tuple[int, str]] = {}
+        seen_imeis: dict[str, tuple[int, str]] = {}
+        for line, cells in self.table.rows:
+            channel = text(get["channel"](cells)).lower()
+            external_id = text(get["external_id"](cells))
+            if not channel:
+                self.error(line, "channel", "is required")
+            if not external_id:
+                self.error(line, "external_id", "is required")
+            if not channel or not external_id:
+                continue
+            raw = tuple(text(g(cells)) for g in order_getters)
+            key = (channel, external_id)
+            order = self.orders.get(key)
+            if order is None:
+                order = self.orders[key] = _Order(channel, external_id, line, raw)
+                self._read_order_fields(order)
+            elif raw != order.raw:
+                for name, mine, theirs in zip(_ORDER_COLUMNS, raw, order.raw, strict=True):
+                    if mine != theirs:
+                        self.error(
+                            line,
+                            name,
+                            f"'{mine}' differs from line {order.first_line} of the same order ('{theirs}')",
+                            order,
+                        )
+                        break
+            item = self._read_line(line, cells, get, order)
+            if item is None:
+                continue
+            row_key = (key, item.sku, item.quantity, item.unit_price, item.serial, item.imei)
+            duplicate_of = seen_rows.get(row_key)
+            if duplicate_of is not None:
+                self.error(line, "", f"duplicate of line {duplicate_of}", order)
+                continue
+            seen_rows[row_key] = line
+            if item.serial:
+                other = seen_serials.get(item.serial)
+                if other is not None:
+                    self.error(
+                        line, "serial", f"serial {item.serial} is already on line {other[0]} (order {other[1]})", order
+                    )
+                    continue
+                seen_serials[item.serial] = (line, external_id)
+            if item.imei:
+                other = seen_imeis.get(item.imei)
+                if other is not None:
+                    self.error(
+                        line, "imei", f"IMEI {item.imei} is already on line {other[0]} (order {other[1]})", order
+                    )
+                    continue
+                seen_imeis[item.imei] = (line, external_id)
+            order.lines.append(item)
+
+    def _read_order_fields(self, order: _Order) -> None:
+        line = order.first_line
+        placed_raw, status_raw, phone_raw, name_raw, store_raw, delivered_raw = order.raw
+        order.name, order.store = name_raw, store_raw.lower()
+        if not placed_raw:
+            self.error(line, "placed_at", "is required", order)
+        else:
+            try:
+                order.placed_at = values.moment(placed_raw)
+            except values.CellError as exc:
+                self.error(line, "placed_at", str(exc), order)
+        if delivered_raw:
+            try:
+                order.delivered_at = values.moment(delivered_raw)
+            except values.CellError as exc:
+                self.error(line, "delivered_at", str(exc), order)
+        if status_raw:
+            try:
+                order.status = values.choice(status_raw, STATUSES, "order status")
+            except values.CellError as exc:
+                self.error(line, "status", str(exc), order)
+        else:
+            order.status = OrderStatus.DELIVERED if order.delivered_at else OrderStatus.COMPLETED
+        if not phone_raw:
+            self.error(line, "customer_phone", "is required", order)
+        else:
+            try:
+                order.phone = values.phone(phone_raw)
+            except values.CellError as exc:
+                self.error(line, "customer_phone", str(exc), order)
+
+    def _read_line(
+        self, line: int, cells: list[Any], get: dict[str, Callable[[list[Any]], Any]], order: _Order
+    ) -> _Line | None:
+        text = values.text
+        sku = text(get["sku"](cells))
+        ok = True
+        if not sku:
+            self.error(line, "sku", "is required", order)
+            ok = False
+        quantity = 0
+        try:
+            quantity = values.whole_number(get["quantity"](cells), minimum=1)
+        except values.CellError as exc:
+            self.error(line, "quantity", "is required" if not text(get["quantity"](cells)) else str(exc), order)
+            ok = False
+        unit_price: int | None = None
+        price_cell = get["unit_price"](cells)
+        if text(price_cell):
+            try:
+                unit_price = values.vnd(price_cell)
+            except values.CellError as exc:
+                self.error(line, "unit_price", str(exc), order)
+                ok = False
+        serial = text(get["serial"](cells))
+        imei = text(get["imei"](cells))
+        if imei and not serial:
+            serial = imei
+        if serial and quantity > 1:
+            self.error(line, "quantity", f"a line with a serial number is one unit, got {quantity}", order)
+            ok = False
+        return _Line(line, sku, quantity, unit_price, serial, imei) if ok else None
+
+    def _resolve(self) -> None:
+        orders = list(self.orders.values())
+        channels = sales_bulk.channel_ids()
+        stores = sales_bulk.store_ids()
+        for order in orders:
+            channel_id = channels.get(order.channel)
+            if channel_id is None:
+                known = ", ".join(sorted(channels)) or "none yet"
+                self.error(order.first_line, "channel", f"unknown channel '{order.channel}' (known: {known})", order)
+            else:
+                order.channel_id = channel_id
+            if order.store:
+                store_id = stores.get(order.store)
+                if store_id is None:
+                    self.error(order.first_line, "store", f"unknown store '{order.store}'", order)
+                order.store_id = store_id
+        lines = [line for order in orders for line in order.lines]
+        products = catalog_bulk.product_refs({line.sku for line in lines})
+        serials = {line.serial for line in lines if line.serial}
+        by_serial, by_imei = catalog_bulk.units_by_serial_or_imei(
+            serials=serials, imeis={line.imei for line in lines if line.imei}
+        )
+        sales = sales_bulk.unit_sales([u.id for u in by_serial.values()])
+        for order in orders:
+            for item in order.lines:
+                self._resolve_line(order, item, products, by_serial, by_imei, sales)
+
+    def _resolve_line(
+        self,
+        order: _Order,
+        item: _Line,
+        products: dict[str, catalog_bulk.ProductRef],
+        by_serial: dict[str, catalog_bulk.UnitRef],
+        by_imei: dict[str, catalog_bulk.UnitRef],
+        sales: dict[int, tuple[int, str | None, str]],
+    ) -> None:
+        product = products.get(item.sku)
+        if product is None:
+            self.error(item.line, "sku", f"unknown SKU '{item.sku}'", order)
+            return
+        item.product_id = product.id
+        if item.unit_price is None:
+            item.unit_price = product.price
+        if not item.serial:
+            return
+        if not product.is_serialized:
+            self.error(item.line, "serial", f"product {item.sku} is not tracked by serial number", order)
+            return
+        unit = by_serial.get(item.serial)
+        owner = by_imei.get(item.imei) if item.imei else None
+        if owner is not None and owner.serial != item.serial:
+            self.error(item.line, "imei", f"IMEI {item.imei} belongs to serial {owner.serial}", order)
+            return
+        if unit is None:
+            return
+        if unit.product_id != product.id:
+            self.error(item.line, "serial", f"serial {item.serial} is a unit of another product", order)
+            return
+        if item.imei and unit.imei and unit.imei != item.imei:
+            self.error(item.line, "imei", f"serial {item.serial} has IMEI {unit.imei}, not {item.imei}", order)
+            return
+        item.unit_id = unit.id
+        sale = sales.get(unit.id)
+        if sale is not None and (sale[0], sale[1]) != (order.channel_id, order.external_id):
+            self.error(item.line, "serial", f"serial {item.serial} was already sold on order {sale[2]}", order)
+
+    def _check_existing(self, orders: list[_Order]) -> None:
+        stored = sales_bulk.find_orders({(o.channel_id, o.external_id) for o in orders})
+        without_hash = [s.id for s in stored.values() if not s.content_hash]
+        computed = sales_bulk.stored_fingerprints(without_hash) if without_hash else {}
+        for order in orders:
+            assert order.placed_at is not None
+            fingerprint = sales_bulk.order_fingerprint(
+                channel=order.channel,
+                external_id=order.external_id,
+                placed_at=order.placed_at,
+                status=order.status,
+                customer_phone=order.phone,
+                store=order.store,
+                delivered_at=order.delivered_at,
+                lines=[(i.sku, i.quantity, i.unit_price or 0, i.serial, i.imei) for i in order.lines],
+            )
+            existing = stored.get((order.channel_id, order.external_id))
+            if existing is None:
+                self._plan(order, fingerprint)
+            elif (existing.content_hash or computed.get(existing.id)) == fingerprint:
+                self.result.unchanged += 1
+            else:
+                self.error(
+                    order.first_line,
+                    "external_id",
+                    f"conflict: order {order.channel}/{order.external_id} is already stored as {existing.code} "
+                    "with different content",
+                    order,
+                )
+
+    def _plan(self, order: _Order, fingerprint: str) -> None:
+        assert order.placed_at is not None
+        plan = sales_bulk.OrderRecord(
+            channel_id=order.channel_id,
+            external_id=order.external_id,
+            customer_id=0,
+            placed_at=order.placed_at,
+            status=order.status,
+            content_hash=fingerprint,
+            store_id=order.store_id,
+            delivered_at=order.delivered_at,
+            lines=[sales_bulk.LineRecord(i.product_id, i.quantity, i.unit_price or 0, i.unit_id) for i in order.lines],
+        )
+        self.to_create.append((plan, order))
+        self.new_people.setdefault(order.phone, order.name)
+        for item in order.lines:
+            if item.serial and item.unit_id is None:
+                self.new_units[item.serial] = (item.product_id, item.serial, item.imei or None)
+            elif item.unit_id is not None:
+                self.sold_units.add(item.unit_id)
+
+    def write(self) -> list[tuple[sales_bulk.OrderRecord, str]]:
+        """Create the missing customers and units, then the orders; returns (order, phone) created."""
+        phones = {order.phone for _, order in self.to_create}
+        known = customers_bulk.customer_ids_by_phone(phones)
+        missing = {phone: self.new_people[phone] for phone in phones if phone not in known}
+        known.update(customers_bulk.create_customers_for_phones(people=missing))
+        unit_ids = catalog_bulk.record_sold_units(new_units=list(self.new_units.values()), sold_ids=self.sold_units)
+        for plan, order in self.to_create:
+            plan.customer_id = known[order.phone]
+            for record, item in zip(plan.lines, order.lines, strict=True):
+                if item.serial and record.unit_id is None:
+                    record.unit_id = unit_ids[item.serial]
+        plans = [plan for plan, _ in self.to_create]
+        sales_bulk.create_orders(records=plans)
+        self.result.created = len(plans)
+        self.result.rows_imported = sum(len(p.lines) for p in plans)
+        self.result.extra["customers_created"] = len(missing)
+        self.result.extra["units_created"] = len(unit_ids)
+        return [(plan, order.phone) for plan, order in self.to_create]

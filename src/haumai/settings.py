@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "haumai.inventory",
     "haumai.integrations",
     "haumai.demo",
+    "haumai.console",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "haumai.console.navigation.navigation",
             ],
         },
     },
@@ -150,6 +153,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = HAUMAI_MAX_IMPORT_BYTES
 HAUMAI_API_TOKEN_DAYS = int(os.environ.get("HAUMAI_API_TOKEN_DAYS", "365"))
 HAUMAI_SCHEDULER_BATCH = int(os.environ.get("HAUMAI_SCHEDULER_BATCH", "500"))
 
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:home"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("HAUMAI_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

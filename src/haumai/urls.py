@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.decorators.http import require_GET
 
 from haumai.api import api
@@ -20,6 +21,10 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
+    path("console/", include("haumai.console.urls")),
+    path("console/customers/", include("haumai.customers.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", health, name="health"),

@@ -62,3 +62,20 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class LoginFailure(models.Model):
+    """A failed console login, counted to lock out brute force by username and by address."""
+
+    username = models.CharField(max_length=150)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    failed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "failed_at"], name="loginfailure_user_time"),
+            models.Index(fields=["ip_address", "failed_at"], name="loginfailure_ip_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.failed_at:%Y-%m-%d %H:%M}"

@@ -8,3 +8,21 @@ from typing import Any
 def can_see_pii(user: Any) -> bool:
     """Whether the user sees full phone numbers, e-mails and addresses (else they are masked)."""
     return bool(user and user.is_authenticated and user.has_perm("customers.view_customer_pii"))
+
+
+def shown_phone(user: Any, phone: str | None) -> str:
+    """A phone number as this user may see it (masked without the PII permission)."""
+    from haumai.core.phone import mask_phone
+
+    if not phone:
+        return ""
+    return phone if can_see_pii(user) else mask_phone(phone)
+
+
+def shown_email(user: Any, email: str | None) -> str:
+    """An e-mail address as this user may see it."""
+    from haumai.core.text import mask_email
+
+    if not email:
+        return ""
+    return email if can_see_pii(user) else mask_email(email)

@@ -113,3 +113,40 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
     if actor.pk != token.user_id and not actor.has_role(Role.ADMIN):
         raise Forbidden()
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+
+
+LOCKOUT_FAILURES = 5
+LOCKOUT_WINDOW = dt.timedelta(minutes=15)
+
+
+def login_locked_until(*, username: str, ip_address: str | None) -> dt.datetime | None:
+    """When repeated failures lock this username or address, the time the lock ends; else None."""
+    from haumai.accounts.models import LoginFailure
+
+    since = clock.now() - LOCKOUT_WINDOW
+    for filters in ({"username": username.strip().lower()}, {"ip_address": ip_address}):
+        if filters.get("ip_address", "x") is None:
+            continue
+        recent = list(
+            LoginFailure.objects.filter(failed_at__gte=since, **filters)
+            .order_by("-failed_at")
+            .values_list("failed_at", flat=True)[: LOCKOUT_FAILURES * 4]
+        )
+        limit = LOCKOUT_FAILURES if "username" in filters else LOCKOUT_FAILURES * 4
+        if len(recent) >= limit:
+            return recent[limit - 1] + LOCKOUT_WINDOW
+    return None
+
+
+def record_login_failure(*, username: str, ip_address: str | None) -> None:
+    """Count one failed login attempt."""
+    from haumai.accounts.models import LoginFailure
+
+    LoginFailure.objects.create(username=username.strip().lower()[:150], ip_address=ip_address, failed_at=clock.now())
+
+
+def clear_login_failures(*, username: str) -> None:
+    """Forget a user's failures after a successful login."""
+    from haumai.accounts.models import LoginFailure
+
+    LoginFailure.objects.filter(username=username.strip().lower()).delete()

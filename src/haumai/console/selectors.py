@@ -1,0 +1,49 @@
+"""The console's global search: customers, orders and serial/IMEI units from one box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from haumai.catalog.selectors import unit_by_serial
+from haumai.core.errors import DomainError
+from haumai.customers.selectors import customer_list
+from haumai.sales.selectors import order_by_code
+
+MAX_QUERY_LENGTH = 100
+
+
+@dataclass
+class SearchResults:
+    query: str
+    customers: list[Any] = field(default_factory=list)
+    orders: list[Any] = field(default_factory=list)
+    units: list[Any] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.customers or self.orders or self.units)
+
+
+def global_search(raw: str, *, limit: int = 10) -> SearchResults:
+    """Find customers (name without diacritics, phone in any format, e-mail, code), orders and units."""
+    query = (raw or "").strip()[:MAX_QUERY_LENGTH]
+    results = SearchResults(query=query)
+    if len(query) < 2:
+        return results
+    if query.upper().startswith("ORD-"):
+        try:
+            results.orders = [order_by_code(query)]
+        except DomainError:
+            pass
+        return results
+    try:
+        results.customers = list(customer_list(q=query)[:limit])
+    except DomainError:
+        results.customers = []
+    if not results.customers and " " not in query and len(query) >= 4:
+        try:
+            results.units = [unit_by_serial(query)]
+        except DomainError:
+            pass
+    return results

@@ -120,7 +120,7 @@ class OrdersImport:
         self.result.rows_invalid = self.result.rows_total - rows_ok
         for order in orders:
             good = [line.line for line in order.lines if line.line not in order.bad_lines]
-            if order.bad_lines and good:
+            if order.bad_lines and good and self.result.skip_invalid:
                 bad = ", ".join(str(n) for n in sorted(order.bad_lines))
                 self.errors.append(
                     RowError(

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from haumai.catalog import selectors, services
@@ -73,10 +74,10 @@ def get_product(request: HttpRequest, sku: str) -> dict[str, Any]:
 
 
 @router.post("/products", response={201: ProductOut}, summary="Create a product")
-def create_product(request: HttpRequest, payload: ProductIn) -> tuple[int, dict[str, Any]]:
+def create_product(request: HttpRequest, payload: ProductIn) -> Status[dict[str, Any]]:
     user = require(request, "catalog.add_product")
     product = services.create_product(actor=user, **payload.model_dump())
-    return 201, product_out(selectors.product_by_sku(product.sku))
+    return Status(201, product_out(selectors.product_by_sku(product.sku)))
 
 
 @router.patch("/products/{sku}", response=ProductOut, summary="Update a product (only the fields sent)")
@@ -109,13 +110,13 @@ def list_units(request: HttpRequest, sku: str, filters: Query[UnitFilters]) -> d
 
 
 @router.post("/products/{sku}/units", response={201: UnitOut}, summary="Register a serialised unit")
-def create_unit(request: HttpRequest, sku: str, payload: UnitIn) -> tuple[int, dict[str, Any]]:
+def create_unit(request: HttpRequest, sku: str, payload: UnitIn) -> Status[dict[str, Any]]:
     user = require(request, "catalog.add_unit")
     product = selectors.product_by_sku(sku)
     unit = services.create_unit(
         actor=user, product=product, serial=payload.serial, imei=payload.imei, status=payload.status
     )
-    return 201, unit_out(unit)
+    return Status(201, unit_out(unit))
 
 
 @router.get("/units/{serial}", response=UnitOut, summary="Get a unit by serial or IMEI")

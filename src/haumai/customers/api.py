@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from haumai.accounts.selectors import can_see_pii
@@ -76,7 +77,7 @@ def get_customer(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.post("", response={201: CustomerDetailOut}, summary="Create a customer")
-def create_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, dict[str, Any]]:
+def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[dict[str, Any]]:
     user = require(request, "customers.add_customer")
     customer = services.create_customer(
         actor=user,
@@ -91,7 +92,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, dic
         addresses=[services.AddressInput(**a.model_dump()) for a in payload.addresses],
         consents=[services.ConsentInput(**c.model_dump()) for c in payload.consents],
     )
-    return 201, customer_detail_out(selectors.customer_by_code(customer.code), pii=can_see_pii(user))
+    return Status(201, customer_detail_out(selectors.customer_by_code(customer.code), pii=can_see_pii(user)))
 
 
 @router.patch("/{code}", response=CustomerDetailOut, summary="Update a customer (only the fields sent)")
@@ -108,8 +109,8 @@ def update_customer(request: HttpRequest, code: str, payload: CustomerPatch) -> 
 
 
 @router.post("/{code}/addresses", response={201: AddressOut}, summary="Add an address to a customer")
-def add_address(request: HttpRequest, code: str, payload: AddressIn) -> tuple[int, dict[str, Any]]:
+def add_address(request: HttpRequest, code: str, payload: AddressIn) -> Status[dict[str, Any]]:
     user = require(request, "customers.change_customer")
     customer = selectors.customer_by_code(code, detail=False)
     address = services.add_address(actor=user, customer=customer, address=services.AddressInput(**payload.model_dump()))
-    return 201, address_out(address, pii=can_see_pii(user))
+    return Status(201, address_out(address, pii=can_see_pii(user)))

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from haumai.catalog import selectors as catalog_selectors
@@ -87,7 +88,7 @@ def _field_not_found(field: str, exc: NotFound) -> ValidationFailed:
 
 
 @router.post("/moves", response={201: StockMoveOut}, summary="Record a stock move (signed quantity)")
-def create_move(request: HttpRequest, payload: StockMoveIn) -> tuple[int, dict[str, Any]]:
+def create_move(request: HttpRequest, payload: StockMoveIn) -> Status[dict[str, Any]]:
     user = require(request, "inventory.add_stockmove")
     try:
         product = catalog_selectors.product_by_sku(payload.sku)
@@ -113,4 +114,4 @@ def create_move(request: HttpRequest, payload: StockMoveIn) -> tuple[int, dict[s
         reference=payload.reference,
         unit=unit,
     )
-    return 201, move_out(move)
+    return Status(201, move_out(move))

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from haumai.accounts.selectors import can_see_pii
@@ -89,7 +90,7 @@ def get_order(request: HttpRequest, code: str) -> dict[str, Any]:
     response={200: OrderOut, 201: OrderOut},
     summary="Push an order (idempotent by channel + external_id: a replay returns the stored order)",
 )
-def push_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, Any]]:
+def push_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
     user = require(request, "sales.add_order")
     order, created = services.upsert_order(
         actor=user,
@@ -103,7 +104,7 @@ def push_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, A
         status=payload.status,
         delivered_at=payload.delivered_at,
     )
-    return (201 if created else 200), order_out(selectors.order_by_code(order.code), pii=can_see_pii(user))
+    return Status(201 if created else 200, order_out(selectors.order_by_code(order.code), pii=can_see_pii(user)))
 
 
 @router.post("/{code}/status", response=OrderOut, summary="Change an order's status")

@@ -1,0 +1,30 @@
+"""Fixtures for customer tests."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from haumai.customers.models import Province, Ward
+
+
+def post(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.post(url, data=json.dumps(body), content_type="application/json")
+
+
+def patch(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.patch(url, data=json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture
+def ward(db: Any) -> Ward:
+    """Any ward of the 2025 units (loaded by migration)."""
+    return Ward.objects.select_related("province").order_by("code").first()
+
+
+@pytest.fixture
+def province(ward: Ward) -> Province:
+    return ward.province

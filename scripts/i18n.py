@@ -1,0 +1,62 @@
+"""Refresh the Vietnamese catalogue: extract strings, fill translations from the TSV, compile .mo.
+
+Usage: .venv/bin/python scripts/i18n.py
+Translations live in src/haumai/locale/vi/translations.tsv (msgid<TAB>Vietnamese), one per line, so
+they are easy to review and merge; the .po and .mo files are generated from it and committed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE = ROOT / "src" / "haumai" / "locale"
+PO = LOCALE / "vi" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+TSV = LOCALE / "vi" / "translations.tsv"
+
+
+def main() -> int:
+    haumai = str(Path(sys.executable).with_name("haumai"))
+    subprocess.run(
+        [haumai, "makemessages", "-l", "vi", "--no-obsolete", "--ignore", "*/tests/*", "--ignore", "demo/*"],
+        cwd=ROOT / "src" / "haumai", check=True, env={**os.environ},
+    )
+    table: dict[str, str] = {}
+    for number, line in enumerate(TSV.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if "\t" not in line:
+            raise SystemExit(f"{TSV}:{number}: expected msgid<TAB>translation")
+        msgid, text = line.split("\t", 1)
+        table[msgid] = text
+    with PO.open("rb") as handle:
+        catalog = read_po(handle, locale="vi")
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        if key in table:
+            message.string = table[key]
+            message.flags.discard("fuzzy")
+        else:
+            missing.append(key)
+    with PO.open("wb") as handle:
+        write_po(handle, catalog, width=0)
+    with MO.open("wb") as handle:
+        write_mo(handle, catalog)
+    print(f"{len(catalog) - len(missing)} translated, {len(missing)} missing")
+    for key in missing:
+        print("  missing:", key)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "haumai.integrations",
     "haumai.demo",
     "haumai.console",
+    "haumai.portal",
 ]
 
 MIDDLEWARE = [
@@ -173,3 +174,28 @@ LOGGING = {
         "django_tasks_db": {"level": "WARNING"},
     },
 }
+
+# Customer portal (haumai.portal): passwordless login and outgoing codes.
+# E-mail goes through Django's mail API. Without EMAIL_BACKEND in the environment, mails are written as
+# files into var/outbox/ (so `make run` works offline); set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# and EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS for real delivery.
+HAUMAI_OUTBOX_DIR = Path(os.environ.get("HAUMAI_OUTBOX_DIR", DATA_DIR / "outbox"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(HAUMAI_OUTBOX_DIR)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Haumai <no-reply@localhost>")
+# SMS/Zalo: only the dev outbox (var/outbox/sms.log) exists until the messaging app brings real providers.
+HAUMAI_SMS_BACKEND = os.environ.get("HAUMAI_SMS_BACKEND", "haumai.portal.senders.OutboxSmsBackend")
+HAUMAI_PORTAL_CODE_MINUTES = int(os.environ.get("HAUMAI_PORTAL_CODE_MINUTES", "10"))
+HAUMAI_PORTAL_CODE_MAX_TRIES = int(os.environ.get("HAUMAI_PORTAL_CODE_MAX_TRIES", "5"))
+HAUMAI_PORTAL_CODES_PER_HOUR = int(os.environ.get("HAUMAI_PORTAL_CODES_PER_HOUR", "5"))
+HAUMAI_PORTAL_CODES_PER_IP_PER_HOUR = int(os.environ.get("HAUMAI_PORTAL_CODES_PER_IP_PER_HOUR", "20"))
+HAUMAI_PORTAL_LINK_MINUTES = int(os.environ.get("HAUMAI_PORTAL_LINK_MINUTES", "15"))
+HAUMAI_PORTAL_LOOKUPS_PER_WINDOW = int(os.environ.get("HAUMAI_PORTAL_LOOKUPS_PER_WINDOW", "10"))
+HAUMAI_PORTAL_LOOKUP_WINDOW_MINUTES = int(os.environ.get("HAUMAI_PORTAL_LOOKUP_WINDOW_MINUTES", "10"))

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from haumai.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login, name="login"),
+    path("login/code/", views.login_code, name="login_code"),
+    path("login/link/<str:token>/", views.login_link, name="login_link"),
+    path("logout/", views.logout, name="logout"),
+    path("orders/", views.orders, name="orders"),
+    path("orders/<str:code>/", views.order_detail, name="order_detail"),
+    path("lookup/", views.lookup, name="lookup"),
+]

@@ -112,6 +112,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 else:
+    # Under ASGI, sync views run in a thread pool; persistent per-thread connections would pile up.
+    # A psycopg pool per process bounds them (HAUMAI_DB_POOL_SIZE) and keeps connects off the hot path.
+    pool_size = int(os.environ.get("HAUMAI_DB_POOL_SIZE", "8"))
+    if pool_size > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 20}
     DATABASES["default"].setdefault("TEST", {})
     DATABASES["default"]["TEST"]["NAME"] = os.environ.get("HAUMAI_TEST_DATABASE", "test_haumai")
 

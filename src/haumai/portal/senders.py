@@ -78,5 +78,3 @@ def send_code(channel: str, destination: str, code: str, *, link: str | None = N
         "minutes": minutes,
     }
     sms_backend().send(channel=channel, destination=destination, text=text)
-
-

@@ -130,7 +130,7 @@ def verify_login_code(*, destination: str, code: str) -> Customer:
     max_tries = settings.HAUMAI_PORTAL_CODE_MAX_TRIES
     with transaction.atomic():
         row = (
-            LoginCode.objects.select_for_update()
+            LoginCode.objects.select_for_update(of=("self",))
             .select_related("customer")
             .filter(destination=destination)
             .order_by("-created_at", "-id")
@@ -148,9 +148,7 @@ def verify_login_code(*, destination: str, code: str) -> Customer:
             if left <= 0:
                 refusal = LoginRefused(_("Too many wrong tries for this code. Request a new code."), "locked")
             else:
-                refusal = LoginRefused(
-                    _("Wrong code. %(left)s tries left.") % {"left": left}, "wrong_code"
-                )
+                refusal = LoginRefused(_("Wrong code. %(left)s tries left.") % {"left": left}, "wrong_code")
         else:
             row.used_at = moment
             row.save(update_fields=["used_at"])
@@ -169,7 +167,7 @@ def _link_row(token: str, *, lock: bool) -> LoginCode:
     except signing.BadSignature as exc:
         raise invalid from exc
     rows = LoginCode.objects.select_related("customer").filter(link_hash=_hash_nonce(nonce))
-    row = (rows.select_for_update() if lock else rows).first()
+    row = (rows.select_for_update(of=("self",)) if lock else rows).first()
     # The clock check (besides the signature's own age) keeps expiry testable with haumai.core.clock.
     if row is None or row.customer is None or row.used_at is not None or row.created_at + lifetime <= clock.now():
         raise invalid

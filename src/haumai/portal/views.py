@@ -93,7 +93,7 @@ def login(request: HttpRequest) -> HttpResponse:
     """Ask for a phone or e-mail and send a one-time code (the answer never says whether it is known)."""
     if current_customer(request) is not None:
         return redirect("portal:orders")
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         destination = form.cleaned_data["identifier"]
         try:
@@ -120,7 +120,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(SESSION_PENDING)
     if not isinstance(pending, dict) or not isinstance(pending.get("value"), str):
         return redirect("portal:login")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             customer = services.verify_login_code(destination=pending["value"], code=form.cleaned_data["code"])
@@ -192,7 +192,7 @@ def order_detail(request: HttpRequest, customer: Customer, code: str) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     """Public warranty and order lookup by phone + order code or by serial/IMEI (no login, rate-limited)."""
-    form = LookupForm(request.POST or None)
+    form = LookupForm(request.POST if request.method == "POST" else None)
     result: selectors.LookupResult | None = None
     not_found = limited = False
     if request.method == "POST" and form.is_valid():

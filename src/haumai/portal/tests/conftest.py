@@ -79,11 +79,19 @@ def make_order(customer: Customer, *, sku: str, serial: str | None = None, days:
 def shop(db: Any) -> Shop:
     Channel.objects.get_or_create(code="website", defaults={"name": "Website", "kind": "website"})
     create_product(
-        actor=None, sku="IP15", name="iPhone 15", price=20_000_000, is_serialized=True,
-        warranty_months=12, warranty_start="purchase", warranty_provider="brand",
+        actor=None,
+        sku="IP15",
+        name="iPhone 15",
+        price=20_000_000,
+        is_serialized=True,
+        warranty_months=12,
+        warranty_start="purchase",
+        warranty_provider="brand",
     )
     create_product(actor=None, sku="FAN", name="Quạt đứng", price=900_000, warranty_months=6, warranty_start="delivery")
-    create_product(actor=None, sku="TV", name="Smart TV", price=9_000_000, warranty_months=24, warranty_start="activation")
+    create_product(
+        actor=None, sku="TV", name="Smart TV", price=9_000_000, warranty_months=24, warranty_start="activation"
+    )
     create_product(actor=None, sku="CASE", name="Ốp lưng", price=150_000, warranty_months=0)
     an = create_customer(actor=None, full_name="Nguyễn Văn An", phone="0912 345 678", email="an.nguyen@example.vn")
     binh = create_customer(actor=None, full_name="Trần Thị Bình", phone="0987654321", email="binh@example.vn")

@@ -1,0 +1,120 @@
+"""My orders: only the customer's own orders, newest first, delivery steps, 404 for others' codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.test import Client
+
+from haumai.core import clock
+from haumai.portal.tests.conftest import PLACED, Shop, log_in, make_order
+from haumai.sales.models import OrderStatus
+from haumai.sales.services import change_order_status
+
+
+def test_orders_need_login(client: Client, shop: Shop) -> None:
+    response = client.get("/portal/orders/")
+    assert response.status_code == 302
+    assert response["Location"] == "/portal/login/?next=%2Fportal%2Forders%2F"
+
+
+def test_my_orders_shows_only_own_orders_newest_first(client: Client, settings: Any, shop: Shop) -> None:
+    newer = make_order(shop.an, sku="FAN", days=3)
+    log_in(client, settings)
+    body = client.get("/portal/orders/").content.decode()
+    assert shop.an_order.code in body
+    assert newer.code in body
+    assert body.index(newer.code) < body.index(shop.an_order.code)
+    assert shop.binh_order.code not in body
+    assert "SN-BINH-001" not in body
+    assert "SN-AN-001" in body
+    assert "Trần Thị Bình" not in body
+
+
+def test_delivery_steps_with_dates(client: Client, settings: Any, shop: Shop) -> None:
+    clock.freeze(PLACED + dt.timedelta(days=1))
+    change_order_status(actor=None, order=shop.an_order, status=OrderStatus.CONFIRMED)
+    clock.advance(dt.timedelta(days=1))
+    change_order_status(actor=None, order=shop.an_order, status=OrderStatus.SHIPPED)
+    clock.unfreeze()
+    log_in(client, settings)
+    body = client.get(f"/portal/orders/{shop.an_order.code}/").content.decode()
+    assert 'class="hm-reached" data-status="confirmed">Confirmed<br><span class="small">02/03/2026' in body
+    assert 'class="hm-reached" data-status="shipped">Shipped<br><span class="small">03/03/2026' in body
+    assert 'class="" data-status="delivered">Delivered</li>' in body
+    clock.freeze(PLACED + dt.timedelta(days=4))
+    change_order_status(actor=None, order=shop.an_order, status=OrderStatus.DELIVERED)
+    clock.unfreeze()
+    body = client.get(f"/portal/orders/{shop.an_order.code}/").content.decode()
+    assert 'class="hm-reached" data-status="delivered">Delivered<br><span class="small">05/03/2026' in body
+
+
+def test_other_customers_order_is_404(client: Client, settings: Any, shop: Shop) -> None:
+    log_in(client, settings)
+    assert client.get(f"/portal/orders/{shop.an_order.code}/").status_code == 200
+    assert client.get(f"/portal/orders/{shop.an_order.code.lower()}/").status_code == 200
+    other = client.get(f"/portal/orders/{shop.binh_order.code}/")
+    unknown = client.get("/portal/orders/ORD-2026-999999/")
+    assert other.status_code == unknown.status_code == 404
+    assert shop.binh_order.code not in other.content.decode()
+    assert client.get("/portal/orders/" + "x" * 5000 + "/").status_code == 404
+
+
+def test_pagination_is_keyset(client: Client, settings: Any, shop: Shop) -> None:
+    codes = [make_order(shop.an, sku="FAN", days=day).code for day in range(1, 13)]
+    log_in(client, settings)
+    first = client.get("/portal/orders/")
+    page_one = first.content.decode()
+    assert all(code in page_one for code in codes[-10:])
+    assert codes[1] not in page_one
+    cursor = first.context["next_cursor"]
+    assert cursor
+    page_two = client.get("/portal/orders/", {"after": cursor}).content.decode()
+    assert codes[1] in page_two and codes[0] in page_two and shop.an_order.code in page_two
+    assert codes[-1] not in page_two
+    assert client.get("/portal/orders/", {"after": "garbage|x"}).status_code == 200
+
+
+def test_my_orders_query_count(client: Client, settings: Any, shop: Shop, django_assert_max_num_queries: Any) -> None:
+    for day in range(1, 16):
+        make_order(shop.an, sku="IP15", serial=f"SN-Q-{day}", days=day)
+    log_in(client, settings)
+    client.get("/portal/orders/")  # warm up the session
+    with django_assert_max_num_queries(7):
+        response = client.get("/portal/orders/")
+    assert response.status_code == 200
+    assert response.content.decode().count("SN-Q-") == 10
+    with django_assert_max_num_queries(7):
+        assert client.get(f"/portal/orders/{shop.an_order.code}/").status_code == 200
+
+
+def test_deleted_customer_session_is_logged_out(client: Client, settings: Any, shop: Shop) -> None:
+    log_in(client, settings)
+    session = client.session
+    session["portal_customer_id"] = 999_999
+    session.save()
+    assert client.get("/portal/orders/").status_code == 302
+    session = client.session
+    session["portal_customer_id"] = "1 OR 1=1"
+    session.save()
+    assert client.get("/portal/orders/").status_code == 302
+
+
+def test_home_shows_only_existing_tiles(client: Client, settings: Any, shop: Shop) -> None:
+    body = client.get("/portal/").content.decode()
+    assert 'id="tile-orders"' in body and 'id="tile-lookup"' in body
+    for missing in ("tile-warranty", "tile-returns", "tile-repairs", "tile-tickets", "tile-points"):
+        assert missing not in body
+    log_in(client, settings)
+    assert "Hello, Nguyễn Văn An" in client.get("/portal/").content.decode()
+
+
+def test_vietnamese_is_the_default_and_language_switch_works(client: Client, settings: Any, shop: Shop) -> None:
+    settings.LANGUAGE_CODE = "vi"
+    body = client.get("/portal/").content.decode()
+    assert '<html lang="vi">' in body
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/portal/lookup/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/portal/lookup/"
+    assert '<html lang="en">' in client.get("/portal/lookup/").content.decode()

@@ -1,0 +1,265 @@
+"""Seed the database with deterministic Vietnamese demo data (the engine behind `haumai demo`).
+
+Reference rows (staff, channels, stores, warehouses, catalogue) go through the ORM and are
+idempotent. Customers and everything hanging off them are generated in chunks by the pure
+generator and written with COPY (PostgreSQL) or executemany (SQLite), one transaction per chunk,
+so memory stays flat at a million customers. Timeline events are written for the oldest and the
+newest `event_customers` customers only (events for every order would double the run time at
+scale and add nothing to a demo).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from haumai.core import clock
+from haumai.core.codes import next_codes
+from haumai.core.phone import normalize_phone
+from haumai.customers.models import Customer
+from haumai.demo import reference
+from haumai.demo.generator import BLOCK, CustomerGenerator
+from haumai.demo.identifiers import MOBILE_PREFIXES
+from haumai.demo.plan import Plan
+from haumai.demo.stock import stock_rows
+from haumai.demo.writer import (
+    CUSTOMER,
+    EVENT,
+    ORDER,
+    ORDER_LINE,
+    TABLES,
+    UNIT,
+    Rows,
+    next_ids,
+    reset_sequences,
+    write_rows,
+)
+from haumai.inventory.models import StockLevel
+
+DEFAULT_CUSTOMERS = 2_000
+DEFAULT_SEED = 42
+DEFAULT_MONTHS = 18
+DEFAULT_CHUNK = 10_000
+
+
+class DemoRefused(Exception):
+    """The database already has customers (demo data is for empty databases)."""
+
+
+@dataclass
+class DemoResult:
+    """What a run produced (counts of rows written) and how long it took."""
+
+    skipped: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    bulk_seconds: float = 0.0
+    staff: list[reference.StaffLogin] = field(default_factory=list)
+    sample: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def customers(self) -> int:
+        return self.counts.get(CUSTOMER.name, 0)
+
+    @property
+    def orders(self) -> int:
+        return self.counts.get(ORDER.name, 0)
+
+    @property
+    def customers_per_second(self) -> float:
+        return self.customers / self.seconds if self.seconds else 0.0
+
+    @property
+    def orders_per_second(self) -> float:
+        return self.orders / self.seconds if self.seconds else 0.0
+
+
+def allocate_codes(prefix: str, years: list[int]) -> list[str]:
+    """Reserve codes with haumai.core.codes.next_codes, one batch per calendar year, in input order."""
+    reserved = {year: iter(next_codes(prefix, years.count(year), year)) for year in sorted(set(years))}
+    return [next(reserved[year]) for year in years]
+
+
+def seed_demo(
+    *,
+    customers: int = DEFAULT_CUSTOMERS,
+    seed: int = DEFAULT_SEED,
+    months: int = DEFAULT_MONTHS,
+    if_empty: bool = False,
+    chunk_size: int = DEFAULT_CHUNK,
+    event_customers: int = 2_500,
+    out: Callable[[str], None] = print,
+) -> DemoResult:
+    """Create demo data; refuse (or skip with if_empty) when customers already exist."""
+    if customers < 0 or months < 1:
+        raise ValueError("customers must be >= 0 and months >= 1")
+    if Customer.objects.exists():
+        if if_empty:
+            out("Demo data skipped: the database already has customers.")
+            return DemoResult(skipped=True)
+        raise DemoRefused("The database already has customers; demo data is only added to an empty database.")
+    started = time.monotonic()
+    for prefix in MOBILE_PREFIXES:  # the generator relies on every prefix being valid
+        normalize_phone(f"+84{prefix}0000000")
+    result = DemoResult(counts=dict.fromkeys((table.name for table in TABLES), 0))
+    with transaction.atomic():
+        result.staff = reference.ensure_staff()
+        channels = reference.ensure_channels()
+        stores, warehouses = reference.ensure_stores_and_warehouses()
+        products, _ = reference.ensure_catalog()
+    plan = Plan(
+        seed=seed, customers=customers, months=months, now=clock.now(), products=tuple(products),
+        channels=channels, stores=stores, warehouses=warehouses, provinces=tuple(reference.province_refs()),
+        first_ids=next_ids(), unit_counters=reference.unit_counters([p.id for p in products]),
+        event_customers=event_customers, chunk_size=max(BLOCK, chunk_size // BLOCK * BLOCK),
+    )
+    generator = CustomerGenerator(plan, allocate_codes)
+    out(f"Seeding {customers:,} customers (seed {seed}, {months} months up to {plan.now:%Y-%m-%d %H:%M} UTC)…")
+    bulk_started = time.monotonic()
+    try:
+        _tune_session()
+        if not StockLevel.objects.filter(product_id__in=[p.id for p in products]).exists():
+            with transaction.atomic():
+                stock = stock_rows(generator)
+                write_rows(stock)
+            _add_counts(result, stock)
+        _write_customers(generator, result, out, bulk_started)
+    finally:
+        reset_sequences()
+        _restore_session()
+    result.bulk_seconds = time.monotonic() - bulk_started
+    result.seconds = time.monotonic() - started
+    result.sample = _sample()
+    _report(result, out)
+    return result
+
+
+def _write_customers(
+    generator: CustomerGenerator, result: DemoResult, out: Callable[[str], None], since: float
+) -> None:
+    """Generate chunk after chunk and write each in its own transaction.
+
+    On PostgreSQL (outside an enclosing transaction) a writer thread with its own connection COPYs
+    chunk k while this thread generates chunk k+1: the database's work overlaps the generator's
+    instead of adding to it. The queue holds at most two chunks, so memory stays flat.
+    """
+    plan = generator.plan
+    chunks = range(0, plan.customers, plan.chunk_size)
+    report_every = max(1, len(chunks) // 20)
+    pipelined = connection.vendor == "postgresql" and not connection.in_atomic_block
+    writer = _WriterThread() if pipelined else None
+    try:
+        for number, first in enumerate(chunks, start=1):
+            rows = generator.chunk(first, min(plan.chunk_size, plan.customers - first))
+            if writer is not None:
+                writer.submit(rows)
+            else:
+                with transaction.atomic():
+                    write_rows(rows)
+            _add_counts(result, rows)
+            if number % report_every == 0 or number == len(chunks):
+                elapsed = time.monotonic() - since
+                done = result.customers
+                out(
+                    f"  {done:>10,} customers  {result.orders:>10,} orders  {elapsed:7.1f} s"
+                    f"  {done / elapsed:9,.0f} customers/s"
+                )
+    finally:
+        if writer is not None:
+            writer.finish()
+
+
+class _WriterThread:
+    """Writes submitted chunks in order, one transaction each, on the thread's own connection."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[Rows | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="demo-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            _tune_session()
+            while (rows := self.queue.get()) is not None:
+                if self.error is None:
+                    with transaction.atomic():
+                        write_rows(rows)
+        except BaseException as exc:  # handed to the generating thread
+            self.error = exc
+            while self.queue.get() is not None:  # let the producer finish putting
+                pass
+        finally:
+            connection.close()
+
+    def submit(self, rows: Rows) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(rows)
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _add_counts(result: DemoResult, rows: Rows) -> None:
+    for name, batch in rows.items():
+        result.counts[name] = result.counts.get(name, 0) + len(batch)
+
+
+def _tune_session() -> None:
+    """PostgreSQL bulk-load settings for this session only.
+
+    Demo rows are easily recreated, so commits need not wait for the WAL flush. The generator
+    links rows by construction (the test suite checks every foreign key on both databases), so
+    when the role may (superuser) the per-row foreign-key triggers are skipped with
+    session_replication_role = replica; they otherwise cost as much as the load itself.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+        if row and row[0]:
+            cursor.execute("SET session_replication_role TO replica")
+
+
+def _restore_session() -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("RESET synchronous_commit")
+        cursor.execute("RESET session_replication_role")
+
+
+def _sample() -> dict[str, str]:
+    customer = Customer.objects.filter(orders__isnull=False).order_by("pk").first()
+    if customer is None:
+        return {}
+    order = customer.orders.order_by("placed_at").first()
+    return {"name": customer.full_name, "phone": customer.phone or "", "order": order.code if order else ""}
+
+
+def _report(result: DemoResult, out: Callable[[str], None]) -> None:
+    counts = result.counts
+    out(
+        f"Demo data ready: {result.customers:,} customers, {result.orders:,} orders "
+        f"({counts.get(ORDER_LINE.name, 0):,} lines), {counts.get(UNIT.name, 0):,} serialised units, "
+        f"{counts.get(EVENT.name, 0):,} timeline events in {result.seconds:.1f} s "
+        f"({result.customers_per_second:,.0f} customers/s, {result.orders_per_second:,.0f} orders/s)."
+    )
+    out(f"Staff logins (password: {reference.DEMO_PASSWORD}):")
+    for login in result.staff:
+        extra = " (superuser)" if login.role == "admin" else ""
+        out(f"  {login.username:<11} {login.role:<11} {login.full_name}{extra}")
+    if result.sample:
+        sample = result.sample
+        out(f"Try a lookup: {sample['name']}, phone {sample['phone']}, order {sample['order']}")

@@ -1,0 +1,186 @@
+"""Fast row writer for seeding: COPY on PostgreSQL, executemany on SQLite.
+
+Demo rows carry explicit primary keys (so the generator can link rows without round trips) and
+explicit timestamps (auto_now/auto_now_add would stamp every row "now"). The sequences are moved
+past the inserted ids at the end (`reset_sequences`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection, models
+from django.db.models import Max
+
+from haumai.catalog.models import Unit
+from haumai.customers.models import Address, Consent, Customer, Identity
+from haumai.events.models import Event
+from haumai.inventory.models import StockLevel, StockMove
+from haumai.sales.models import Order, OrderLine
+
+
+@dataclass(frozen=True)
+class Table:
+    """A model and the database columns the generator fills, in tuple order."""
+
+    model: type[models.Model]
+    columns: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.model._meta.db_table
+
+    def check_columns(self) -> None:
+        """Fail early when the model and the generator disagree about columns."""
+        known = {field.column for field in self.model._meta.concrete_fields}
+        unknown = [column for column in self.columns if column not in known]
+        if unknown:
+            raise RuntimeError(f"{self.name}: unknown columns {unknown}")
+        missing = [
+            field.column for field in self.model._meta.concrete_fields
+            if field.column not in self.columns and not field.null and not field.has_default()
+        ]
+        if missing:
+            raise RuntimeError(f"{self.name}: required columns not filled {missing}")
+
+
+CUSTOMER = Table(Customer, (
+    "id", "code", "full_name", "search_key", "phone", "email", "birth_date", "gender",
+    "preferred_language", "preferred_channel", "external_id", "created_at", "updated_at",
+))
+IDENTITY = Table(Identity, ("id", "customer_id", "kind", "value", "verified_at", "created_at"))
+ADDRESS = Table(Address, (
+    "id", "customer_id", "label", "recipient_name", "phone", "street", "ward_id", "province_id", "is_default",
+))
+CONSENT = Table(Consent, ("id", "customer_id", "purpose", "channel", "granted", "source", "recorded_at"))
+UNIT = Table(Unit, ("id", "product_id", "serial", "imei", "status", "created_at"))
+ORDER = Table(Order, (
+    "id", "code", "channel_id", "external_id", "customer_id", "store_id", "status", "placed_at",
+    "delivered_at", "total", "payment_method", "content_hash", "created_at", "updated_at",
+))
+ORDER_LINE = Table(OrderLine, ("id", "order_id", "product_id", "unit_id", "quantity", "unit_price", "line_total"))
+EVENT = Table(Event, (
+    "id", "name", "occurred_at", "customer_id", "subject_type", "subject_id", "actor_id", "actor_label",
+    "payload", "due_at", "dispatched_at",
+))
+STOCK_MOVE = Table(StockMove, (
+    "id", "product_id", "warehouse_id", "grade", "quantity", "reason", "reference", "unit_id", "actor_id",
+    "created_at",
+))
+STOCK_LEVEL = Table(StockLevel, ("id", "product_id", "warehouse_id", "grade", "quantity", "updated_at"))
+
+# Insert order respects foreign keys (SQLite checks them per statement).
+TABLES: tuple[Table, ...] = (
+    CUSTOMER, IDENTITY, ADDRESS, CONSENT, UNIT, STOCK_MOVE, STOCK_LEVEL, ORDER, ORDER_LINE, EVENT,
+)
+
+Rows = dict[str, list[tuple[Any, ...]]]
+
+
+def next_ids() -> dict[str, int]:
+    """The first free primary key of every demo table."""
+    return {
+        table.name: (table.model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1 for table in TABLES
+    }
+
+
+def write_rows(rows: Rows) -> int:
+    """Insert generated rows table by table (call inside a transaction); return how many rows."""
+    total = 0
+    for table in TABLES:
+        batch = rows.get(table.name)
+        if not batch:
+            continue
+        if connection.vendor == "postgresql":
+            _copy(table, batch)
+        else:
+            _executemany(table, batch)
+        total += len(batch)
+    return total
+
+
+# PostgreSQL binary COPY type per Django field type (binary COPY spares the server all text parsing).
+_PG_TYPES = {
+    "AutoField": "int4", "BigAutoField": "int8", "BigIntegerField": "int8", "IntegerField": "int4",
+    "PositiveIntegerField": "int4", "PositiveBigIntegerField": "int8", "SmallIntegerField": "int2",
+    "PositiveSmallIntegerField": "int2", "CharField": "text", "SlugField": "text", "EmailField": "text",
+    "TextField": "text", "DateTimeField": "timestamptz", "DateField": "date", "BooleanField": "bool",
+    "JSONField": "jsonb",
+}
+
+
+def _pg_types(table: Table) -> list[str]:
+    types = []
+    for column in table.columns:
+        field = next(f for f in table.model._meta.concrete_fields if f.column == column)
+        if isinstance(field, models.ForeignKey):
+            field = field.target_field
+        types.append(_PG_TYPES[field.get_internal_type()])
+    return types
+
+
+def _copy(table: Table, batch: Sequence[tuple[Any, ...]]) -> None:
+    from psycopg.types.json import Jsonb
+
+    json_positions = _json_positions(table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in table.columns)
+    sql = f"COPY {connection.ops.quote_name(table.name)} ({columns}) FROM STDIN (FORMAT BINARY)"
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(sql) as copy:
+            copy.set_types(_pg_types(table))
+            write_row = copy.write_row
+            if json_positions:
+                for row in batch:
+                    values = list(row)
+                    for position in json_positions:
+                        values[position] = Jsonb(values[position])
+                    write_row(values)
+            else:
+                for row in batch:
+                    write_row(row)
+
+
+def _executemany(table: Table, batch: Sequence[tuple[Any, ...]]) -> None:
+    json_positions = _json_positions(table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in table.columns)
+    marks = ", ".join(["%s"] * len(table.columns))
+    # Table and column names come from model metadata, never from input.
+    sql = f"INSERT INTO {connection.ops.quote_name(table.name)} ({columns}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [_for_sqlite(row, json_positions) for row in batch])
+
+
+def _json_positions(table: Table) -> tuple[int, ...]:
+    json_columns = {
+        field.column for field in table.model._meta.concrete_fields if isinstance(field, models.JSONField)
+    }
+    return tuple(i for i, column in enumerate(table.columns) if column in json_columns)
+
+
+def _for_sqlite(row: tuple[Any, ...], json_positions: tuple[int, ...]) -> tuple[Any, ...]:
+    # Same text forms Django's SQLite backend writes: naive UTC datetimes, ISO dates.
+    values = []
+    for position, value in enumerate(row):
+        if isinstance(value, dt.datetime):
+            value = str(value.astimezone(dt.UTC).replace(tzinfo=None))
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        elif position in json_positions:
+            value = json.dumps(value, ensure_ascii=False)
+        values.append(value)
+    return tuple(values)
+
+
+def reset_sequences() -> None:
+    """Move id sequences past the explicitly inserted ids (no-op on SQLite, which tracks them)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), [table.model for table in TABLES])
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)

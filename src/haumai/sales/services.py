@@ -250,7 +250,10 @@ def upsert_order(
             found = _existing(channel, external, fingerprint)
             if found is not None:
                 return found, False
-        raise
+        raise Conflict(
+            _("Another request changed the same order or serial numbers at the same time; send it again"),
+            code="concurrent_change",
+        ) from None
     return order, True
 
 

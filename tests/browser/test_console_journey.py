@@ -22,13 +22,18 @@ def seeded() -> dict[str, Any]:
     create_product(actor=agent, sku="LG-WM10", name="Máy giặt LG 10kg", price=8_490_000, is_serialized=True)
     customer = create_customer(actor=agent, full_name="Nguyễn Văn Ân", phone="0987 654 321")
     order, _ = upsert_order(
-        actor=agent, channel_code="store", external_id="POS-1", customer=CustomerRef(code=customer.code),
+        actor=agent,
+        channel_code="store",
+        external_id="POS-1",
+        customer=CustomerRef(code=customer.code),
         lines=[OrderLineInput(sku="LG-WM10", quantity=1, unit_price=8_490_000, serial="LGWM-000123")],
     )
     return {"customer": customer, "order": order}
 
 
-def test_agent_finds_customer_by_unaccented_name_and_opens_360(live_server: Any, page: Any, seeded: dict[str, Any]) -> None:
+def test_agent_finds_customer_by_unaccented_name_and_opens_360(
+    live_server: Any, page: Any, seeded: dict[str, Any]
+) -> None:
     page.goto(live_server.url + "/console/")
     page.fill("#id_username", "lan.agent")
     page.fill("#id_password", "s3cret-pass-123")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,7 +58,8 @@ def portal_login_required(view: PortalView) -> PortalView:
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    context.setdefault("portal_customer", current_customer(request))
+    if "portal_customer" not in context:
+        context["portal_customer"] = current_customer(request)
     return render(request, template, context, status=status)
 
 
@@ -129,7 +131,12 @@ def login_code(request: HttpRequest) -> HttpResponse:
         else:
             return _log_in(request, customer)
     shown = mask_email(pending["value"]) if pending.get("kind") == "email" else mask_phone(pending["value"])
-    context = {"form": form, "destination": shown, "by_email": pending.get("kind") == "email"}
+    context = {
+        "form": form,
+        "destination": shown,
+        "by_email": pending.get("kind") == "email",
+        "minutes": settings.HAUMAI_PORTAL_CODE_MINUTES,
+    }
     return _page(request, "portal/login_code.html", context)
 
 

@@ -13,6 +13,7 @@ from unidecode import unidecode
 from haumai.catalog.models import Category, Product, Unit, UnitStatus
 from haumai.core import clock
 from haumai.core.text import search_key
+from haumai.customers.bulk import copy_into, reserve_ids, select_in, uses_copy
 
 BATCH_SIZE = 5000
 T = TypeVar("T")
@@ -71,11 +72,8 @@ class UnitRef:
 
 def product_refs(skus: Collection[str]) -> dict[str, ProductRef]:
     """Products by SKU (one query per 5,000 SKUs)."""
-    found: dict[str, ProductRef] = {}
-    for part in chunked(sorted(skus), 5000):
-        for values in Product.objects.filter(sku__in=part).values_list("id", "sku", "is_serialized", "price"):
-            found[values[1]] = ProductRef(*values)
-    return found
+    rows = select_in(Product, ("id", "sku", "is_serialized", "price"), "sku", skus)
+    return {values[1]: ProductRef(*values) for values in rows}
 
 
 def units_by_serial_or_imei(
@@ -83,31 +81,42 @@ def units_by_serial_or_imei(
 ) -> tuple[dict[str, UnitRef], dict[str, UnitRef]]:
     """Stored units by serial and by IMEI."""
     fields = ("id", "serial", "imei", "product_id", "status")
-    by_serial: dict[str, UnitRef] = {}
-    by_imei: dict[str, UnitRef] = {}
-    for part in chunked(sorted(serials), 5000):
-        for values in Unit.objects.filter(serial__in=part).values_list(*fields):
-            by_serial[values[1]] = UnitRef(*values)
-    for part in chunked(sorted(imeis), 5000):
-        for values in Unit.objects.filter(imei__in=part).values_list(*fields):
-            by_imei[values[2]] = UnitRef(*values)
+    by_serial = {values[1]: UnitRef(*values) for values in select_in(Unit, fields, "serial", serials)}
+    by_imei = {values[2]: UnitRef(*values) for values in select_in(Unit, fields, "imei", imeis)}
     return by_serial, by_imei
 
 
 def record_sold_units(*, new_units: Sequence[tuple[int, str, str | None]], sold_ids: Collection[int]) -> dict[str, int]:
     """Create units (product id, serial, imei) as sold, mark stored units sold; return serial -> id."""
+    if uses_copy():
+        ids = reserve_ids(Unit, len(new_units))
+        moment = clock.now()
+        copy_into(
+            Unit,
+            ("id", "product_id", "serial", "imei", "status", "created_at"),
+            (
+                (unit_id, product_id, serial, imei or None, UnitStatus.SOLD, moment)
+                for unit_id, (product_id, serial, imei) in zip(ids, new_units, strict=True)
+            ),
+        )
+        _mark_sold(sold_ids)
+        return {serial: unit_id for unit_id, (_, serial, _) in zip(ids, new_units, strict=True)}
     units = [
         Unit(product_id=product_id, serial=serial, imei=imei or None, status=UnitStatus.SOLD)
         for product_id, serial, imei in new_units
     ]
     Unit.objects.bulk_create(units, batch_size=BATCH_SIZE)
     if any(u.pk is None for u in units):
-        ids = dict(Unit.objects.filter(serial__in=[u.serial for u in units]).values_list("serial", "id"))
+        stored = dict(Unit.objects.filter(serial__in=[u.serial for u in units]).values_list("serial", "id"))
         for unit in units:
-            unit.pk = ids[unit.serial]
-    for part in chunked(sorted(sold_ids), 5000):
-        Unit.objects.filter(pk__in=part).exclude(status=UnitStatus.SOLD).update(status=UnitStatus.SOLD)
+            unit.pk = stored[unit.serial]
+    _mark_sold(sold_ids)
     return {u.serial: u.pk for u in units}
+
+
+def _mark_sold(unit_ids: Collection[int]) -> None:
+    for part in chunked(sorted(unit_ids), 5000):
+        Unit.objects.filter(pk__in=part).exclude(status=UnitStatus.SOLD).update(status=UnitStatus.SOLD)
 
 
 def category_key(raw: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import connection, models, transaction
 
 from haumai.core import clock
 from haumai.core.codes import next_codes
@@ -79,6 +79,64 @@ class UpsertCounts:
     ids: list[int] = field(default_factory=list)
 
 
+def uses_copy() -> bool:
+    """True on PostgreSQL, where big inserts go through COPY (several times faster than INSERT)."""
+    return connection.vendor == "postgresql"
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """Take `count` primary keys from a PostgreSQL table's id sequence."""
+    if count < 1:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def copy_into(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert rows (values in the order of `fields`) with PostgreSQL COPY; no model code runs."""
+    meta = model._meta
+    columns = ", ".join(connection.ops.quote_name(_column(meta.get_field(name))) for name in fields)
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def select_in(
+    model: type[models.Model], fields: Sequence[str], column: str, wanted: Collection[Any]
+) -> list[tuple[Any, ...]]:
+    """Rows (values of `fields`) whose `column` is one of `wanted`; one array query on PostgreSQL.
+
+    Django's `__in` with tens of thousands of values spends seconds building SQL; `= ANY(array)`
+    sends the values as one parameter.
+    """
+    if not wanted:
+        return []
+    if not uses_copy():
+        rows: list[tuple[Any, ...]] = []
+        for part in chunked(sorted(wanted), 2000):
+            rows.extend(model.objects.filter(**{f"{column}__in": part}).values_list(*fields))  # type: ignore[attr-defined]
+        return rows
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_column(meta.get_field(name))) for name in fields)
+    sql = (
+        f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608 - names come from model metadata
+        f"WHERE {quote(_column(meta.get_field(column)))} = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(wanted)])
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _column(model_field: Any) -> str:
+    return str(model_field.column)
+
+
 def chunked(items: Sequence[T], size: int = 2000) -> Iterator[Sequence[T]]:
     """Slices of at most `size` items (keeps IN lists within database limits)."""
     for start in range(0, len(items), size):
@@ -92,23 +150,14 @@ def find_customers(
     *, external_ids: Collection[str] = (), phones: Collection[str] = ()
 ) -> tuple[dict[str, StoredCustomer], dict[str, StoredCustomer]]:
     """Stored customers by external id and by E.164 phone."""
-    by_external: dict[str, StoredCustomer] = {}
-    by_phone: dict[str, StoredCustomer] = {}
-    for part in chunked(sorted(external_ids)):
-        for values in Customer.objects.filter(external_id__in=part).values_list(*_STORED_FIELDS):
-            by_external[values[2]] = StoredCustomer(*values)
-    for part in chunked(sorted(phones)):
-        for values in Customer.objects.filter(phone__in=part).values_list(*_STORED_FIELDS):
-            by_phone[values[3]] = StoredCustomer(*values)
+    by_external = {v[2]: StoredCustomer(*v) for v in select_in(Customer, _STORED_FIELDS, "external_id", external_ids)}
+    by_phone = {v[3]: StoredCustomer(*v) for v in select_in(Customer, _STORED_FIELDS, "phone", phones)}
     return by_external, by_phone
 
 
 def customer_ids_by_phone(phones: Collection[str]) -> dict[str, int]:
     """Map E.164 phones to the ids of the customers that own them."""
-    found: dict[str, int] = {}
-    for part in chunked(sorted(phones), 5000):
-        found.update(Customer.objects.filter(phone__in=part).values_list("phone", "id"))  # type: ignore[arg-type]
-    return found
+    return dict(select_in(Customer, ("phone", "id"), "phone", phones))
 
 
 def province_lookup() -> dict[str, int]:
@@ -172,6 +221,8 @@ def _create_new(records: Sequence[CustomerRecord]) -> list[int]:
     if not records:
         return []
     codes = next_codes(CUSTOMER_CODE_PREFIX, len(records))
+    if uses_copy():
+        return _copy_new(records, codes)
     customers = [
         Customer(
             code=code,
@@ -197,6 +248,38 @@ def _create_new(records: Sequence[CustomerRecord]) -> list[int]:
     ]
     Identity.objects.bulk_create(identities, batch_size=BATCH_SIZE, ignore_conflicts=True)
     return [c.pk for c in customers]
+
+
+_COPY_FIELDS = (
+    "id", "code", "full_name", "search_key", "phone", "email", "birth_date", "gender",
+    "preferred_language", "preferred_channel", "external_id", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _copy_new(records: Sequence[CustomerRecord], codes: list[str]) -> list[int]:
+    ids = reserve_ids(Customer, len(records))
+    moment = clock.now()
+    rows = []
+    for record, code, customer_id in zip(records, codes, ids, strict=True):
+        record.customer_id = customer_id
+        rows.append(
+            (
+                customer_id, code, record.full_name, search_key(record.full_name), record.phone, record.email,
+                record.birth_date, record.gender or "", "vi", "", record.external_id, moment, moment,
+            )
+        )  # fmt: skip
+    copy_into(Customer, _COPY_FIELDS, rows)
+    identities = [
+        Identity(customer_id=customer_id, kind=IdentityKind.PHONE, value=r.phone, created_at=moment)
+        for r, customer_id in zip(records, ids, strict=True)
+        if r.phone
+    ] + [
+        Identity(customer_id=customer_id, kind=IdentityKind.EMAIL, value=r.email, created_at=moment)
+        for r, customer_id in zip(records, ids, strict=True)
+        if r.email
+    ]
+    Identity.objects.bulk_create(identities, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    return ids
 
 
 _UPDATABLE = ("full_name", "phone", "external_id", "email", "birth_date", "gender")

@@ -48,9 +48,14 @@ def import_file(
     skip_invalid: bool = False,
     file_format: str | None = None,
     file_name: str | None = None,
-    order_events: bool = True,
+    order_events: bool = False,
 ) -> ImportResult:
-    """Validate a file and import it in one transaction; any invalid row rejects it unless skip_invalid."""
+    """Validate a file and import it in one transaction; any invalid row rejects it unless skip_invalid.
+
+    One `import.completed` event summarises the run. Imported orders are history, so they do not
+    fire one `order.imported` event each unless `order_events` is set (journeys and webhooks would
+    otherwise react to years-old purchases, and the events would cost more than the orders).
+    """
     if kind not in _SPECS:
         raise ValueError(f"unknown import kind '{kind}' (use one of: {', '.join(KINDS)})")
     started = time.perf_counter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -12,7 +13,6 @@ from django.conf import settings
 
 from haumai.core.text import search_key
 from haumai.integrations.importing.report import FileRejected, RowError
-from haumai.integrations.importing.values import Cell
 
 FORMATS = ("csv", "xlsx")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -30,15 +30,24 @@ class Column:
 
 @dataclass
 class Table:
-    """The rows of a file, each with its line number, and where each known column sits."""
+    """The rows of a file as stripped text, each with its line number, and where each column sits.
+
+    Every row has one extra empty cell at the end: columns the file lacks point there, so readers
+    index rows without checking which optional columns exist.
+    """
 
     index: dict[str, int]
-    rows: list[tuple[int, list[Cell]]]
+    rows: list[tuple[int, list[str]]]
+    width: int
     errors: list[RowError] = field(default_factory=list)
 
     def has(self, column: str) -> bool:
         """True when the file has this column."""
         return column in self.index
+
+    def position(self, column: str) -> int:
+        """Where a column sits in each row (the trailing empty cell when the file lacks it)."""
+        return self.index.get(column, self.width)
 
 
 def read_table(
@@ -56,19 +65,22 @@ def read_table(
         _, header = next(raw_rows)
     except StopIteration:
         raise FileRejected(f"{path.name} is empty: the first row must name the columns") from None
-    index = map_header([_cell_text(c) for c in header], columns, one_of)
+    index = map_header(header, columns, one_of)
     width = len(header)
-    rows: list[tuple[int, list[Cell]]] = []
+    rows: list[tuple[int, list[str]]] = []
     errors: list[RowError] = []
     for line, cells in raw_rows:
-        if len(cells) < width:
-            cells = [*cells, *([""] * (width - len(cells)))]
-        elif len(cells) > width:
-            if any(_cell_text(c) for c in cells[width:]):
-                errors.append(RowError(line, "", f"the row has {len(cells)} cells but the header has {width}"))
-            cells = cells[:width]
+        size = len(cells)
+        if size == width:
+            cells.append("")
+        elif size < width:
+            cells.extend([""] * (width - size + 1))
+        else:
+            if any(cells[width:]):
+                errors.append(RowError(line, "", f"the row has {size} cells but the header has {width}"))
+            cells = [*cells[:width], ""]
         rows.append((line, cells))
-    return Table(index=index, rows=rows, errors=errors)
+    return Table(index=index, rows=rows, width=width, errors=errors)
 
 
 def _check_size(path: Path) -> None:
@@ -145,11 +157,24 @@ def _header_key(raw: str) -> str:
     return "_".join(key.split())
 
 
-def _cell_text(value: Cell) -> str:
-    return value.strip() if isinstance(value, str) else "" if value is None else str(value)
+def _xlsx_text(value: object) -> str:
+    """An Excel cell as the text a CSV export would hold (dates as ISO, whole floats without .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
 
 
-def _read_csv(path: Path) -> Iterator[tuple[int, list[Cell]]]:
+def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
     data = path.read_bytes()
     try:
         content = data.decode("utf-8-sig")
@@ -164,7 +189,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[Cell]]]:
     return _csv_rows(reader, path.name)
 
 
-def _csv_rows(reader: Iterable[list[str]], name: str) -> Iterator[tuple[int, list[Cell]]]:
+def _csv_rows(reader: Iterable[list[str]], name: str) -> Iterator[tuple[int, list[str]]]:
     previous_end = 0
     iterator = iter(reader)
     while True:
@@ -176,12 +201,12 @@ def _csv_rows(reader: Iterable[list[str]], name: str) -> Iterator[tuple[int, lis
             raise FileRejected(f"line {previous_end + 1}: {name} is not valid CSV ({exc})") from None
         start = previous_end + 1
         previous_end = getattr(reader, "line_num", start)
-        cells: list[Cell] = [c.strip() for c in row]
+        cells = [c.strip() for c in row]
         if any(cells):
             yield start, cells
 
 
-def _read_xlsx(path: Path) -> Iterator[tuple[int, list[Cell]]]:
+def _read_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
     try:
@@ -191,17 +216,12 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, list[Cell]]]:
     return _xlsx_rows(workbook)
 
 
-def _xlsx_rows(workbook: object) -> Iterator[tuple[int, list[Cell]]]:
+def _xlsx_rows(workbook: object) -> Iterator[tuple[int, list[str]]]:
     try:
         sheet = workbook.worksheets[0]  # type: ignore[attr-defined]
-        for row in sheet.iter_rows():
-            cells: list[Cell] = []
-            line = 0
-            for cell in row:
-                value = getattr(cell, "value", None)
-                line = line or getattr(cell, "row", 0) or 0
-                cells.append(value.strip() if isinstance(value, str) else value)
-            if any(c not in (None, "") for c in cells):
+        for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_xlsx_text(value) for value in row]
+            if any(cells):
                 yield line, cells
     finally:
         workbook.close()  # type: ignore[attr-defined]

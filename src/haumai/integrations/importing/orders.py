@@ -8,7 +8,6 @@ conflict when it differs. Stock is not touched: imported orders are history.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -48,14 +47,10 @@ STATUSES = {value: value for value in OrderStatus.values} | {
 }
 
 
-def _blank(cells: list[Any]) -> str:
-    return ""
-
-
 _ORDER_COLUMNS = ("placed_at", "status", "customer_phone", "customer_name", "store", "delivered_at")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     line: int
     sku: str
@@ -72,7 +67,7 @@ class _Order:
     channel: str
     external_id: str
     first_line: int
-    raw: tuple[str, ...]
+    raw: Any
     lines: list[_Line] = field(default_factory=list)
     bad_lines: set[int] = field(default_factory=set)
     placed_at: dt.datetime | None = None
@@ -131,66 +126,101 @@ class OrdersImport:
         self.result.errors = self.errors
 
     def _read_rows(self) -> None:
-        index = self.table.index
-        get: dict[str, Callable[[list[Any]], Any]] = {
-            name: itemgetter(index[name]) if name in index else _blank for name in (c.name for c in COLUMNS)
-        }
-        order_getters = [get[name] for name in _ORDER_COLUMNS]
-        text = values.text
+        # The hot loop of the import: plain indexing and str methods, parsers only off the fast path.
+        at = self.table.position
+        channel_at, external_at, sku_at, serial_at, imei_at = (
+            at("channel"), at("external_id"), at("sku"), at("serial"), at("imei")
+        )  # fmt: skip
+        quantity_at, price_at = at("quantity"), at("unit_price")
+        order_fields = itemgetter(*(at(name) for name in _ORDER_COLUMNS))
+        orders = self.orders
         seen_rows: dict[tuple[Any, ...], int] = {}
         seen_serials: dict[str, tuple[int, str]] = {}
         seen_imeis: dict[str, tuple[int, str]] = {}
         for line, cells in self.table.rows:
-            channel = text(get["channel"](cells)).lower()
-            external_id = text(get["external_id"](cells))
-            if not channel:
-                self.error(line, "channel", "is required")
-            if not external_id:
-                self.error(line, "external_id", "is required")
+            channel = cells[channel_at].lower()
+            external_id = cells[external_at]
             if not channel or not external_id:
+                if not channel:
+                    self.error(line, "channel", "is required")
+                if not external_id:
+                    self.error(line, "external_id", "is required")
                 continue
-            raw = tuple(text(g(cells)) for g in order_getters)
+            raw = order_fields(cells)
             key = (channel, external_id)
-            order = self.orders.get(key)
+            order = orders.get(key)
             if order is None:
-                order = self.orders[key] = _Order(channel, external_id, line, raw)
+                order = orders[key] = _Order(channel, external_id, line, raw)
                 self._read_order_fields(order)
             elif raw != order.raw:
-                for name, mine, theirs in zip(_ORDER_COLUMNS, raw, order.raw, strict=True):
-                    if mine != theirs:
-                        self.error(
-                            line,
-                            name,
-                            f"'{mine}' differs from line {order.first_line} of the same order ('{theirs}')",
-                            order,
-                        )
-                        break
-            item = self._read_line(line, cells, get, order)
-            if item is None:
-                continue
-            row_key = (key, item.sku, item.quantity, item.unit_price, item.serial, item.imei)
+                self._differs(line, raw, order)
+            sku, quantity_raw, price_raw = cells[sku_at], cells[quantity_at], cells[price_at]
+            serial, imei = cells[serial_at], cells[imei_at]
+            if sku and quantity_raw.isdigit() and quantity_raw[0] != "0" and (not price_raw or price_raw.isdigit()):
+                quantity, unit_price = int(quantity_raw), int(price_raw) if price_raw else None
+                if serial and quantity > 1:
+                    self.error(line, "quantity", f"a line with a serial number is one unit, got {quantity}", order)
+                    continue
+            else:
+                parsed = self._read_line_slowly(line, sku, quantity_raw, price_raw, serial, order)
+                if parsed is None:
+                    continue
+                quantity, unit_price = parsed
+            if imei and not serial:
+                serial = imei
+            row_key = (key, sku, quantity, unit_price, serial, imei)
             duplicate_of = seen_rows.get(row_key)
             if duplicate_of is not None:
                 self.error(line, "", f"duplicate of line {duplicate_of}", order)
                 continue
             seen_rows[row_key] = line
-            if item.serial:
-                other = seen_serials.get(item.serial)
+            if serial:
+                other = seen_serials.get(serial)
                 if other is not None:
                     self.error(
-                        line, "serial", f"serial {item.serial} is already on line {other[0]} (order {other[1]})", order
+                        line, "serial", f"serial {serial} is already on line {other[0]} (order {other[1]})", order
                     )
                     continue
-                seen_serials[item.serial] = (line, external_id)
-            if item.imei:
-                other = seen_imeis.get(item.imei)
-                if other is not None:
-                    self.error(
-                        line, "imei", f"IMEI {item.imei} is already on line {other[0]} (order {other[1]})", order
-                    )
-                    continue
-                seen_imeis[item.imei] = (line, external_id)
-            order.lines.append(item)
+                seen_serials[serial] = (line, external_id)
+                if imei:
+                    other = seen_imeis.get(imei)
+                    if other is not None:
+                        self.error(line, "imei", f"IMEI {imei} is already on line {other[0]} (order {other[1]})", order)
+                        continue
+                    seen_imeis[imei] = (line, external_id)
+            order.lines.append(_Line(line, sku, quantity, unit_price, serial, imei))
+
+    def _differs(self, line: int, raw: tuple[str, ...], order: _Order) -> None:
+        for name, mine, theirs in zip(_ORDER_COLUMNS, raw, order.raw, strict=True):
+            if mine != theirs:
+                message = f"'{mine}' differs from line {order.first_line} of the same order ('{theirs}')"
+                self.error(line, name, message, order)
+                return
+
+    def _read_line_slowly(
+        self, line: int, sku: str, quantity_raw: str, price_raw: str, serial: str, order: _Order
+    ) -> tuple[int, int | None] | None:
+        ok = True
+        if not sku:
+            self.error(line, "sku", "is required", order)
+            ok = False
+        quantity = 0
+        try:
+            quantity = values.whole_number(quantity_raw, minimum=1)
+        except values.CellError as exc:
+            self.error(line, "quantity", str(exc) if quantity_raw else "is required", order)
+            ok = False
+        unit_price: int | None = None
+        if price_raw:
+            try:
+                unit_price = values.vnd(price_raw)
+            except values.CellError as exc:
+                self.error(line, "unit_price", str(exc), order)
+                ok = False
+        if ok and serial and quantity > 1:
+            self.error(line, "quantity", f"a line with a serial number is one unit, got {quantity}", order)
+            ok = False
+        return (quantity, unit_price) if ok else None
 
     def _read_order_fields(self, order: _Order) -> None:
         line = order.first_line
@@ -222,38 +252,6 @@ class OrdersImport:
                 order.phone = values.phone(phone_raw)
             except values.CellError as exc:
                 self.error(line, "customer_phone", str(exc), order)
-
-    def _read_line(
-        self, line: int, cells: list[Any], get: dict[str, Callable[[list[Any]], Any]], order: _Order
-    ) -> _Line | None:
-        text = values.text
-        sku = text(get["sku"](cells))
-        ok = True
-        if not sku:
-            self.error(line, "sku", "is required", order)
-            ok = False
-        quantity = 0
-        try:
-            quantity = values.whole_number(get["quantity"](cells), minimum=1)
-        except values.CellError as exc:
-            self.error(line, "quantity", "is required" if not text(get["quantity"](cells)) else str(exc), order)
-            ok = False
-        unit_price: int | None = None
-        price_cell = get["unit_price"](cells)
-        if text(price_cell):
-            try:
-                unit_price = values.vnd(price_cell)
-            except values.CellError as exc:
-                self.error(line, "unit_price", str(exc), order)
-                ok = False
-        serial = text(get["serial"](cells))
-        imei = text(get["imei"](cells))
-        if imei and not serial:
-            serial = imei
-        if serial and quantity > 1:
-            self.error(line, "quantity", f"a line with a serial number is one unit, got {quantity}", order)
-            ok = False
-        return _Line(line, sku, quantity, unit_price, serial, imei) if ok else None
 
     def _resolve(self) -> None:
         orders = list(self.orders.values())

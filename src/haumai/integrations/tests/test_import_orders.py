@@ -32,12 +32,10 @@ def good_rows() -> list[list[object]]:
     ]  # fmt: skip
 
 
-def test_orders_csv_creates_orders_lines_customers_and_sold_units(
-    run_import, write_csv, channel, store, products
-):
+def test_orders_csv_creates_orders_lines_customers_and_sold_units(run_import, write_csv, channel, store, products):
     existing = Customer.objects.create(code="CUS-2026-900001", full_name="Khách cũ", phone="+84987654321")
 
-    outcome = run_import("orders", write_csv("orders.csv", good_rows()))
+    outcome = run_import("orders", write_csv("orders.csv", good_rows()), "--order-events")
 
     assert outcome.ok, outcome
     assert "rows: 3" in outcome and "imported: 3" in outcome and "rows/s" in outcome
@@ -92,9 +90,7 @@ def test_reimport_is_idempotent(run_import, write_csv, channel, store, products,
     assert after == before
 
 
-def test_changed_content_is_a_conflict_and_changes_nothing(
-    run_import, write_csv, channel, store, products, snapshot
-):
+def test_changed_content_is_a_conflict_and_changes_nothing(run_import, write_csv, channel, store, products, snapshot):
     assert run_import("orders", write_csv("orders.csv", good_rows())).ok
     before = snapshot()
     rows = good_rows()

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=("csv", "xlsx"), help="file format (default: detected)")
         parser.add_argument("--max-errors", type=int, default=200, help="problems to print (default 200)")
         parser.add_argument("--json", action="store_true", help="print the summary as one JSON line")
-        parser.add_argument("--no-order-events", action="store_true", help=("skip the order.imported event per order"))
+        parser.add_argument(
+            "--order-events", action="store_true", help="also record one order.imported event per order (slower)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind: str = options["kind"]
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             skip_invalid=options["skip_invalid"],
             file_format=options["format"],
-            order_events=not options["no_order_events"],
+            order_events=options["order_events"],
         )
         self._print_report(result, options["max_errors"])
         if options["json"]:

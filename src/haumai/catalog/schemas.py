@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from haumai.catalog.models import Product, Unit
 
@@ -40,7 +40,7 @@ class ProductPatch(Schema):
     is_active: bool | None = None
 
 
-class ProductOut(Schema):
+class ProductOut(BaseModel):
     sku: str
     name: str
     brand: str
@@ -57,7 +57,7 @@ class ProductOut(Schema):
     updated_at: dt.datetime
 
 
-class ProductPage(Schema):
+class ProductPage(BaseModel):
     items: list[ProductOut]
     limit: int
     offset: int
@@ -70,7 +70,7 @@ class UnitIn(Schema):
     status: str = "in_stock"
 
 
-class UnitOut(Schema):
+class UnitOut(BaseModel):
     serial: str
     imei: str | None
     sku: str
@@ -78,7 +78,7 @@ class UnitOut(Schema):
     created_at: dt.datetime
 
 
-class UnitPage(Schema):
+class UnitPage(BaseModel):
     items: list[UnitOut]
     limit: int
     offset: int

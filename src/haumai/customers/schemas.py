@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from haumai.core.phone import mask_phone
 from haumai.core.text import mask_email
@@ -54,13 +54,13 @@ class CustomerPatch(Schema):
     consents: list[ConsentIn] = Field(default_factory=list, max_length=20)
 
 
-class IdentityOut(Schema):
+class IdentityOut(BaseModel):
     kind: str
     value: str
     verified: bool
 
 
-class AddressOut(Schema):
+class AddressOut(BaseModel):
     id: int
     label: str
     recipient_name: str
@@ -73,14 +73,14 @@ class AddressOut(Schema):
     is_default: bool
 
 
-class ConsentOut(Schema):
+class ConsentOut(BaseModel):
     purpose: str
     channel: str
     granted: bool
     recorded_at: dt.datetime
 
 
-class CustomerOut(Schema):
+class CustomerOut(BaseModel):
     code: str
     full_name: str
     phone: str | None
@@ -100,7 +100,7 @@ class CustomerDetailOut(CustomerOut):
     consents: list[ConsentOut]
 
 
-class CustomerPage(Schema):
+class CustomerPage(BaseModel):
     items: list[CustomerOut]
     limit: int
     offset: int

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
+from pydantic import BaseModel
 
 from haumai.events.models import Event
 
 
-class EventOut(Schema):
+class EventOut(BaseModel):
     id: int
     name: str
     occurred_at: dt.datetime
@@ -21,7 +21,7 @@ class EventOut(Schema):
     payload: dict[str, Any]
 
 
-class EventPage(Schema):
+class EventPage(BaseModel):
     items: list[EventOut]
     limit: int
     offset: int

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from haumai.inventory.models import StockLevel, StockMove
 
@@ -21,7 +21,7 @@ class StockMoveIn(Schema):
     serial: str | None = Field(None, max_length=64)
 
 
-class StockLevelOut(Schema):
+class StockLevelOut(BaseModel):
     sku: str
     product_name: str
     warehouse: str
@@ -30,7 +30,7 @@ class StockLevelOut(Schema):
     updated_at: dt.datetime
 
 
-class StockMoveOut(Schema):
+class StockMoveOut(BaseModel):
     id: int
     sku: str
     warehouse: str
@@ -43,14 +43,14 @@ class StockMoveOut(Schema):
     created_at: dt.datetime
 
 
-class StockLevelPage(Schema):
+class StockLevelPage(BaseModel):
     items: list[StockLevelOut]
     limit: int
     offset: int
     next_offset: int | None
 
 
-class StockMovePage(Schema):
+class StockMovePage(BaseModel):
     items: list[StockMoveOut]
     limit: int
     offset: int

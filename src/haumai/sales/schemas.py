@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from haumai.core.phone import mask_phone
 from haumai.sales.models import Order, OrderLine
@@ -44,7 +44,7 @@ class StatusIn(Schema):
     at: dt.datetime | None = None
 
 
-class OrderLineOut(Schema):
+class OrderLineOut(BaseModel):
     sku: str
     product_name: str
     quantity: int
@@ -54,13 +54,15 @@ class OrderLineOut(Schema):
     imei: str | None
 
 
-class OrderCustomerOut(Schema):
+class OrderCustomerOut(BaseModel):
     code: str
     full_name: str
     phone: str | None
 
 
-class OrderOut(Schema):
+class OrderOut(BaseModel):
+    """Output models are plain pydantic (built from dicts), which skips ninja's ORM-getter validator."""
+
     code: str
     channel: str
     external_id: str | None
@@ -76,7 +78,7 @@ class OrderOut(Schema):
     updated_at: dt.datetime
 
 
-class OrderPage(Schema):
+class OrderPage(BaseModel):
     items: list[OrderOut]
     next_cursor: str | None = Field(description="pass as ?cursor= to get the next page; null on the last page")
 

@@ -69,7 +69,7 @@ class Plan:
     products: tuple[ProductRef, ...]
     channels: dict[str, int]  # channel code -> id
     stores: dict[str, int]  # region -> store id
-    warehouses: dict[str, int]  # "central" or region -> warehouse id
+    warehouses: dict[str, int]  # region or "hub" (the central warehouse) -> warehouse id
     provinces: tuple[ProvinceRef, ...]
     first_ids: dict[str, int]  # table name -> first free id
     unit_counters: dict[int, int] = field(default_factory=dict)  # product id -> units already made

@@ -95,7 +95,7 @@ def _ward(province: Province, name: str) -> Ward | None:
 
 
 def ensure_stores_and_warehouses() -> tuple[dict[str, int], dict[str, int]]:
-    """Stores by region and warehouses by region (+ "central") -> ids."""
+    """Stores by region and warehouses by region (+ "hub", the central warehouse) -> ids."""
     stores: dict[str, int] = {}
     warehouses: dict[str, int] = {}
     for spec in STORES:
@@ -116,7 +116,7 @@ def ensure_stores_and_warehouses() -> tuple[dict[str, int], dict[str, int]]:
     central, _ = Warehouse.objects.get_or_create(
         code=code, defaults={"name": name, "province": Province.objects.get(codename=province_codename)}
     )
-    warehouses["central"] = central.pk
+    warehouses["hub"] = central.pk
     return stores, warehouses
 
 

@@ -35,7 +35,7 @@ def stock_rows(generator: CustomerGenerator) -> Rows:
     levels: list[tuple[Any, ...]] = []
     receipt_number = 0
     for key, warehouse_id in sorted(plan.warehouses.items()):
-        kind = "central" if key == "central" else "store"
+        kind = "central" if key == "hub" else "store"
         for product in plan.products:
             low, high = STOCK_RANGES[product.department][kind]
             wanted = rng.randint(low, high)

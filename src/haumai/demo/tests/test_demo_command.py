@@ -1,0 +1,173 @@
+"""`haumai demo` against the real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Sum
+
+from haumai.accounts.models import User
+from haumai.catalog.models import Product, Unit
+from haumai.core import clock
+from haumai.core.models import CodeSequence
+from haumai.core.phone import normalize_phone
+from haumai.customers.models import Address, Consent, Customer, Identity, Province
+from haumai.demo.identifiers import luhn_valid
+from haumai.events.models import Event
+from haumai.inventory.models import StockLevel, StockMove, Warehouse
+from haumai.sales.models import Channel, Order, OrderLine, Store
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 22, 3, 30, tzinfo=dt.UTC)
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    with clock.frozen(NOW):
+        call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def fingerprint() -> dict[str, Any]:
+    """Everything that should be identical between two runs with the same seed (ids aside)."""
+    return {
+        "customers": list(Customer.objects.order_by("code").values_list(
+            "code", "full_name", "phone", "email", "birth_date", "gender", "created_at"
+        )),
+        "orders": list(Order.objects.order_by("code").values_list(
+            "code", "customer__code", "channel__code", "external_id", "status", "placed_at", "delivered_at", "total"
+        )),
+        "lines": list(OrderLine.objects.order_by("order__code", "id").values_list(
+            "order__code", "product__sku", "unit__serial", "unit__imei", "quantity", "unit_price"
+        )),
+        "addresses": list(Address.objects.order_by("customer__code").values_list(
+            "customer__code", "street", "ward_id", "province_id"
+        )),
+        "levels": list(StockLevel.objects.order_by("product__sku", "warehouse__code").values_list(
+            "product__sku", "warehouse__code", "quantity"
+        )),
+    }
+
+
+def test_small_run_creates_a_consistent_demo_world() -> None:
+    output = run_demo("--customers", "200")
+
+    assert Customer.objects.count() == 200
+    assert "200 customers" in output and "customers/s" in output
+    for username in ("admin", "agent", "technician", "warehouse", "manager"):
+        assert f"  {username} " in output
+        user = authenticate(username=username, password="haumai-demo")
+        assert user is not None
+        assert user.has_role(username)
+    assert User.objects.get(username="admin").is_superuser
+
+    assert set(Channel.objects.values_list("code", flat=True)) >= {
+        "store", "website", "shopee", "lazada", "tiktok-shop", "phone"
+    }
+    assert set(Store.objects.values_list("province__codename", flat=True)) == {"ha_noi", "ho_chi_minh", "da_nang"}
+    assert Store.objects.filter(ward__isnull=True).count() == 0
+    assert Warehouse.objects.count() == 4 and Warehouse.objects.filter(store__isnull=True).count() == 1
+    assert Product.objects.filter(is_serialized=True, warranty_months__gte=12).count() >= 40
+    assert Product.objects.filter(category__parent__code="thoi-trang", warranty_months=0).exists()
+    assert Province.objects.count() == 34
+
+    customers = list(Customer.objects.all())
+    for customer in customers:
+        assert normalize_phone(customer.phone) == customer.phone
+        assert re.fullmatch(r"CUS-\d{4}-\d{6}", customer.code)
+    assert Identity.objects.filter(kind="phone").count() == 200
+    assert Address.objects.count() == 200
+    assert all(a.ward.province_id == a.province_id for a in Address.objects.select_related("ward"))
+    assert Consent.objects.filter(purpose="service", granted=True).count() == 400
+
+    orders = Order.objects.count()
+    assert 200 <= orders <= 400
+    mismatched = [
+        o for o in Order.objects.annotate(lines_total=Sum("lines__line_total")) if o.total != o.lines_total
+    ]
+    assert mismatched == []
+    assert Order.objects.annotate(n=Count("lines")).filter(n__gt=3).count() == 0
+    assert OrderLine.objects.filter(unit__isnull=False).exclude(unit__status="sold").count() == 0
+
+    imeis = list(Unit.objects.exclude(imei=None).values_list("imei", flat=True))
+    assert imeis and all(len(imei) == 15 and luhn_valid(imei) for imei in imeis)
+    assert Unit.objects.values("serial").annotate(n=Count("id")).filter(n__gt=1).count() == 0
+
+    assert Event.objects.filter(name="order.created").count() == orders
+    assert Event.objects.filter(name="customer.created").count() == 200
+
+
+def test_stock_levels_equal_the_ledger() -> None:
+    run_demo("--customers", "100")
+    ledger = Counter()
+    for product_id, warehouse_id, grade, total in StockMove.objects.values_list(
+        "product_id", "warehouse_id", "grade"
+    ).annotate(total=Sum("quantity")):
+        ledger[(product_id, warehouse_id, grade)] = total
+    levels = {
+        (lv.product_id, lv.warehouse_id, lv.grade): lv.quantity for lv in StockLevel.objects.all()
+    }
+    assert levels == dict(ledger)
+    assert len(levels) == Product.objects.count() * Warehouse.objects.count()
+
+
+def test_every_foreign_key_points_at_a_row() -> None:
+    """The loader writes ids itself (and skips FK triggers on PostgreSQL), so check every link."""
+    run_demo("--customers", "150")
+    links = [
+        (OrderLine, "order_id", Order), (OrderLine, "product_id", Product), (OrderLine, "unit_id", Unit),
+        (Order, "customer_id", Customer), (Order, "channel_id", Channel), (Order, "store_id", Store),
+        (Identity, "customer_id", Customer), (Address, "customer_id", Customer), (Consent, "customer_id", Customer),
+        (Unit, "product_id", Product), (Event, "customer_id", Customer), (StockMove, "unit_id", Unit),
+        (StockMove, "warehouse_id", Warehouse), (StockLevel, "product_id", Product),
+    ]
+    for model, column, target in links:
+        values = set(model.objects.exclude(**{column: None}).values_list(column, flat=True))
+        existing = set(target.objects.filter(pk__in=values).values_list("pk", flat=True))
+        assert values == existing, f"{model.__name__}.{column}"
+    wards = set(Address.objects.values_list("ward_id", flat=True))
+    assert len(wards) > 20
+
+
+def test_if_empty_does_nothing_the_second_time_and_plain_rerun_refuses() -> None:
+    run_demo("--customers", "50")
+    before = (Customer.objects.count(), Order.objects.count(), StockMove.objects.count())
+    output = run_demo("--customers", "50", "--if-empty")
+    assert "skipped" in output
+    assert (Customer.objects.count(), Order.objects.count(), StockMove.objects.count()) == before
+    with pytest.raises(CommandError, match="already has customers"):
+        run_demo("--customers", "50")
+
+
+def test_same_seed_gives_identical_data_after_a_reset() -> None:
+    run_demo("--customers", "120", "--seed", "5")
+    first = fingerprint()
+    # Empty the database again (demo rows, code counters); reference data stays and is reused.
+    for model in (Event, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address, Consent, Customer):
+        model.objects.all().delete()
+    CodeSequence.objects.all().delete()
+    run_demo("--customers", "120", "--seed", "5")
+    assert fingerprint() == first
+    assert len(first["orders"]) > 120
+
+
+def test_new_rows_after_the_demo_get_fresh_ids() -> None:
+    run_demo("--customers", "30")
+    highest = Customer.objects.order_by("-pk").values_list("pk", flat=True).first()
+    created = Customer.objects.create(code="CUS-2026-999999", full_name="Nguyễn Văn Mới", search_key="nguyen van moi")
+    assert created.pk > highest
+
+
+def test_rejects_bad_arguments() -> None:
+    with pytest.raises(CommandError):
+        call_command("demo", "--customers", "-1")
+    with pytest.raises(CommandError):
+        call_command("demo", "--months", "0")

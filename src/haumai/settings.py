@@ -41,6 +41,7 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
+    "unfold",  # admin theme; must come before django.contrib.admin
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -159,6 +160,13 @@ HAUMAI_MAX_IMPORT_BYTES = int(os.environ.get("HAUMAI_MAX_IMPORT_MB", "20")) * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = HAUMAI_MAX_IMPORT_BYTES
 HAUMAI_API_TOKEN_DAYS = int(os.environ.get("HAUMAI_API_TOKEN_DAYS", "365"))
 HAUMAI_SCHEDULER_BATCH = int(os.environ.get("HAUMAI_SCHEDULER_BATCH", "500"))
+
+UNFOLD = {
+    "SITE_TITLE": "Haumai",
+    "SITE_HEADER": "Haumai · Quản trị",
+    "SITE_SYMBOL": "support_agent",
+    "SHOW_LANGUAGES": True,
+}
 
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"

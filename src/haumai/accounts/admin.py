@@ -7,13 +7,18 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from haumai.accounts.models import ApiToken, ApprovalLimit, Team, User
 from haumai.accounts.services import create_api_token
 
 
 @admin.register(User)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(UserAdmin, ModelAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
     list_display = ("username", "first_name", "last_name", "email", "team", "is_active", "is_staff")
     list_filter = ("groups", "team", "is_active", "is_staff")
     list_select_related = ("team",)
@@ -21,19 +26,19 @@ class StaffAdmin(UserAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
 @admin.register(ApprovalLimit)
-class ApprovalLimitAdmin(admin.ModelAdmin):
+class ApprovalLimitAdmin(ModelAdmin):
     list_display = ("role", "max_goodwill_vnd")
     list_select_related = ("role",)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
     list_select_related = ("user",)
     raw_id_fields = ("user",)

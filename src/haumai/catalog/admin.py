@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from haumai.catalog.models import Category, Product, Unit
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ModelAdmin):
     list_display = ("code", "name", "parent")
     search_fields = ("code", "name")
     list_select_related = ("parent",)
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ModelAdmin):
     list_display = ("sku", "name", "brand", "category", "price", "warranty_months", "return_days", "is_active")
     list_filter = ("is_active", "is_serialized", "warranty_provider", "category")
     search_fields = ("sku", "name", "search_key", "brand")
@@ -24,7 +25,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ModelAdmin):
     list_display = ("serial", "imei", "product", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("serial", "imei", "product__sku")

@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from unfold.admin import ModelAdmin, TabularInline
 
 from haumai.customers.models import Address, Consent, Customer, Identity, Province, Ward
 
 
-class IdentityInline(admin.TabularInline):
+class IdentityInline(TabularInline):
     model = Identity
     extra = 0
 
 
-class AddressInline(admin.TabularInline):
+class AddressInline(TabularInline):
     model = Address
     extra = 0
     raw_id_fields = ("ward",)
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(TabularInline):
     model = Consent
     extra = 0
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ModelAdmin):
     list_display = ("code", "full_name", "phone", "email", "preferred_channel", "created_at")
     search_fields = ("code", "search_key", "phone", "email", "external_id")
     readonly_fields = ("code", "search_key", "created_at", "updated_at")
@@ -33,7 +34,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Identity)
-class IdentityAdmin(admin.ModelAdmin):
+class IdentityAdmin(ModelAdmin):
     list_display = ("kind", "value", "customer", "verified_at", "created_at")
     list_filter = ("kind",)
     search_fields = ("value", "customer__code")
@@ -43,7 +44,7 @@ class IdentityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(admin.ModelAdmin):
+class AddressAdmin(ModelAdmin):
     list_display = ("customer", "street", "ward", "province", "is_default")
     search_fields = ("customer__code", "street")
     list_select_related = ("customer", "ward", "province")
@@ -52,13 +53,13 @@ class AddressAdmin(admin.ModelAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(ModelAdmin):
     list_display = ("code", "name", "codename")
     search_fields = ("name", "search_key", "codename")
 
 
 @admin.register(Ward)
-class WardAdmin(admin.ModelAdmin):
+class WardAdmin(ModelAdmin):
     list_display = ("code", "name", "province")
     search_fields = ("name", "search_key")
     list_filter = ("province",)

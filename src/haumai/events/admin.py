@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin
 
 from haumai.events.models import Event
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ModelAdmin):
     list_display = ("occurred_at", "name", "customer", "subject_type", "subject_id", "actor_label")
     list_filter = ("name",)
     search_fields = ("name", "subject_id", "customer__code")

@@ -6,19 +6,20 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin
 
 from haumai.inventory.models import StockLevel, StockMove, Warehouse
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(admin.ModelAdmin):
+class WarehouseAdmin(ModelAdmin):
     list_display = ("code", "name", "store", "province")
     search_fields = ("code", "name")
     list_select_related = ("store", "province")
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(admin.ModelAdmin):
+class StockLevelAdmin(ModelAdmin):
     """Read-only: levels change only through stock moves (inventory.services.move_stock)."""
 
     list_display = ("product", "warehouse", "grade", "quantity", "updated_at")
@@ -37,7 +38,7 @@ class StockLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockMove)
-class StockMoveAdmin(admin.ModelAdmin):
+class StockMoveAdmin(ModelAdmin):
     """Read-only ledger."""
 
     list_display = ("created_at", "product", "warehouse", "grade", "quantity", "reason", "reference", "actor")

@@ -83,7 +83,7 @@ def test_web_serves_api_docs_admin_and_static_files(web_server: str) -> None:
 
 
 def test_api_without_token_gets_the_error_format(web_server: str) -> None:
-    response = httpx.get(web_server + "/api/v1/customers/")
+    response = httpx.get(web_server + "/api/v1/customers")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthorized"
 

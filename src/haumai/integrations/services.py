@@ -74,31 +74,42 @@ def import_file(
             result.status, result.rejection = "rejected", exc.message
             _finish(run, result, started)
             return result
+        result.timings["read"] = time.perf_counter() - started
         importer: _Importer = importer_class(table, result)
         with transaction.atomic():
-            importer.validate()
-            if result.errors and not skip_invalid:
-                result.status = "rejected"
-                result.rejection = f"{len(result.errors)} problem(s) found; nothing was imported"
-            elif dry_run:
-                result.status = "dry_run"
-            else:
-                written = importer.write()
-                result.status = "completed_with_errors" if result.errors else "completed"
-                if kind == "orders" and order_events:
-                    _record_order_events(written, actor)
-                result.seconds = time.perf_counter() - started
-                record_event(
-                    name="import.completed", subject=run, actor=actor, actor_label=ACTOR_LABEL, payload=result.summary()
-                )
-                _finish(run, result, started)
-                return result
+            _validate_and_write(importer, result, run, actor=actor, order_events=order_events, started=started)
+            committing = time.perf_counter()
+        result.timings["commit"] = time.perf_counter() - committing
     except Exception:
         run.status, run.finished_at = "failed", clock.now()
         run.save(update_fields=["status", "finished_at"])
         raise
     _finish(run, result, started)
     return result
+
+
+def _validate_and_write(
+    importer: _Importer, result: ImportResult, run: ImportRun, *, actor: Any, order_events: bool, started: float
+) -> None:
+    step = time.perf_counter()
+    importer.validate()
+    result.timings["validate"] = time.perf_counter() - step
+    if result.errors and not result.skip_invalid:
+        result.status = "rejected"
+        result.rejection = f"{len(result.errors)} problem(s) found; nothing was imported"
+        return
+    if result.dry_run:
+        result.status = "dry_run"
+        return
+    step = time.perf_counter()
+    written = importer.write()
+    result.status = "partial" if result.errors else "completed"
+    if result.kind == "orders" and order_events:
+        _record_order_events(written, actor)
+    result.timings["write"] = time.perf_counter() - step
+    result.seconds = time.perf_counter() - started
+    record_event(name="import.completed", subject=run, actor=actor, actor_label=ACTOR_LABEL, payload=result.summary())
+    _finish(run, result, started)
 
 
 def _record_order_events(written: list[Any], actor: Any) -> None:
@@ -120,8 +131,9 @@ def _record_order_events(written: list[Any], actor: Any) -> None:
     record_events(rows)
 
 
-def _finish(run: ImportRun, result: ImportResult, started: float) -> None:
-    result.seconds = time.perf_counter() - started
+def _finish(run: ImportRun, result: ImportResult, started: float | None) -> None:
+    if started is not None:
+        result.seconds = time.perf_counter() - started
     run.status = result.status
     run.finished_at = clock.now()
     run.rows_total = result.rows_total

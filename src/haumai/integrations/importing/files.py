@@ -153,7 +153,9 @@ def map_header(
 
 
 def _header_key(raw: str) -> str:
-    key = search_key(raw.replace("*", "")).replace("-", " ").replace(".", " ")
+    key = search_key(raw.replace("*", ""))
+    for separator in "-./()":
+        key = key.replace(separator, " ")
     return "_".join(key.split())
 
 

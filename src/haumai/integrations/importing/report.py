@@ -50,6 +50,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     extra: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     status: str = "running"
     seconds: float = 0.0

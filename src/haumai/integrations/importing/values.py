@@ -120,8 +120,12 @@ def date(value: Cell) -> dt.date:
     return _parse_date(text(value))
 
 
+_MIDNIGHT = re.compile(r"[ T]0?0:00(?::00)?$")
+
+
 @lru_cache(maxsize=65536)
 def _parse_date(raw: str) -> dt.date:
+    raw = _MIDNIGHT.sub("", raw)  # an Excel date cell read as a timestamp at midnight
     match = _DMY.match(raw)
     try:
         if match:

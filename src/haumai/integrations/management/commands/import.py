@@ -59,7 +59,7 @@ class Command(BaseCommand):
             write(f"... and {hidden} more problem(s) (all stored on import run #{result.run_id})")
         outcome = {
             "completed": "imported",
-            "completed_with_errors": "imported the valid rows; invalid rows skipped",
+            "partial": "imported the valid rows; invalid rows skipped",
             "dry_run": "dry run: nothing was written",
             "rejected": "rejected: nothing was imported",
         }.get(result.status, result.status)

@@ -72,6 +72,7 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str,
         placed_to=filters.placed_to,
         after=decode_cursor(filters.cursor) if filters.cursor else None,
         limit=filters.limit,
+        slim=True,
     )
     page = rows[: filters.limit]
     pii = can_see_pii(user)

@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.decorators.http import require_GET
+from django.views.generic import RedirectView
 
 from haumai.api import api
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,18 +33,14 @@ def global_search(raw: str, *, limit: int = 10) -> SearchResults:
     if len(query) < 2:
         return results
     if query.upper().startswith("ORD-"):
-        try:
+        with contextlib.suppress(DomainError):
             results.orders = [order_by_code(query)]
-        except DomainError:
-            pass
         return results
     try:
         results.customers = list(customer_list(q=query)[:limit])
     except DomainError:
         results.customers = []
     if not results.customers and " " not in query and len(query) >= 4:
-        try:
+        with contextlib.suppress(DomainError):
             results.units = [unit_by_serial(query)]
-        except DomainError:
-            pass
     return results

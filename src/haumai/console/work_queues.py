@@ -32,16 +32,27 @@ def queues_for(user: Any, *, size: int = 10) -> list[Queue]:
     queues: list[Queue] = []
     if user.has_perm("sales.view_order"):
         placed = order_list(status=OrderStatus.PLACED, limit=size)
-        queues.append(Queue("orders_to_confirm", _("Orders waiting for confirmation"), "orders", placed[:size], len(placed) > size))
+        queues.append(
+            Queue(
+                "orders_to_confirm", _("Orders waiting for confirmation"), "orders", placed[:size], len(placed) > size
+            )
+        )
         since = clock.now() - dt.timedelta(days=30)
         delivered = order_list(status=OrderStatus.DELIVERED, placed_from=since, limit=size)
         queues.append(
             Queue(
-                "recently_delivered", _("Delivered this month: follow up with the customer"), "orders",
-                delivered[:size], len(delivered) > size,
+                "recently_delivered",
+                _("Delivered this month: follow up with the customer"),
+                "orders",
+                delivered[:size],
+                len(delivered) > size,
             )
         )
     if user.has_perm("inventory.view_stocklevel"):
         graded = list(stock_levels(grade="B")[: size + 1]) + list(stock_levels(grade="C")[: size + 1])
-        queues.append(Queue("graded_stock", _("Open-box and refurbish stock to process"), "stock", graded[:size], len(graded) > size))
+        queues.append(
+            Queue(
+                "graded_stock", _("Open-box and refurbish stock to process"), "stock", graded[:size], len(graded) > size
+            )
+        )
     return queues

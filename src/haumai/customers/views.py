@@ -61,8 +61,14 @@ def customer_360(request: HttpRequest, code: str) -> HttpResponse:
         "email": shown_email(request.user, customer.email),
         "pii": pii,
         "identities": [
-            (identity, identity.value if pii or identity.kind not in ("phone", "email") else
-             shown_phone(request.user, identity.value) if identity.kind == "phone" else shown_email(request.user, identity.value))
+            (
+                identity,
+                identity.value
+                if pii or identity.kind not in ("phone", "email")
+                else shown_phone(request.user, identity.value)
+                if identity.kind == "phone"
+                else shown_email(request.user, identity.value),
+            )
             for identity in customer.identities.all()
         ],
         "orders": orders[:10],

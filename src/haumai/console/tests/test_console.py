@@ -30,7 +30,9 @@ def customer(make_staff: Any) -> Customer:
     found = create_customer(actor=manager, full_name="Nguyễn Văn An", phone="0912 345 678", email="an@example.vn")
     for n in range(12):
         upsert_order(
-            actor=manager, channel_code="website", external_id=f"W-{n}",
+            actor=manager,
+            channel_code="website",
+            external_id=f"W-{n}",
             customer=CustomerRef(code=found.code),
             lines=[OrderLineInput(sku="SM-S24", quantity=1, unit_price=20_990_000, serial=f"SN-{n:04d}")],
             placed_at=clock.now() - dt.timedelta(days=n),
@@ -57,7 +59,10 @@ class TestLogin:
         user = make_staff("agent")
         response = Client().post(reverse("console:login"), {"username": user.username, "password": "nope"})
         assert response.status_code == 200
-        assert "Sai tên đăng nhập hoặc mật khẩu" in response.content.decode() or "Wrong username" in response.content.decode()
+        assert (
+            "Sai tên đăng nhập hoặc mật khẩu" in response.content.decode()
+            or "Wrong username" in response.content.decode()
+        )
 
     def test_lockout_after_five_failures_even_with_the_right_password(self, make_staff: Any) -> None:
         user = make_staff("agent")
@@ -80,7 +85,9 @@ class TestLogin:
 
 
 class TestSearch:
-    @pytest.mark.parametrize("query", ["nguyen van an", "Nguyễn Văn An", "0912 345 678", "+84912345678", "84912345678", "an@example.vn"])
+    @pytest.mark.parametrize(
+        "query", ["nguyen van an", "Nguyễn Văn An", "0912 345 678", "+84912345678", "84912345678", "an@example.vn"]
+    )
     def test_finds_the_customer_any_way(self, make_staff: Any, customer: Customer, query: str) -> None:
         response = logged_in(make_staff, "agent").get(reverse("console:search"), {"q": query}, HTTP_HX_REQUEST="true")
         assert customer.code in response.content.decode()
@@ -100,7 +107,9 @@ class TestSearch:
         assert "<script>alert(1)</script>" not in body
         assert customer.code not in body
 
-    def test_search_is_a_bounded_number_of_queries(self, make_staff: Any, customer: Customer, django_assert_max_num_queries: Any) -> None:
+    def test_search_is_a_bounded_number_of_queries(
+        self, make_staff: Any, customer: Customer, django_assert_max_num_queries: Any
+    ) -> None:
         client = logged_in(make_staff, "agent")
         with django_assert_max_num_queries(8):
             client.get(reverse("console:search"), {"q": "nguyen"}, HTTP_HX_REQUEST="true")
@@ -118,12 +127,16 @@ class TestCustomer360:
         assert "order.created" in body
 
     def test_warehouse_sees_a_masked_phone(self, make_staff: Any, customer: Customer) -> None:
-        body = logged_in(make_staff, "warehouse").get(reverse("customers:detail", args=[customer.code])).content.decode()
+        body = (
+            logged_in(make_staff, "warehouse").get(reverse("customers:detail", args=[customer.code])).content.decode()
+        )
         assert "+84912345678" not in body
         assert "+8491****678" in body
         assert "an@example.vn" not in body
 
-    def test_query_count_does_not_grow_with_orders(self, make_staff: Any, customer: Customer, django_assert_max_num_queries: Any) -> None:
+    def test_query_count_does_not_grow_with_orders(
+        self, make_staff: Any, customer: Customer, django_assert_max_num_queries: Any
+    ) -> None:
         client = logged_in(make_staff, "agent")
         assert Event.objects.filter(customer=customer).count() > 10
         with django_assert_max_num_queries(16):
@@ -135,7 +148,9 @@ class TestCustomer360:
         assert "orders_after=" in first
         assert client.get(reverse("customers:detail", args=["CUS-0000-999999"])).status_code == 404
 
-    def test_list_and_query_count(self, make_staff: Any, customer: Customer, django_assert_max_num_queries: Any) -> None:
+    def test_list_and_query_count(
+        self, make_staff: Any, customer: Customer, django_assert_max_num_queries: Any
+    ) -> None:
         client = logged_in(make_staff, "agent")
         with django_assert_max_num_queries(8):
             response = client.get(reverse("customers:list"), {"q": "an"})

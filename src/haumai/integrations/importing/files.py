@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -15,6 +16,7 @@ from haumai.core.text import search_key
 from haumai.integrations.importing.report import FileRejected, RowError
 
 FORMATS = ("csv", "xlsx")
+Rows = Generator[tuple[int, list[str]], None, None]
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
@@ -61,6 +63,13 @@ def read_table(
     _check_size(path)
     detected = detect_format(path, file_format)
     raw_rows = _read_xlsx(path) if detected == "xlsx" else _read_csv(path)
+    try:
+        return _table(path, raw_rows, columns, one_of)
+    finally:
+        raw_rows.close()  # closes the workbook when the header is refused
+
+
+def _table(path: Path, raw_rows: Rows, columns: Sequence[Column], one_of: Sequence[tuple[str, ...]]) -> Table:
     try:
         _, header = next(raw_rows)
     except StopIteration:
@@ -176,7 +185,7 @@ def _xlsx_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _read_csv(path: Path) -> Rows:
     data = path.read_bytes()
     try:
         content = data.decode("utf-8-sig")
@@ -191,7 +200,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
     return _csv_rows(reader, path.name)
 
 
-def _csv_rows(reader: Iterable[list[str]], name: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(reader: Iterable[list[str]], name: str) -> Rows:
     previous_end = 0
     iterator = iter(reader)
     while True:
@@ -208,17 +217,19 @@ def _csv_rows(reader: Iterable[list[str]], name: str) -> Iterator[tuple[int, lis
             yield start, cells
 
 
-def _read_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _read_xlsx(path: Path) -> Rows:
     from openpyxl import load_workbook
 
+    handle = path.open("rb")  # a file object: openpyxl refuses paths without an .xlsx extension
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
+        handle.close()
         raise FileRejected(f"{path.name} is not a valid Excel workbook (.xlsx): {exc}") from None
-    return _xlsx_rows(workbook)
+    return _xlsx_rows(workbook, handle)
 
 
-def _xlsx_rows(workbook: object) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_rows(workbook: object, handle: BinaryIO) -> Rows:
     try:
         sheet = workbook.worksheets[0]  # type: ignore[attr-defined]
         for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -227,3 +238,4 @@ def _xlsx_rows(workbook: object) -> Iterator[tuple[int, list[str]]]:
                 yield line, cells
     finally:
         workbook.close()  # type: ignore[attr-defined]
+        handle.close()

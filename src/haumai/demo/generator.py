@@ -233,6 +233,7 @@ class CustomerGenerator:
         codes = self.allocate("ORD", [(placed_at + LOCAL_OFFSET).year for _, _, placed_at, _ in pending])
         first_order_id = self.take_ids(ORDER.name, len(pending))
         first_customer_id = plan.first_ids[CUSTOMER.name]
+        next_id, unit_table, line_table = self.next_id, UNIT.name, ORDER_LINE.name
         for position, (customer_id, channel, placed_at, region) in enumerate(pending):
             order_id = first_order_id + position
             store_id = plan.stores.get(region) if channel == "store" else None
@@ -245,13 +246,14 @@ class CustomerGenerator:
                 unit_price = self._price(rng, product.price, channel)
                 unit_id = None
                 if product.is_serialized and status != "cancelled":
-                    unit_id = self.take_ids(UNIT.name, 1)
+                    unit_id = next_id[unit_table]
+                    next_id[unit_table] = unit_id + 1
                     units.append(self.unit_row(unit_id, product, "sold", placed_at - DAY * (2 + 58 * rng.random())))
                 line_total = unit_price * quantity
                 total += line_total
-                lines.append((
-                    self.take_ids(ORDER_LINE.name, 1), order_id, product.id, unit_id, quantity, unit_price, line_total,
-                ))
+                line_id = next_id[line_table]
+                next_id[line_table] = line_id + 1
+                lines.append((line_id, order_id, product.id, unit_id, quantity, unit_price, line_total))
             # From the order's ordinal, not its database id: same seed, same ids on any database.
             ordinal = order_id - plan.first_ids[ORDER.name] + 1
             external_id = marketplace_order_id(channel, ordinal, f"{placed_at + LOCAL_OFFSET:%y%m%d}")

@@ -10,6 +10,7 @@ scale and add nothing to a demo).
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -23,7 +24,7 @@ from haumai.core.codes import next_codes
 from haumai.core.phone import normalize_phone
 from haumai.customers.models import Customer
 from haumai.demo import reference
-from haumai.demo.generator import BLOCK, CustomerGenerator
+from haumai.demo.generator import BLOCK, GENERATED_TABLES, CustomerGenerator
 from haumai.demo.identifiers import MOBILE_PREFIXES
 from haumai.demo.plan import Plan
 from haumai.demo.stock import stock_rows
@@ -35,6 +36,9 @@ from haumai.demo.writer import (
     TABLES,
     UNIT,
     Rows,
+    Table,
+    deferred_indexes,
+    empty_tables,
     next_ids,
     reset_sequences,
     write_rows,
@@ -45,6 +49,8 @@ DEFAULT_CUSTOMERS = 2_000
 DEFAULT_SEED = 42
 DEFAULT_MONTHS = 18
 DEFAULT_CHUNK = 10_000
+# From this many customers on, PostgreSQL indexes of the (empty) customer tables are built after the load.
+REINDEX_FROM = 50_000
 
 
 class DemoRefused(Exception):
@@ -93,6 +99,7 @@ def seed_demo(
     if_empty: bool = False,
     chunk_size: int = DEFAULT_CHUNK,
     event_customers: int = 2_500,
+    reindex_from: int = REINDEX_FROM,
     out: Callable[[str], None] = print,
 ) -> DemoResult:
     """Create demo data; refuse (or skip with if_empty) when customers already exist."""
@@ -123,12 +130,13 @@ def seed_demo(
     bulk_started = time.monotonic()
     try:
         _tune_session()
+        reindex = empty_tables(GENERATED_TABLES) if customers >= reindex_from else []
         if not StockLevel.objects.filter(product_id__in=[p.id for p in products]).exists():
             with transaction.atomic():
                 stock = stock_rows(generator)
                 write_rows(stock)
             _add_counts(result, stock)
-        _write_customers(generator, result, out, bulk_started)
+        _write_customers(generator, result, out, bulk_started, reindex)
     finally:
         reset_sequences()
         _restore_session()
@@ -140,44 +148,54 @@ def seed_demo(
 
 
 def _write_customers(
-    generator: CustomerGenerator, result: DemoResult, out: Callable[[str], None], since: float
+    generator: CustomerGenerator, result: DemoResult, out: Callable[[str], None], since: float,
+    reindex: list[Table],
 ) -> None:
-    """Generate chunk after chunk and write each in its own transaction.
+    """Generate chunk after chunk and write them.
 
     On PostgreSQL (outside an enclosing transaction) a writer thread with its own connection COPYs
-    chunk k while this thread generates chunk k+1: the database's work overlaps the generator's
-    instead of adding to it. The queue holds at most two chunks, so memory stays flat.
+    chunk k while this thread generates chunk k+1, so the database's work overlaps the generator's.
+    The queue holds at most two chunks, so memory stays flat. With `reindex` (large runs) the load
+    is a single transaction around deferred_indexes(); otherwise each chunk commits on its own.
     """
     plan = generator.plan
     chunks = range(0, plan.customers, plan.chunk_size)
     report_every = max(1, len(chunks) // 20)
     pipelined = connection.vendor == "postgresql" and not connection.in_atomic_block
-    writer = _WriterThread() if pipelined else None
+    writer = _WriterThread(reindex) if pipelined else None
+    sequential = contextlib.ExitStack()
+    if writer is None and reindex:
+        sequential.enter_context(transaction.atomic())
+        sequential.enter_context(deferred_indexes(reindex))
     try:
-        for number, first in enumerate(chunks, start=1):
-            rows = generator.chunk(first, min(plan.chunk_size, plan.customers - first))
-            if writer is not None:
-                writer.submit(rows)
-            else:
-                with transaction.atomic():
-                    write_rows(rows)
-            _add_counts(result, rows)
-            if number % report_every == 0 or number == len(chunks):
-                elapsed = time.monotonic() - since
-                done = result.customers
-                out(
-                    f"  {done:>10,} customers  {result.orders:>10,} orders  {elapsed:7.1f} s"
-                    f"  {done / elapsed:9,.0f} customers/s"
-                )
+        with sequential:
+            for number, first in enumerate(chunks, start=1):
+                rows = generator.chunk(first, min(plan.chunk_size, plan.customers - first))
+                if writer is not None:
+                    writer.submit(rows)
+                else:
+                    with transaction.atomic():
+                        write_rows(rows)
+                _add_counts(result, rows)
+                if number % report_every == 0 or number == len(chunks):
+                    elapsed = time.monotonic() - since
+                    done = result.customers
+                    out(
+                        f"  {done:>10,} customers  {result.orders:>10,} orders  {elapsed:7.1f} s"
+                        f"  {done / elapsed:9,.0f} customers/s"
+                    )
+            if reindex:
+                out(f"  building the indexes of {len(reindex)} tables…")
     finally:
         if writer is not None:
             writer.finish()
 
 
 class _WriterThread:
-    """Writes submitted chunks in order, one transaction each, on the thread's own connection."""
+    """Writes submitted chunks in order on the thread's own connection."""
 
-    def __init__(self) -> None:
+    def __init__(self, reindex: list[Table]) -> None:
+        self.reindex = reindex
         self.queue: queue.Queue[Rows | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="demo-writer", daemon=True)
@@ -186,16 +204,25 @@ class _WriterThread:
     def _run(self) -> None:
         try:
             _tune_session()
-            while (rows := self.queue.get()) is not None:
-                if self.error is None:
-                    with transaction.atomic():
-                        write_rows(rows)
+            if self.reindex:
+                with transaction.atomic(), deferred_indexes(self.reindex):
+                    self._drain(per_chunk_transaction=False)
+            else:
+                self._drain(per_chunk_transaction=True)
         except BaseException as exc:  # handed to the generating thread
             self.error = exc
             while self.queue.get() is not None:  # let the producer finish putting
                 pass
         finally:
             connection.close()
+
+    def _drain(self, *, per_chunk_transaction: bool) -> None:
+        while (rows := self.queue.get()) is not None:
+            if per_chunk_transaction:
+                with transaction.atomic():
+                    write_rows(rows)
+            else:
+                write_rows(rows)
 
     def submit(self, rows: Rows) -> None:
         if self.error is not None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 
 from haumai.accounts.models import User
@@ -20,6 +21,7 @@ from haumai.core.models import CodeSequence
 from haumai.core.phone import normalize_phone
 from haumai.customers.models import Address, Consent, Customer, Identity, Province
 from haumai.demo.identifiers import luhn_valid
+from haumai.demo.seed import seed_demo
 from haumai.events.models import Event
 from haumai.inventory.models import StockLevel, StockMove, Warehouse
 from haumai.sales.models import Channel, Order, OrderLine, Store
@@ -171,3 +173,23 @@ def test_rejects_bad_arguments() -> None:
         call_command("demo", "--customers", "-1")
     with pytest.raises(CommandError):
         call_command("demo", "--months", "0")
+
+
+def index_definitions() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema()")
+        else:
+            cursor.execute("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index'")
+        return set(cursor.fetchall())
+
+
+def test_large_run_mode_rebuilds_exactly_the_same_indexes() -> None:
+    """With reindex_from reached, PostgreSQL drops secondary indexes for the load and rebuilds them."""
+    before = index_definitions()
+    with clock.frozen(NOW):
+        result = seed_demo(customers=300, reindex_from=0, out=lambda line: None)
+    assert result.customers == 300
+    assert index_definitions() == before
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Customer.objects.create(code="CUS-X", full_name="A", search_key="a", phone=Customer.objects.first().phone)

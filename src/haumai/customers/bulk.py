@@ -97,13 +97,29 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def copy_into(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert rows (values in the order of `fields`) with PostgreSQL COPY; no model code runs."""
+    """Insert rows (values in the order of `fields`) with PostgreSQL binary COPY; no model code runs."""
     meta = model._meta
-    columns = ", ".join(connection.ops.quote_name(_column(meta.get_field(name))) for name in fields)
+    model_fields = [meta.get_field(name) for name in fields]
+    columns = ", ".join(connection.ops.quote_name(_column(field)) for field in model_fields)
     table = connection.ops.quote_name(meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.set_types([_binary_type(field) for field in model_fields])
         for row in rows:
             copy.write_row(row)
+
+
+_BINARY_TYPES = {
+    "bigint": "int8", "integer": "int4", "smallint": "int2", "boolean": "bool",
+    "timestamp with time zone": "timestamptz", "date": "date", "jsonb": "jsonb", "text": "text",
+}  # fmt: skip
+
+
+def _binary_type(model_field: Any) -> str:
+    db_type = str(model_field.db_type(connection))
+    if db_type.startswith("varchar"):
+        return "text"  # same wire format as varchar
+    return _BINARY_TYPES[db_type]
 
 
 def select_in(

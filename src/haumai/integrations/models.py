@@ -21,6 +21,7 @@ class ImportRun(models.Model):
     rows_imported = models.PositiveIntegerField(default=0)
     rows_invalid = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    counts = models.JSONField(default=dict, blank=True, help_text="created, updated, unchanged, seconds ...")
     status = models.CharField(max_length=20, default="running")
 
     def __str__(self) -> str:

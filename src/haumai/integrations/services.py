@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 from typing import Any, Protocol
@@ -58,8 +59,32 @@ def import_file(
     """
     if kind not in _SPECS:
         raise ValueError(f"unknown import kind '{kind}' (use one of: {', '.join(KINDS)})")
+    # A big file allocates millions of small objects that all stay alive until the end; the cyclic
+    # garbage collector would rescan them again and again (a third of the run time at 200,000 lines).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_file(
+            kind=kind, path=Path(path), actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
+            file_format=file_format, file_name=file_name, order_events=order_events,
+        )  # fmt: skip
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import_file(
+    *,
+    kind: str,
+    path: Path,
+    actor: Any,
+    dry_run: bool,
+    skip_invalid: bool,
+    file_format: str | None,
+    file_name: str | None,
+    order_events: bool,
+) -> ImportResult:
     started = time.perf_counter()
-    path = Path(path)
     result = ImportResult(kind=kind, file_name=file_name or path.name, dry_run=dry_run, skip_invalid=skip_invalid)
     user = actor if getattr(actor, "is_authenticated", False) else None
     run = ImportRun.objects.create(
@@ -143,4 +168,5 @@ def _finish(run: ImportRun, result: ImportResult, started: float | None) -> None
     if result.rejection and not result.errors:
         stored = [{"line": 0, "column": "", "message": result.rejection}]
     run.errors = stored
-    run.save(update_fields=["status", "finished_at", "rows_total", "rows_imported", "rows_invalid", "errors"])
+    run.counts = result.summary()
+    run.save(update_fields=["status", "finished_at", "rows_total", "rows_imported", "rows_invalid", "errors", "counts"])

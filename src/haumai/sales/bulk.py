@@ -24,7 +24,7 @@ T = TypeVar("T")
 LineKey = tuple[str, int, int, str, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class LineRecord:
     """One order line to insert."""
 
@@ -34,7 +34,7 @@ class LineRecord:
     unit_id: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class OrderRecord:
     """One order to insert; `id` and `code` are filled in by create_orders."""
 

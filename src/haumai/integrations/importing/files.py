@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
 
@@ -200,21 +200,18 @@ def _read_csv(path: Path) -> Rows:
     return _csv_rows(reader, path.name)
 
 
-def _csv_rows(reader: Iterable[list[str]], name: str) -> Rows:
+def _csv_rows(reader: Any, name: str) -> Rows:
     previous_end = 0
-    iterator = iter(reader)
-    while True:
-        try:
-            row = next(iterator)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise FileRejected(f"line {previous_end + 1}: {name} is not valid CSV ({exc})") from None
-        start = previous_end + 1
-        previous_end = getattr(reader, "line_num", start)
-        cells = [c.strip() for c in row]
-        if any(cells):
-            yield start, cells
+    strip = str.strip
+    try:
+        for row in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            cells = list(map(strip, row))
+            if any(cells):
+                yield start, cells
+    except csv.Error as exc:
+        raise FileRejected(f"line {previous_end + 1}: {name} is not valid CSV ({exc})") from None
 
 
 def _read_xlsx(path: Path) -> Rows:

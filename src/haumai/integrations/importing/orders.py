@@ -62,7 +62,7 @@ class _Line:
     unit_id: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Order:
     channel: str
     external_id: str
@@ -348,6 +348,7 @@ class OrdersImport:
                     "with different content",
                     order,
                 )
+        self.result.created = len(self.to_create)
 
     def _plan(self, order: _Order, fingerprint: str) -> None:
         assert order.placed_at is not None

@@ -235,9 +235,14 @@ def email(value: Cell) -> str:
     return raw
 
 
+@lru_cache(maxsize=4096)
+def _choice_key(raw: str) -> str:
+    return search_key(raw).replace(" ", "_")
+
+
 def choice(value: Cell, choices: Mapping[str, str], label: str) -> str:
     """One of a fixed set of values, matched without case or diacritics (aliases allowed)."""
-    key = search_key(text(value)).replace(" ", "_")
+    key = _choice_key(text(value))
     if key in choices:
         return choices[key]
     allowed = ", ".join(sorted(set(choices.values()) - {""}))

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError
 
 from haumai.integrations.importing.report import ImportResult
 from haumai.integrations.services import KINDS, columns_of, import_file
@@ -16,6 +17,25 @@ class Command(BaseCommand):
         "Import customers, products or orders from a CSV (UTF-8, comma or semicolon) or XLSX file. "
         "All-or-nothing: any invalid row rejects the whole file unless --skip-invalid."
     )
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        from argparse import RawDescriptionHelpFormatter
+
+        lines = [
+            f"  {kind}: " + ", ".join(c.name + ("*" if c.required else "") for c in columns_of(kind)) for kind in KINDS
+        ]
+        epilog = (
+            "columns (* required; Vietnamese header aliases such as 'Số điện thoại' or 'Mã đơn' also work):\n"
+            + "\n".join(lines)
+            + "\n\ncustomers: each row needs a phone or an external_id; blank cells never erase stored values."
+            + "\norders: one row per order line; rows with the same channel + external_id are one order;"
+            + "\n  a blank unit_price takes the product's price; unknown customers are created from the phone."
+            + "\ndates: dd/mm/yyyy or yyyy-mm-dd (times hh:mm[:ss], Vietnam time); amounts: whole VND."
+            + "\nexit status: 0 when imported (or dry run passed), 1 when the file is rejected."
+        )
+        return super().create_parser(
+            prog_name, subcommand, epilog=epilog, formatter_class=RawDescriptionHelpFormatter, **kwargs
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=KINDS)
@@ -31,14 +51,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind: str = options["kind"]
-        result = import_file(
-            kind=kind,
-            path=options["file"],
-            dry_run=options["dry_run"],
-            skip_invalid=options["skip_invalid"],
-            file_format=options["format"],
-            order_events=options["order_events"],
-        )
+        try:
+            result = import_file(
+                kind=kind,
+                path=options["file"],
+                dry_run=options["dry_run"],
+                skip_invalid=options["skip_invalid"],
+                file_format=options["format"],
+                order_events=options["order_events"],
+            )
+        except IntegrityError as exc:
+            raise CommandError(
+                f"import failed and nothing was imported: the same records were stored meanwhile by another "
+                f"import or API call ({exc.__class__.__name__}); run the import again"
+            ) from exc
         self._print_report(result, options["max_errors"])
         if options["json"]:
             self.stdout.write(json.dumps(result.summary(), ensure_ascii=False))

@@ -216,6 +216,10 @@ def test_list_query_count_does_not_scale(
 
 def test_get_order_masks_phone_for_warehouse(api_client_for: Any, shopee: Any, products: Any) -> None:
     code = post(api_client_for("agent"), URL, order_body()).json()["code"]
-    data = api_client_for("warehouse").get(f"{URL}/{code}").json()
+    warehouse = api_client_for("warehouse")
+    data = warehouse.get(f"{URL}/{code}").json()
     assert data["customer"]["phone"] == "+8491****678"
+    listed = warehouse.get(URL).json()["items"][0]
+    assert listed["customer"]["phone"] == "+8491****678"
+    assert listed == data
     assert api_client_for("warehouse").get(f"{URL}/ORD-1999-000009").status_code == 404

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from haumai.catalog.models import Category, Product
 
@@ -32,3 +34,11 @@ def phone_product(phones: Category) -> Product:
         is_serialized=True,
         warranty_months=12,
     )
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Iterator[None]:
+    """Assert on the English messages (the product defaults to Vietnamese)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

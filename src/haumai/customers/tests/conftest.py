@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from haumai.customers.models import Province, Ward
 
@@ -28,3 +30,11 @@ def ward(db: Any) -> Ward:
 @pytest.fixture
 def province(ward: Ward) -> Province:
     return ward.province
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Iterator[None]:
+    """Assert on the English messages (the product defaults to Vietnamese)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

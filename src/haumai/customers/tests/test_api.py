@@ -299,3 +299,18 @@ def test_add_address(api_client_for: Any, make_staff: Any, ward: Any) -> None:
     assert ok.status_code == 201, ok.content
     assert ok.json()["ward_name"] == ward.name
     assert ok.json()["is_default"] is True
+
+
+def test_errors_follow_accept_language(api_client_for: Any) -> None:
+    from django.utils import translation
+
+    with translation.override("vi"):
+        translated = translation.gettext("Unknown province code %(code)s (use the 2025 two-level codes)")
+    if translated.startswith("Unknown"):
+        pytest.skip("Vietnamese catalogue not compiled")
+    client = api_client_for("agent")
+    body = {"full_name": "A", "addresses": [{"street": "1 A", "province_code": 99}]}
+    response = client.post(URL, data=body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["message"] == translated % {"code": 99}
+    assert Customer.objects.count() == 0

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from haumai.catalog.models import Product
 from haumai.customers.models import Province
@@ -50,3 +52,11 @@ def order_body(external_id: str = "SO-1", **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Iterator[None]:
+    """Assert on the English messages (the product defaults to Vietnamese)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -241,7 +241,8 @@ def main() -> None:
     print(
         f"data: ~{Customer.objects.order_by('-id').values_list('id', flat=True).first()} customers, "
         f"~{Order.objects.order_by('-id').values_list('id', flat=True).first()} orders (max ids); "
-        f"{len(phones)} sample phones, {len(codes)} sample customers with orders",
+        f"{len(phones)} sample phones, {len(codes)} sample customers with orders; {os.cpu_count()} CPUs, "
+        f"concurrency {args.concurrency}",
         flush=True,
     )
     connection.close()
@@ -269,6 +270,8 @@ def main() -> None:
     try:
         for name, paths, target in scenarios:
             asyncio.run(run_scenario(base, token, paths[:100], args.concurrency))  # warm up
+            alone, _wall, _errors = asyncio.run(run_scenario(base, token, paths[: args.requests // 10], 1))
+            bench(f"{name} p95, one client at a time", percentile(alone, 0.95), "ms")
             latencies, wall, errors = asyncio.run(run_scenario(base, token, paths, args.concurrency))
             bench(f"{name} p50", statistics.median(latencies), "ms")
             bench(f"{name} p95", percentile(latencies, 0.95), "ms", target)

@@ -285,17 +285,27 @@ def _copy_new(records: Sequence[CustomerRecord], codes: list[str]) -> list[int]:
             )
         )  # fmt: skip
     copy_into(Customer, _COPY_FIELDS, rows)
-    identities = [
-        Identity(customer_id=customer_id, kind=IdentityKind.PHONE, value=r.phone, created_at=moment)
-        for r, customer_id in zip(records, ids, strict=True)
-        if r.phone
-    ] + [
-        Identity(customer_id=customer_id, kind=IdentityKind.EMAIL, value=r.email, created_at=moment)
-        for r, customer_id in zip(records, ids, strict=True)
-        if r.email
+    pairs = [(customer_id, IdentityKind.PHONE, r.phone) for r, customer_id in zip(records, ids, strict=True) if r.phone]
+    pairs += [
+        (customer_id, IdentityKind.EMAIL, r.email) for r, customer_id in zip(records, ids, strict=True) if r.email
     ]
-    Identity.objects.bulk_create(identities, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    _insert_identities(pairs, moment)
     return ids
+
+
+def _insert_identities(pairs: Sequence[tuple[int, str, str]], moment: dt.datetime) -> None:
+    """Add identities (customer id, kind, value) unless that kind + value is already someone's."""
+    if not pairs:
+        return
+    customer_ids, kinds, identity_values = (list(column) for column in zip(*pairs, strict=True))
+    table = connection.ops.quote_name(Identity._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (customer_id, kind, value, created_at) "  # noqa: S608 - model metadata
+            "SELECT customer_id, kind, value, %s FROM unnest(%s::bigint[], %s::text[], %s::text[]) "
+            "AS new(customer_id, kind, value) ON CONFLICT (kind, value) DO NOTHING",
+            [moment, customer_ids, kinds, identity_values],
+        )
 
 
 _UPDATABLE = ("full_name", "phone", "external_id", "email", "birth_date", "gender")

@@ -18,6 +18,19 @@ def _unfreeze_clock() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_marked(request: Any, settings: Any) -> Iterator[None]:
+    """Tests assert English messages; tests marked `vietnamese` run with the product default (vi)."""
+    from django.utils import translation
+
+    if request.node.get_closest_marker("vietnamese"):
+        yield
+        return
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Any) -> None:
     # Hashing strength is Django's concern; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

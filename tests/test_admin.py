@@ -27,6 +27,7 @@ def test_agents_and_warehouse_staff_cannot_open_the_admin(make_staff: Any) -> No
         assert "/admin/login/" in response["Location"]
 
 
+@pytest.mark.vietnamese
 def test_admin_sees_every_changelist_in_vietnamese(make_staff: Any) -> None:
     client = client_for(make_staff, "admin")
     index = client.get("/admin/")

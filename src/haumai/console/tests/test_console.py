@@ -84,6 +84,16 @@ class TestLogin:
             assert "/console/login/" in response["Location"]
 
 
+@pytest.mark.vietnamese
+def test_console_speaks_vietnamese_by_default_and_english_on_request(make_staff: Any) -> None:
+    login_page = Client().get(reverse("console:login")).content.decode()
+    assert "Đăng nhập nhân viên" in login_page
+    client = logged_in(make_staff, "agent")
+    client.post(reverse("set_language"), {"language": "en", "next": "/console/"})
+    assert "Staff login" not in client.get(reverse("console:home")).content.decode()
+    assert "Log out" in client.get(reverse("console:home")).content.decode()
+
+
 class TestSearch:
     @pytest.mark.parametrize(
         "query", ["nguyen van an", "Nguyễn Văn An", "0912 345 678", "+84912345678", "84912345678", "an@example.vn"]

@@ -1,15 +1,17 @@
-"""The pure demo generator: customers, identities, addresses, consent, units, orders, lines, events.
+"""The pure demo generator, block by block: customers, identities, addresses, consent, units, orders.
 
-`CustomerGenerator(plan, allocate).chunk(first, count)` returns plain row tuples (see demo.writer)
-for customers `first .. first+count-1`. No database access: ids come from the plan's offsets and
-codes from the allocator, so the same seed and plan always give the same rows. Chunks must be
-generated in order (ids and unit counters run on); each chunk has its own random stream.
+`BlockGenerator(plan).block(b)` makes customers b*BLOCK .. (b+1)*BLOCK-1 and everything hanging off
+them as plain row tuples with *local* ids (0, 1, 2 ... within the block) and without codes. A block
+depends only on the plan and its number (own random stream, serial numbers from a per-block range,
+phone/e-mail/Zalo numbers from bijections of the customer index), so blocks can be generated in any
+order or in parallel processes; demo.assembly then gives them database ids and codes in order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 from typing import Any
 
 from haumai.demo import names
@@ -22,23 +24,15 @@ from haumai.demo.identifiers import (
     marketplace_order_id,
 )
 from haumai.demo.names import WeightedChoice, between, choose
-from haumai.demo.plan import CodeAllocator, Plan, ProductRef
+from haumai.demo.plan import Plan, ProductRef
 from haumai.demo.timeline import LOCAL_OFFSET, Timeline
-from haumai.demo.writer import (
-    ADDRESS,
-    CONSENT,
-    CUSTOMER,
-    EVENT,
-    IDENTITY,
-    ORDER,
-    ORDER_LINE,
-    UNIT,
-    Rows,
-)
+from haumai.demo.writer import ADDRESS, CONSENT, CUSTOMER, IDENTITY, ORDER, ORDER_LINE, UNIT, Rows
 
 DAY = dt.timedelta(days=1)
-BLOCK = 1_000  # customers per random stream
-GENERATED_TABLES = (CUSTOMER, IDENTITY, ADDRESS, CONSENT, UNIT, ORDER, ORDER_LINE, EVENT)
+BLOCK = 1_000  # customers per block (and per random stream)
+PEOPLE_POOL = 65_536
+STREET_POOL = 16_384
+BLOCK_TABLES = (CUSTOMER, IDENTITY, ADDRESS, CONSENT, UNIT, ORDER, ORDER_LINE)
 
 CHANNEL_WEIGHTS = {"store": 30, "website": 18, "shopee": 20, "lazada": 9, "tiktok-shop": 13, "phone": 10}
 DEPARTMENT_WEIGHTS = {
@@ -61,24 +55,35 @@ CANCEL_RATE = {"store": 0.01, "website": 0.04, "shopee": 0.05, "lazada": 0.05, "
 # Orders per customer: mean ~1.55, a few loyal customers buy many times.
 ORDER_COUNTS = [(0, 4.0), (1, 62.0), (2, 20.0), (3, 8.0), (4, 3.5), (5, 1.5), (7, 1.0)]
 LINE_COUNTS = [(1, 70.0), (2, 22.0), (3, 8.0)]
+MAX_ORDERS_PER_BLOCK = BLOCK * 7
+# Serial numbers: each block numbers its units of a product from its own range of this size
+# (at most 7 orders x 3 lines per customer fit); range 0 is the opening stock.
+UNITS_PER_BLOCK_RANGE = 22_000
 # Age at sign-up: most buyers are 22-40.
 AGE_WEIGHTS = [(age, 1.0 + 9.0 * max(0.0, 1 - abs(age - 30) / 14)) for age in range(18, 71)]
 
 
-class CustomerGenerator:
-    """Generates customers and everything that hangs off them, chunk by chunk."""
+@dataclass
+class Block:
+    """One block of generated rows with local ids, plus what assembly needs for codes."""
 
-    def __init__(self, plan: Plan, allocate: CodeAllocator) -> None:
+    index: int
+    rows: Rows
+    customer_years: list[int] = field(default_factory=list)
+    order_years: list[int] = field(default_factory=list)
+
+
+class BlockGenerator:
+    """Generates blocks of customers and everything that hangs off them (pure, no database)."""
+
+    def __init__(self, plan: Plan) -> None:
         if plan.customers > PhoneNumbers.capacity:
             raise ValueError("too many customers for the phone number space")
         self.plan = plan
-        self.allocate = allocate
         self.timeline = Timeline(plan.now, plan.months)
         self.phones = PhoneNumbers(plan.seed)
         self.email_numbers = EmailNumbers(plan.seed, plan.customers)
         self.zalo_ids = AffinePermutation(10**15, random.Random(f"zalo:{plan.seed}"))
-        self.next_id = dict(plan.first_ids)
-        self.unit_counters = dict(plan.unit_counters)
         self.provinces = WeightedChoice([(province, province.weight) for province in plan.provinces])
         self.channels = WeightedChoice([(code, w) for code, w in CHANNEL_WEIGHTS.items() if code in plan.channels])
         by_department: dict[str, list[ProductRef]] = {}
@@ -96,146 +101,118 @@ class CustomerGenerator:
         self.order_counts = WeightedChoice(ORDER_COUNTS)
         self.line_counts = WeightedChoice(LINE_COUNTS)
         self.ages = WeightedChoice(AGE_WEIGHTS)
+        # Pools drawn once per seed: picking from them is much cheaper than composing every time,
+        # and 65,536 people / 16,384 streets are more variety than any demo screen shows.
+        pool_rng = random.Random(f"pools:{plan.seed}")
+        self.people = []
+        for _ in range(PEOPLE_POOL):
+            person = names.make_person(pool_rng)
+            self.people.append((person, person.full_name, names.name_search_key(person.full_name)))
+        self.streets = [names.make_street(pool_rng) for _ in range(STREET_POOL)]
 
-    def take_ids(self, table: str, count: int) -> int:
-        """Reserve `count` consecutive ids of a table."""
-        first = self.next_id[table]
-        self.next_id[table] = first + count
-        return first
+    @property
+    def blocks(self) -> int:
+        """How many blocks the plan's population needs."""
+        return -(-self.plan.customers // BLOCK)
 
-    def chunk(self, first: int, count: int) -> Rows:
-        """Rows for customers with indexes first .. first+count-1 (0-based, generated in order).
-
-        Work is done in blocks of BLOCK customers with a random stream per block, so the data does
-        not depend on how callers split the population into chunks (as long as chunks start on a
-        block boundary).
-        """
-        if first % BLOCK:
-            raise ValueError(f"chunks must start at a multiple of {BLOCK}")
-        rows: Rows = {table.name: [] for table in GENERATED_TABLES}
-        for block_first in range(first, first + count, BLOCK):
-            block = self._block(block_first, min(BLOCK, first + count - block_first))
-            for name, block_rows in block.items():
-                rows[name].extend(block_rows)
-        return rows
-
-    def _block(self, first: int, count: int) -> Rows:
+    def block(self, index: int) -> Block:
+        """Rows for customers index*BLOCK .. min((index+1)*BLOCK, customers)-1, with local ids."""
+        first = index * BLOCK
+        count = min(BLOCK, self.plan.customers - first)
+        if count <= 0:
+            raise ValueError(f"block {index} is outside the population")
         rng = random.Random(f"demo:{self.plan.seed}:{first}")
-        rows: Rows = {table.name: [] for table in GENERATED_TABLES}
-        customers: list[list[Any]] = []
-        identities, addresses = rows[IDENTITY.name], rows[ADDRESS.name]
-        consents = rows[CONSENT.name]
+        block = Block(index=index, rows={table.name: [] for table in BLOCK_TABLES})
+        rows = block.rows
+        customers, identities = rows[CUSTOMER.name], rows[IDENTITY.name]
+        addresses, consents = rows[ADDRESS.name], rows[CONSENT.name]
         population = self.plan.customers
-        # Orders are collected first; codes are reserved per calendar year once the chunk is known.
-        pending_orders: list[list[Any]] = []
-        customer_years: list[int] = []
-        first_customer_id = self.take_ids(CUSTOMER.name, count)
-        for offset in range(count):
-            index = first + offset
-            customer_id = first_customer_id + offset
-            person = names.make_person(rng)
-            full_name = person.full_name
-            quantile = (index + rng.random()) / population
+        pending_orders: list[tuple[int, str, dt.datetime, str]] = []
+        for customer_id in range(count):
+            customer_index = first + customer_id
+            person, full_name, name_key = choose(rng, self.people)
+            quantile = (customer_index + rng.random()) / population
             created_at = self.timeline.at(quantile)
-            customer_years.append((created_at + LOCAL_OFFSET).year)
-            phone = self.phones(index)
-            email = names.make_email(rng, person, self.email_numbers(index)) if rng.random() < 0.35 else None
+            block.customer_years.append((created_at + LOCAL_OFFSET).year)
+            phone = self.phones(customer_index)
+            email = names.make_email(rng, person, self.email_numbers(customer_index)) if rng.random() < 0.35 else None
             birth_date = None
             if rng.random() < 0.85:
                 age = self.ages.pick(rng)
                 birth_date = (created_at + LOCAL_OFFSET).date() - dt.timedelta(days=age * 365 + int(rng.random() * 365))
             has_zalo = rng.random() < 0.3
             preferred = "zalo" if has_zalo else ("email" if email and rng.random() < 0.4 else "sms")
-            customers.append([
-                customer_id, "", full_name, names.name_search_key(full_name), phone, email, birth_date,
+            customers.append((
+                customer_id, "", full_name, name_key, phone, email, birth_date,
                 person.gender, "vi", preferred, None, created_at, created_at,
-            ])
+            ))
             verified = created_at if rng.random() < 0.7 else None
-            identity_id = self.take_ids(IDENTITY.name, 1 + (email is not None) + has_zalo)
+            identity_id = len(identities)
             identities.append((identity_id, customer_id, "phone", phone, verified, created_at))
             if email:
                 identity_id += 1
                 identities.append((identity_id, customer_id, "email", email.lower(), None, created_at))
             if has_zalo:
                 identity_id += 1
-                zalo_user_id = f"41{self.zalo_ids(index):017d}"
+                zalo_user_id = f"41{self.zalo_ids(customer_index):017d}"
                 identities.append((identity_id, customer_id, "zalo", zalo_user_id, created_at, created_at))
             province = self.provinces.pick(rng)
             addresses.append((
-                self.take_ids(ADDRESS.name, 1), customer_id, names.address_label(rng), full_name, phone,
-                names.make_street(rng), choose(rng, province.ward_ids) if province.ward_ids else None,
+                customer_id, customer_id, names.address_label(rng), full_name, phone,
+                choose(rng, self.streets), choose(rng, province.ward_ids) if province.ward_ids else None,
                 province.code, True,
             ))
-            consents.extend(self._consents(rng, customer_id, created_at, email is not None, has_zalo))
+            self._consents(rng, consents, customer_id, created_at, email is not None, has_zalo)
             order_count = self.order_counts.pick(rng)
-            pending_orders.extend(self._orders(rng, customer_id, quantile, created_at, province.region, order_count))
-        self._assign_customer_codes(rows, customers, customer_years, first)
-        self._finish_orders(rng, rows, pending_orders)
-        return rows
+            if order_count:
+                region = province.region
+                pending_orders.extend(self._orders(rng, customer_id, quantile, created_at, region, order_count))
+        self._finish_orders(rng, block, pending_orders)
+        return block
 
-    def _assign_customer_codes(self, rows: Rows, customers: list[Any], years: list[int], first: int) -> None:
-        finished = []
-        events = rows[EVENT.name]
-        for offset, (row, code) in enumerate(zip(customers, self.allocate("CUS", years), strict=True)):
-            row[1] = code
-            finished.append(tuple(row))
-            if self._has_timeline(first + offset):
-                customer_id, created_at = row[0], row[11]
-                events.append((
-                    self.take_ids(EVENT.name, 1), "customer.created", created_at, customer_id, "customers.customer",
-                    str(customer_id), None, "demo", {"code": code}, None, created_at,
-                ))
-        rows[CUSTOMER.name] = finished
-
+    @staticmethod
     def _consents(
-        self, rng: random.Random, customer_id: int, moment: dt.datetime, has_email: bool, has_zalo: bool
-    ) -> list[tuple[Any, ...]]:
-        source = "checkout"
-        wanted: list[tuple[str, str, bool]] = [("service", "sms", True), ("service", "zalo", True)]
+        rng: random.Random, consents: list[tuple[Any, ...]], customer_id: int, moment: dt.datetime,
+        has_email: bool, has_zalo: bool,
+    ) -> None:
+        next_id = len(consents)
+        consents.append((next_id, customer_id, "service", "sms", True, "checkout", moment))
+        consents.append((next_id + 1, customer_id, "service", "zalo", True, "checkout", moment))
+        next_id += 2
         roll = rng.random()
         if roll < 0.45 or (has_zalo and roll < 0.7):
-            wanted.append(("marketing", "zalo", True))
+            consents.append((next_id, customer_id, "marketing", "zalo", True, "checkout", moment))
+            next_id += 1
         elif roll < 0.75:
-            wanted.append(("marketing", "zalo", False))
+            consents.append((next_id, customer_id, "marketing", "zalo", False, "checkout", moment))
+            next_id += 1
         if has_email:
-            wanted.append(("marketing", "email", rng.random() < 0.5))
-        first = self.take_ids(CONSENT.name, len(wanted))
-        return [
-            (first + i, customer_id, purpose, channel, granted, source, moment)
-            for i, (purpose, channel, granted) in enumerate(wanted)
-        ]
+            consents.append((next_id, customer_id, "marketing", "email", rng.random() < 0.5, "checkout", moment))
 
     def _orders(
         self, rng: random.Random, customer_id: int, quantile: float, created_at: dt.datetime, region: str, count: int
-    ) -> list[list[Any]]:
-        """Orders of one customer (first at sign-up, repeats later), without ids and codes yet."""
-        if not count:
-            return []
+    ) -> list[tuple[int, str, dt.datetime, str]]:
+        """Orders of one customer (first at sign-up, repeats later), without ids yet."""
         moments = [created_at + dt.timedelta(seconds=between(rng, 30, 900))]
         for _ in range(count - 1):
             moments.append(self.timeline.at(quantile + rng.random() * (1.0 - quantile)))
         moments = sorted(min(moment, self.timeline.now) for moment in moments)
         home_channel = self.channels.pick(rng)
-        orders = []
-        for placed_at in moments:
-            channel = home_channel if rng.random() < 0.6 else self.channels.pick(rng)
-            orders.append([customer_id, channel, placed_at, region])
-        return orders
+        return [
+            (customer_id, home_channel if rng.random() < 0.6 else self.channels.pick(rng), placed_at, region)
+            for placed_at in moments
+        ]
 
-    def _has_timeline(self, index: int) -> bool:
-        """Whether a customer (by index) gets timeline events: the oldest and the newest ones."""
-        return index < self.plan.event_customers or index >= self.plan.customers - self.plan.event_customers
-
-    def _finish_orders(self, rng: random.Random, rows: Rows, pending: list[list[Any]]) -> None:
-        """Give orders ids, codes, statuses, lines and units; add timeline events for some customers."""
+    def _finish_orders(
+        self, rng: random.Random, block: Block, pending: list[tuple[int, str, dt.datetime, str]]
+    ) -> None:
+        """Statuses, lines and sold units of the block's orders."""
         plan, now = self.plan, self.timeline.now
-        orders, lines, units, events = rows[ORDER.name], rows[ORDER_LINE.name], rows[UNIT.name], rows[EVENT.name]
-        codes = self.allocate("ORD", [(placed_at + LOCAL_OFFSET).year for _, _, placed_at, _ in pending])
-        first_order_id = self.take_ids(ORDER.name, len(pending))
-        first_customer_id = plan.first_ids[CUSTOMER.name]
-        next_id, unit_table, line_table = self.next_id, UNIT.name, ORDER_LINE.name
-        for position, (customer_id, channel, placed_at, region) in enumerate(pending):
-            order_id = first_order_id + position
+        rows = block.rows
+        orders, lines, units = rows[ORDER.name], rows[ORDER_LINE.name], rows[UNIT.name]
+        unit_counters: dict[int, int] = {}
+        first_ordinal = block.index * MAX_ORDERS_PER_BLOCK + 1
+        for order_id, (customer_id, channel, placed_at, region) in enumerate(pending):
             store_id = plan.stores.get(region) if channel == "store" else None
             status, delivered_at = self._status(rng, channel, placed_at, now)
             department_picker = self.departments[channel]
@@ -246,27 +223,23 @@ class CustomerGenerator:
                 unit_price = self._price(rng, product.price, channel)
                 unit_id = None
                 if product.is_serialized and status != "cancelled":
-                    unit_id = next_id[unit_table]
-                    next_id[unit_table] = unit_id + 1
-                    units.append(self.unit_row(unit_id, product, "sold", placed_at - DAY * (2 + 58 * rng.random())))
+                    unit_id = len(units)
+                    counter = unit_counters.get(product.id, 0)
+                    unit_counters[product.id] = counter + 1
+                    received_at = placed_at - DAY * (2 + 58 * rng.random())
+                    units.append(self.unit_row(unit_id, product, block.index + 1, counter, "sold", received_at))
                 line_total = unit_price * quantity
                 total += line_total
-                line_id = next_id[line_table]
-                next_id[line_table] = line_id + 1
-                lines.append((line_id, order_id, product.id, unit_id, quantity, unit_price, line_total))
-            # From the order's ordinal, not its database id: same seed, same ids on any database.
-            ordinal = order_id - plan.first_ids[ORDER.name] + 1
-            external_id = marketplace_order_id(channel, ordinal, f"{placed_at + LOCAL_OFFSET:%y%m%d}")
-            payment = self.payments[channel].pick(rng)
-            updated_at = delivered_at or placed_at
+                lines.append((len(lines), order_id, product.id, unit_id, quantity, unit_price, line_total))
+            # Marketplace ids come from a per-block ordinal range: unique without knowing other blocks.
+            local_day = placed_at + LOCAL_OFFSET
+            external_id = marketplace_order_id(channel, first_ordinal + order_id, f"{local_day:%y%m%d}")
             orders.append((
-                order_id, codes[position], plan.channels[channel], external_id, customer_id, store_id, status,
-                placed_at, delivered_at, total, payment, "", placed_at, updated_at,
+                order_id, "", plan.channels[channel], external_id, customer_id, store_id, status,
+                placed_at, delivered_at, total, self.payments[channel].pick(rng), "", placed_at,
+                delivered_at or placed_at,
             ))
-            if self._has_timeline(customer_id - first_customer_id):
-                events.extend(self._order_events(
-                    customer_id, order_id, codes[position], channel, total, status, placed_at, delivered_at
-                ))
+            block.order_years.append(local_day.year)
 
     @staticmethod
     def _status(rng: random.Random, channel: str, placed_at: dt.datetime, now: dt.datetime) -> tuple[str, Any]:
@@ -294,28 +267,16 @@ class CustomerGenerator:
             discount = 0.0 if roll < 0.6 else choose(rng, (0.03, 0.05, 0.1))
         return int(round(list_price * (1 - discount), -3))
 
-    def unit_row(self, unit_id: int, product: ProductRef, status: str, created_at: dt.datetime) -> tuple[Any, ...]:
-        """A serialised unit with the product's next serial (and IMEI for phones)."""
-        counter = self.unit_counters.get(product.id, 0)
-        self.unit_counters[product.id] = counter + 1
-        # Serial ranges start somewhere in the middle, as a real production run would.
-        number = product.unit_number_offset + counter
+    def unit_row(
+        self, unit_id: int, product: ProductRef, serial_range: int, counter: int, status: str, created_at: dt.datetime
+    ) -> tuple[Any, ...]:
+        """A serialised unit: the product's `counter`-th serial (and IMEI for phones) in a serial range."""
+        if counter >= UNITS_PER_BLOCK_RANGE:
+            raise ValueError("serial range exhausted")
+        # Serials start somewhere in the middle, as a real production run would, after existing units.
+        number = (
+            product.unit_number_offset + self.plan.unit_counters.get(product.id, 0)
+            + serial_range * UNITS_PER_BLOCK_RANGE + counter
+        )
         imei = make_imei(product.product_number, number, product.imei_prefix) if product.imei_prefix else None
         return (unit_id, product.id, make_serial(product.serial_prefix, number), imei, status, created_at)
-
-    def _order_events(
-        self, customer_id: int, order_id: int, code: str, channel: str, total: int, status: str,
-        placed_at: dt.datetime, delivered_at: dt.datetime | None,
-    ) -> list[tuple[Any, ...]]:
-        payload = {"code": code, "channel": channel, "total": total}
-        wanted: list[tuple[str, dt.datetime, dict[str, Any]]] = [("order.created", placed_at, payload)]
-        if delivered_at is not None:
-            wanted.append(("order.delivered", delivered_at, {"code": code}))
-        elif status == "cancelled":
-            cancelled_at = min(placed_at + dt.timedelta(hours=3), self.timeline.now)
-            wanted.append(("order.cancelled", cancelled_at, {"code": code}))
-        first = self.take_ids(EVENT.name, len(wanted))
-        return [
-            (first + i, name, moment, customer_id, "sales.order", str(order_id), None, "demo", data, None, moment)
-            for i, (name, moment, data) in enumerate(wanted)
-        ]

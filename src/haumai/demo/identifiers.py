@@ -79,15 +79,15 @@ def luhn_valid(number: str) -> bool:
     return number.isdigit() and len(number) >= 2 and luhn_check_digit(number[:-1]) == number[-1]
 
 
-def make_imei(product_number: int, counter: int, brand_prefix: str) -> str:
-    """A 15-digit IMEI: TAC (2-digit reporting body + product + block) + 6-digit serial + Luhn.
+def make_imei(product_number: int, number: int, brand_prefix: str) -> str:
+    """A 15-digit IMEI: TAC (2-digit reporting body + 3-digit product + 3-digit block) + 6-digit serial + Luhn.
 
-    Unique for distinct (product_number < 10_000, counter < 10^8) pairs.
+    Unique for distinct (product_number < 1000, number < 10^9) pairs.
     """
-    block, serial = divmod(counter, 1_000_000)
-    if block >= 100 or not 0 <= product_number < 10_000:
+    block, serial = divmod(number, 1_000_000)
+    if block >= 1000 or not 0 <= product_number < 1000:
         raise ValueError("IMEI space exhausted")
-    body = f"{brand_prefix}{product_number:04d}{block:02d}{serial:06d}"
+    body = f"{brand_prefix}{product_number:03d}{block:03d}{serial:06d}"
     return body + luhn_check_digit(body)
 
 

@@ -126,9 +126,12 @@ def make_person(rng: random.Random) -> Person:
     if roll > 0.98:
         gender = ""
     family = _FAMILY.pick(rng)
-    if female:
-        return Person(family, _FEMALE_MIDDLE.pick(rng), choose(rng, FEMALE_GIVEN_NAMES), gender)
-    return Person(family, _MALE_MIDDLE.pick(rng), choose(rng, MALE_GIVEN_NAMES), gender)
+    middle = (_FEMALE_MIDDLE if female else _MALE_MIDDLE).pick(rng)
+    given_names = FEMALE_GIVEN_NAMES if female else MALE_GIVEN_NAMES
+    given = choose(rng, given_names)
+    while given.split(" ")[0] == middle.split(" ")[-1]:  # no "Nguyễn Anh Anh"
+        given = choose(rng, given_names)
+    return Person(family, middle, given, gender)
 
 
 @lru_cache(maxsize=200_000)

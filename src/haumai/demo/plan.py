@@ -44,7 +44,7 @@ class ProductRef:
     is_serialized: bool
     popularity: float
     serial_prefix: str  # fixed width, unique per product
-    product_number: int  # unique per product, < 10_000 (goes into the IMEI)
+    product_number: int  # unique per product, < 1000 (goes into the IMEI)
     imei_prefix: str | None  # "35"/"86" for phones, None otherwise
     unit_number_offset: int = 0  # where this product's serial/IMEI numbering starts (< 10^7)
 

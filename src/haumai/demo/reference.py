@@ -146,7 +146,7 @@ def ensure_catalog() -> tuple[list[ProductRef], list[int]]:
             id=product.pk, sku=spec.sku, brand=spec.brand, department=spec.department, price=product.price,
             is_serialized=product.is_serialized, popularity=spec.popularity,
             serial_prefix=f"{SERIAL_BRAND.get(spec.brand, 'HM')}{number:03d}",
-            product_number=1000 + number,
+            product_number=number,
             imei_prefix=IMEI_BRAND.get(spec.brand) if spec.department == "phone" else None,
             unit_number_offset=random.Random(f"units:{spec.sku}").randrange(100_000, 5_000_000),
         ))

@@ -2,8 +2,8 @@
 
 Reference rows (staff, channels, stores, warehouses, catalogue) go through the ORM and are
 idempotent. Customers and everything hanging off them are generated in chunks by the pure
-generator and written with COPY (PostgreSQL) or executemany (SQLite), one transaction per chunk,
-so memory stays flat at a million customers. Timeline events are written for the oldest and the
+generator (in parallel worker processes for large runs) and written with COPY (PostgreSQL) or
+executemany (SQLite), so memory stays flat at a million customers. Timeline events are written for the oldest and the
 newest `event_customers` customers only (events for every order would double the run time at
 scale and add nothing to a demo).
 """
@@ -24,8 +24,10 @@ from haumai.core.codes import next_codes
 from haumai.core.phone import normalize_phone
 from haumai.customers.models import Customer
 from haumai.demo import reference
-from haumai.demo.generator import BLOCK, GENERATED_TABLES, CustomerGenerator
+from haumai.demo.assembly import GENERATED_TABLES, CustomerGenerator
+from haumai.demo.generator import BLOCK
 from haumai.demo.identifiers import MOBILE_PREFIXES
+from haumai.demo.parallel import ChunkSource, default_workers
 from haumai.demo.plan import Plan
 from haumai.demo.stock import stock_rows
 from haumai.demo.writer import (
@@ -100,6 +102,7 @@ def seed_demo(
     chunk_size: int = DEFAULT_CHUNK,
     event_customers: int = 2_500,
     reindex_from: int = REINDEX_FROM,
+    workers: int | None = None,
     out: Callable[[str], None] = print,
 ) -> DemoResult:
     """Create demo data; refuse (or skip with if_empty) when customers already exist."""
@@ -126,7 +129,11 @@ def seed_demo(
         event_customers=event_customers, chunk_size=max(BLOCK, chunk_size // BLOCK * BLOCK),
     )
     generator = CustomerGenerator(plan, allocate_codes)
-    out(f"Seeding {customers:,} customers (seed {seed}, {months} months up to {plan.now:%Y-%m-%d %H:%M} UTC)…")
+    workers = default_workers(customers) if workers is None else workers
+    out(
+        f"Seeding {customers:,} customers (seed {seed}, {months} months up to {plan.now:%Y-%m-%d %H:%M} UTC"
+        f"{f', {workers} generator processes' if workers > 1 else ''})…"
+    )
     bulk_started = time.monotonic()
     try:
         _tune_session()
@@ -136,7 +143,7 @@ def seed_demo(
                 stock = stock_rows(generator)
                 write_rows(stock)
             _add_counts(result, stock)
-        _write_customers(generator, result, out, bulk_started, reindex)
+        _write_customers(generator, result, out, bulk_started, reindex, workers)
     finally:
         reset_sequences()
         _restore_session()
@@ -149,9 +156,9 @@ def seed_demo(
 
 def _write_customers(
     generator: CustomerGenerator, result: DemoResult, out: Callable[[str], None], since: float,
-    reindex: list[Table],
+    reindex: list[Table], workers: int,
 ) -> None:
-    """Generate chunk after chunk and write them.
+    """Generate chunk after chunk (in `workers` processes when > 1) and write them.
 
     On PostgreSQL (outside an enclosing transaction) a writer thread with its own connection COPYs
     chunk k while this thread generates chunk k+1, so the database's work overlaps the generator's.
@@ -159,25 +166,26 @@ def _write_customers(
     is a single transaction around deferred_indexes(); otherwise each chunk commits on its own.
     """
     plan = generator.plan
-    chunks = range(0, plan.customers, plan.chunk_size)
-    report_every = max(1, len(chunks) // 20)
+    chunk_count = -(-plan.customers // plan.chunk_size)
+    report_every = max(1, chunk_count // 20)
     pipelined = connection.vendor == "postgresql" and not connection.in_atomic_block
+    source = ChunkSource(generator, workers)  # forks its workers before the writer thread starts
     writer = _WriterThread(reindex) if pipelined else None
     sequential = contextlib.ExitStack()
+    sequential.enter_context(source)
     if writer is None and reindex:
         sequential.enter_context(transaction.atomic())
         sequential.enter_context(deferred_indexes(reindex))
     try:
         with sequential:
-            for number, first in enumerate(chunks, start=1):
-                rows = generator.chunk(first, min(plan.chunk_size, plan.customers - first))
+            for number, rows in enumerate(source, start=1):
                 if writer is not None:
                     writer.submit(rows)
                 else:
                     with transaction.atomic():
                         write_rows(rows)
                 _add_counts(result, rows)
-                if number % report_every == 0 or number == len(chunks):
+                if number % report_every == 0 or number == chunk_count:
                     elapsed = time.monotonic() - since
                     done = result.customers
                     out(

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from haumai.demo.generator import CustomerGenerator
+from haumai.demo.assembly import CustomerGenerator
 from haumai.demo.writer import STOCK_LEVEL, STOCK_MOVE, UNIT, Rows
 
 # (low, high) on-hand quantity per warehouse kind and department
@@ -34,6 +34,7 @@ def stock_rows(generator: CustomerGenerator) -> Rows:
     moves: list[tuple[Any, ...]] = []
     levels: list[tuple[Any, ...]] = []
     receipt_number = 0
+    counters: dict[int, int] = {}
     for key, warehouse_id in sorted(plan.warehouses.items()):
         kind = "central" if key == "hub" else "store"
         for product in plan.products:
@@ -46,7 +47,10 @@ def stock_rows(generator: CustomerGenerator) -> Rows:
             if product.is_serialized:
                 for _ in range(wanted):
                     unit_id = generator.take_ids(UNIT.name, 1)
-                    units.append(generator.unit_row(unit_id, product, "in_stock", received_at))
+                    counter = counters.get(product.id, 0)
+                    counters[product.id] = counter + 1
+                    # Serial range 0 is the opening stock; customer blocks use ranges 1, 2, ...
+                    units.append(generator.unit_row(unit_id, product, 0, counter, "in_stock", received_at))
                     moves.append(
                         _move(generator, product.id, warehouse_id, 1, "receipt", reference, unit_id, received_at)
                     )

@@ -26,7 +26,7 @@ def make_plan(*, seed: int = 42, customers: int = 3_000, months: int = 18, **ove
         ProductRef(
             id=100 + number, sku=spec.sku, brand=spec.brand, department=spec.department, price=spec.price,
             is_serialized=spec.is_serialized, popularity=spec.popularity,
-            serial_prefix=f"{SERIAL_BRAND.get(spec.brand, 'HM')}{number:03d}", product_number=1000 + number,
+            serial_prefix=f"{SERIAL_BRAND.get(spec.brand, 'HM')}{number:03d}", product_number=number,
             imei_prefix=IMEI_BRAND.get(spec.brand) if spec.department == "phone" else None,
             unit_number_offset=1000 * number,
         )

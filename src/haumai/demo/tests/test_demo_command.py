@@ -21,6 +21,7 @@ from haumai.core.models import CodeSequence
 from haumai.core.phone import normalize_phone
 from haumai.customers.models import Address, Consent, Customer, Identity, Province
 from haumai.demo.identifiers import luhn_valid
+from haumai.demo.parallel import can_fork
 from haumai.demo.seed import seed_demo
 from haumai.events.models import Event
 from haumai.inventory.models import StockLevel, StockMove, Warehouse
@@ -193,3 +194,16 @@ def test_large_run_mode_rebuilds_exactly_the_same_indexes() -> None:
     assert index_definitions() == before
     with pytest.raises(IntegrityError), transaction.atomic():
         Customer.objects.create(code="CUS-X", full_name="A", search_key="a", phone=Customer.objects.first().phone)
+
+
+@pytest.mark.skipif(not can_fork(), reason="worker processes are forked (Linux)")
+def test_worker_processes_write_the_same_data_as_one_process() -> None:
+    with clock.frozen(NOW):
+        seed_demo(customers=2_100, seed=9, workers=2, out=lambda line: None)
+    parallel = fingerprint()
+    for model in (Event, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address, Consent, Customer):
+        model.objects.all().delete()
+    CodeSequence.objects.all().delete()
+    with clock.frozen(NOW):
+        seed_demo(customers=2_100, seed=9, workers=0, out=lambda line: None)
+    assert fingerprint() == parallel

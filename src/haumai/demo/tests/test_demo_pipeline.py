@@ -43,7 +43,7 @@ def test_pipelined_large_run_mode_loads_in_one_transaction_and_restores_indexes(
         cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'sales_order'")
         order_indexes = cursor.fetchone()[0]
     with clock.frozen(dt.datetime(2026, 11, 22, 3, 30, tzinfo=dt.UTC)):
-        result = seed_demo(customers=1_500, chunk_size=1_000, reindex_from=0, out=lambda line: None)
+        result = seed_demo(customers=1_500, chunk_size=1_000, reindex_from=0, workers=2, out=lambda line: None)
     assert Order.objects.count() == result.orders > 1_500
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'sales_order'")

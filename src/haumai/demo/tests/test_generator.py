@@ -8,11 +8,14 @@ from collections import Counter
 from functools import cache
 from typing import Any
 
+import pytest
+
 from haumai.core.phone import normalize_phone
 from haumai.core.text import search_key
-from haumai.demo.generator import CustomerGenerator
+from haumai.demo.assembly import CustomerGenerator, merge
 from haumai.demo.identifiers import luhn_valid
 from haumai.demo.names import FAMILY_NAMES
+from haumai.demo.parallel import ChunkSource, can_fork
 from haumai.demo.plan import counting_allocator
 from haumai.demo.stock import stock_rows
 from haumai.demo.tests.conftest import NOW, make_plan
@@ -195,3 +198,25 @@ def test_ids_are_consecutive_per_table() -> None:
     for table in (CUSTOMER, IDENTITY, ADDRESS, CONSENT, UNIT, ORDER, ORDER_LINE, EVENT, STOCK_MOVE, STOCK_LEVEL):
         ids = sorted(row[0] for row in default_rows()[table.name])
         assert ids == list(range(1, len(ids) + 1)), table.name
+
+
+@pytest.mark.skipif(not can_fork(), reason="worker processes are forked (Linux)")
+def test_worker_processes_give_exactly_the_in_process_rows() -> None:
+    def collect(workers: int) -> Rows:
+        plan = make_plan(customers=4_500, chunk_size=2_000)
+        rows: Rows = {}
+        with ChunkSource(CustomerGenerator(plan, counting_allocator()), workers) as source:
+            for chunk in source:
+                merge(rows, chunk)
+        return rows
+
+    in_process = collect(0)
+    assert collect(2) == in_process
+    assert len(in_process[CUSTOMER.name]) == 4_500
+
+
+def test_names_never_repeat_the_middle_name_as_given_name() -> None:
+    for customer in records(default_rows(), CUSTOMER):
+        parts = customer["full_name"].split(" ")
+        assert len(parts) >= 3
+        assert parts[-1] != parts[-2] or len(parts) > 3

@@ -61,12 +61,14 @@ def test_luhn_known_imei() -> None:
 
 
 def test_imeis_are_15_digits_luhn_valid_and_unique() -> None:
-    imeis = {make_imei(product, counter, "35") for product in (1000, 1001) for counter in range(0, 3_000_000, 997)}
-    assert len(imeis) == 2 * len(range(0, 3_000_000, 997))
+    imeis = {make_imei(product, counter, "35") for product in (0, 1, 999) for counter in range(0, 30_000_000, 9973)}
+    assert len(imeis) == 3 * len(range(0, 30_000_000, 9973))
     for imei in imeis:
         assert len(imei) == 15 and imei.isdigit() and luhn_valid(imei)
     with pytest.raises(ValueError, match="exhausted"):
-        make_imei(1000, 100_000_000, "35")
+        make_imei(1, 1_000_000_000, "35")
+    with pytest.raises(ValueError, match="exhausted"):
+        make_imei(1000, 1, "35")
 
 
 def test_serials_are_fixed_width_and_unique() -> None:

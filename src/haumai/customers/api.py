@@ -101,9 +101,12 @@ def update_customer(request: HttpRequest, code: str, payload: CustomerPatch) -> 
     customer = selectors.customer_by_code(code, detail=False)
     sent = payload.model_dump(exclude_unset=True)
     consents = [services.ConsentInput(**c) for c in sent.pop("consents", [])]
-    for key in ("full_name", "gender", "preferred_language", "preferred_channel"):
+    # null clears optional fields; for the language it means "leave as is"; a null name is refused.
+    if sent.get("preferred_language", "") is None:
+        del sent["preferred_language"]
+    for key in ("gender", "preferred_channel"):
         if key in sent and sent[key] is None:
-            sent[key] = "" if key != "full_name" else None
+            sent[key] = ""
     services.update_customer(actor=user, customer=customer, consents=consents, **sent)
     return customer_detail_out(selectors.customer_by_code(customer.code), pii=can_see_pii(user))
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from haumai.accounts.selectors import can_see_pii
 from haumai.core.errors import Forbidden
 from haumai.events import selectors
 from haumai.events.schemas import EventPage, event_out
@@ -36,7 +37,7 @@ class EventFilters(Schema):
 
 @router.get("", response=EventPage, summary="List events, newest first")
 def list_events(request: HttpRequest, filters: Query[EventFilters]) -> dict[str, Any]:
-    require(request, "events.view_event")
+    user = require(request, "events.view_event")
     rows = list(
         selectors.event_list(
             customer_code=filters.customer,
@@ -45,8 +46,9 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]) -> dict[str,
             name=filters.name,
         )[filters.offset : filters.offset + filters.limit + 1]
     )
+    pii = can_see_pii(user)
     return {
-        "items": [event_out(e) for e in rows[: filters.limit]],
+        "items": [event_out(e, pii=pii) for e in rows[: filters.limit]],
         "limit": filters.limit,
         "offset": filters.offset,
         "next_offset": filters.offset + filters.limit if len(rows) > filters.limit else None,

@@ -36,6 +36,5 @@ class OrderAdmin(ModelAdmin):
     list_select_related = ("channel", "customer")
     raw_id_fields = ("customer", "store")
     readonly_fields = ("content_hash", "created_at", "updated_at")
-    date_hierarchy = "placed_at"
     inlines = (OrderLineInline,)
     show_full_result_count = False

@@ -314,3 +314,14 @@ def test_errors_follow_accept_language(api_client_for: Any) -> None:
     assert response.status_code == 422
     assert response.json()["error"]["fields"][0]["message"] == translated % {"code": 99}
     assert Customer.objects.count() == 0
+
+
+def test_patch_null_language_and_name(api_client_for: Any, make_staff: Any) -> None:
+    customer = new_customer(make_staff("agent"))
+    client = api_client_for("agent")
+    response = patch(client, f"{URL}/{customer.code}", {"preferred_language": None, "gender": None})
+    assert response.status_code == 200, response.content
+    assert response.json()["preferred_language"] == "vi"
+    refused = patch(client, f"{URL}/{customer.code}", {"full_name": None})
+    assert refused.status_code == 422
+    assert refused.json()["error"]["fields"][0]["field"] == "full_name"

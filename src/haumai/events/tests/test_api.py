@@ -63,3 +63,17 @@ def test_events_need_permission(client: Any, make_staff: Any) -> None:
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
     assert Event.objects.count() == 0
+
+
+def test_payload_pii_is_masked_for_warehouse(api_client_for: Any, make_staff: Any) -> None:
+    actor = make_staff("agent")
+    customer = customer_services.create_customer(actor=actor, full_name="An", phone="0912345678")
+    record_event(
+        name="message.sent", customer=customer, actor=actor,
+        payload={"to_phone": "+84912345678", "contact": {"email": "an.nguyen@example.vn"}, "code": "X"},
+    )  # fmt: skip
+    url = f"/api/v1/events?customer={customer.code}&name=message.sent"
+    masked = api_client_for("warehouse").get(url).json()["items"][0]["payload"]
+    assert masked == {"to_phone": "+8491****678", "contact": {"email": "a*******n@example.vn"}, "code": "X"}
+    full = api_client_for("agent").get(url).json()["items"][0]["payload"]
+    assert full["to_phone"] == "+84912345678"

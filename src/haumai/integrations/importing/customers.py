@@ -122,6 +122,14 @@ class CustomersImport:
         if record.birth_date and record.birth_date.year < 1900:
             self.error(line, "birth_date", f"{record.birth_date:%d/%m/%Y} is too far in the past")
         province_raw, ward, street = (values.text(cell(n)) for n in ("province", "ward", "street"))
+        limits = (
+            ("full_name", record.full_name, 160),
+            ("external_id", record.external_id, 80),
+            ("street", street, 255),
+        )
+        for column, value, limit in limits:
+            if value and len(value) > limit:
+                self.error(line, column, f"is longer than {limit} characters")
         province_id = None
         if province_raw:
             province_id = provinces.get(customers_bulk.normalize_place(province_raw))

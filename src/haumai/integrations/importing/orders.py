@@ -36,6 +36,8 @@ COLUMNS = (
     Column("delivered_at", False, ("ngay_giao", "thoi_gian_giao")),
 )
 
+MAX_QUANTITY = 100_000
+MAX_UNIT_PRICE = 10**13  # ten trillion VND: anything above is a typo, and totals stay within bigint
 STATUSES = {value: value for value in OrderStatus.values} | {
     "da_dat": "placed",
     "da_xac_nhan": "confirmed",
@@ -156,13 +158,22 @@ class OrdersImport:
                 self._differs(line, raw, order)
             sku, quantity_raw, price_raw = cells[sku_at], cells[quantity_at], cells[price_at]
             serial, imei = cells[serial_at], cells[imei_at]
-            if sku and quantity_raw.isdigit() and quantity_raw[0] != "0" and (not price_raw or price_raw.isdigit()):
+            if (
+                sku
+                and quantity_raw.isdecimal()
+                and quantity_raw[0] != "0"
+                and len(quantity_raw) <= 6
+                and (not price_raw or (price_raw.isdecimal() and len(price_raw) <= 13))
+                and len(sku) <= 64
+                and len(serial) <= 64
+                and len(imei) <= 20
+            ):
                 quantity, unit_price = int(quantity_raw), int(price_raw) if price_raw else None
                 if serial and quantity > 1:
                     self.error(line, "quantity", f"a line with a serial number is one unit, got {quantity}", order)
                     continue
             else:
-                parsed = self._read_line_slowly(line, sku, quantity_raw, price_raw, serial, order)
+                parsed = self._read_line_slowly(line, (sku, quantity_raw, price_raw, serial, imei), order)
                 if parsed is None:
                     continue
                 quantity, unit_price = parsed
@@ -198,25 +209,31 @@ class OrdersImport:
                 return
 
     def _read_line_slowly(
-        self, line: int, sku: str, quantity_raw: str, price_raw: str, serial: str, order: _Order
+        self, line: int, cells: tuple[str, str, str, str, str], order: _Order
     ) -> tuple[int, int | None] | None:
-        ok = True
+        sku, quantity_raw, price_raw, serial, imei = cells
+        errors_before = len(self.errors)
         if not sku:
             self.error(line, "sku", "is required", order)
-            ok = False
+        for column, value, limit in (("sku", sku, 64), ("serial", serial, 64), ("imei", imei, 20)):
+            if len(value) > limit:
+                self.error(line, column, f"is longer than {limit} characters", order)
         quantity = 0
         try:
             quantity = values.whole_number(quantity_raw, minimum=1)
+            if quantity > MAX_QUANTITY:
+                self.error(line, "quantity", f"{quantity} is more than {MAX_QUANTITY:,} units on one line", order)
         except values.CellError as exc:
             self.error(line, "quantity", str(exc) if quantity_raw else "is required", order)
-            ok = False
         unit_price: int | None = None
         if price_raw:
             try:
                 unit_price = values.vnd(price_raw)
+                if unit_price > MAX_UNIT_PRICE:
+                    self.error(line, "unit_price", f"{unit_price} VND is more than {MAX_UNIT_PRICE:,} VND", order)
             except values.CellError as exc:
                 self.error(line, "unit_price", str(exc), order)
-                ok = False
+        ok = len(self.errors) == errors_before
         if ok and serial and quantity > 1:
             self.error(line, "quantity", f"a line with a serial number is one unit, got {quantity}", order)
             ok = False
@@ -226,6 +243,10 @@ class OrdersImport:
         line = order.first_line
         placed_raw, status_raw, phone_raw, name_raw, store_raw, delivered_raw = order.raw
         order.name, order.store = name_raw, store_raw.lower()
+        if len(order.external_id) > 80:
+            self.error(line, "external_id", "is longer than 80 characters", order)
+        if len(name_raw) > 160:
+            self.error(line, "customer_name", "is longer than 160 characters", order)
         if not placed_raw:
             self.error(line, "placed_at", "is required", order)
         else:

@@ -82,9 +82,16 @@ class ProductsImport:
             self.error(line, "sku", "is longer than 64 characters")
         if not name:
             self.error(line, "name", "is required")
-        record = catalog_bulk.ProductRecord(sku=sku, name=name[:200])
+        record = catalog_bulk.ProductRecord(sku=sku, name=name)
         record.brand = values.text(cell("brand")) or None
         record.category = values.text(cell("category")) or None
+        for column, value, limit in (
+            ("name", name, 200),
+            ("brand", record.brand, 80),
+            ("category", record.category, 120),
+        ):
+            if value and len(value) > limit:
+                self.error(line, column, f"is longer than {limit} characters")
         readers = {
             "price": values.vnd,
             "is_serialized": values.yes_no,

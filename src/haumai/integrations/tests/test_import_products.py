@@ -91,6 +91,7 @@ def test_reimport_is_idempotent_and_changes_update(run_import, write_csv, snapsh
         (1, 5, "maybe", "line 2, column is_serialized: 'maybe' is not yes/no"),
         (1, 7, "tomorrow", "line 2, column warranty_start: 'tomorrow' is not a known warranty start"),
         (2, 0, "", "line 3, column sku: is required"),
+        (2, 1, "N" * 201, "line 3, column name: is longer than 200 characters"),
         (2, 1, "", "line 3, column name: is required"),
         (3, 0, "IP15", "line 4, column sku: SKU IP15 is already on line 2"),
     ],

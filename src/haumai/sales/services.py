@@ -355,6 +355,9 @@ def _create_order(
             )
         )
     OrderLine.objects.bulk_create(rows)
+    if status == OrderStatus.CANCELLED:
+        # A cancelled order (e.g. imported history) links its serials but does not keep them sold.
+        catalog_services.release_units(actor=actor, unit_ids=[row.unit_id for row in rows if row.unit_id])
     payload = {
         "code": order.code,
         "channel": channel.code,

@@ -126,3 +126,12 @@ def test_order_pushed_as_delivered(make_staff: Any, shopee: Any, products: Any) 
     order, _ = push(make_staff("agent"), status="delivered")
     assert order.delivered_at == order.placed_at
     assert Event.objects.filter(name="order.delivered", subject_id=str(order.pk)).exists()
+
+
+def test_order_pushed_as_cancelled_does_not_keep_serial_sold(make_staff: Any, shopee: Any, products: Any) -> None:
+    actor = make_staff("agent")
+    push(actor, "SO-1", status="cancelled")
+    assert Unit.objects.get(serial="SN-1").status == UnitStatus.IN_STOCK
+    _second, created = push(actor, "SO-2")
+    assert created
+    assert Unit.objects.get(serial="SN-1").status == UnitStatus.SOLD

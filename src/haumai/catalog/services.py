@@ -13,6 +13,7 @@ from haumai.core.text import search_key
 from haumai.events.services import record_event
 
 _UNSET: Any = object()
+MAX_PRICE = 100_000_000_000
 PRODUCT_FIELDS = (
     "name",
     "brand",
@@ -54,10 +55,17 @@ def _clean_product_fields(values: dict[str, Any], errors: list[FieldError]) -> d
                 errors.append(
                     FieldError("price", _("Price must be a whole number of VND, 0 or more"), "invalid_amount")
                 )
+            elif value > MAX_PRICE:
+                errors.append(
+                    FieldError("price", _("Price is too large (at most %(max)s VND)") % {"max": MAX_PRICE}, "max_value")
+                )
             cleaned["price"] = value
         elif key in ("warranty_months", "return_days"):
-            if not isinstance(value, int) or value < 0:
+            limit = 240 if key == "warranty_months" else 3650
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 errors.append(FieldError(key, _("Must be 0 or more"), "min_value"))
+            elif value > limit:
+                errors.append(FieldError(key, _("Must be at most %(max)s") % {"max": limit}, "max_value"))
             cleaned[key] = value
         elif key == "warranty_start":
             if value not in WarrantyStart.values:

@@ -26,6 +26,9 @@ from haumai.events.services import record_event
 from haumai.sales.models import Channel, Order, OrderLine, OrderStatus, Store
 
 ORDER_CODE_PREFIX = "ORD"
+# Bounds keep totals far inside the 64-bit columns (and catch unit mix-ups such as prices in xu).
+MAX_LINE_QUANTITY = 100_000
+MAX_UNIT_PRICE = 100_000_000_000
 
 # The order state machine: each state and the states it may move to.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -87,12 +90,28 @@ def _check_lines(lines: Sequence[OrderLineInput], errors: list[FieldError]) -> d
                     "min_value",
                 )
             )
+        elif line.quantity > MAX_LINE_QUANTITY:
+            errors.append(
+                FieldError(
+                    f"{field}.quantity",
+                    _("Quantity is too large (at most %(max)s)") % {"max": MAX_LINE_QUANTITY},
+                    "max_value",
+                )
+            )
         if not _is_amount(line.unit_price):
             errors.append(
                 FieldError(
                     f"{field}.unit_price",
                     _("Price must be a whole number of VND, 0 or more (got %(p)s)") % {"p": line.unit_price},
                     "invalid_amount",
+                )
+            )
+        elif line.unit_price > MAX_UNIT_PRICE:
+            errors.append(
+                FieldError(
+                    f"{field}.unit_price",
+                    _("Price is too large (at most %(max)s VND)") % {"max": MAX_UNIT_PRICE},
+                    "max_value",
                 )
             )
         identifier = (line.serial or "").strip() or (line.imei or "").strip()

@@ -35,6 +35,10 @@ def test_create_product_bad_input_changes_nothing(api_client_for: Any, db: Any) 
     assert response.json()["error"]["fields"] == [
         {"field": "price", "message": "Price must be a whole number of VND, 0 or more", "code": "invalid_amount"}
     ]
+    too_big = send(
+        client, "post", "/api/v1/products", {"sku": "X", "name": "X", "price": 10**15, "warranty_months": 10**6}
+    )
+    assert [f["field"] for f in too_big.json()["error"]["fields"]] == ["price", "warranty_months"]
     not_int = send(client, "post", "/api/v1/products", {"sku": "X", "name": "X", "price": 1.5})
     assert not_int.status_code == 422
     assert not_int.json()["error"]["fields"][0]["field"] == "price"

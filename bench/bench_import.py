@@ -1,7 +1,9 @@
 """Benchmark: `haumai import orders` from CSV on PostgreSQL (target >= 20,000 order lines/s).
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/haumai_bench_import .venv/bin/python bench/bench_import.py
-Options: --lines N (default 200000), --xlsx-lines N (default 0: skip the XLSX measurement).
+Options: --lines N (default 200000), --xlsx-lines N (default 0: skip the XLSX measurement),
+--fresh (drop and recreate the database first; only for databases whose name contains "bench").
+Without --fresh every run adds its orders to the same database, so later runs insert into bigger indexes.
 The database is created and migrated when missing. Products are seeded through catalog.bulk; customers
 are created by the import itself from customer_phone/customer_name. Each run uses fresh external ids
 and serials (prefix B<run>-), then re-imports the same file to measure the idempotent path.
@@ -39,14 +41,18 @@ CHANNELS = [("shopee", "Shopee", "marketplace"), ("lazada", "Lazada", "marketpla
 STATUSES = ["delivered", "completed", "completed", "delivered", "cancelled"]
 
 
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database of DATABASE_URL when it does not exist."""
+def ensure_database(url: str, *, fresh: bool = False) -> None:
+    """Create the PostgreSQL database of DATABASE_URL when it does not exist (or anew with fresh)."""
     import psycopg
 
     parts = urlparse(url)
     name = parts.path.lstrip("/")
     admin = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as connection:
+        if fresh:
+            if "bench" not in name:
+                sys.exit(f"--fresh drops the database; refusing for '{name}' (its name must contain 'bench')")
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{name}"')
@@ -152,13 +158,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=200_000)
     parser.add_argument("--xlsx-lines", type=int, default=0)
+    parser.add_argument(
+        "--fresh", action="store_true", help="drop and recreate the (bench) database first: repeatable numbers"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit(
             "set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/haumai_bench_import"
         )
-    ensure_database(url)
+    ensure_database(url, fresh=args.fresh)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
 
     import django

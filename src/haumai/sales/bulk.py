@@ -129,9 +129,10 @@ def order_fingerprint(
     lines: Iterable[LineKey],
 ) -> str:
     """SHA-256 of an order's pushed content; the same order pushed twice has the same fingerprint."""
+    # str() everywhere: a choices enum member and its plain value must give the same fingerprint.
     content = (
-        channel, external_id, _stamp(placed_at), status, customer_phone or "", store or "", _stamp(delivered_at),
-        sorted(lines),
+        str(channel), str(external_id), _stamp(placed_at), str(status), str(customer_phone or ""), str(store or ""),
+        _stamp(delivered_at), sorted(lines),
     )  # fmt: skip
     return hashlib.sha256(repr(content).encode()).hexdigest()
 

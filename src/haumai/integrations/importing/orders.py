@@ -265,7 +265,7 @@ class OrdersImport:
             except values.CellError as exc:
                 self.error(line, "status", str(exc), order)
         else:
-            order.status = OrderStatus.DELIVERED if order.delivered_at else OrderStatus.COMPLETED
+            order.status = str(OrderStatus.DELIVERED if order.delivered_at else OrderStatus.COMPLETED)
         if not phone_raw:
             self.error(line, "customer_phone", "is required", order)
         else:

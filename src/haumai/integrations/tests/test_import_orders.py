@@ -199,3 +199,46 @@ def test_dry_run_writes_nothing(run_import, write_csv, channel, store, products,
     assert "dry run: nothing was written" in outcome and "valid: 3" in outcome
     assert snapshot() == before
     assert ImportRun.objects.get().status == "dry_run"
+
+
+def test_order_stored_by_another_path_is_compared_by_content(run_import, write_csv, channel, store, products):
+    """An order pushed by the API (no content fingerprint stored) is matched on its stored rows."""
+    customer = Customer.objects.create(code="CUS-2026-900001", full_name="Khách", phone="+84987654321")
+    order = Order.objects.create(
+        code="ORD-2026-900001", channel=channel, external_id="SP-2", customer=customer, status="completed",
+        placed_at=dt.datetime(2026, 3, 6, 1, 0, tzinfo=dt.UTC), total=150_000,
+    )  # fmt: skip
+    OrderLine.objects.create(order=order, product=products["CASE1"], quantity=1, unit_price=150_000, line_total=150_000)
+    same = [HEADER, good_rows()[3]]
+
+    outcome = run_import("orders", write_csv("same.csv", same))
+
+    assert outcome.ok and "unchanged: 1" in outcome, outcome
+    assert Order.objects.count() == 1
+    changed = [HEADER, list(good_rows()[3])]
+    changed[1][9] = "140000"
+    conflict = run_import("orders", write_csv("changed.csv", changed))
+    assert not conflict.ok
+    assert "line 2, column external_id: conflict: order shopee/SP-2 is already stored as ORD-2026-900001" in conflict
+
+
+def test_unit_in_stock_is_linked_and_marked_sold(run_import, write_csv, channel, store, products):
+    unit = Unit.objects.create(product=products["IP15"], serial="SN-001", imei="356789012345678")
+
+    assert run_import("orders", write_csv("orders.csv", good_rows())).ok
+
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.SOLD
+    assert OrderLine.objects.get(unit=unit).order.external_id == "SP-1"
+    assert Unit.objects.count() == 1
+
+
+def test_unit_of_another_product_or_imei_mismatch(run_import, write_csv, channel, store, products, snapshot):
+    Unit.objects.create(product=products["IP15"], serial="SN-001", imei="111111111111111")
+    before = snapshot()
+
+    outcome = run_import("orders", write_csv("orders.csv", good_rows()))
+
+    assert not outcome.ok
+    assert "line 2, column imei: serial SN-001 has IMEI 111111111111111, not 356789012345678" in outcome
+    assert snapshot() == before

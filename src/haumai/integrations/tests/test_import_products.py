@@ -108,3 +108,18 @@ def test_invalid_rows_reject_the_file(run_import, write_csv, snapshot, row, colu
     assert message in outcome, outcome
     assert snapshot() == before
     assert Product.objects.get(sku="IP15").name == "Giữ nguyên"
+
+
+def test_dry_run_and_skip_invalid(run_import, write_csv, snapshot):
+    before = snapshot()
+    dry = run_import("products", write_csv("products.csv", good_rows()), "--dry-run")
+    assert dry.ok and "dry run: nothing was written" in dry and "created: 3" in dry, dry
+    assert snapshot() == before
+
+    rows = good_rows()
+    rows[2][4] = "1,5"
+    partial = run_import("products", write_csv("partial.csv", rows), "--skip-invalid")
+
+    assert partial.ok, partial
+    assert "line 3, column price: '1,5' is not a whole amount of VND" in partial
+    assert sorted(Product.objects.values_list("sku", flat=True)) == ["IP15", "TV55"]

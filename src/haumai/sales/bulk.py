@@ -46,7 +46,7 @@ class OrderRecord:
     content_hash: str
     store_id: int | None = None
     delivered_at: dt.datetime | None = None
-    lines: list[LineRecord] = field(default_factory=list)
+    lines: Sequence[LineRecord] = field(default_factory=list)
     id: int | None = None
     code: str = ""
 

@@ -36,6 +36,7 @@ COLUMNS = (
     Column("delivered_at", False, ("ngay_giao", "thoi_gian_giao")),
 )
 
+NO_PRICE = -1  # unit_price left blank: the product's price is used
 MAX_QUANTITY = 100_000
 MAX_UNIT_PRICE = 10**13  # ten trillion VND: anything above is a typo, and totals stay within bigint
 STATUSES = {value: value for value in OrderStatus.values} | {
@@ -53,15 +54,13 @@ _ORDER_COLUMNS = ("placed_at", "status", "customer_phone", "customer_name", "sto
 
 
 @dataclass(slots=True)
-class _Line:
-    line: int
-    sku: str
-    quantity: int
-    unit_price: int | None
-    serial: str
-    imei: str
-    product_id: int = 0
-    unit_id: int | None = None
+class _Line(sales_bulk.LineRecord):
+    """A line as read from the file; it is also the record handed to sales.bulk (no copy per line)."""
+
+    line: int = 0
+    sku: str = ""
+    serial: str = ""
+    imei: str = ""
 
 
 @dataclass(slots=True)
@@ -199,7 +198,8 @@ class OrdersImport:
                         self.error(line, "imei", f"IMEI {imei} is already on line {other[0]} (order {other[1]})", order)
                         continue
                     seen_imeis[imei] = (line, external_id)
-            order.lines.append(_Line(line, sku, quantity, unit_price, serial, imei))
+            price = NO_PRICE if unit_price is None else unit_price
+            order.lines.append(_Line(0, quantity, price, None, line, sku, serial, imei))
 
     def _differs(self, line: int, raw: tuple[str, ...], order: _Order) -> None:
         for name, mine, theirs in zip(_ORDER_COLUMNS, raw, order.raw, strict=True):
@@ -315,7 +315,7 @@ class OrdersImport:
             self.error(item.line, "sku", f"unknown SKU '{item.sku}'", order)
             return
         item.product_id = product.id
-        if item.unit_price is None:
+        if item.unit_price == NO_PRICE:
             item.unit_price = product.price
         if not item.serial:
             return
@@ -354,7 +354,7 @@ class OrdersImport:
                 customer_phone=order.phone,
                 store=order.store,
                 delivered_at=order.delivered_at,
-                lines=[(i.sku, i.quantity, i.unit_price or 0, i.serial, i.imei) for i in order.lines],
+                lines=[(i.sku, i.quantity, i.unit_price, i.serial, i.imei) for i in order.lines],
             )
             existing = stored.get((order.channel_id, order.external_id))
             if existing is None:
@@ -382,7 +382,7 @@ class OrdersImport:
             content_hash=fingerprint,
             store_id=order.store_id,
             delivered_at=order.delivered_at,
-            lines=[sales_bulk.LineRecord(i.product_id, i.quantity, i.unit_price or 0, i.unit_id) for i in order.lines],
+            lines=order.lines,
         )
         self.to_create.append((plan, order))
         self.new_people.setdefault(order.phone, order.name)
@@ -401,9 +401,9 @@ class OrdersImport:
         unit_ids = catalog_bulk.record_sold_units(new_units=list(self.new_units.values()), sold_ids=self.sold_units)
         for plan, order in self.to_create:
             plan.customer_id = known[order.phone]
-            for record, item in zip(plan.lines, order.lines, strict=True):
-                if item.serial and record.unit_id is None:
-                    record.unit_id = unit_ids[item.serial]
+            for item in order.lines:
+                if item.serial and item.unit_id is None:
+                    item.unit_id = unit_ids[item.serial]
         plans = [plan for plan, _ in self.to_create]
         sales_bulk.create_orders(records=plans)
         self.result.created = len(plans)

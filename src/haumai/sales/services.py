@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +21,7 @@ from haumai.customers import selectors as customer_selectors
 from haumai.customers import services as customer_services
 from haumai.customers.models import Customer
 from haumai.events.services import record_event
+from haumai.sales.bulk import order_fingerprint
 from haumai.sales.models import Channel, Order, OrderLine, OrderStatus, Store
 
 ORDER_CODE_PREFIX = "ORD"
@@ -153,9 +152,12 @@ def _customer_key(ref: CustomerRef, errors: list[FieldError]) -> dict[str, Any]:
     return {"phone": phone, "full_name": " ".join(ref.full_name.split()), "email": (ref.email or "").strip().lower()}
 
 
-def content_hash(content: dict[str, Any]) -> str:
-    """Fingerprint of an order's pushed content, to tell a replay from a different order."""
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+def _fingerprint_phone(customer_key: dict[str, Any]) -> str:
+    """The customer part of the fingerprint: the E.164 phone (as in CSV imports), else the customer's phone."""
+    if "phone" in customer_key:
+        return str(customer_key["phone"])
+    phone = Customer.objects.filter(code=customer_key["code"]).values_list("phone", flat=True).first()
+    return phone or "customer:" + customer_key["code"]
 
 
 def _existing(channel: Channel, external_id: str, fingerprint: str) -> Order | None:
@@ -215,32 +217,29 @@ def upsert_order(
     for name, moment in (("placed_at", placed_at), ("delivered_at", delivered_at)):
         if moment is not None and moment.tzinfo is None:
             errors.append(FieldError(name, _("Give a time zone (e.g. 2026-01-31T10:00:00+07:00)"), "naive_datetime"))
+    external = (external_id or "").strip() or None
+    if external and placed_at is None:
+        errors.append(
+            FieldError("placed_at", _("placed_at is required with external_id (it identifies the order)"), "required")
+        )
     customer_key = _customer_key(customer, errors)
     products = _check_lines(lines, errors)
     _raise_if(errors)
     assert channel is not None
-    external = (external_id or "").strip() or None
-    fingerprint = content_hash(
-        {
-            "channel": channel.code,
-            "external_id": external,
-            "customer": customer_key,
-            "placed_at": placed_at.astimezone(dt.UTC).isoformat() if placed_at else None,
-            "delivered_at": delivered_at.astimezone(dt.UTC).isoformat() if delivered_at else None,
-            "store": store.code if store else None,
-            "payment_method": payment_method.strip(),
-            "status": status,
-            "lines": [
-                [
-                    line.sku.strip(),
-                    line.quantity,
-                    line.unit_price,
-                    (line.serial or "").strip(),
-                    (line.imei or "").strip(),
-                ]
-                for line in lines
-            ],
-        }
+    # The same fingerprint as CSV imports (sales.bulk), so an order pushed by the API and re-imported
+    # from a file (or the other way round) is recognised as the same order.
+    fingerprint = order_fingerprint(
+        channel=channel.code,
+        external_id=external or "",
+        placed_at=placed_at or clock.now(),
+        status=status,
+        customer_phone=_fingerprint_phone(customer_key),
+        store=store.code if store else "",
+        delivered_at=delivered_at,
+        lines=[
+            (line.sku.strip(), line.quantity, line.unit_price, (line.serial or "").strip(), (line.imei or "").strip())
+            for line in lines
+        ],
     )
     if external:
         found = _existing(channel, external, fingerprint)

@@ -69,6 +69,7 @@ def test_push_different_content_same_external_id_is_409(api_client_for: Any, sho
         ({"lines": [{"sku": "CASE", "quantity": 1, "unit_price": 1.5}]}, "lines.0.unit_price", "integer"),
         ({"lines": []}, "lines", "at least one line"),
         ({"channel": "tiki"}, "channel", "Unknown channel 'tiki'"),
+        ({"placed_at": None}, "placed_at", "placed_at is required with external_id"),
         ({"status": "lost"}, "status", "Unknown status"),
         ({"customer": {"phone": "0987654321"}}, "customer.full_name", "Full name is required"),
     ],

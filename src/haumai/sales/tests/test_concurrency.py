@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import Any
 
@@ -28,6 +29,7 @@ def test_concurrent_identical_pushes_create_one_order(make_staff: Any, shopee: A
                 actor=actor,
                 channel_code="shopee",
                 external_id="RACE-1",
+                placed_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
                 customer=services.CustomerRef(phone="0912345678", full_name="Lan"),
                 lines=[services.OrderLineInput(sku="IP15", quantity=1, unit_price=1_000, serial="RACE-SN")],
             )

@@ -19,6 +19,7 @@ LINES = [
     services.OrderLineInput(sku="CASE", quantity=2, unit_price=150_000),
 ]
 BUYER = services.CustomerRef(phone="0912345678", full_name="Lan")
+PLACED = dt.datetime(2026, 3, 1, 3, 0, tzinfo=dt.UTC)
 
 
 def push(actor: Any, external_id: str = "SO-1", **kwargs: Any) -> tuple[Order, bool]:
@@ -27,6 +28,7 @@ def push(actor: Any, external_id: str = "SO-1", **kwargs: Any) -> tuple[Order, b
         "lines": LINES,
         "channel_code": "shopee",
         "external_id": external_id,
+        "placed_at": PLACED,
     }
     arguments.update(kwargs)
     return services.upsert_order(actor=actor, **arguments)
@@ -135,3 +137,23 @@ def test_order_pushed_as_cancelled_does_not_keep_serial_sold(make_staff: Any, sh
     _second, created = push(actor, "SO-2")
     assert created
     assert Unit.objects.get(serial="SN-1").status == UnitStatus.SOLD
+
+
+def test_fingerprint_matches_csv_imports(make_staff: Any, shopee: Any, products: Any) -> None:
+    from haumai.sales.bulk import order_fingerprint
+
+    order, _ = push(make_staff("agent"))
+    assert order.content_hash == order_fingerprint(
+        channel="shopee", external_id="SO-1", placed_at=PLACED, status="placed", customer_phone="+84912345678",
+        store="", delivered_at=None, lines=[("CASE", 2, 150_000, "", ""), ("IP15", 1, 19_500_000, "SN-1", "")],
+    )  # fmt: skip
+
+
+def test_external_id_needs_placed_at(make_staff: Any, shopee: Any, products: Any) -> None:
+    actor = make_staff("agent")
+    with pytest.raises(ValidationFailed) as info:
+        push(actor, placed_at=None)
+    assert info.value.errors[0].field == "placed_at"
+    assert Order.objects.count() == 0
+    order, created = push(actor, external_id=None, placed_at=None)
+    assert created and order.external_id is None

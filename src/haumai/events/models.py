@@ -30,6 +30,7 @@ class Event(models.Model):
             models.Index(fields=["customer", "-occurred_at", "-id"], name="event_customer_timeline"),
             models.Index(fields=["subject_type", "subject_id"], name="event_subject"),
             models.Index(fields=["name", "-occurred_at"], name="event_name_time"),
+            models.Index(fields=["-occurred_at", "-id"], name="event_time"),
             models.Index(fields=["due_at"], name="event_due", condition=models.Q(due_at__isnull=False)),
         ]
 

@@ -12,7 +12,7 @@ import time
 from types import FrameType
 
 
-def _web_command(*, host: str, port: int, workers: int) -> list[str]:
+def _web_command(*, host: str, port: int, workers: int, interface: str = "asgi") -> list[str]:
     import django
     from django.conf import settings
 
@@ -21,7 +21,7 @@ def _web_command(*, host: str, port: int, workers: int) -> list[str]:
     return [
         granian,
         "--interface",
-        "asgi",
+        interface,
         "--host",
         host,
         "--port",
@@ -33,7 +33,7 @@ def _web_command(*, host: str, port: int, workers: int) -> list[str]:
         "--static-path-mount",
         str(settings.STATIC_ROOT),
         "--no-ws",
-        "haumai.asgi:application",
+        f"haumai.{interface}:application",
     ]
 
 
@@ -49,8 +49,14 @@ def web(argv: list[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("HAUMAI_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("HAUMAI_PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("HAUMAI_WEB_WORKERS", "2")))
+    parser.add_argument(
+        "--interface",
+        choices=["asgi", "wsgi"],
+        default=os.environ.get("HAUMAI_WEB_INTERFACE", "asgi"),
+        help="asgi (default) or wsgi: the app is synchronous, so wsgi has less overhead per request",
+    )
     args = parser.parse_args(argv)
-    command = _web_command(host=args.host, port=args.port, workers=args.workers)
+    command = _web_command(host=args.host, port=args.port, workers=args.workers, interface=args.interface)
     _collectstatic()
     os.execv(command[0], command)
     return 0  # pragma: no cover - execv does not return

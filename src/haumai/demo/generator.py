@@ -243,16 +243,19 @@ class BlockGenerator:
 
     @staticmethod
     def _status(rng: random.Random, channel: str, placed_at: dt.datetime, now: dt.datetime) -> tuple[str, Any]:
-        if rng.random() < CANCEL_RATE[channel]:
+        # Always three draws, whatever the outcome: a later clock moves timestamps and statuses but
+        # leaves the random stream (people, products, order counts) exactly as it was.
+        cancel_roll, lag_roll, complete_roll = rng.random(), rng.random(), rng.random()
+        if cancel_roll < CANCEL_RATE[channel]:
             return "cancelled", None
         fast = channel in ("store", "phone")
-        delivered_at = placed_at + DAY * ((1 + 2 * rng.random()) if fast else (1.5 + 3.5 * rng.random()))
+        delivered_at = placed_at + DAY * ((1 + 2 * lag_roll) if fast else (1.5 + 3.5 * lag_roll))
         if delivered_at > now:
             age = now - placed_at
             if age < dt.timedelta(hours=2):
                 return "placed", None
             return ("confirmed" if age < DAY else "shipped"), None
-        if now - delivered_at > dt.timedelta(days=30) and rng.random() < 0.95:
+        if now - delivered_at > dt.timedelta(days=30) and complete_roll < 0.95:
             return "completed", delivered_at
         return "delivered", delivered_at
 

@@ -220,3 +220,10 @@ def test_names_never_repeat_the_middle_name_as_given_name() -> None:
         parts = customer["full_name"].split(" ")
         assert len(parts) >= 3
         assert parts[-1] != parts[-2] or len(parts) > 3
+
+
+def test_a_later_clock_moves_time_but_keeps_people_and_purchases() -> None:
+    later = generate(now=NOW + dt.timedelta(hours=5))
+    base = default_rows()
+    assert [r[2:5] for r in later[CUSTOMER.name]] == [r[2:5] for r in base[CUSTOMER.name]]
+    assert [(r[1], r[2], r[4]) for r in later[ORDER_LINE.name]] == [(r[1], r[2], r[4]) for r in base[ORDER_LINE.name]]

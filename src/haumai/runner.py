@@ -21,7 +21,8 @@ def _web_command(*, host: str, port: int, workers: int, interface: str = "asgi")
     return [
         granian,
         "--interface",
-        interface,
+        # Django has no ASGI lifespan support; "asginl" is granian's ASGI without lifespan.
+        "asginl" if interface == "asgi" else interface,
         "--host",
         host,
         "--port",

@@ -72,7 +72,7 @@ class Plan:
     warehouses: dict[str, int]  # region or "hub" (the central warehouse) -> warehouse id
     provinces: tuple[ProvinceRef, ...]
     first_ids: dict[str, int]  # table name -> first free id
-    unit_counters: dict[int, int] = field(default_factory=dict)  # product id -> units already made
+    unit_counters: dict[int, int] = field(default_factory=dict)  # product id -> serial numbers already used
     event_customers: int = 2_500  # customers at each end of the id range that get timeline events
     chunk_size: int = 10_000
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from django.db.models import Count
-
 from haumai.accounts.services import create_staff_user
 from haumai.catalog.models import Category, Product, Unit
 from haumai.core.phone import normalize_phone
@@ -153,10 +151,22 @@ def ensure_catalog() -> tuple[list[ProductRef], list[int]]:
     return refs, created_ids
 
 
-def unit_counters(product_ids: list[int]) -> dict[int, int]:
-    """How many units each product already has, so new serials continue after them."""
-    rows = Unit.objects.filter(product_id__in=product_ids).values("product_id").annotate(n=Count("id"))
-    return {row["product_id"]: row["n"] for row in rows}
+def unit_counters(products: list[ProductRef]) -> dict[int, int]:
+    """Per product, how far earlier demo runs numbered its serials, so new serials start after them."""
+    used: dict[int, int] = {}
+    for product in products:
+        last = (
+            Unit.objects.filter(product_id=product.id, serial__startswith=product.serial_prefix)
+            .order_by("-serial").values_list("serial", flat=True).first()
+        )
+        if last is None:
+            continue
+        try:
+            number = int(last[len(product.serial_prefix):], 36)
+        except ValueError:
+            number = product.unit_number_offset + Unit.objects.filter(product_id=product.id).count() * 1000
+        used[product.id] = max(0, number - product.unit_number_offset + 1)
+    return used
 
 
 def province_refs() -> list[ProvinceRef]:

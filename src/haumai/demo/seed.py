@@ -125,7 +125,7 @@ def seed_demo(
     plan = Plan(
         seed=seed, customers=customers, months=months, now=clock.now(), products=tuple(products),
         channels=channels, stores=stores, warehouses=warehouses, provinces=tuple(reference.province_refs()),
-        first_ids=next_ids(), unit_counters=reference.unit_counters([p.id for p in products]),
+        first_ids=next_ids(), unit_counters=reference.unit_counters(products),
         event_customers=event_customers, chunk_size=max(BLOCK, chunk_size // BLOCK * BLOCK),
     )
     generator = CustomerGenerator(plan, allocate_codes)

@@ -207,3 +207,13 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
     with clock.frozen(NOW):
         seed_demo(customers=2_100, seed=9, workers=0, out=lambda line: None)
     assert fingerprint() == parallel
+
+
+def test_rerun_after_deleting_customers_continues_the_serial_numbers() -> None:
+    run_demo("--customers", "60")
+    serials = set(Unit.objects.values_list("serial", flat=True))
+    for model in (Event, OrderLine, Order, Identity, Address, Consent, Customer):
+        model.objects.all().delete()
+    run_demo("--customers", "60")  # units and stock stay; new serials must not collide
+    assert serials < set(Unit.objects.values_list("serial", flat=True))
+    assert Customer.objects.count() == 60

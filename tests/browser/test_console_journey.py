@@ -8,6 +8,7 @@ import pytest
 
 from haumai.accounts.services import create_staff_user
 from haumai.catalog.services import create_product
+from haumai.core import clock
 from haumai.customers.services import create_customer
 from haumai.sales.models import Channel, ChannelKind
 from haumai.sales.services import CustomerRef, OrderLineInput, upsert_order
@@ -25,6 +26,7 @@ def seeded() -> dict[str, Any]:
         actor=agent,
         channel_code="store",
         external_id="POS-1",
+        placed_at=clock.now(),
         customer=CustomerRef(code=customer.code),
         lines=[OrderLineInput(sku="LG-WM10", quantity=1, unit_price=8_490_000, serial="LGWM-000123")],
     )

@@ -10,6 +10,7 @@ from django.core import mail
 
 from haumai.accounts.services import create_staff_user
 from haumai.catalog.services import create_product
+from haumai.core import clock
 from haumai.customers.services import create_customer
 from haumai.sales.models import Channel, ChannelKind
 from haumai.sales.services import CustomerRef, OrderLineInput, upsert_order
@@ -30,6 +31,7 @@ def order(settings: Any) -> Any:
         actor=staff,
         channel_code="website",
         external_id="WEB-77",
+        placed_at=clock.now(),
         customer=CustomerRef(code=customer.code),
         lines=[
             OrderLineInput(sku="IP-16", quantity=1, unit_price=22_990_000, serial="F2LXK0001", imei="356938035643809")

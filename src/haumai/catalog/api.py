@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
@@ -22,18 +21,10 @@ from haumai.catalog.schemas import (
     product_out,
     unit_out,
 )
-from haumai.core.errors import Forbidden
+from haumai.core.permissions import require
 
 router = Router(tags=["catalog"])
 MAX_PAGE = 100
-
-
-def require(request: HttpRequest, permission: str) -> Any:
-    """Return the acting user, or raise Forbidden when they lack the permission."""
-    user = request.user
-    if not user.has_perm(permission):
-        raise Forbidden(_("You do not have permission to do this (%(permission)s)") % {"permission": permission})
-    return user
 
 
 class ProductFilters(Schema):

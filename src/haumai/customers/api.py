@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
 from haumai.accounts.selectors import can_see_pii
-from haumai.core.errors import Forbidden
+from haumai.core.permissions import require
 from haumai.customers import selectors, services
 from haumai.customers.schemas import (
     AddressIn,
@@ -28,14 +27,6 @@ from haumai.customers.schemas import (
 
 router = Router(tags=["customers"])
 MAX_PAGE = 100
-
-
-def require(request: HttpRequest, permission: str) -> Any:
-    """Return the acting user, or raise Forbidden when they lack the permission."""
-    user = request.user
-    if not user.has_perm(permission):
-        raise Forbidden(_("You do not have permission to do this (%(permission)s)") % {"permission": permission})
-    return user
 
 
 class CustomerFilters(Schema):

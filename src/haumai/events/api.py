@@ -5,25 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from haumai.accounts.selectors import can_see_pii
-from haumai.core.errors import Forbidden
+from haumai.core.permissions import require
 from haumai.events import selectors
 from haumai.events.schemas import EventPage, event_out
 
 router = Router(tags=["events"])
 MAX_PAGE = 100
-
-
-def require(request: HttpRequest, permission: str) -> Any:
-    """Return the acting user, or raise Forbidden when they lack the permission."""
-    user = request.user
-    if not user.has_perm(permission):
-        raise Forbidden(_("You do not have permission to do this (%(permission)s)") % {"permission": permission})
-    return user
 
 
 class EventFilters(Schema):

@@ -11,7 +11,8 @@ from ninja.responses import Status
 from pydantic import Field
 
 from haumai.catalog import selectors as catalog_selectors
-from haumai.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from haumai.core.errors import FieldError, NotFound, ValidationFailed
+from haumai.core.permissions import require
 from haumai.inventory import selectors, services
 from haumai.inventory.schemas import (
     StockLevelPage,
@@ -24,14 +25,6 @@ from haumai.inventory.schemas import (
 
 router = Router(tags=["stock"])
 MAX_PAGE = 100
-
-
-def require(request: HttpRequest, permission: str) -> Any:
-    """Return the acting user, or raise Forbidden when they lack the permission."""
-    user = request.user
-    if not user.has_perm(permission):
-        raise Forbidden(_("You do not have permission to do this (%(permission)s)") % {"permission": permission})
-    return user
 
 
 class LevelFilters(Schema):

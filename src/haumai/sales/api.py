@@ -13,21 +13,14 @@ from ninja.responses import Status
 from pydantic import Field
 
 from haumai.accounts.selectors import can_see_pii
-from haumai.core.errors import FieldError, Forbidden, ValidationFailed
+from haumai.core.errors import FieldError, ValidationFailed
+from haumai.core.permissions import require
 from haumai.core.phone import mask_phone
 from haumai.sales import selectors, services
 from haumai.sales.schemas import OrderIn, OrderOut, OrderPage, StatusIn, order_out
 
 router = Router(tags=["orders"])
 MAX_PAGE = 100
-
-
-def require(request: HttpRequest, permission: str) -> Any:
-    """Return the acting user, or raise Forbidden when they lack the permission."""
-    user = request.user
-    if not user.has_perm(permission):
-        raise Forbidden(_("You do not have permission to do this (%(permission)s)") % {"permission": permission})
-    return user
 
 
 def encode_cursor(placed_at: dt.datetime, order_id: int) -> str:

@@ -36,11 +36,14 @@ def global_search(raw: str, *, limit: int = 10) -> SearchResults:
         with contextlib.suppress(DomainError):
             results.orders = [order_by_code(query)]
         return results
+    # A serial/IMEI is one indexed lookup; try it before the (trigram) name search it would miss anyway.
+    if " " not in query and len(query) >= 4 and any(ch.isdigit() for ch in query):
+        with contextlib.suppress(DomainError):
+            results.units = [unit_by_serial(query)]
+        if results.units:
+            return results
     try:
         results.customers = list(customer_list(q=query)[:limit])
     except DomainError:
         results.customers = []
-    if not results.customers and " " not in query and len(query) >= 4:
-        with contextlib.suppress(DomainError):
-            results.units = [unit_by_serial(query)]
     return results

@@ -79,13 +79,23 @@ def _add_routers() -> None:
     from haumai.customers.api import router as customers_router
     from haumai.events.api import router as events_router
     from haumai.inventory.api import router as inventory_router
+    from haumai.journeys.api import router as journeys_router
+    from haumai.messaging.api import router as messaging_router
+    from haumai.payments.api import router as payments_router
+    from haumai.returns.api import router as returns_router
     from haumai.sales.api import router as sales_router
+    from haumai.shipping.api import router as shipping_router
 
     api.add_router("/customers", customers_router)
     api.add_router("/", catalog_router)
     api.add_router("/orders", sales_router)
     api.add_router("/stock", inventory_router)
     api.add_router("/events", events_router)
+    api.add_router("/messaging", messaging_router)
+    api.add_router("/journeys", journeys_router)
+    api.add_router("/shipments", shipping_router)
+    api.add_router("/payments", payments_router)
+    api.add_router("/returns", returns_router)
 
 
 _add_routers()

@@ -17,6 +17,35 @@ VIEW_CORE = [
     "events.view_event",
 ]
 STOCK_VIEW = ["inventory.view_warehouse", "inventory.view_stocklevel", "inventory.view_stockmove"]
+CARE_VIEW = [
+    "messaging.view_template",
+    "messaging.view_delivery",
+    "journeys.view_journey",
+    "journeys.view_journeyrun",
+]
+RETURNS_VIEW = [
+    "returns.view_returnrequest",
+    "returns.view_returnpolicy",
+    "shipping.view_shipment",
+    "payments.view_payment",
+    "payments.view_refund",
+]
+RETURNS_AGENT = [
+    "returns.add_returnrequest",
+    "returns.change_returnrequest",
+    "returns.approve_returnrequest",
+    "returns.override_eligibility",
+    "shipping.add_shipment",
+    "payments.add_refund",
+]
+CARE_MANAGE = [
+    "messaging.add_template",
+    "messaging.change_template",
+    "journeys.add_journey",
+    "journeys.change_journey",
+    "returns.add_returnpolicy",
+    "returns.change_returnpolicy",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "agent": [
@@ -27,9 +56,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.change_customer",
         "sales.add_order",
         "sales.change_order",
+        *CARE_VIEW,
+        *RETURNS_VIEW,
+        *RETURNS_AGENT,
     ],
-    "technician": [*VIEW_CORE, *STOCK_VIEW, "customers.view_customer_pii"],
-    "warehouse": [*VIEW_CORE, *STOCK_VIEW, "inventory.add_stockmove"],
+    "technician": [*VIEW_CORE, *STOCK_VIEW, "customers.view_customer_pii", *RETURNS_VIEW],
+    "warehouse": [
+        *VIEW_CORE,
+        *STOCK_VIEW,
+        "inventory.add_stockmove",
+        *RETURNS_VIEW,
+        "returns.receive_returnrequest",
+        "shipping.change_shipment",
+    ],
     "manager": [
         *VIEW_CORE,
         *STOCK_VIEW,
@@ -45,6 +84,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inventory.add_stockmove",
         "integrations.add_importrun",
         "integrations.view_importrun",
+        *CARE_VIEW,
+        *CARE_MANAGE,
+        *RETURNS_VIEW,
+        *RETURNS_AGENT,
+        "returns.receive_returnrequest",
+        "shipping.change_shipment",
     ],
     # Admins get every permission (see accounts.services.sync_roles).
     "admin": [],

@@ -1,0 +1,1 @@
+"""Proactive care journeys: triggers, conditions, steps, runs advanced by the scheduler."""

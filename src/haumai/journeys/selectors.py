@@ -1,0 +1,3 @@
+"""Reads of journeys."""
+
+from __future__ import annotations

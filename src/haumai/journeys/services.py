@@ -1,0 +1,3 @@
+"""Writes of journeys."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Console views of journeys."""
+
+from __future__ import annotations

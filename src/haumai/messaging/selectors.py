@@ -1,0 +1,3 @@
+"""Reads of messaging."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Writes of messaging."""
+
+from __future__ import annotations

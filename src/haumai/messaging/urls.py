@@ -1,0 +1,6 @@
+"""Console pages of messaging."""
+
+from django.urls import URLPattern
+
+app_name = "messaging"
+urlpatterns: list[URLPattern] = []

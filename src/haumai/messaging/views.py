@@ -1,0 +1,3 @@
+"""Console views of messaging."""
+
+from __future__ import annotations

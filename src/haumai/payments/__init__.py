@@ -1,0 +1,1 @@
+"""Payments on orders and refunds through VNPay, MoMo, bank transfer, cash and store credit."""

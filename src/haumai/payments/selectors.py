@@ -1,0 +1,3 @@
+"""Reads of payments."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Writes of payments."""
+
+from __future__ import annotations

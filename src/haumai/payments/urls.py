@@ -1,0 +1,6 @@
+"""Console pages of payments."""
+
+from django.urls import URLPattern
+
+app_name = "payments"
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,3 @@
+"""Reads of returns."""
+
+from __future__ import annotations

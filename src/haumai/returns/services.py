@@ -1,0 +1,3 @@
+"""Writes of returns."""
+
+from __future__ import annotations

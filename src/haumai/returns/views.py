@@ -1,0 +1,3 @@
+"""Console views of returns."""
+
+from __future__ import annotations

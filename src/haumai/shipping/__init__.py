@@ -1,0 +1,1 @@
+"""Shipments and carrier adapters (GHN, GHTK, Viettel Post, J&T, Ninja Van, own fleet, drop-off)."""

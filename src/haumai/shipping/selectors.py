@@ -1,0 +1,3 @@
+"""Reads of shipping."""
+
+from __future__ import annotations

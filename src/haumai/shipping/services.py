@@ -1,0 +1,3 @@
+"""Writes of shipping."""
+
+from __future__ import annotations

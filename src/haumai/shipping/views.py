@@ -1,0 +1,3 @@
+"""Console views of shipping."""
+
+from __future__ import annotations

@@ -1,0 +1,13 @@
+"""Inbound webhooks from carriers, Zalo and payment providers: /hooks/<provider>/...
+
+Each provider module authenticates its own way (HMAC header, shared secret in body or URL) and is
+idempotent; these URLs are CSRF-exempt and carry no session.
+"""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("shipping/", include("haumai.shipping.webhook_urls")),
+]

@@ -1,0 +1,302 @@
+"""Advancing due journey runs step by step (the scheduler's handler for `journeys.runs`).
+
+A claimed batch is advanced in memory with everything it needs loaded up front (journeys and steps,
+customers, consents, recent marketing sends, trigger events), then written back in bulk: StepRun rows,
+care tasks and the runs' new position/due_at. Each send is queued with the idempotency key
+`journey-run:<run id>:step:<step id>`, so a repeated tick (after a crash before commit, or a deferral)
+never makes a second message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from haumai.core import clock
+from haumai.customers.models import Consent, Customer
+from haumai.events.models import Event
+from haumai.journeys import conf, sending
+from haumai.journeys.conditions import OrderFacts, branch_holds
+from haumai.journeys.models import (
+    CareTask,
+    Journey,
+    JourneyRun,
+    JourneyStep,
+    Outcome,
+    Purpose,
+    Reason,
+    RunStatus,
+    StepKind,
+    StepRun,
+    TriggerKind,
+)
+from haumai.journeys.rules import ConsentState, choose_channel, quiet_until
+
+MAX_STEPS_PER_ADVANCE = 50
+DATE_RULE_EVENT = {
+    TriggerKind.BIRTHDAY: "customer.birthday",
+    TriggerKind.WARRANTY_EXPIRY: "warranty.expiring",
+    TriggerKind.MAINTENANCE_DUE: "maintenance.due",
+}
+
+
+def idempotency_key(run: JourneyRun, step: JourneyStep) -> str:
+    """One key per step of a run: a repeated tick or a deferral never sends twice."""
+    return f"journey-run:{run.pk}:step:{step.pk}"
+
+
+class Batch:
+    """Everything a claimed batch of runs needs, loaded in a fixed number of queries."""
+
+    def __init__(self, runs: Sequence[JourneyRun]) -> None:
+        self.now = clock.now()
+        journey_ids = {run.journey_id for run in runs}
+        customer_ids = {run.customer_id for run in runs}
+        self.journeys = {j.pk: j for j in Journey.objects.filter(pk__in=journey_ids)}
+        self.steps: dict[int, dict[int, JourneyStep]] = defaultdict(dict)
+        for step in JourneyStep.objects.filter(journey_id__in=journey_ids):
+            self.steps[step.journey_id][step.position] = step
+        self.customers = Customer.objects.in_bulk(customer_ids)
+        consent_rows: dict[int, dict[tuple[str, str], bool]] = defaultdict(dict)
+        for customer_id, purpose, channel, granted in Consent.objects.filter(customer_id__in=customer_ids).values_list(
+            "customer_id", "purpose", "channel", "granted"
+        ):
+            consent_rows[customer_id][(purpose, channel)] = granted
+        self.consents = {cid: ConsentState(consent_rows.get(cid, {})) for cid in customer_ids}
+        self.cap = conf.marketing_cap()
+        self.marketing_sent: dict[int, int] = {}
+        if self.cap and any(j.purpose == Purpose.MARKETING for j in self.journeys.values()):
+            since = self.now - dt.timedelta(days=conf.marketing_cap_days())
+            self.marketing_sent = dict(
+                StepRun.objects.filter(
+                    customer_id__in=customer_ids, outcome=Outcome.SENT, purpose=Purpose.MARKETING, created_at__gte=since
+                )
+                .values("customer_id")
+                .annotate(n=Count("id"))
+                .values_list("customer_id", "n")
+            )
+        event_ids = {run.event_id for run in runs if run.event_id}
+        self.events = Event.objects.in_bulk(event_ids) if event_ids else {}
+        self.quiet_hours = conf.quiet_hours()
+        self.step_runs: list[StepRun] = []
+        self.tasks: list[CareTask] = []
+        self._reachable: dict[int, list[str]] = {}
+        self._orders: dict[int, OrderFacts | None] = {}
+
+    def reachable(self, customer: Customer) -> list[str]:
+        if customer.pk not in self._reachable:
+            self._reachable[customer.pk] = sending.reachable_channels(customer)
+        return self._reachable[customer.pk]
+
+    def order_facts(self, run: JourneyRun) -> OrderFacts | None:
+        if run.pk not in self._orders:
+            self._orders[run.pk] = OrderFacts.for_subject(run.subject_type, run.subject_id)
+        return self._orders[run.pk]
+
+    def record(self, run: JourneyRun, step: JourneyStep | None, outcome: str, **fields: Any) -> StepRun:
+        step_run = StepRun(
+            run=run,
+            step=step,
+            customer_id=run.customer_id,
+            position=step.position if step else run.position,
+            kind=step.kind if step else "",
+            outcome=outcome,
+            created_at=self.now,
+            **fields,
+        )
+        self.step_runs.append(step_run)
+        return step_run
+
+
+def advance_runs(runs: Sequence[JourneyRun]) -> None:
+    """Scheduler handler: advance each claimed run until it waits, is deferred or ends."""
+    batch = Batch(runs)
+    for run in runs:
+        _advance(batch, run)
+    StepRun.objects.bulk_create(batch.step_runs, batch_size=1000)
+    if batch.tasks:
+        CareTask.objects.bulk_create(batch.tasks, batch_size=1000)
+    JourneyRun.objects.bulk_update(runs, ["status", "position", "due_at", "finished_at"], batch_size=1000)
+
+
+def _finish(batch: Batch, run: JourneyRun, status: str) -> None:
+    run.status = status
+    run.due_at = None
+    run.finished_at = batch.now
+
+
+def _advance(batch: Batch, run: JourneyRun) -> None:
+    journey = batch.journeys[run.journey_id]
+    customer = batch.customers.get(run.customer_id)
+    if customer is None or run.status != RunStatus.ACTIVE:
+        run.due_at = None
+        return
+    if not journey.is_active:
+        batch.record(run, None, Outcome.EXITED, reason=Reason.JOURNEY_INACTIVE, message=_("The journey is switched off"))
+        _finish(batch, run, RunStatus.EXITED)
+        return
+    steps = batch.steps[journey.pk]
+    for _step_count in range(MAX_STEPS_PER_ADVANCE):
+        step = steps.get(run.position)
+        if step is None:
+            _finish(batch, run, RunStatus.COMPLETED)
+            return
+        if not _run_step(batch, run, journey, customer, step):
+            return
+    run.due_at = batch.now  # a very long chain: continue on the next tick
+
+
+def _run_step(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer, step: JourneyStep) -> bool:
+    """Run one step; True to go on with the next step now, False when the run waits or ended."""
+    if step.kind == StepKind.WAIT:
+        until = batch.now + dt.timedelta(hours=step.wait_hours)
+        batch.record(
+            run,
+            step,
+            Outcome.WAITING,
+            message=_("Waiting %(hours)s h, until %(until)s")
+            % {"hours": step.wait_hours, "until": until.astimezone(clock.LOCAL_TZ).strftime("%d/%m/%Y %H:%M")},
+        )
+        run.position = step.position + 1
+        run.due_at = until
+        return False
+    if step.kind == StepKind.SEND:
+        return _send(batch, run, journey, customer, step)
+    if step.kind == StepKind.TASK:
+        batch.tasks.append(
+            CareTask(
+                run=run,
+                customer=customer,
+                title=step.task_title,
+                subject_label=run.subject_label,
+                created_at=batch.now,
+            )
+        )
+        batch.record(run, step, Outcome.DONE, message=_("Care task created: %(title)s") % {"title": step.task_title})
+        run.position = step.position + 1
+        return True
+    if step.kind == StepKind.BRANCH:
+        holds = branch_holds(
+            condition=step.branch_condition,
+            value=step.branch_value,
+            customer=customer,
+            order=batch.order_facts(run),
+            reachable=lambda: batch.reachable(customer),
+            last_send_outcome=lambda: _last_send_outcome(batch, run),
+        )
+        target = step.branch_target if holds and step.branch_target else step.position + 1
+        batch.record(
+            run,
+            step,
+            Outcome.DONE,
+            message=(_("Condition true: go to step %(target)s") if holds else _("Condition false: go to step %(target)s"))
+            % {"target": target},
+        )
+        run.position = target
+        return True
+    batch.record(run, step, Outcome.EXITED, message=_("Exit step reached"))
+    _finish(batch, run, RunStatus.EXITED)
+    return False
+
+
+def _last_send_outcome(batch: Batch, run: JourneyRun) -> str | None:
+    for step_run in reversed(batch.step_runs):
+        if step_run.run is run and step_run.kind == StepKind.SEND:
+            return step_run.outcome
+    earlier = StepRun.objects.filter(run=run, kind=StepKind.SEND).exclude(outcome=Outcome.DEFERRED).order_by("-id")
+    return earlier.values_list("outcome", flat=True).first()
+
+
+def _skip(batch: Batch, run: JourneyRun, step: JourneyStep, reason: str, message: str, **fields: Any) -> bool:
+    batch.record(run, step, Outcome.SKIPPED, reason=reason, message=message[:300], template_key=step.template_key, **fields)
+    run.position = step.position + 1
+    return True
+
+
+def _send(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer, step: JourneyStep) -> bool:
+    purpose = journey.purpose
+    choice = choose_channel(
+        preferred=customer.preferred_channel,
+        channel_order=journey.channel_order,
+        reachable=batch.reachable(customer),
+        consent=batch.consents[customer.pk],
+        purpose=purpose,
+    )
+    if choice.channel is None:
+        return _skip(batch, run, step, choice.reason, choice.message, purpose=purpose)
+    if purpose == Purpose.MARKETING and batch.cap and batch.marketing_sent.get(customer.pk, 0) >= batch.cap:
+        message = _("%(count)s marketing messages in the last %(days)s days (cap %(cap)s)") % {
+            "count": batch.marketing_sent.get(customer.pk, 0),
+            "days": conf.marketing_cap_days(),
+            "cap": batch.cap,
+        }
+        return _skip(batch, run, step, Reason.CAPPED, message, purpose=purpose, channel=choice.channel)
+    if not (purpose == Purpose.SERVICE and journey.allow_quiet_hours):
+        until = quiet_until(batch.now, batch.quiet_hours)
+        if until is not None:
+            batch.record(
+                run,
+                step,
+                Outcome.DEFERRED,
+                reason=Reason.QUIET_HOURS,
+                message=_("Quiet hours: deferred to %(until)s")
+                % {"until": until.astimezone(clock.LOCAL_TZ).strftime("%d/%m/%Y %H:%M")},
+                purpose=purpose,
+                channel=choice.channel,
+                template_key=step.template_key,
+            )
+            run.due_at = until
+            return False
+    try:
+        delivery_id = sending.queue(
+            customer=customer,
+            template_key=step.template_key,
+            channel=choice.channel,
+            context=sending.context_for(_event_for(batch, run, journey, customer)),
+            idempotency_key=idempotency_key(run, step),
+            purpose=purpose,
+            source=f"journey:{journey.key}",
+        )
+    except sending.SendRefused as refused:
+        return _skip(batch, run, step, refused.reason, refused.message, purpose=purpose, channel=choice.channel)
+    batch.record(
+        run,
+        step,
+        Outcome.SENT,
+        message=_("Queued %(template)s on %(channel)s") % {"template": step.template_key, "channel": choice.channel},
+        purpose=purpose,
+        channel=choice.channel,
+        template_key=step.template_key,
+        delivery_id=delivery_id,
+    )
+    if purpose == Purpose.MARKETING:
+        batch.marketing_sent[customer.pk] = batch.marketing_sent.get(customer.pk, 0) + 1
+    run.position = step.position + 1
+    return True
+
+
+def _event_for(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer) -> Event:
+    """The triggering event, or an unsaved one describing a date rule (its context comes from messaging)."""
+    if run.event_id and run.event_id in batch.events:
+        return batch.events[run.event_id]
+    subject_type, subject_id = run.subject_type, run.subject_id
+    payload = dict(run.context)
+    if subject_type == "sales.orderline":
+        facts = batch.order_facts(run)
+        if facts is not None:
+            payload.update(facts.line_payload)
+            unit_id = facts.line_payload.get("unit_id")
+            subject_type, subject_id = ("catalog.unit", str(unit_id)) if unit_id else ("sales.order", str(facts.order_id))
+    return Event(
+        name=DATE_RULE_EVENT.get(TriggerKind(journey.trigger_kind), "journey.step"),
+        occurred_at=batch.now,
+        customer=customer,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        payload=payload,
+    )

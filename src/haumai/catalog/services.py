@@ -246,3 +246,15 @@ def sell_unit(*, actor: Any, product: Product, serial: str | None, imei: str | N
 def release_units(*, actor: Any, unit_ids: list[int]) -> int:
     """Put sold units back in stock (their order was cancelled before delivery)."""
     return Unit.objects.filter(pk__in=unit_ids, status=UnitStatus.SOLD).update(status=UnitStatus.IN_STOCK)
+
+
+def mark_unit_returned(*, actor: Any, unit: Unit, status: str) -> Unit:
+    """A sold unit came back through a return: restocked (in_stock), kept aside (returned) or scrapped."""
+    if status not in (UnitStatus.IN_STOCK, UnitStatus.RETURNED, UnitStatus.SCRAPPED, UnitStatus.IN_REPAIR):
+        raise ValidationFailed(
+            _("Some fields are invalid"), [FieldError("status", _("Not a status for a returned unit"), "invalid_choice")]
+        )
+    Unit.objects.filter(pk=unit.pk).update(status=status)
+    unit.status = status
+    record_event(name="unit.returned", subject=unit, actor=actor, payload={"serial": unit.serial, "status": status})
+    return unit

@@ -1,3 +1,168 @@
-"""Reads of returns."""
+"""Reads of returns: queue, detail, the customer's own returns, timeline and metrics."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from haumai.core.errors import NotFound
+from haumai.customers.models import Customer
+from haumai.events.models import Event
+from haumai.events.selectors import event_list
+from haumai.inventory.models import Warehouse
+from haumai.returns.models import Inspection, ReturnLine, ReturnPolicy, ReturnRequest, Status
+from haumai.sales.models import OrderLine
+
+SUBJECT_TYPE = "returns.returnrequest"
+# Returns whose goods are not yet back in sellable stock: value "tied up" in returns.
+NOT_RESTOCKED = (
+    Status.REQUESTED,
+    Status.APPROVED,
+    Status.AWAITING_PICKUP,
+    Status.AWAITING_DROPOFF,
+    Status.IN_TRANSIT,
+    Status.RECEIVED,
+)
+
+
+def return_queue(*, status: str = "", q: str = "", problems_only: bool = False) -> QuerySet[ReturnRequest]:
+    """Returns newest first for the console queue, filtered by state, code/customer text, problems."""
+    requests = ReturnRequest.objects.select_related("customer", "order").annotate(
+        value=Sum(F("lines__quantity") * F("lines__unit_price")), line_count=Count("lines")
+    )
+    if status:
+        requests = requests.filter(status=status)
+    if problems_only:
+        requests = requests.exclude(problem="")
+    text = q.strip()
+    if text:
+        requests = requests.filter(
+            Q(code=text.upper())
+            | Q(dropoff_code=text.upper())
+            | Q(customer__code=text.upper())
+            | Q(order__code=text.upper())
+            | Q(tracking_code=text)
+        )
+    return requests.order_by("-requested_at", "-id")
+
+
+def _detail() -> QuerySet[ReturnRequest]:
+    return ReturnRequest.objects.select_related(
+        "customer", "order__channel", "warehouse", "policy", "created_by", "overridden_by"
+    ).prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=ReturnLine.objects.select_related("product", "unit", "order_line").prefetch_related(
+                Prefetch("inspections", queryset=Inspection.objects.select_related("warehouse", "inspected_by"))
+            ),
+        ),
+        "photos",
+    )
+
+
+def return_by_code(code: str) -> ReturnRequest:
+    """One return with lines, inspections and photos, or NotFound."""
+    found = _detail().filter(code=(code or "").strip().upper()[:24]).first()
+    if found is None:
+        raise NotFound(_("No return with code %(code)s") % {"code": code[:24]})
+    return found
+
+
+def my_returns(customer: Customer) -> QuerySet[ReturnRequest]:
+    """A customer's own returns, newest first."""
+    return (
+        ReturnRequest.objects.filter(customer=customer)
+        .select_related("order")
+        .prefetch_related(Prefetch("lines", queryset=ReturnLine.objects.select_related("product")))
+        .order_by("-requested_at", "-id")
+    )
+
+
+def my_return(customer: Customer, code: str) -> ReturnRequest:
+    """One of the customer's returns; anyone else's is NotFound (never 'forbidden')."""
+    found = _detail().filter(customer=customer, code=(code or "").strip().upper()[:24]).first()
+    if found is None:
+        raise NotFound(_("No return with code %(code)s") % {"code": code[:24]})
+    return found
+
+
+def timeline(request: ReturnRequest) -> QuerySet[Event]:
+    """The events of one return, oldest first."""
+    return event_list(subject_type=SUBJECT_TYPE, subject_id=str(request.pk)).order_by("occurred_at", "id")
+
+
+def returnable_lines(order_id: int) -> list[dict[str, Any]]:
+    """Lines of an order with how many units are still free to return."""
+    lines = list(OrderLine.objects.filter(order_id=order_id).select_related("product", "unit").order_by("pk"))
+    taken = dict(
+        ReturnLine.objects.filter(order_line__order_id=order_id)
+        .exclude(request__status__in=(Status.REJECTED, Status.CANCELLED))
+        .values_list("order_line_id")
+        .annotate(total=Sum("quantity"))
+    )
+    return [{"line": line, "left": max(line.quantity - (taken.get(line.pk) or 0), 0)} for line in lines]
+
+
+def warehouses() -> QuerySet[Warehouse]:
+    return Warehouse.objects.order_by("name")
+
+
+def policy_list() -> QuerySet[ReturnPolicy]:
+    return ReturnPolicy.objects.select_related("product", "category", "channel").order_by("name")
+
+
+def return_rates(*, by: str, since: dt.datetime | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """Return rate = units returned / units sold, per product, category or reason (most returned first)."""
+    keys = {"product": "product__sku", "category": "product__category__name", "reason": "request__reason"}
+    key = keys[by]
+    returned = ReturnLine.objects.exclude(request__status__in=(Status.REJECTED, Status.CANCELLED))
+    sold = OrderLine.objects.exclude(order__status="cancelled")
+    if since is not None:
+        returned = returned.filter(request__requested_at__gte=since)
+        sold = sold.filter(order__placed_at__gte=since)
+    rows = list(returned.values(key).annotate(units=Sum("quantity")).order_by("-units")[:limit])
+    if by == "reason":
+        total_sold = sold.aggregate(units=Sum("quantity"))["units"] or 0
+        sold_by = {row[key]: total_sold for row in rows}
+    else:
+        sold_key = key  # OrderLine has the same product/category path
+        sold_by = dict(
+            sold.filter(**{f"{sold_key}__in": [row[key] for row in rows]})
+            .values_list(sold_key)
+            .annotate(units=Sum("quantity"))
+        )
+    return [
+        {
+            "key": row[key] or "-",
+            "returned": row["units"] or 0,
+            "sold": sold_by.get(row[key]) or 0,
+            "rate": (row["units"] or 0) / sold_by[row[key]] if sold_by.get(row[key]) else None,
+        }
+        for row in rows
+    ]
+
+
+def cycle_time() -> dict[str, Any]:
+    """Average and count of requested -> refunded (money sent) for refunded returns."""
+    done = ReturnRequest.objects.filter(refund_sent_at__isnull=False)
+    aggregate = done.aggregate(
+        average=Avg(ExpressionWrapper(F("refund_sent_at") - F("requested_at"), output_field=DurationField())),
+        count=Count("id"),
+    )
+    return {"average": aggregate["average"], "count": aggregate["count"]}
+
+
+def value_tied_up() -> dict[str, int]:
+    """VND value and units of returns requested but not yet restocked (inspection not done)."""
+    aggregate = ReturnLine.objects.filter(request__status__in=NOT_RESTOCKED).aggregate(
+        value=Sum(F("quantity") * F("unit_price")), units=Sum("quantity"), requests=Count("request", distinct=True)
+    )
+    return {key: int(value or 0) for key, value in aggregate.items()}
+
+
+def status_counts() -> dict[str, int]:
+    """How many returns are in each state."""
+    return dict(ReturnRequest.objects.values_list("status").annotate(n=Count("id")).order_by())

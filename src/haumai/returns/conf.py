@@ -1,0 +1,31 @@
+"""Settings of the returns app, read at call time (tests override them with the settings fixture)."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+
+
+def _setting(name: str, default: str) -> str:
+    return str(getattr(settings, name, None) or os.environ.get(name, default))
+
+
+def default_warehouse_code() -> str:
+    """The warehouse returns go to when none is chosen (empty = the first warehouse)."""
+    return _setting("HAUMAI_RETURNS_WAREHOUSE", "")
+
+
+def default_carrier_code() -> str:
+    """The carrier booked for a pickup when the customer did not choose one."""
+    return _setting("HAUMAI_RETURNS_CARRIER", "ghn")
+
+
+def trusted_customer_min_orders() -> int:
+    """Delivered orders a customer needs before 'refund on first carrier scan' applies."""
+    return int(_setting("HAUMAI_RETURNS_TRUSTED_MIN_ORDERS", "3"))
+
+
+def max_photo_bytes() -> int:
+    """Largest accepted photo upload."""
+    return int(_setting("HAUMAI_RETURNS_MAX_PHOTO_BYTES", str(5 * 1024 * 1024)))

@@ -1,0 +1,113 @@
+"""Seam to the shipping app: book a reverse shipment for an RMA (reference = RMA code)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from haumai.core.errors import DomainError
+from haumai.returns.models import Logistics, ReturnRequest
+
+# Carrier used when the customer asked for a staff pickup.
+OWN_FLEET = "own_fleet"
+
+
+class ShippingUnavailable(DomainError):
+    """The shipping app cannot take bookings (not installed or refused the request)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message=message, code="shipping_unavailable", status=503)
+
+
+def _shipping() -> Any:
+    from haumai.shipping import services as shipping_services
+
+    if not hasattr(shipping_services, "create_shipment"):
+        raise ShippingUnavailable(_("Reverse pickups cannot be booked: the shipping module is not available"))
+    return shipping_services
+
+
+def book_reverse_shipment(*, request: ReturnRequest, actor: Any) -> Any:
+    """Create the reverse shipment (customer -> warehouse); the carrier is called by the worker."""
+    shipping = _shipping()
+    warehouse = request.warehouse
+    lines = list(request.lines.select_related("product"))
+    sender = shipping.Party(
+        name=request.pickup_name or request.customer.full_name,
+        phone=request.pickup_phone or request.customer.phone or "",
+        street=request.pickup_street,
+        ward_code=request.pickup_ward_code,
+        province_code=request.pickup_province_code,
+    )
+    recipient = shipping.Party(
+        name=warehouse.name if warehouse else "",
+        phone="",
+        street="",
+        ward_code="",
+        province_code=warehouse.province.code if warehouse and warehouse.province else "",
+        warehouse=warehouse,
+    )
+    parcel = shipping.Parcel(
+        weight_grams=max(500, 500 * sum(line.quantity for line in lines)),
+        length=30,
+        width=20,
+        height=15,
+        value_vnd=sum(line.value for line in lines),
+        items=[{"name": line.product.name, "sku": line.product.sku, "quantity": line.quantity} for line in lines],
+        note=request.code,
+    )
+    window: tuple[dt.datetime, dt.datetime] | None = None
+    if request.pickup_from and request.pickup_to:
+        window = (request.pickup_from, request.pickup_to)
+    carrier = OWN_FLEET if request.logistics == Logistics.STAFF_PICKUP else request.carrier_code
+    return shipping.create_shipment(
+        carrier_code=carrier,
+        direction="reverse",
+        reference=request.code,
+        customer=request.customer,
+        sender=sender,
+        recipient=recipient,
+        parcel=parcel,
+        pickup_window=window,
+        cod_amount=0,
+        actor=actor,
+        idempotency_key=f"return:{request.code}:pickup",
+    )
+
+
+def shipments_for(request: ReturnRequest) -> list[Any]:
+    """The shipments booked for an RMA (empty when shipping is not available)."""
+    try:
+        from haumai.shipping import selectors as shipping_selectors
+    except ImportError:  # pragma: no cover
+        return []
+    finder = getattr(shipping_selectors, "shipments_for_reference", None)
+    return list(finder(request.code)) if finder else []
+
+
+def shipment_matching(text: str) -> Any:
+    """A shipment by its code or carrier tracking code (for scans of a carrier label), or None."""
+    from haumai.shipping import selectors as shipping_selectors
+
+    finder = getattr(shipping_selectors, "shipment_by_code_or_tracking", None)
+    return finder(text) if finder else None
+
+
+def cancel_shipment(*, request: ReturnRequest, actor: Any) -> bool:
+    """Ask shipping to cancel the reverse shipment of a cancelled return; False when it cannot."""
+    from haumai.shipping import services as shipping_services
+
+    canceller = getattr(shipping_services, "cancel_shipment", None)
+    shipments = [s for s in shipments_for(request) if getattr(s, "direction", "reverse") == "reverse"]
+    if canceller is None or not shipments:
+        return False
+    try:
+        with transaction.atomic():
+            for shipment in shipments:
+                canceller(shipment=shipment, actor=actor)
+    except DomainError:
+        return False
+    return True

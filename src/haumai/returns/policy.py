@@ -1,0 +1,188 @@
+"""The return policy engine: which policy applies, and whether each line may be returned, with reasons.
+
+Decisions carry notes as {code, params}; `explain()` turns a note into a sentence in the reader's
+language when it is shown, so a decision made in English reads in Vietnamese on the portal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from haumai.catalog.models import Product
+from haumai.core import clock
+from haumai.returns.models import Condition, Reason, Resolution, ReturnPolicy, WindowStart
+
+# Reasons the seller is responsible for: the window of a defect rule applies, not change-of-mind rules.
+SELLER_FAULT_REASONS = {Reason.DEFECTIVE, Reason.WRONG_ITEM, Reason.DAMAGED_IN_TRANSIT, Reason.NOT_AS_DESCRIBED}
+
+Note = dict[str, Any]
+
+
+@dataclass
+class LineDecision:
+    """Whether one line may be returned, and why (notes in the order they were found)."""
+
+    eligible: bool = True
+    notes: list[Note] = field(default_factory=list)
+    policy: ReturnPolicy | None = None
+    last_day: dt.date | None = None
+
+    def refuse(self, code: str, **params: Any) -> None:
+        self.eligible = False
+        self.notes.append({"code": code, "params": params})
+
+    def note(self, code: str, **params: Any) -> None:
+        self.notes.append({"code": code, "params": params})
+
+    @property
+    def messages(self) -> list[str]:
+        return [explain(note) for note in self.notes]
+
+
+def window_last_day(start: dt.date, window_days: int) -> dt.date:
+    """The last day a return is accepted: delivered 01/11 with 7 days -> 08/11 (the start day is day 0)."""
+    return start + dt.timedelta(days=window_days)
+
+
+def within_window(start: dt.date, window_days: int, today: dt.date) -> bool:
+    """Whether `today` is inside the window that opened on `start` (a future start is inside)."""
+    return today <= window_last_day(start, window_days)
+
+
+def _local_date(moment: dt.datetime | None) -> dt.date | None:
+    return moment.astimezone(clock.LOCAL_TZ).date() if moment is not None else None
+
+
+def policy_for(*, product: Product, channel_id: int | None) -> ReturnPolicy | None:
+    """The most specific active policy: product > category (nearest ancestor first) > channel > default."""
+    categories: list[int] = []
+    category = product.category
+    while category is not None and len(categories) < 10:
+        categories.append(category.pk)
+        category = category.parent
+    candidates = list(
+        ReturnPolicy.objects.filter(is_active=True).filter(
+            Q(product=product)
+            | Q(product__isnull=True, category_id__in=categories)
+            | Q(product__isnull=True, category__isnull=True, channel_id=channel_id)
+            | Q(product__isnull=True, category__isnull=True, channel__isnull=True)
+        )
+    )
+
+    def rank(policy: ReturnPolicy) -> tuple[int, int]:
+        if policy.product_id:
+            return (0, 0)
+        if policy.category_id:
+            return (1, categories.index(policy.category_id))
+        if policy.channel_id:
+            return (2, 0)
+        return (3, 0)
+
+    candidates.sort(key=lambda policy: (*rank(policy), -policy.pk))
+    return candidates[0] if candidates else None
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def check_line(
+    *,
+    product: Product,
+    channel_id: int | None,
+    placed_at: dt.datetime | None,
+    delivered_at: dt.datetime | None,
+    reason: str,
+    condition: str,
+    resolution: str,
+    today: dt.date | None = None,
+) -> LineDecision:
+    """Decide one line against its policy and the product's own terms (return_days, is_returnable)."""
+    today = today or clock.today()
+    policy = policy_for(product=product, channel_id=channel_id)
+    decision = LineDecision(policy=policy)
+    if not product.is_returnable or (policy is not None and not policy.is_returnable):
+        decision.refuse("not_returnable", product=product.name)
+    window_days = product.return_days
+    start_kind = WindowStart.DELIVERY
+    if policy is not None:
+        # The product's own period wins when it was set lower than the policy (a product-level term).
+        window_days = min(policy.window_days, product.return_days) if product.return_days else policy.window_days
+        start_kind = WindowStart(policy.window_start)
+        if policy.allowed_reasons and reason not in policy.allowed_reasons:
+            decision.refuse("reason_not_allowed", reason=reason)
+        if policy.allowed_conditions and condition not in policy.allowed_conditions:
+            decision.refuse("condition_not_allowed", condition=condition)
+        if policy.allowed_resolutions and resolution not in policy.allowed_resolutions:
+            decision.refuse("resolution_not_allowed", resolution=resolution)
+    start = _local_date(placed_at)
+    start_label = "purchase"
+    if start_kind in (WindowStart.DELIVERY, WindowStart.ACTIVATION):
+        # Activation is not tracked yet: the delivery date is the closest fact we have.
+        if delivered_at is None:
+            decision.note("not_delivered_yet")
+            return decision
+        start = _local_date(delivered_at)
+        start_label = "delivery"
+    if start is None:
+        decision.refuse("no_purchase_date")
+        return decision
+    decision.last_day = window_last_day(start, window_days)
+    if within_window(start, window_days, today):
+        decision.note("within_window", days=window_days, last_day=_fmt(decision.last_day))
+        return decision
+    grace = policy.defect_reasons_ignore_window_days if policy is not None else 0
+    if reason in SELLER_FAULT_REASONS and grace and within_window(start, grace, today):
+        decision.note("seller_fault_window", days=grace, last_day=_fmt(window_last_day(start, grace)))
+        return decision
+    decision.refuse(
+        "window_passed", days=window_days, start=_fmt(start), start_kind=start_label, today=_fmt(today)
+    )
+    return decision
+
+
+def explain(note: Note) -> str:
+    """One eligibility note as a sentence in the active language."""
+    code = note.get("code", "")
+    params = dict(note.get("params") or {})
+    if code == "window_passed":
+        params["start"] = str(params.get("start", ""))[:5]
+        params["today"] = str(params.get("today", ""))[:5]
+        if params.get("start_kind") == "purchase":
+            return _("Return window of %(days)s days has passed: bought on %(start)s, today is %(today)s") % params
+        return _("Return window of %(days)s days has passed: delivered on %(start)s, today is %(today)s") % params
+    messages = {
+        "within_window": _("Within the %(days)s-day return window (until %(last_day)s)"),
+        "seller_fault_window": _(
+            "Past the change-of-mind window, but a seller-fault reason is accepted until %(last_day)s"
+        ),
+        "not_delivered_yet": _("Not delivered yet: the return window has not started"),
+        "no_purchase_date": _("The purchase date is unknown"),
+        "not_returnable": _("%(product)s cannot be returned"),
+        "reason_not_allowed": _("The reason \u201c%(reason)s\u201d is not accepted for this item"),
+        "condition_not_allowed": _("Items in condition \u201c%(condition)s\u201d are not accepted"),
+        "resolution_not_allowed": _("\u201c%(resolution)s\u201d is not offered for this item"),
+        "quantity_too_high": _("Only %(left)s of %(bought)s can still be returned (%(returned)s already in returns)"),
+        "serial_not_on_order": _("Serial %(serial)s does not belong to this order"),
+        "unit_in_open_return": _("Serial %(serial)s is already in return %(code)s"),
+        "overridden": _("Accepted by %(user)s as an exception: %(note)s"),
+        "not_on_any_order": _("Not bought on an order we know: accepted by an agent"),
+    }
+    template = messages.get(code)
+    if template is None:
+        return code
+    if "reason" in params and params["reason"] in Reason.values:
+        params["reason"] = str(Reason(params["reason"]).label)
+    if "condition" in params and params["condition"] in Condition.values:
+        params["condition"] = str(Condition(params["condition"]).label)
+    if "resolution" in params and params["resolution"] in Resolution.values:
+        params["resolution"] = str(Resolution(params["resolution"]).label)
+    try:
+        return template % params
+    except (KeyError, TypeError, ValueError):
+        return template

@@ -1,3 +1,0 @@
-"""Writes of returns."""
-
-from __future__ import annotations

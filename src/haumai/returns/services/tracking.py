@@ -1,0 +1,122 @@
+"""Advancing returns from shipping and payment events (subscribed in ReturnsConfig.ready).
+
+Handlers run in the scheduler tick and may see an event more than once: each one is idempotent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from haumai.core import clock
+from haumai.customers.models import Customer
+from haumai.events.services import record_event
+from haumai.returns import conf
+from haumai.returns.models import ReturnRequest, Status
+from haumai.returns.services.common import clear_problem, flag_problem, lock, payload_for, transition
+from haumai.returns.services.resolution import mark_refund_sent, refund_early, resolve_return
+
+SHIPMENT_PROBLEMS = {
+    "shipment.booking_failed": _("Carrier booking failed (shipping retries): %(detail)s"),
+    "shipment.failed": _("Carrier reports a failed pickup: %(detail)s"),
+    "shipment.cancelled": _("The carrier cancelled the pickup: %(detail)s"),
+    "shipment.lost": _("The carrier reports the parcel lost: %(detail)s"),
+    "shipment.returned": _("The parcel went back to the customer: %(detail)s"),
+    "shipment.delayed": _("The pickup shipment is stuck: %(detail)s"),
+}
+REFUND_PROBLEMS = {
+    "refund.failed": _("Refund failed: %(detail)s"),
+    "refund.needs_attention": _("Refund needs attention: %(detail)s"),
+}
+
+
+def _request_for(reference: Any) -> ReturnRequest | None:
+    code = str(reference or "")
+    if not code.startswith("RMA-"):
+        return None
+    found = ReturnRequest.objects.filter(code=code).first()
+    return lock(found) if found is not None else None
+
+
+def on_shipment_event(event: Any) -> None:
+    """A reverse shipment of an RMA moved: picked up -> in transit, delivered -> ready for receiving."""
+    payload = event.payload or {}
+    if payload.get("direction", "reverse") != "reverse":
+        return
+    with transaction.atomic():
+        request = _request_for(payload.get("reference"))
+        if request is None:
+            return
+        request.shipment_code = str(payload.get("shipment_code") or request.shipment_code)[:40]
+        request.shipment_status = str(payload.get("status") or "")[:24]
+        request.tracking_code = str(payload.get("tracking_code") or request.tracking_code or "")[:64]
+        request.save(update_fields=["shipment_code", "shipment_status", "tracking_code", "updated_at"])
+        name = event.name
+        if name in SHIPMENT_PROBLEMS:
+            detail = str(payload.get("error") or payload.get("reason") or payload.get("raw_code") or name)
+            flag_problem(request, SHIPMENT_PROBLEMS[name] % {"detail": detail})
+            return
+        if name == "shipment.booked":
+            clear_problem(request)
+            if request.status == Status.APPROVED:
+                transition(request, Status.AWAITING_PICKUP, actor=None, shipment_code=request.shipment_code)
+            return
+        if name in ("shipment.picked_up", "shipment.in_transit", "shipment.out_for_delivery"):
+            clear_problem(request)
+            if request.status == Status.AWAITING_PICKUP:
+                transition(request, Status.IN_TRANSIT, actor=None, shipment_code=request.shipment_code)
+                if request.policy and request.policy.refund_on_first_scan and _trusted(request.customer):
+                    refund_early(actor=None, request=request)
+            return
+        if name == "shipment.delivered" and request.arrived_at is None and request.status in (
+            Status.AWAITING_PICKUP,
+            Status.IN_TRANSIT,
+        ):
+            if request.status == Status.AWAITING_PICKUP:
+                transition(request, Status.IN_TRANSIT, actor=None, shipment_code=request.shipment_code)
+            request.arrived_at = clock.now()
+            request.save(update_fields=["arrived_at", "updated_at"])
+            record_event(
+                name="return.arrived",
+                customer=request.customer,
+                subject=request,
+                payload=payload_for(request, shipment_code=request.shipment_code),
+            )
+
+
+def _trusted(customer: Customer) -> bool:
+    """A customer with enough delivered orders and no return refused before."""
+    delivered = customer.orders.filter(status__in=("delivered", "completed")).count()
+    refused = ReturnRequest.objects.filter(customer=customer, status=Status.REJECTED).exists()
+    return delivered >= conf.trusted_customer_min_orders() and not refused
+
+
+def on_refund_event(event: Any) -> None:
+    """Payments reported on an RMA's refund: sent finishes the return; failures are flagged."""
+    payload = event.payload or {}
+    with transaction.atomic():
+        request = _request_for(payload.get("reference"))
+        if request is None:
+            return
+        code = str(payload.get("refund_code") or "")
+        if request.refund_code and code and code != request.refund_code and request.status != Status.EXCHANGED:
+            return  # an older attempt
+        if event.name == "refund.sent":
+            mark_refund_sent(request=request, actor=None, refund_code=code)
+        elif event.name in REFUND_PROBLEMS:
+            request.refund_status = str(payload.get("status") or event.name.split(".")[1])[:24]
+            request.save(update_fields=["refund_status", "updated_at"])
+            detail = str(payload.get("error") or payload.get("message") or payload.get("status") or "")
+            flag_problem(request, REFUND_PROBLEMS[event.name] % {"detail": detail})
+
+
+def retry_resolution(*, actor: Any, request: ReturnRequest) -> ReturnRequest:
+    """Try the resolution again after a flagged failure (e.g. a refund that failed)."""
+    with transaction.atomic():
+        locked = lock(request)
+        if locked.refund_status in ("failed", "needs_attention"):
+            locked.refund_status = "failed"
+            locked.save(update_fields=["refund_status", "updated_at"])
+    return resolve_return(actor=actor, request=request)

@@ -1,3 +1,287 @@
-"""Writes of messaging."""
+"""Writes of messaging: queue a message, edit templates (new versions), unsubscribe, webhook fan-out."""
 
 from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from haumai.core import clock
+from haumai.core.errors import DomainError, FieldError, NotFound, ValidationFailed
+from haumai.messaging.context import context_for_event, unsubscribe_url
+from haumai.messaging.models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Purpose,
+    Template,
+    TemplateVersion,
+)
+from haumai.messaging.rendering import RenderError, render_message
+from haumai.messaging.samples import sample_context
+from haumai.messaging.selectors import destination_for
+
+__all__ = [
+    "NoDestination",
+    "TemplateMissing",
+    "context_for_event",
+    "create_template",
+    "queue_message",
+    "save_template_version",
+    "unsubscribe",
+]
+
+FALLBACK_LANGUAGE = "vi"
+
+
+class TemplateMissing(DomainError):
+    """No active template with a version exists for this key and channel."""
+
+    def __init__(self, key: str, channel: str) -> None:
+        super().__init__(
+            message=_("No template '%(key)s' for channel %(channel)s") % {"key": key, "channel": channel},
+            code="template_missing",
+            status=422,
+        )
+
+
+class NoDestination(DomainError):
+    """The customer has no address on the requested channel."""
+
+    def __init__(self, customer_code: str, channel: str) -> None:
+        super().__init__(
+            message=_("Customer %(code)s cannot be reached on %(channel)s")
+            % {"code": customer_code, "channel": channel},
+            code="no_destination",
+            status=422,
+        )
+
+
+def _template_for(key: str, channel: str, language: str) -> Template:
+    candidates = {
+        t.language: t
+        for t in Template.objects.filter(
+            key=key, channel=channel, language__in={language, FALLBACK_LANGUAGE}, is_active=True
+        ).select_related("current_version")
+        if t.current_version is not None
+    }
+    template = candidates.get(language) or candidates.get(FALLBACK_LANGUAGE)
+    if template is None:
+        raise TemplateMissing(key, channel)
+    return template
+
+
+def queue_message(
+    *,
+    customer: Any,
+    template_key: str,
+    channel: str,
+    context: dict[str, Any],
+    idempotency_key: str,
+    purpose: str = Purpose.SERVICE,
+    language: str | None = None,
+    source: str = "",
+    actor: Any = None,
+) -> Delivery:
+    """Render the current template version for the customer and queue it; same key -> same Delivery."""
+    existing = Delivery.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    errors: list[FieldError] = []
+    if channel not in Channel.values or channel == Channel.WEBHOOK:
+        errors.append(FieldError("channel", _("Unknown channel '%(channel)s'") % {"channel": channel}))
+    if purpose not in Purpose.values:
+        errors.append(FieldError("purpose", _("Purpose must be service or marketing")))
+    if not idempotency_key or len(idempotency_key) > 200:
+        errors.append(FieldError("idempotency_key", _("An idempotency key of 1 to 200 characters is required")))
+    if errors:
+        raise ValidationFailed(_("The message cannot be queued"), errors)
+    template = _template_for(template_key, channel, language or customer.preferred_language or FALLBACK_LANGUAGE)
+    destination = destination_for(customer, channel)
+    if not destination:
+        raise NoDestination(customer.code, channel)
+    version = template.current_version
+    assert version is not None
+    full_context = {**context}
+    links = dict(full_context.get("links") or {})
+    links.setdefault("unsubscribe", unsubscribe_url(customer=customer, purpose=purpose, channel=channel))
+    full_context["links"] = links
+    full_context.setdefault("customer", {"name": customer.full_name, "code": customer.code})
+    full_context.setdefault("payload", {})
+    now = clock.now()
+    delivery = Delivery(
+        idempotency_key=idempotency_key,
+        customer=customer,
+        channel=channel,
+        purpose=purpose,
+        template_key=template_key,
+        template_version=version,
+        language=template.language,
+        destination=destination,
+        status=DeliveryStatus.QUEUED,
+        due_at=now,
+        tracking_id=uuid.uuid4().hex,
+        source=source[:120],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=now,
+    )
+    try:
+        rendered = render_message(
+            channel=channel,
+            subject=version.subject,
+            body_text=version.body_text,
+            body_html=version.body_html,
+            context=full_context,
+        )
+    except RenderError as exc:
+        # A broken template must not break the caller (a journey, a webhook): record it for staff.
+        delivery.status = DeliveryStatus.GIVEN_UP
+        delivery.due_at = None
+        delivery.last_error_code = "template_error"
+        delivery.last_error_message = exc.message
+    else:
+        delivery.subject = rendered.subject[:255]
+        delivery.body_text = rendered.body_text
+        delivery.body_html = rendered.body_html
+        if rendered.params:
+            delivery.payload = {"template_id": version.provider_template_id, "template_data": rendered.params}
+        elif channel == Channel.EMAIL:
+            delivery.payload = {"unsubscribe_url": links["unsubscribe"]}
+    try:
+        with transaction.atomic():
+            delivery.save(force_insert=True)
+    except IntegrityError:
+        found = Delivery.objects.filter(idempotency_key=idempotency_key).first()
+        if found is None:
+            raise
+        return found
+    return delivery
+
+
+def validate_version(
+    *, key: str, channel: str, subject: str, body_text: str, body_html: str, provider_template_id: str = ""
+) -> list[FieldError]:
+    """Problems of a template text against the sample context of its key (empty list when fine)."""
+    errors: list[FieldError] = []
+    if not body_text.strip():
+        errors.append(FieldError("body_text", _("The text is required")))
+    if channel == Channel.EMAIL and not subject.strip():
+        errors.append(FieldError("subject", _("E-mails need a subject")))
+    if channel == Channel.ZNS and not provider_template_id.strip():
+        errors.append(FieldError("provider_template_id", _("ZNS messages need the template id registered with Zalo")))
+    if errors:
+        return errors
+    parts = {"subject": subject, "text": body_text, "html": body_html}
+    field_of = {"subject": "subject", "text": "body_text", "html": "body_html"}
+    try:
+        render_message(channel=channel, subject=subject, body_text=body_text, body_html=body_html,
+                       context=sample_context(key))
+    except RenderError as exc:
+        part = exc.part.split("[")[0] or "text"
+        field = field_of.get(part, "body_text") if part in parts else "body_text"
+        errors.append(FieldError(field, exc.message))
+    return errors
+
+
+def save_template_version(
+    *,
+    actor: Any,
+    template: Template,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    provider_template_id: str = "",
+    note: str = "",
+) -> TemplateVersion:
+    """Validate and add a new version, which becomes current; earlier deliveries keep theirs."""
+    errors = validate_version(
+        key=template.key,
+        channel=template.channel,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        provider_template_id=provider_template_id,
+    )
+    if errors:
+        raise ValidationFailed(_("The template was not saved"), errors)
+    from haumai.events.services import record_event
+
+    with transaction.atomic():
+        locked = Template.objects.select_for_update().get(pk=template.pk)
+        last = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        version = TemplateVersion.objects.create(
+            template=locked,
+            number=last + 1,
+            subject=subject.strip(),
+            body_text=body_text,
+            body_html=body_html,
+            provider_template_id=provider_template_id.strip(),
+            note=note[:255],
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        locked.current_version = version
+        locked.save(update_fields=["current_version", "updated_at"])
+        record_event(
+            name="template.changed",
+            subject=locked,
+            actor=actor,
+            payload={"key": locked.key, "channel": locked.channel, "language": locked.language,
+                     "version": version.number},
+        )
+    template.current_version = version
+    return version
+
+
+def create_template(
+    *,
+    actor: Any,
+    key: str,
+    channel: str,
+    language: str,
+    name: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    provider_template_id: str = "",
+) -> Template:
+    """Create a template with its first version."""
+    errors: list[FieldError] = []
+    if not key.strip() or len(key) > 80:
+        errors.append(FieldError("key", _("A key of 1 to 80 characters is required")))
+    if channel not in Channel.values or channel == Channel.WEBHOOK:
+        errors.append(FieldError("channel", _("Unknown channel '%(channel)s'") % {"channel": channel}))
+    if language not in ("vi", "en"):
+        errors.append(FieldError("language", _("Language must be vi or en")))
+    if not errors and Template.objects.filter(key=key, channel=channel, language=language).exists():
+        errors.append(FieldError("key", _("This template already exists")))
+    errors += validate_version(key=key, channel=channel, subject=subject, body_text=body_text,
+                               body_html=body_html, provider_template_id=provider_template_id)
+    if errors:
+        raise ValidationFailed(_("The template was not saved"), errors)
+    with transaction.atomic():
+        template = Template.objects.create(key=key.strip(), channel=channel, language=language,
+                                           name=name.strip() or key)
+        save_template_version(actor=actor, template=template, subject=subject, body_text=body_text,
+                              body_html=body_html, provider_template_id=provider_template_id, note="created")
+    return template
+
+
+def unsubscribe(*, token: str) -> dict[str, Any]:
+    """Withdraw the consent named in a signed unsubscribe token; return what was withdrawn."""
+    from haumai.customers.models import Customer
+    from haumai.customers.services import ConsentInput, update_customer
+    from haumai.messaging.context import read_unsubscribe_token
+
+    data = read_unsubscribe_token(token)
+    customer = Customer.objects.filter(pk=data["customer"]).first()
+    if customer is None:
+        raise NotFound(_("This link is no longer valid"))
+    channel = {"zns": "zalo"}.get(data["channel"], data["channel"])
+    update_customer(
+        actor=None,
+        customer=customer,
+        consents=[ConsentInput(purpose=data["purpose"], channel=channel, granted=False, source="unsubscribe_link")],
+    )
+    return {"customer": customer, "purpose": data["purpose"], "channel": channel}

@@ -1,6 +1,10 @@
-"""Console pages of messaging."""
+"""Console pages of messaging (and the public, signed unsubscribe link)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from haumai.messaging import public_views
 
 app_name = "messaging"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("unsubscribe/<str:token>/", public_views.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,88 @@
+"""E-mail over SMTP: HTML + text parts, List-Unsubscribe, one connection per batch."""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+import socket
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from haumai.messaging import conf
+from haumai.messaging.channels.base import Outcome
+from haumai.messaging.models import Delivery
+
+
+def _classify(exc: Exception) -> Outcome:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, message = next(iter(exc.recipients.values()), (0, b""))
+        text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+        if 500 <= int(code) < 600:
+            return Outcome.permanent(f"smtp_{code}", f"Recipient refused: {text}")
+        return Outcome.retry(f"smtp_{code}", f"Recipient refused for now: {text}")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        if 500 <= exc.smtp_code < 600 and not isinstance(exc, smtplib.SMTPAuthenticationError):
+            return Outcome.permanent(f"smtp_{exc.smtp_code}", text)
+        return Outcome.retry(f"smtp_{exc.smtp_code}", text)
+    if isinstance(exc, (smtplib.SMTPException, OSError, socket.timeout)):
+        return Outcome.retry("smtp_connection", f"{type(exc).__name__}: {exc}")
+    return Outcome.retry("email_error", f"{type(exc).__name__}: {exc}")
+
+
+def build_message(delivery: Delivery, connection: Any = None) -> EmailMultiAlternatives:
+    """The e-mail of a delivery, with the unsubscribe headers when a link is known."""
+    headers = {"X-Haumai-Delivery": delivery.tracking_id}
+    unsubscribe = (delivery.payload or {}).get("unsubscribe_url")
+    if unsubscribe:
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=delivery.subject,
+        body=delivery.body_text,
+        from_email=conf.email_from() or None,
+        to=[delivery.destination],
+        headers=headers,
+        connection=connection,
+    )
+    if delivery.body_html:
+        message.attach_alternative(delivery.body_html, "text/html")
+    return message
+
+
+class EmailSender:
+    """Sends a batch through one SMTP connection (reopened once if the server drops it)."""
+
+    def send_batch(self, deliveries: Sequence[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
+        connection = get_connection(backend=conf.email_backend(), fail_silently=False)
+        opened = False
+        try:
+            for delivery in deliveries:
+                if not opened:
+                    try:
+                        connection.open()
+                        opened = True
+                    except Exception as exc:
+                        yield delivery, _classify(exc)
+                        continue
+                try:
+                    build_message(delivery, connection).send(fail_silently=False)
+                except smtplib.SMTPServerDisconnected as exc:
+                    opened = False
+                    _close(connection)
+                    yield delivery, _classify(exc)
+                except Exception as exc:
+                    yield delivery, _classify(exc)
+                else:
+                    yield delivery, Outcome.ok(provider_message_id=delivery.tracking_id)
+        finally:
+            if opened:
+                _close(connection)
+
+
+def _close(connection: Any) -> None:
+    # Closing a broken connection may fail; there is nothing left to do with it.
+    with contextlib.suppress(Exception):
+        connection.close()

@@ -1,0 +1,64 @@
+"""Sample contexts per template key: what a template may use, checked when a version is saved and previewed."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+_CUSTOMER = {"name": "Nguyễn Thị Lan", "first_name": "Lan", "code": "CUS-000123"}
+_LINKS = {
+    "portal": "https://haumai.example.vn/portal/",
+    "order": "https://haumai.example.vn/portal/orders/DH-2026-000123/",
+    "unsubscribe": "https://haumai.example.vn/console/messaging/unsubscribe/sample/",
+}
+_ORDER = {
+    "code": "DH-2026-000123",
+    "total": 12990000,
+    "placed_at": "2026-11-02T09:30:00+07:00",
+    "delivered_at": "2026-11-04T15:10:00+07:00",
+    "lines": [{"product": "Máy lọc không khí AirPure 300", "sku": "AP-300", "quantity": 1}],
+}
+_RETURN = {
+    "code": "RMA-2026-000123",
+    "status": "approved",
+    "reason": "Sản phẩm lỗi",
+    "order_code": "DH-2026-000123",
+    "dropoff_code": "DROP-7K2Q",
+    "refund_amount": 12990000,
+}
+_SHIPMENT = {"code": "SH-2026-000045", "carrier": "GHN", "tracking": "GHN5FQ7X9L", "status": "in_transit"}
+_REFUND = {"code": "RF-2026-000067", "amount": 12990000, "method": "original"}
+_UNIT = {"serial": "SN-AP300-000987", "product": "Máy lọc không khí AirPure 300", "warranty_expires": "2027-11-04"}
+
+_BY_KEY: dict[str, dict[str, Any]] = {
+    "order.thank_you": {"order": _ORDER},
+    "survey.satisfaction": {"order": _ORDER, "links": {"survey": "https://haumai.example.vn/s/sample/"}},
+    "warranty.expiring": {"unit": _UNIT},
+    "maintenance.due": {"unit": _UNIT},
+    "birthday.greeting": {},
+    "shipment.delayed": {"shipment": _SHIPMENT},
+    "return.approved": {"return": _RETURN},
+    "return.picked_up": {"return": _RETURN, "shipment": _SHIPMENT},
+    "return.received": {"return": _RETURN},
+    "refund.sent": {"refund": _REFUND, "return": _RETURN},
+    "return.rejected": {"return": _RETURN},
+}
+
+
+def sample_context(key: str) -> dict[str, Any]:
+    """The sample context for a template key (every subject for keys without their own sample)."""
+    context: dict[str, Any] = {"customer": dict(_CUSTOMER), "links": dict(_LINKS), "payload": {}}
+    extra = _BY_KEY.get(key)
+    if extra is None:
+        extra = {"order": _ORDER, "return": _RETURN, "shipment": _SHIPMENT, "refund": _REFUND, "unit": _UNIT}
+    for name, value in copy.deepcopy(extra).items():
+        if name == "links":
+            context["links"].update(value)
+        else:
+            context[name] = value
+    return context
+
+
+def built_in_keys() -> list[str]:
+    """Keys of the templates that ship with Haumai."""
+    return list(_BY_KEY)

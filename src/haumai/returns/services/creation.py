@@ -159,6 +159,12 @@ def _check_lines(
         if unit is not None and item.quantity != 1:
             errors.append(FieldError(f"{prefix}.quantity", _("A serialised item is returned one at a time"), "invalid"))
             continue
+        if unit is not None:
+            open_code = _open_return_of_unit(unit)
+            if open_code:
+                note = {"code": "unit_in_open_return", "params": {"serial": unit.serial, "code": open_code}}
+                errors.append(FieldError(f"{prefix}.serial", policy.explain(note), "duplicate_return"))
+                continue
         wanted[line.pk] = wanted.get(line.pk, 0) + item.quantity
         already = returned.get(line.pk, 0)
         if wanted[line.pk] + already > line.quantity:
@@ -171,12 +177,6 @@ def _check_lines(
                 )
             )
             continue
-        if unit is not None:
-            open_code = _open_return_of_unit(unit)
-            if open_code:
-                note = {"code": "unit_in_open_return", "params": {"serial": unit.serial, "code": open_code}}
-                errors.append(FieldError(f"{prefix}.serial", policy.explain(note), "duplicate_return"))
-                continue
         decision = policy.check_line(
             product=line.product,
             channel_id=order.channel_id,
@@ -219,7 +219,7 @@ def _check_choices(reason: str, resolution: str, logistics: str, errors: list[Fi
 
 
 def _check_pickup(logistics: str, carrier_code: str, pickup: PickupInput | None, errors: list[FieldError]) -> None:
-    if logistics == Logistics.STORE_DROPOFF:
+    if logistics not in (Logistics.CARRIER_PICKUP, Logistics.STAFF_PICKUP):
         return
     if logistics == Logistics.CARRIER_PICKUP and carrier_code not in CARRIERS:
         errors.append(FieldError("carrier", _("Unknown carrier '%(code)s'") % {"code": carrier_code}, "invalid_choice"))

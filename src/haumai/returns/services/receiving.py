@@ -150,13 +150,6 @@ def inspect_line(
     with transaction.atomic():
         request = lock(line.request)
         line = ReturnLine.objects.select_related("product", "unit").get(pk=line.pk)
-        if request.status != Status.RECEIVED:
-            raise refuse(
-                "status",
-                _("Return %(code)s is %(status)s: only received returns are inspected")
-                % {"code": request.code, "status": request.get_status_display()},
-                "invalid_transition",
-            )
         done = sum(i.quantity for i in line.inspections.all())
         quantity = line.received_quantity - done
         if quantity <= 0:
@@ -164,6 +157,13 @@ def inspect_line(
             if existing is not None:
                 return existing  # inspected already: a repeated submit changes nothing
             raise refuse("line", _("Nothing of this line was received"))
+        if request.status != Status.RECEIVED:
+            raise refuse(
+                "status",
+                _("Return %(code)s is %(status)s: only received returns are inspected")
+                % {"code": request.code, "status": request.get_status_display()},
+                "invalid_transition",
+            )
         warehouse = request.warehouse
         if warehouse_code:
             warehouse = Warehouse.objects.filter(code=warehouse_code.strip()).first()

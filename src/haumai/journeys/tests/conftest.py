@@ -59,18 +59,20 @@ def deliver(order: Order) -> Order:
     return order
 
 
-SOURCES = ("events.dispatch", "journeys.enrollment", "journeys.runs", "messaging.deliveries")
+SOURCES = ("events.dispatch", "journeys.enrollment", "journeys.runs")
 
 
-def tick(capture: Any) -> dict[str, int]:
-    """One scheduler tick over the sources journeys depend on, with on-commit callbacks (sends) executed.
+def tick(capture: Any, *, send: bool = False) -> dict[str, int]:
+    """One scheduler tick over the sources journeys depend on, with on-commit callbacks executed.
 
-    Other apps' sources are left out so these tests exercise journeys and messaging only.
+    Other apps' sources are left out so these tests exercise journeys only; `send=True` also lets
+    messaging deliver (only where a local provider server is configured).
     """
     counts: dict[str, int] = {}
+    wanted = (*SOURCES, "messaging.deliveries") if send else SOURCES
     with capture(execute=True):
         for source in scheduler.registered():
-            if source.name in SOURCES:
+            if source.name in wanted:
                 counts[source.name] = scheduler.run_source(source, batch_size=500)
     return counts
 
@@ -85,3 +87,8 @@ def grant(customer: Customer, purpose: str, channel: str, granted: bool = True) 
         customer=customer, purpose=purpose, channel=channel,
         defaults={"granted": granted, "recorded_at": clock.now(), "source": "test"},
     )  # fmt: skip
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks: Any) -> Any:
+    return django_capture_on_commit_callbacks

@@ -71,3 +71,8 @@ def store_credit_balance(customer_id: int) -> int:
 def store_credit_entries(customer_id: int) -> QuerySet[StoreCreditEntry]:
     """A customer's ledger, newest first."""
     return StoreCreditEntry.objects.filter(customer_id=customer_id).order_by("-created_at", "-pk")
+
+
+def refund_exists(idempotency_key: str) -> bool:
+    """Whether a refund was already requested with this key."""
+    return Refund.objects.filter(idempotency_key=(idempotency_key or "").strip()).exists()

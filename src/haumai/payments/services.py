@@ -233,7 +233,12 @@ def _same_refund(refund: Refund, order: Order, amount_vnd: int, method: str) -> 
 def _bank_account(method: str, bank_account: dict[str, Any] | None) -> dict[str, str]:
     if method != RefundMethod.BANK_TRANSFER:
         return {}
-    account = {name: str((bank_account or {}).get(name) or "").strip()[:120] for name in BANK_ACCOUNT_FIELDS}
+    given = bank_account or {}
+    # The short keys (bank, number, name) are what the returns app collects from customers.
+    account = {
+        name: str(given.get(name) or given.get(name.removeprefix("account_")) or "").strip()[:120]
+        for name in BANK_ACCOUNT_FIELDS
+    }
     missing = [name for name in BANK_ACCOUNT_FIELDS if not account[name]]
     if missing:
         raise ValidationFailed(

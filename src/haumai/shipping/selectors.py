@@ -1,3 +1,64 @@
 """Reads of shipping."""
 
 from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from haumai.core.errors import NotFound
+from haumai.shipping.models import Carrier, Shipment, TrackingEvent
+
+
+def shipments_for_reference(reference: str) -> list[Shipment]:
+    """Every shipment of a business document (e.g. an RMA code), oldest first."""
+    return list(
+        Shipment.objects.select_related("carrier").filter(reference=reference.strip()).order_by("created_at", "id")
+    )
+
+
+def shipment_by_code_or_tracking(text: str) -> Shipment | None:
+    """Find a shipment by our code (SHP-...) or the carrier's tracking code; None when nothing matches."""
+    text = text.strip()
+    if not text or len(text) > 60:
+        return None
+    rows = Shipment.objects.select_related("carrier", "customer")
+    return rows.filter(code=text.upper()).first() or rows.filter(tracking_code=text).order_by("-id").first()
+
+
+def shipment_list(
+    *, status: str = "", carrier: str = "", reference: str = "", booking_failed: bool = False
+) -> QuerySet[Shipment]:
+    """Shipments newest first, filtered (each filter has an index)."""
+    rows = Shipment.objects.select_related("carrier", "customer")
+    if status:
+        rows = rows.filter(status=status)
+    if carrier:
+        rows = rows.filter(carrier__code=carrier)
+    if reference:
+        rows = rows.filter(Q(reference=reference.strip()) | Q(code=reference.strip().upper()))
+    if booking_failed:
+        return rows.filter(booking_failed_at__isnull=False, tracking_code="").order_by("-booking_failed_at", "-id")
+    return rows.order_by("-created_at", "-id")
+
+
+def shipment_detail(code: str) -> Shipment:
+    """One shipment with its tracking timeline (oldest first); NotFound otherwise."""
+    timeline = Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("occurred_at", "id"))
+    shipment = (
+        Shipment.objects.select_related("carrier", "customer", "created_by")
+        .prefetch_related(timeline)
+        .filter(code=code.strip().upper())
+        .first()
+    )
+    if shipment is None:
+        raise NotFound(f"No shipment {code}")
+    return shipment
+
+
+def carriers() -> list[Carrier]:
+    """All carriers, by name."""
+    return list(Carrier.objects.order_by("name"))
+
+
+def failed_booking_count() -> int:
+    """How many shipments wait for staff because booking gave up."""
+    return Shipment.objects.filter(booking_failed_at__isnull=False, tracking_code="").count()

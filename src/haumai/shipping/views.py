@@ -1,3 +1,174 @@
-"""Console views of shipping."""
+"""Console pages of shipping: list, detail with the tracking timeline, failed bookings, staff actions."""
 
 from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from haumai.accounts.selectors import can_see_pii, shown_phone
+from haumai.core.errors import DomainError, NotFound
+from haumai.shipping import selectors, services
+from haumai.shipping.models import CarrierKind, Shipment
+from haumai.shipping.statuses import ShipmentStatus, can_move, is_final
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        return 1
+
+
+@login_required
+@permission_required("shipping.view_shipment", raise_exception=True)
+@require_GET
+def shipment_index(request: HttpRequest) -> HttpResponse:
+    """Shipments newest first, filtered by status, carrier and reference; no full-table count."""
+    status = request.GET.get("status", "")
+    status = status if status in ShipmentStatus.values else ""
+    carriers = selectors.carriers()
+    carrier = request.GET.get("carrier", "")
+    carrier = carrier if carrier in {c.code for c in carriers} else ""
+    reference = request.GET.get("reference", "").strip()[:40]
+    page = _page(request)
+    rows = list(
+        selectors.shipment_list(status=status, carrier=carrier, reference=reference)[
+            (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1
+        ]
+    )
+    context = {
+        "shipments": rows[:PAGE_SIZE],
+        "statuses": ShipmentStatus.choices,
+        "carriers": carriers,
+        "status": status,
+        "carrier": carrier,
+        "reference": reference,
+        "page": page,
+        "has_next": len(rows) > PAGE_SIZE,
+        "failed_count": selectors.failed_booking_count(),
+    }
+    return render(request, "shipping/list.html", context)
+
+
+@login_required
+@permission_required("shipping.view_shipment", raise_exception=True)
+@require_GET
+def failed_bookings(request: HttpRequest) -> HttpResponse:
+    """Shipments whose booking gave up: the error the carrier gave, and a 'retry now' button."""
+    page = _page(request)
+    rows = list(selectors.shipment_list(booking_failed=True)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    context = {"shipments": rows[:PAGE_SIZE], "page": page, "has_next": len(rows) > PAGE_SIZE}
+    return render(request, "shipping/failed.html", context)
+
+
+@login_required
+@permission_required("shipping.view_shipment", raise_exception=True)
+@require_GET
+def shipment_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One shipment: parties, parcel, label, booking state and the tracking timeline with raw codes."""
+    try:
+        shipment = selectors.shipment_detail(code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    pii = can_see_pii(request.user)
+    can_change = request.user.has_perm("shipping.change_shipment")
+    fleet_statuses = [
+        (value, ShipmentStatus(value).label) for value in services.STAFF_STATUSES if can_move(shipment.status, value)
+    ]
+    context = {
+        "shipment": shipment,
+        "timeline": list(shipment.tracking_events.all()),
+        "pii": pii,
+        "sender_phone": shown_phone(request.user, shipment.sender.get("phone")),
+        "recipient_phone": shown_phone(request.user, shipment.recipient.get("phone")),
+        "can_change": can_change,
+        "can_retry": can_change and shipment.is_awaiting_booking and shipment.due_at is None,
+        "can_cancel": can_change and not is_final(shipment.status),
+        "fleet_statuses": fleet_statuses if can_change and shipment.carrier.kind == CarrierKind.OWN_FLEET else [],
+        "can_receive": can_change
+        and shipment.carrier.kind == CarrierKind.DROPOFF
+        and can_move(shipment.status, ShipmentStatus.DELIVERED),
+    }
+    return render(request, "shipping/detail.html", context)
+
+
+def _shipment_or_404(code: str) -> Shipment:
+    try:
+        return selectors.shipment_detail(code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+@login_required
+@permission_required("shipping.change_shipment", raise_exception=True)
+@require_POST
+def retry_booking(request: HttpRequest, code: str) -> HttpResponse:
+    """Queue one more booking attempt now."""
+    shipment = _shipment_or_404(code)
+    try:
+        services.retry_booking_now(shipment=shipment, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Booking queued: the worker asks the carrier again within seconds."))
+    if request.POST.get("back") == "failed":
+        return redirect("shipping:failed")
+    return redirect("shipping:detail", code=shipment.code)
+
+
+@login_required
+@permission_required("shipping.change_shipment", raise_exception=True)
+@require_POST
+def fleet_status(request: HttpRequest, code: str) -> HttpResponse:
+    """Own-fleet staff record where the parcel is."""
+    shipment = _shipment_or_404(code)
+    try:
+        services.update_fleet_status(
+            shipment=shipment,
+            status=request.POST.get("status", ""),
+            actor=request.user,
+            note=request.POST.get("note", "").strip(),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Status updated."))
+    return redirect("shipping:detail", code=shipment.code)
+
+
+@login_required
+@permission_required("shipping.change_shipment", raise_exception=True)
+@require_POST
+def received_at_store(request: HttpRequest, code: str) -> HttpResponse:
+    """The customer handed the parcel in at a store."""
+    shipment = _shipment_or_404(code)
+    try:
+        services.mark_received_at_store(
+            shipment=shipment, actor=request.user, note=request.POST.get("note", "").strip()
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Marked as received at the store."))
+    return redirect("shipping:detail", code=shipment.code)
+
+
+@login_required
+@permission_required("shipping.change_shipment", raise_exception=True)
+@require_POST
+def cancel(request: HttpRequest, code: str) -> HttpResponse:
+    """Cancel the shipment (and the carrier order, when it was booked)."""
+    shipment = _shipment_or_404(code)
+    try:
+        services.cancel_shipment(shipment=shipment, actor=request.user, reason=request.POST.get("reason", "").strip())
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Shipment cancelled."))
+    return redirect("shipping:detail", code=shipment.code)

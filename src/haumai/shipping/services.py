@@ -1,3 +1,0 @@
-"""Writes of shipping."""
-
-from __future__ import annotations

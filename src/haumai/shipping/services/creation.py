@@ -1,0 +1,223 @@
+"""Creating shipments: validate the parties and the parcel, then queue the booking for the worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from haumai.core import clock, codes
+from haumai.core.errors import Conflict, FieldError, ValidationFailed
+from haumai.core.phone import InvalidPhone, normalize_phone
+from haumai.customers.models import Province, Ward
+from haumai.events.services import record_event
+from haumai.shipping.carriers import adapter_for
+from haumai.shipping.models import Carrier, CarrierKind, Direction, Shipment
+from haumai.shipping.services.common import event_payload, schedule_stuck_check
+from haumai.shipping.statuses import ShipmentStatus
+
+MAX_WEIGHT_GRAMS = 50_000  # the carriers' parcel limit (GHN, GHTK light goods)
+MAX_SIDE_CM = 200
+MAX_VALUE_VND = 10_000_000_000
+MAX_COD_VND = 50_000_000
+
+
+@dataclass
+class Party:
+    """Who sends or receives, and where; ward/province are 2025 administrative unit codes."""
+
+    name: str
+    phone: str
+    street: str = ""
+    ward_code: int | None = None
+    province_code: int | None = None
+    warehouse: str = ""  # inventory warehouse code, when the party is one of our warehouses
+
+
+@dataclass
+class Parcel:
+    """What is in the box: weight in grams, sides in cm, declared value in VND."""
+
+    weight_grams: int
+    length_cm: int = 0
+    width_cm: int = 0
+    height_cm: int = 0
+    value_vnd: int = 0
+    items: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+
+def create_shipment(
+    *,
+    carrier_code: str,
+    direction: str,
+    reference: str,
+    customer: Any,
+    sender: Party,
+    recipient: Party,
+    parcel: Parcel,
+    pickup_window: tuple[dt.datetime, dt.datetime] | None = None,
+    cod_amount: int = 0,
+    actor: Any = None,
+    idempotency_key: str,
+) -> Shipment:
+    """Create a shipment; carriers with an API are booked by the worker, own fleet and drop-off at once."""
+    key = (idempotency_key or "").strip()
+    existing = Shipment.objects.select_related("carrier").filter(idempotency_key=key).first() if key else None
+    if existing is not None:
+        return _same_request(existing, carrier_code=carrier_code, reference=reference)
+    errors: list[FieldError] = []
+    if not key:
+        errors.append(FieldError("idempotency_key", _("An idempotency key is required.")))
+    elif len(key) > 100:
+        errors.append(FieldError("idempotency_key", _("The idempotency key is longer than 100 characters.")))
+    carrier = Carrier.objects.filter(code=carrier_code).first()
+    if carrier is None:
+        errors.append(FieldError("carrier_code", _("Unknown carrier '%(code)s'.") % {"code": carrier_code}))
+    elif not carrier.is_active:
+        errors.append(FieldError("carrier_code", _("Carrier '%(code)s' is switched off.") % {"code": carrier_code}))
+    if direction not in Direction.values:
+        errors.append(FieldError("direction", _("Direction must be 'forward' or 'reverse'.")))
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 40:
+        errors.append(FieldError("reference", _("A reference of 1 to 40 characters is required.")))
+    address_optional = carrier is not None and carrier.kind == CarrierKind.DROPOFF
+    sender_snapshot = _party_snapshot("sender", sender, errors, address_optional=address_optional)
+    recipient_snapshot = _party_snapshot("recipient", recipient, errors, address_optional=False)
+    parcel_snapshot = _parcel_snapshot(parcel, errors)
+    if not isinstance(cod_amount, int) or not 0 <= cod_amount <= MAX_COD_VND:
+        errors.append(FieldError("cod_amount", _("Cash on delivery must be between 0 and 50,000,000 VND.")))
+    if pickup_window is not None:
+        start, end = pickup_window
+        if start.tzinfo is None or end.tzinfo is None or start >= end:
+            errors.append(FieldError("pickup_window", _("The pickup window needs an aware start before its end.")))
+    if errors:
+        raise ValidationFailed(_("The shipment could not be created."), errors)
+    assert carrier is not None
+    try:
+        with transaction.atomic():
+            shipment = Shipment.objects.create(
+                code=codes.next_code("SHP"),
+                carrier=carrier,
+                direction=direction,
+                reference=reference,
+                customer=customer,
+                sender=sender_snapshot,
+                recipient=recipient_snapshot,
+                parcel=parcel_snapshot,
+                cod_amount=cod_amount,
+                pickup_from=pickup_window[0] if pickup_window else None,
+                pickup_until=pickup_window[1] if pickup_window else None,
+                idempotency_key=key,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                due_at=clock.now() if carrier.kind == CarrierKind.API else None,
+            )
+            record_event(
+                name="shipment.created",
+                customer=customer,
+                subject=shipment,
+                actor=actor,
+                payload=event_payload(shipment),
+            )
+            if carrier.kind != CarrierKind.API:
+                _book_without_carrier(shipment, actor=actor)
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its shipment.
+        existing = Shipment.objects.select_related("carrier").filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return _same_request(existing, carrier_code=carrier_code, reference=reference)
+    return shipment
+
+
+def _book_without_carrier(shipment: Shipment, *, actor: Any) -> None:
+    booking = adapter_for(shipment.carrier.code).book(shipment)
+    now = clock.now()
+    shipment.tracking_code = booking.tracking_code
+    shipment.label_text = booking.label_text
+    shipment.status = ShipmentStatus.PICKUP_SCHEDULED
+    shipment.booked_at = now
+    shipment.last_tracking_at = now
+    schedule_stuck_check(shipment)
+    shipment.save(
+        update_fields=["tracking_code", "label_text", "status", "booked_at", "last_tracking_at", "due_at", "updated_at"]
+    )
+    record_event(
+        name="shipment.booked",
+        customer=shipment.customer,
+        subject=shipment,
+        actor=actor,
+        payload=event_payload(shipment),
+    )
+
+
+def _same_request(existing: Shipment, *, carrier_code: str, reference: str) -> Shipment:
+    if existing.carrier.code != carrier_code or existing.reference != (reference or "").strip():
+        raise Conflict(
+            _("This idempotency key was already used for another shipment (%(code)s).") % {"code": existing.code}
+        )
+    return existing
+
+
+def _party_snapshot(prefix: str, party: Party, errors: list[FieldError], *, address_optional: bool) -> dict[str, Any]:
+    snapshot: dict[str, Any] = asdict(party)
+    name = (party.name or "").strip()
+    if not name or len(name) > 160:
+        errors.append(FieldError(f"{prefix}.name", _("A name of 1 to 160 characters is required.")))
+    snapshot["name"] = name
+    try:
+        snapshot["phone"] = normalize_phone(party.phone)
+    except InvalidPhone:
+        errors.append(
+            FieldError(f"{prefix}.phone", _("'%(phone)s' is not a valid phone number.") % {"phone": party.phone})
+        )
+    street = (party.street or "").strip()
+    snapshot["street"] = street
+    if len(street) > 255:
+        errors.append(FieldError(f"{prefix}.street", _("The street address is longer than 255 characters.")))
+    if address_optional and not street and party.ward_code is None and party.province_code is None:
+        return snapshot
+    if not street:
+        errors.append(FieldError(f"{prefix}.street", _("A street address is required.")))
+    ward = Ward.objects.select_related("province").filter(code=party.ward_code).first() if party.ward_code else None
+    if ward is None:
+        errors.append(FieldError(f"{prefix}.ward_code", _("Choose a ward or commune that exists.")))
+        province = Province.objects.filter(code=party.province_code).first() if party.province_code else None
+        if province is None:
+            errors.append(FieldError(f"{prefix}.province_code", _("Choose a province that exists.")))
+        return snapshot
+    if party.province_code is not None and ward.province_id != party.province_code:
+        errors.append(FieldError(f"{prefix}.ward_code", _("This ward does not belong to the chosen province.")))
+    snapshot.update(
+        ward_code=ward.code, ward_name=ward.name, province_code=ward.province_id, province_name=ward.province.name
+    )
+    return snapshot
+
+
+def _parcel_snapshot(parcel: Parcel, errors: list[FieldError]) -> dict[str, Any]:
+    snapshot: dict[str, Any] = asdict(parcel)
+    if not isinstance(parcel.weight_grams, int) or not 1 <= parcel.weight_grams <= MAX_WEIGHT_GRAMS:
+        errors.append(FieldError("parcel.weight_grams", _("The weight must be between 1 and 50,000 grams.")))
+    for side in ("length_cm", "width_cm", "height_cm"):
+        value = getattr(parcel, side)
+        if not isinstance(value, int) or not 0 <= value <= MAX_SIDE_CM:
+            errors.append(FieldError(f"parcel.{side}", _("Each side must be between 0 and 200 cm.")))
+    if not isinstance(parcel.value_vnd, int) or not 0 <= parcel.value_vnd <= MAX_VALUE_VND:
+        errors.append(FieldError("parcel.value_vnd", _("The declared value must be a whole, non-negative VND amount.")))
+    if len(parcel.note or "") > 500:
+        errors.append(FieldError("parcel.note", _("The note is longer than 500 characters.")))
+    items = []
+    for index, item in enumerate(parcel.items or []):
+        name = str(item.get("name", "")).strip() if isinstance(item, dict) else ""
+        quantity = item.get("quantity") if isinstance(item, dict) else None
+        if not name or not isinstance(quantity, int) or not 1 <= quantity <= 10_000:
+            errors.append(
+                FieldError(f"parcel.items.{index}", _("Each item needs a name and a quantity from 1 to 10,000."))
+            )
+            continue
+        items.append({"name": name[:200], "sku": str(item.get("sku", ""))[:64], "quantity": quantity})
+    snapshot["items"] = items
+    return snapshot

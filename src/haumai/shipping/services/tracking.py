@@ -1,0 +1,190 @@
+"""Tracking: apply carrier and staff status reports (idempotent, never backwards) and stuck detection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from haumai.core import clock
+from haumai.core.errors import DomainError, ValidationFailed
+from haumai.core.errors import FieldError as Field
+from haumai.events.services import record_event
+from haumai.shipping.carriers import TrackingUpdate
+from haumai.shipping.models import CarrierKind, Shipment, TrackingEvent
+from haumai.shipping.services.common import event_payload, schedule_stuck_check
+from haumai.shipping.statuses import ACTIVE, ShipmentStatus, can_move
+
+logger = logging.getLogger(__name__)
+
+APPLIED = "applied"  # stored and moved the shipment
+RECORDED = "recorded"  # stored, but out of order or not a status we map
+DUPLICATE = "duplicate"  # seen before: nothing changed
+UNKNOWN_SHIPMENT = "unknown_shipment"  # no shipment with this tracking code
+
+# Statuses whose arrival is an event of its own (pickup_scheduled is announced by shipment.booked).
+EVENT_STATUSES = frozenset(
+    {
+        ShipmentStatus.PICKED_UP,
+        ShipmentStatus.IN_TRANSIT,
+        ShipmentStatus.OUT_FOR_DELIVERY,
+        ShipmentStatus.DELIVERED,
+        ShipmentStatus.FAILED,
+        ShipmentStatus.RETURNED,
+        ShipmentStatus.CANCELLED,
+        ShipmentStatus.LOST,
+    }
+)
+
+
+def ingest_tracking_updates(*, carrier_code: str, updates: list[TrackingUpdate]) -> list[str]:
+    """Apply the updates of one webhook delivery; return one outcome per update (applied, duplicate ...)."""
+    return [_ingest(carrier_code, update) for update in updates]
+
+
+def _ingest(carrier_code: str, update: TrackingUpdate) -> str:
+    try:
+        with transaction.atomic():
+            shipment = _locked_shipment(carrier_code, update)
+            if shipment is None:
+                logger.warning("shipping: %s webhook for unknown order %s", carrier_code, update.tracking_code)
+                return UNKNOWN_SHIPMENT
+            return apply_update(shipment=shipment, update=update, source="webhook", actor=None)
+    except IntegrityError:
+        # The same report raced in on another connection and won: a replay.
+        return DUPLICATE
+
+
+def _locked_shipment(carrier_code: str, update: TrackingUpdate) -> Shipment | None:
+    rows = Shipment.objects.select_related("carrier", "customer").select_for_update(of=("self",))
+    shipment = rows.filter(carrier__code=carrier_code, tracking_code=update.tracking_code).first()
+    if shipment is None and update.shipment_code:
+        shipment = rows.filter(carrier__code=carrier_code, code=update.shipment_code).first()
+    return shipment
+
+
+def apply_update(*, shipment: Shipment, update: TrackingUpdate, source: str, actor: Any) -> str:
+    """Store one report on a locked shipment and move it forward when the report is newer news."""
+    if TrackingEvent.objects.filter(dedupe_key=update.dedupe_key).exists():
+        return DUPLICATE
+    now = clock.now()
+    applied = update.mapped_status is not None and can_move(shipment.status, update.mapped_status)
+    TrackingEvent.objects.create(
+        shipment=shipment,
+        raw_code=update.raw_code[:80],
+        raw_payload=update.raw_payload,
+        description=update.description[:255],
+        mapped_status=update.mapped_status or "",
+        applied=applied,
+        occurred_at=update.occurred_at,
+        received_at=now,
+        source=source,
+        dedupe_key=update.dedupe_key,
+    )
+    if update.mapped_status is None:
+        logger.warning(
+            "shipping: kept unmapped %s status %r for %s", update.carrier_code, update.raw_code, shipment.code
+        )
+    fields = ["updated_at"]
+    if shipment.last_tracking_at is None or update.occurred_at > shipment.last_tracking_at:
+        shipment.last_tracking_at = update.occurred_at
+        shipment.delayed_at = None
+        fields += ["last_tracking_at", "delayed_at"]
+    if applied:
+        assert update.mapped_status is not None
+        shipment.status = update.mapped_status
+        shipment.raw_status = update.raw_code[:80]
+        fields += ["status", "raw_status"]
+    if "delayed_at" in fields or applied:
+        schedule_stuck_check(shipment, since=now)
+        fields.append("due_at")
+    shipment.save(update_fields=fields)
+    if applied and shipment.status in EVENT_STATUSES:
+        record_event(
+            name=f"shipment.{shipment.status}",
+            customer=shipment.customer,
+            subject=shipment,
+            actor=actor,
+            actor_label="" if actor else f"carrier:{shipment.carrier.code}",
+            payload=event_payload(shipment, raw_code=update.raw_code),
+        )
+    return APPLIED if applied else RECORDED
+
+
+STAFF_STATUSES = (
+    ShipmentStatus.PICKED_UP,
+    ShipmentStatus.IN_TRANSIT,
+    ShipmentStatus.OUT_FOR_DELIVERY,
+    ShipmentStatus.DELIVERED,
+    ShipmentStatus.FAILED,
+    ShipmentStatus.RETURNED,
+    ShipmentStatus.LOST,
+)
+
+
+def update_fleet_status(*, shipment: Shipment, status: str, actor: Any, note: str = "") -> Shipment:
+    """Own-fleet staff report where the parcel is (picked up, delivered to the warehouse ...)."""
+    if shipment.carrier.kind != CarrierKind.OWN_FLEET:
+        raise DomainError(_("Only own-fleet shipments are updated by staff; carriers report by webhook."))
+    if status not in STAFF_STATUSES:
+        raise ValidationFailed(_("Choose a valid status."), [Field("status", _("Choose a valid status."))])
+    return _staff_update(shipment=shipment, status=status, raw_code=f"staff:{status}", actor=actor, note=note)
+
+
+def mark_received_at_store(*, shipment: Shipment, actor: Any, note: str = "") -> Shipment:
+    """The customer dropped the parcel off at a store: the shipment is delivered."""
+    if shipment.carrier.kind != CarrierKind.DROPOFF:
+        raise DomainError(_("Only drop-off shipments are received at a store."))
+    return _staff_update(
+        shipment=shipment, status=ShipmentStatus.DELIVERED, raw_code="received_at_store", actor=actor, note=note
+    )
+
+
+def _staff_update(*, shipment: Shipment, status: str, raw_code: str, actor: Any, note: str) -> Shipment:
+    if len(note) > 255:
+        raise ValidationFailed(_("The note is too long."), [Field("note", _("At most 255 characters."))])
+    with transaction.atomic():
+        locked = (
+            Shipment.objects.select_related("carrier", "customer").select_for_update(of=("self",)).get(pk=shipment.pk)
+        )
+        if not can_move(locked.status, status):
+            raise ValidationFailed(
+                _("A shipment that is '%(current)s' cannot become '%(new)s'.")
+                % {"current": locked.get_status_display(), "new": ShipmentStatus(status).label},
+                [Field("status", _("This would move the shipment backwards or out of a final state."))],
+            )
+        now = clock.now()
+        update = TrackingUpdate(
+            carrier_code=locked.carrier.code,
+            tracking_code=locked.tracking_code,
+            raw_code=raw_code,
+            occurred_at=now,
+            dedupe_key=f"staff:{locked.code}:{uuid.uuid4().hex}",
+            mapped_status=status,
+            description=note,
+            raw_payload={"by": getattr(actor, "username", ""), "note": note},
+        )
+        apply_update(shipment=locked, update=update, source="staff", actor=actor)
+    return locked
+
+
+def flag_delayed(shipment: Shipment) -> None:
+    """Stuck detection: an active shipment heard nothing for N hours -> `shipment.delayed`, once per silence."""
+    if shipment.status not in ACTIVE or shipment.delayed_at is not None:
+        shipment.due_at = None
+        shipment.save(update_fields=["due_at", "updated_at"])
+        return
+    now = clock.now()
+    silent_since = shipment.last_tracking_at or shipment.booked_at or shipment.created_at
+    shipment.delayed_at = now
+    shipment.due_at = None
+    shipment.save(update_fields=["delayed_at", "due_at", "updated_at"])
+    payload = event_payload(shipment)
+    payload["hours_without_update"] = int((now - silent_since) / dt.timedelta(hours=1))
+    record_event(
+        name="shipment.delayed", customer=shipment.customer, subject=shipment, actor_label="system", payload=payload
+    )

@@ -68,8 +68,9 @@ def _refund(request: ReturnRequest, actor: Any) -> None:
     if request.refund_code and request.refund_status not in ("failed",):
         return  # requested already; payments reports back through refund.* events
     amount, fee = refund_due(request)
-    attempt = str(1 + (1 if request.refund_code else 0))
-    refund = refunds.request_refund(request=request, amount_vnd=amount, actor=actor, attempt=attempt)
+    attempt = str(len(refunds.refunds_for(request)) + 1)
+    # The policy, not the warehouse clerk, decides the refund: payments sees the system as the actor.
+    refund = refunds.request_refund(request=request, amount_vnd=amount, actor=None, attempt=attempt)
     request.refund_amount = amount
     request.restocking_fee = fee
     request.refund_code = str(getattr(refund, "code", "") or "")
@@ -94,7 +95,7 @@ def refund_early(*, actor: Any, request: ReturnRequest) -> None:
     amount, fee = refund_due(request, received_only=False)
     try:
         with transaction.atomic():
-            refund = refunds.request_refund(request=request, amount_vnd=amount, actor=actor, attempt="early")
+            refund = refunds.request_refund(request=request, amount_vnd=amount, actor=None, attempt="early")
     except DomainError as exc:
         flag_problem(request, _("Early refund failed: %(error)s") % {"error": exc.message})
         return
@@ -171,7 +172,7 @@ def _exchange(request: ReturnRequest, actor: Any) -> None:
     request.save(update_fields=["exchange_order_code", "updated_at"])
     if difference < 0:
         refund = refunds.request_refund(
-            request=request, amount_vnd=-difference, actor=actor, attempt="difference", method="store_credit"
+            request=request, amount_vnd=-difference, actor=None, attempt="difference", method="store_credit"
         )
         request.refund_code = str(getattr(refund, "code", "") or "")
         request.refund_amount = -difference

@@ -227,15 +227,16 @@ def _send(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer, s
         consent=batch.consents[customer.pk],
         purpose=purpose,
     )
-    if choice.channel is None:
+    if not choice.channels:
         return _skip(batch, run, step, choice.reason, choice.message, purpose=purpose)
+    first = choice.channels[0]
     if purpose == Purpose.MARKETING and batch.cap and batch.marketing_sent.get(customer.pk, 0) >= batch.cap:
         message = _("%(count)s marketing messages in the last %(days)s days (cap %(cap)s)") % {
             "count": batch.marketing_sent.get(customer.pk, 0),
             "days": conf.marketing_cap_days(),
             "cap": batch.cap,
         }
-        return _skip(batch, run, step, Reason.CAPPED, message, purpose=purpose, channel=choice.channel)
+        return _skip(batch, run, step, Reason.CAPPED, message, purpose=purpose, channel=first)
     if not (purpose == Purpose.SERVICE and journey.allow_quiet_hours):
         until = quiet_until(batch.now, batch.quiet_hours)
         if until is not None:
@@ -247,30 +248,39 @@ def _send(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer, s
                 message=_("Quiet hours: deferred to %(until)s")
                 % {"until": until.astimezone(clock.LOCAL_TZ).strftime("%d/%m/%Y %H:%M")},
                 purpose=purpose,
-                channel=choice.channel,
+                channel=first,
                 template_key=step.template_key,
             )
             run.due_at = until
             return False
-    try:
-        delivery_id = sending.queue(
-            customer=customer,
-            template_key=step.template_key,
-            channel=choice.channel,
-            context=sending.context_for(_event_for(batch, run, journey, customer)),
-            idempotency_key=idempotency_key(run, step),
-            purpose=purpose,
-            source=f"journey:{journey.key}",
-        )
-    except sending.SendRefused as refused:
-        return _skip(batch, run, step, refused.reason, refused.message, purpose=purpose, channel=choice.channel)
+    context = sending.context_for(_event_for(batch, run, journey, customer))
+    refusals: list[str] = []
+    reason = ""
+    for channel in choice.channels:
+        try:
+            delivery_id = sending.queue(
+                customer=customer,
+                template_key=step.template_key,
+                channel=channel,
+                context=context,
+                idempotency_key=idempotency_key(run, step),
+                purpose=purpose,
+                source=f"journey:{journey.key}",
+            )
+        except sending.SendRefused as refused:
+            refusals.append(refused.message)
+            reason = reason or refused.reason
+            continue
+        break
+    else:
+        return _skip(batch, run, step, reason, "; ".join(refusals), purpose=purpose, channel=first)
     batch.record(
         run,
         step,
         Outcome.SENT,
-        message=_("Queued %(template)s on %(channel)s") % {"template": step.template_key, "channel": choice.channel},
+        message=_("Queued %(template)s on %(channel)s") % {"template": step.template_key, "channel": channel},
         purpose=purpose,
-        channel=choice.channel,
+        channel=channel,
         template_key=step.template_key,
         delivery_id=delivery_id,
     )

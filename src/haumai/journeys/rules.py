@@ -32,7 +32,9 @@ class ConsentState:
 
 @dataclass(frozen=True)
 class ChannelChoice:
-    channel: str | None
+    """Channels to try in order (reachable and consented), or why there is none."""
+
+    channels: list[str]
     reason: str = ""
     message: str = ""
 
@@ -51,21 +53,21 @@ def channel_candidates(preferred: str, channel_order: Sequence[str]) -> list[str
 def choose_channel(
     *, preferred: str, channel_order: Sequence[str], reachable: Iterable[str], consent: ConsentState, purpose: str
 ) -> ChannelChoice:
-    """First candidate that is reachable and consented, or why none is."""
+    """Candidates that are reachable and consented, in order, or why none is."""
     reachable_set = set(reachable)
     candidates = channel_candidates(preferred, channel_order)
     reachable_candidates = [c for c in candidates if c in reachable_set]
     if not reachable_candidates:
         return ChannelChoice(
-            None,
+            [],
             "no_reachable_channel",
             _("No reachable channel among %(channels)s") % {"channels": ", ".join(candidates)},
         )
-    for channel in reachable_candidates:
-        if consent.allows(purpose=purpose, channel=channel):
-            return ChannelChoice(channel)
+    allowed = [channel for channel in reachable_candidates if consent.allows(purpose=purpose, channel=channel)]
+    if allowed:
+        return ChannelChoice(allowed)
     return ChannelChoice(
-        None,
+        [],
         "no_consent",
         _("No %(purpose)s consent on %(channels)s")
         % {"purpose": purpose, "channels": ", ".join(reachable_candidates)},

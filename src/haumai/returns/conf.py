@@ -29,3 +29,18 @@ def trusted_customer_min_orders() -> int:
 def max_photo_bytes() -> int:
     """Largest accepted photo upload."""
     return int(_setting("HAUMAI_RETURNS_MAX_PHOTO_BYTES", str(5 * 1024 * 1024)))
+
+
+def returns_address_street() -> str:
+    """Street of the returns warehouse, for warehouses that are not a store (HAUMAI_RETURNS_ADDRESS_STREET)."""
+    return _setting("HAUMAI_RETURNS_ADDRESS_STREET", "")
+
+
+def returns_address_ward_code() -> str:
+    """2025 ward code of the returns warehouse (HAUMAI_RETURNS_ADDRESS_WARD_CODE)."""
+    return _setting("HAUMAI_RETURNS_ADDRESS_WARD_CODE", "")
+
+
+def returns_address_phone() -> str:
+    """Phone carriers call at the returns warehouse (HAUMAI_RETURNS_ADDRESS_PHONE)."""
+    return _setting("HAUMAI_RETURNS_ADDRESS_PHONE", "")

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from haumai.core.errors import DomainError
+from haumai.inventory.models import Warehouse
+from haumai.returns import conf
 from haumai.returns.models import Logistics, ReturnRequest
 
 # Carrier used when the customer asked for a staff pickup.
@@ -30,31 +32,50 @@ def _shipping() -> Any:
     return shipping_services
 
 
+def _code(text: str) -> int | None:
+    return int(text) if text.strip().isdigit() else None
+
+
+def _warehouse_address(warehouse: Warehouse) -> dict[str, Any]:
+    """Where parcels for a warehouse go: its store's address, else the configured returns address."""
+    store = warehouse.store
+    if store is not None and store.street and store.ward_id:
+        return {
+            "name": warehouse.name,
+            "phone": store.phone or conf.returns_address_phone(),
+            "street": store.street,
+            "ward_code": store.ward_id,
+            "province_code": store.province_id,
+        }
+    return {
+        "name": warehouse.name,
+        "phone": conf.returns_address_phone(),
+        "street": conf.returns_address_street(),
+        "ward_code": _code(conf.returns_address_ward_code()),
+        "province_code": warehouse.province_id,
+    }
+
+
 def book_reverse_shipment(*, request: ReturnRequest, actor: Any) -> Any:
     """Create the reverse shipment (customer -> warehouse); the carrier is called by the worker."""
     shipping = _shipping()
     warehouse = request.warehouse
+    if warehouse is None:
+        raise ShippingUnavailable(_("Choose the warehouse the return goes to"))
     lines = list(request.lines.select_related("product"))
     sender = shipping.Party(
         name=request.pickup_name or request.customer.full_name,
         phone=request.pickup_phone or request.customer.phone or "",
         street=request.pickup_street,
-        ward_code=request.pickup_ward_code,
-        province_code=request.pickup_province_code,
+        ward_code=_code(request.pickup_ward_code),
+        province_code=_code(request.pickup_province_code),
     )
-    recipient = shipping.Party(
-        name=warehouse.name if warehouse else "",
-        phone="",
-        street="",
-        ward_code="",
-        province_code=warehouse.province.code if warehouse and warehouse.province else "",
-        warehouse=warehouse,
-    )
+    recipient = shipping.Party(warehouse=warehouse.code, **_warehouse_address(warehouse))
     parcel = shipping.Parcel(
         weight_grams=max(500, 500 * sum(line.quantity for line in lines)),
-        length=30,
-        width=20,
-        height=15,
+        length_cm=30,
+        width_cm=20,
+        height_cm=15,
         value_vnd=sum(line.value for line in lines),
         items=[{"name": line.product.name, "sku": line.product.sku, "quantity": line.quantity} for line in lines],
         note=request.code,
@@ -107,7 +128,8 @@ def cancel_shipment(*, request: ReturnRequest, actor: Any) -> bool:
     try:
         with transaction.atomic():
             for shipment in shipments:
-                canceller(shipment=shipment, actor=actor)
+                reason = _("Return %(code)s cancelled") % {"code": request.code}
+                canceller(shipment=shipment, actor=actor, reason=reason)
     except DomainError:
         return False
     return True

@@ -40,7 +40,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.CANCELLED: (),
 }
 # The event written when a return enters a state.
-EVENT_FOR_STATUS = {
+EVENT_FOR_STATUS: dict[str, str] = {
     Status.APPROVED: "return.approved",
     Status.REJECTED: "return.rejected",
     Status.AWAITING_PICKUP: "return.pickup_booked",
@@ -56,7 +56,7 @@ EVENT_FOR_STATUS = {
     Status.CLOSED: "return.closed",
     Status.CANCELLED: "return.cancelled",
 }
-TIMESTAMP_FOR_STATUS = {
+TIMESTAMP_FOR_STATUS: dict[str, str] = {
     Status.APPROVED: "approved_at",
     Status.RECEIVED: "received_at",
     Status.INSPECTED: "inspected_at",

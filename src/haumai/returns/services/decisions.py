@@ -55,7 +55,9 @@ def _book_pickup(request: ReturnRequest, actor: Any) -> None:
         with transaction.atomic():
             shipment = logistics.book_reverse_shipment(request=request, actor=actor)
     except DomainError as exc:
-        flag_problem(request, _("Pickup not booked: %(error)s") % {"error": exc.message})
+        details = "; ".join(f"{error.field}: {error.message}" for error in exc.errors)
+        message = f"{exc.message} ({details})" if details else exc.message
+        flag_problem(request, _("Pickup not booked: %(error)s") % {"error": message})
         return
     request.shipment_code = str(getattr(shipment, "code", "") or "")
     request.shipment_status = str(getattr(shipment, "status", "") or "")

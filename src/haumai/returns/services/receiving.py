@@ -31,7 +31,7 @@ from haumai.returns.services.common import (
 )
 
 RECEIVABLE = (Status.APPROVED, Status.AWAITING_PICKUP, Status.AWAITING_DROPOFF, Status.IN_TRANSIT)
-UNIT_STATUS_FOR = {
+UNIT_STATUS_FOR: dict[str, str] = {
     Disposition.RESTOCK: UnitStatus.IN_STOCK,
     Disposition.REFURBISH: UnitStatus.IN_REPAIR,
     Disposition.VENDOR_RETURN: UnitStatus.RETURNED,

@@ -103,9 +103,10 @@ def test_list_query_count(shop: Shop, api_client_for: Any, django_assert_max_num
     from haumai.sales.services import OrderLineInput
 
     agent = api_client_for("agent")
-    for index in range(6):
+    for _index in range(6):
         order = make_order(shop.customer, lines=[OrderLineInput(sku="CASE-1", quantity=1, unit_price=200_000)])
-        assert post(agent, "/api/v1/returns", body(shop, order=order.code, lines=[{"sku": "CASE-1"}])).status_code == 201
+        response = post(agent, "/api/v1/returns", body(shop, order=order.code, lines=[{"sku": "CASE-1"}]))
+        assert response.status_code == 201
     with django_assert_max_num_queries(6):
         response = agent.get("/api/v1/returns?limit=5")
     assert response.status_code == 200 and len(response.json()["items"]) == 5 and response.json()["has_more"]

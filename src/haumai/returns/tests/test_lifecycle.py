@@ -43,7 +43,8 @@ def test_default_policy_auto_approves_and_issues_a_dropoff_code(shop: Shop) -> N
     assert request.code.startswith("RMA-2026-")
     assert request.status == Status.AWAITING_DROPOFF
     assert request.dropoff_code and len(request.dropoff_code) == 8
-    names = list(Event.objects.filter(subject_type="returns.returnrequest", subject_id=str(request.pk)).order_by("id").values_list("name", flat=True))
+    events = Event.objects.filter(subject_type="returns.returnrequest", subject_id=str(request.pk))
+    names = list(events.order_by("id").values_list("name", flat=True))
     assert names == ["return.requested", "return.approved", "return.dropoff_ready"]
     line = request.lines.get()
     assert line.eligible and line.notes[0]["code"] == "within_window"

@@ -73,9 +73,9 @@ def book_reverse_shipment(*, request: ReturnRequest, actor: Any) -> Any:
     recipient = shipping.Party(warehouse=warehouse.code, **_warehouse_address(warehouse))
     parcel = shipping.Parcel(
         weight_grams=max(500, 500 * sum(line.quantity for line in lines)),
-        length_cm=30,
-        width_cm=20,
-        height_cm=15,
+        length=30,
+        width=20,
+        height=15,
         value_vnd=sum(line.value for line in lines),
         items=[{"name": line.product.name, "sku": line.product.sku, "quantity": line.quantity} for line in lines],
         note=request.code,

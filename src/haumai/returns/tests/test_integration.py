@@ -1,0 +1,185 @@
+"""Returns with the real shipping and payments apps against the local GHN and VNPay servers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from haumai.core import clock, scheduler
+from haumai.customers.models import Ward
+from haumai.events.models import Event
+from haumai.inventory.models import StockLevel
+from haumai.returns import services
+from haumai.returns.models import ReturnRequest, Status
+from haumai.returns.services import LineInput, PickupInput
+from haumai.returns.tests.conftest import DELIVERED, Shop
+from haumai.testing.carriers import LocalCarriers, local_carriers
+from haumai.testing.payments import LocalPayments, local_payments
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def carriers(settings: Any) -> Iterator[LocalCarriers]:
+    with local_carriers(timeout_seconds=0.5) as local:
+        for name, value in local.settings().items():
+            setattr(settings, name, value)
+        settings.HAUMAI_SHIPPING_READ_TIMEOUT = "0.3"
+        yield local
+
+
+@pytest.fixture
+def pay(settings: Any) -> Iterator[LocalPayments]:
+    with local_payments(slow_seconds=1.0) as state:
+        state.configure(settings, http_timeout=0.4)
+        yield state
+
+
+@pytest.fixture
+def tick(django_capture_on_commit_callbacks: Any) -> Callable[[], None]:
+    """Run the worker: every scheduler source, twice (booking, then the events it wrote)."""
+
+    def run() -> None:
+        for _ in range(3):
+            with django_capture_on_commit_callbacks(execute=True):
+                scheduler.tick()
+
+    return run
+
+
+@pytest.fixture
+def ward() -> Ward:
+    return Ward.objects.select_related("province").order_by("code").first()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def paid(shop: Shop) -> Shop:
+    from haumai.payments.services import record_payment
+
+    record_payment(
+        order=shop.order,
+        method="vnpay",
+        amount_vnd=shop.order.total,
+        provider_transaction_ref=f"{shop.order.code}-P",
+        provider_transaction_no="70000001",
+        paid_at=DELIVERED - dt.timedelta(days=2),
+    )
+    return shop
+
+
+def ghn_pickup(shop: Shop, ward: Ward, settings: Any, **kwargs: Any) -> ReturnRequest:
+    settings.HAUMAI_RETURNS_ADDRESS_STREET = "12 Nguyễn Huệ"
+    settings.HAUMAI_RETURNS_ADDRESS_WARD_CODE = str(ward.code)
+    settings.HAUMAI_RETURNS_ADDRESS_PHONE = "0283 822 0000"
+    start = clock.now() + dt.timedelta(days=1)
+    values: dict[str, Any] = {
+        "actor": None,
+        "customer": shop.customer,
+        "order": shop.order,
+        "lines": [LineInput(serial="SN-0001")],
+        "reason": "changed_mind",
+        "resolution": "refund_original",
+        "logistics": "carrier_pickup",
+        "carrier_code": "ghn",
+        "origin": "portal",
+        "warehouse_code": "wh-hcm",
+        "pickup": PickupInput(
+            street="45 Lê Lợi",
+            ward_code=str(ward.code),
+            province_code=str(ward.province_id),
+            window_from=start,
+            window_to=start + dt.timedelta(hours=4),
+        ),
+    }
+    values.update(kwargs)
+    request, _created = services.create_return(**values)
+    return request
+
+
+def push(carriers: LocalCarriers, tracking: str, status: str) -> None:
+    hook = carriers.webhook("ghn", tracking, status)
+    response = Client().post(hook.url_for(), data=hook.body, content_type=hook.content_type, **{
+        f"HTTP_{k.upper().replace('-', '_')}": v for k, v in hook.headers.items()
+    })
+    assert response.status_code == 200, response.content
+
+
+def test_pickup_to_refund(
+    paid: Shop, ward: Ward, settings: Any, carriers: LocalCarriers, pay: LocalPayments, tick: Callable[[], None]
+) -> None:
+    shop = paid
+    request = ghn_pickup(shop, ward, settings)
+    assert request.status == Status.AWAITING_PICKUP and request.shipment_code, request.problem
+    tick()
+    request.refresh_from_db()
+    assert request.tracking_code and request.shipment_status == "pickup_scheduled"
+    created = carriers.order("ghn", request.tracking_code)
+    assert created  # the carrier holds a pickup order for this RMA
+    push(carriers, request.tracking_code, "picked")
+    tick()
+    request.refresh_from_db()
+    assert request.status == Status.IN_TRANSIT
+    push(carriers, request.tracking_code, "delivered")
+    tick()
+    request.refresh_from_db()
+    assert request.arrived_at is not None
+    keeper = services.find_for_scan(request.tracking_code)
+    assert keeper.pk == request.pk
+    services.receive_return(actor=None, request=request)
+    services.inspect_line(actor=None, line=request.lines.get(), grade="A", disposition="restock")
+    assert StockLevel.objects.get(warehouse=shop.warehouse, grade="A").quantity == 1
+    request.refresh_from_db()
+    assert request.refund_code and request.refund_amount == 10_000_000
+    tick()
+    request.refresh_from_db()
+    assert request.status == Status.REFUNDED, request.problem
+    assert [r.amount_vnd for r in pay.refunds] == [10_000_000]
+    assert Event.objects.filter(name="return.refunded", subject_id=str(request.pk)).count() == 1
+
+
+def test_carrier_timeout_is_retried_and_visible(
+    shop: Shop, ward: Ward, settings: Any, carriers: LocalCarriers, tick: Callable[[], None]
+) -> None:
+    from haumai.returns import logistics
+
+    carriers.fail_next("ghn", "timeout")
+    request = ghn_pickup(shop, ward, settings)
+    tick()
+    shipment = logistics.shipments_for(request)[0]
+    assert shipment.booking_error and not shipment.tracking_code  # shipping retries later with backoff
+    request.refresh_from_db()
+    assert request.status == Status.AWAITING_PICKUP
+
+
+def test_refund_failure_needs_attention_and_retry(
+    paid: Shop, ward: Ward, settings: Any, pay: LocalPayments, tick: Callable[[], None]
+) -> None:
+    shop = paid
+    request, _created = services.create_return(
+        actor=None, customer=shop.customer, order=shop.order, lines=[LineInput(serial="SN-0001")],
+        reason="changed_mind", resolution="refund_original", logistics="store_dropoff", warehouse_code="wh-hcm",
+    )  # fmt: skip
+    services.receive_return(actor=None, request=request)
+    pay.fail_next("vnpay.refund", "code:91")
+    services.inspect_line(actor=None, line=request.lines.get(), grade="B", disposition="restock")
+    tick()
+    request.refresh_from_db()
+    assert request.status == Status.INSPECTED
+    assert request.problem.startswith("Refund failed") and request.refund_status == "failed"
+    services.retry_resolution(actor=None, request=request)
+    tick()
+    request.refresh_from_db()
+    assert request.status == Status.REFUNDED and not request.problem
+    assert len(pay.refunds) == 1
+
+
+def test_bad_pickup_address_is_refused(shop: Shop, settings: Any, ward: Ward) -> None:
+    from haumai.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        ghn_pickup(shop, ward, settings, pickup=PickupInput(street="", province_code=""))
+    assert not ReturnRequest.objects.exists()

@@ -89,7 +89,7 @@ def run_attempt(attempt_id: int) -> None:
     attempt = RefundAttempt.objects.select_related("refund__payment", "refund__order").get(pk=attempt_id)
     try:
         result = call_provider(attempt)
-    except Exception as exc:  # noqa: BLE001 - any failure here leaves the outcome unknown, never lost
+    except Exception as exc:
         logger.exception("payments: refund attempt %s raised", attempt_id)
         result = CallResult(outcome=UNKNOWN, message=f"{exc.__class__.__name__}: {exc}"[:2000])
     apply_result(attempt, result)

@@ -267,12 +267,11 @@ def _create_refund(
     if payment is not None:
         left = min(left, refundable_amount(order=order, payment=payment))
     if amount_vnd > left:
-        raise RefundNotAllowed(
-            _("At most %(left)s VND is left to refund on this order") % {"left": f"{max(left, 0):,}".replace(",", ".")}
-        )
-    if method == RefundMethod.ORIGINAL and payment is not None and payment.method == PaymentMethod.MOMO:
-        if not momo.MIN_REFUND_VND <= amount_vnd <= momo.MAX_REFUND_VND:
-            raise RefundNotAllowed(_("MoMo refunds must be between 1.000 and 50.000.000 VND"))
+        shown = f"{max(left, 0):,}".replace(",", ".")
+        raise RefundNotAllowed(_("At most %(left)s VND is left to refund on this order") % {"left": shown})
+    is_momo = method == RefundMethod.ORIGINAL and payment is not None and payment.method == PaymentMethod.MOMO
+    if is_momo and not momo.MIN_REFUND_VND <= amount_vnd <= momo.MAX_REFUND_VND:
+        raise RefundNotAllowed(_("MoMo refunds must be between 1.000 and 50.000.000 VND"))
     now = clock.now()
     status = {
         RefundMethod.ORIGINAL: RefundStatus.REQUESTED,
@@ -348,7 +347,9 @@ def _locked(refund: Refund) -> Refund:
     return Refund.objects.select_for_update().select_related("order", "customer", "payment").get(pk=refund.pk)
 
 
-def mark_sent(refund: Refund, *, actor: Any = None, provider_refund_ref: str = "", transfer_reference: str = "") -> None:
+def mark_sent(
+    refund: Refund, *, actor: Any = None, provider_refund_ref: str = "", transfer_reference: str = ""
+) -> None:
     """Money moved: set sent, add it to the payment's refunded total, record refund.sent (inside a transaction)."""
     refund.status = RefundStatus.SENT
     refund.sent_at = clock.now()
@@ -394,7 +395,9 @@ def resolve_refund(*, refund: Refund, actor: Any, outcome: str, note: str, provi
     if outcome not in ("sent", "failed", "query"):
         raise ValidationFailed(_("Some fields are invalid"), [FieldError("outcome", _("Choose sent, failed or query"))])
     if outcome != "query" and not note:
-        raise ValidationFailed(_("Some fields are invalid"), [FieldError("note", _("Say what you checked"), "required")])
+        raise ValidationFailed(
+            _("Some fields are invalid"), [FieldError("note", _("Say what you checked"), "required")]
+        )
     allowed = {RefundStatus.NEEDS_ATTENTION}
     if outcome == "failed":
         allowed.add(RefundStatus.AWAITING_CONFIRMATION)

@@ -67,10 +67,10 @@ class LocalPayments:
     """State and settings of the local provider servers."""
 
     vnpay_tmn_code: str = "HAUMAI01"
-    vnpay_hash_secret: str = "LOCALVNPAYHASHSECRET0123456789AB"
+    vnpay_hash_secret: str = "LOCALVNPAYHASHSECRET0123456789AB"  # noqa: S105 - a local test server
     momo_partner_code: str = "MOMOLOCAL"
     momo_access_key: str = "localaccesskey"
-    momo_secret_key: str = "localmomosecretkey0123456789"
+    momo_secret_key: str = "localmomosecretkey0123456789"  # noqa: S105 - a local test server
     slow_seconds: float = 1.5
     base_url: str = ""
     refunds: list[RecordedRefund] = field(default_factory=list)
@@ -279,10 +279,10 @@ class LocalPayments:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         state = self.server.state
         length = int(self.headers.get("Content-Length") or 0)
         try:

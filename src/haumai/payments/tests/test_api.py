@@ -17,7 +17,8 @@ def test_record_payment_idempotent(api_client_for: Any, make_order: Any) -> None
     client = api_client_for("manager")
     order = make_order()
     body = {"order": order.code, "method": "vnpay", "amount_vnd": 2_000_000, "provider_transaction_ref": "TXN1",
-            "provider_transaction_no": "14226112", "paid_at": "2026-11-01T16:30:00+07:00", "idempotency_key": "p-1"}  # fmt: skip
+            "provider_transaction_no": "14226112", "paid_at": "2026-11-01T16:30:00+07:00",
+            "idempotency_key": "p-1"}  # fmt: skip
     first = _post(client, "/api/v1/payments", body)
     assert first.status_code == 201, first.content
     assert first.json()["refunded_vnd"] == 0

@@ -52,7 +52,7 @@ def test_vnpay_request_signature_matches_documented_order(pay: Any, paid_order: 
     import hmac
 
     clock.freeze(NOW)
-    order, payment = paid_order("vnpay")
+    order, _payment = paid_order("vnpay")
     _refund(order, amount=2_000_000)
     run_worker()
     body = pay.calls[0]["body"]
@@ -136,7 +136,7 @@ def test_duplicate_request_94_is_never_taken_as_failure(pay: Any, paid_order: An
     assert refund.attempts.get().result_code == "94"
 
 
-@pytest.mark.parametrize("method,code", [("vnpay", "91"), ("momo", "1080")])
+@pytest.mark.parametrize(("method", "code"), [("vnpay", "91"), ("momo", "1080")])
 def test_provider_refusal_fails_the_refund(pay: Any, paid_order: Any, run_worker: Any, method: str, code: str) -> None:
     clock.freeze(NOW)
     order, payment = paid_order(method)

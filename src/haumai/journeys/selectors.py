@@ -42,7 +42,7 @@ def active_run_count(journey: Journey) -> int:
 
 def runs_for_journey(journey: Journey, *, status: str = "") -> QuerySet[JourneyRun]:
     """A journey's runs, newest first, with the customer."""
-    runs = JourneyRun.objects.filter(journey=journey).select_related("customer")
+    runs = JourneyRun.objects.filter(journey=journey).select_related("customer", "journey")
     if status:
         runs = runs.filter(status=status)
     return runs.order_by("-started_at", "-id")

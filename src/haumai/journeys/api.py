@@ -90,9 +90,7 @@ def list_journeys(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
             **{name: getattr(journey, name) for name in JourneyOut.model_fields if name != "steps"},
-            "steps": [
-                {name: getattr(step, name) for name in StepOut.model_fields} for step in journey.steps.all()
-            ],
+            "steps": [{name: getattr(step, name) for name in StepOut.model_fields} for step in journey.steps.all()],
         }
         for journey in journeys
     ]
@@ -111,7 +109,11 @@ def list_runs(request: HttpRequest, key: str, filters: Query[RunFilters]) -> dic
     return {
         "items": [
             {
-                **{name: getattr(run, name) for name in RunOut.model_fields if name not in ("customer_code", "step_runs")},
+                **{
+                    name: getattr(run, name)
+                    for name in RunOut.model_fields
+                    if name not in ("customer_code", "step_runs")
+                },
                 "customer_code": run.customer.code,
                 "step_runs": [
                     {name: getattr(s, name) for name in StepRunOut.model_fields} for s in run.step_runs.all()

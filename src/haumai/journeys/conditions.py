@@ -68,7 +68,9 @@ def _warranty_expires(line: OrderLine) -> str | None:
     return add_months(local_start, product.warranty_months).isoformat()
 
 
-def entry_problem(*, journey: Any, customer: Customer, order: OrderFacts | None, reachable: Callable[[], list[str]]) -> str:
+def entry_problem(
+    *, journey: Any, customer: Customer, order: OrderFacts | None, reachable: Callable[[], list[str]]
+) -> str:
     """Why the customer does not meet the journey's entry conditions ('' when they do)."""
     if journey.condition_language and customer.preferred_language != journey.condition_language:
         return _("Customer language is %(language)s, the journey needs %(wanted)s") % {

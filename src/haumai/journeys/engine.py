@@ -137,7 +137,9 @@ def _advance(batch: Batch, run: JourneyRun) -> None:
         run.due_at = None
         return
     if not journey.is_active:
-        batch.record(run, None, Outcome.EXITED, reason=Reason.JOURNEY_INACTIVE, message=_("The journey is switched off"))
+        batch.record(
+            run, None, Outcome.EXITED, reason=Reason.JOURNEY_INACTIVE, message=_("The journey is switched off")
+        )
         _finish(batch, run, RunStatus.EXITED)
         return
     steps = batch.steps[journey.pk]
@@ -194,7 +196,9 @@ def _run_step(batch: Batch, run: JourneyRun, journey: Journey, customer: Custome
             run,
             step,
             Outcome.DONE,
-            message=(_("Condition true: go to step %(target)s") if holds else _("Condition false: go to step %(target)s"))
+            message=(
+                _("Condition true: go to step %(target)s") if holds else _("Condition false: go to step %(target)s")
+            )
             % {"target": target},
         )
         run.position = target
@@ -213,7 +217,9 @@ def _last_send_outcome(batch: Batch, run: JourneyRun) -> str | None:
 
 
 def _skip(batch: Batch, run: JourneyRun, step: JourneyStep, reason: str, message: str, **fields: Any) -> bool:
-    batch.record(run, step, Outcome.SKIPPED, reason=reason, message=message[:300], template_key=step.template_key, **fields)
+    batch.record(
+        run, step, Outcome.SKIPPED, reason=reason, message=message[:300], template_key=step.template_key, **fields
+    )
     run.position = step.position + 1
     return True
 
@@ -301,7 +307,9 @@ def _event_for(batch: Batch, run: JourneyRun, journey: Journey, customer: Custom
         if facts is not None:
             payload.update(facts.line_payload)
             unit_id = facts.line_payload.get("unit_id")
-            subject_type, subject_id = ("catalog.unit", str(unit_id)) if unit_id else ("sales.order", str(facts.order_id))
+            subject_type, subject_id = (
+                ("catalog.unit", str(unit_id)) if unit_id else ("sales.order", str(facts.order_id))
+            )
     return Event(
         name=DATE_RULE_EVENT.get(TriggerKind(journey.trigger_kind), "journey.step"),
         occurred_at=batch.now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -36,9 +37,7 @@ def on_event(event: Event) -> None:
     if event.customer_id is None:
         return
     journeys = list(
-        Journey.objects.filter(is_active=True).filter(
-            Q(trigger_kind=TriggerKind.EVENT) | ~Q(exit_event="")
-        )
+        Journey.objects.filter(is_active=True).filter(Q(trigger_kind=TriggerKind.EVENT) | ~Q(exit_event=""))
     )
     for journey in journeys:
         if journey.exit_event and fnmatch.fnmatchcase(event.name, journey.exit_event):
@@ -58,6 +57,7 @@ def _label(event: Event) -> str:
 
 def enter_from_event(*, journey: Journey, event: Event) -> JourneyRun | None:
     """Start a run for the event's customer and subject (once, unless the journey allows re-entry)."""
+    assert event.customer_id is not None
     customer = Customer.objects.get(pk=event.customer_id)
     entry_key = str(event.pk) if journey.allow_reentry else ""
     identity = {
@@ -103,6 +103,7 @@ def enter_from_event(*, journey: Journey, event: Event) -> JourneyRun | None:
 
 def exit_runs(*, journey: Journey, event: Event) -> int:
     """End the customer's active runs of a journey (same subject when the run has one) on its exit event."""
+    assert event.customer_id is not None
     runs = list(
         JourneyRun.objects.select_for_update().filter(
             journey=journey, customer_id=event.customer_id, status=RunStatus.ACTIVE
@@ -149,13 +150,13 @@ def next_enrollment(after: dt.datetime) -> dt.datetime:
     return candidate.astimezone(dt.UTC)
 
 
-def enroll_due_journeys(journeys: list[Journey]) -> None:
+def enroll_due_journeys(journeys: Sequence[Journey]) -> None:
     """Scheduler handler for date-rule journeys: enroll today's customers, schedule tomorrow."""
     today = clock.today()
     for journey in journeys:
         enroll_for_day(journey=journey, day=today)
         journey.next_enrollment_at = next_enrollment(clock.now())
-    Journey.objects.bulk_update(journeys, ["next_enrollment_at"])
+    Journey.objects.bulk_update(list(journeys), ["next_enrollment_at"])
 
 
 def enroll_for_day(*, journey: Journey, day: dt.date) -> int:
@@ -212,8 +213,12 @@ def _order_line_rows(journey: Journey, day: dt.date) -> list[QuerySet[Any]]:
         )
         for months in sorted(set(months_values)):
             start, end = _local_day_range(add_months(target, -months))
-            by_start = Q(product__warranty_start="delivery", order__delivered_at__gte=start, order__delivered_at__lt=end)
-            by_start |= ~Q(product__warranty_start="delivery") & Q(order__placed_at__gte=start, order__placed_at__lt=end)
+            by_start = Q(
+                product__warranty_start="delivery", order__delivered_at__gte=start, order__delivered_at__lt=end
+            )
+            by_start |= ~Q(product__warranty_start="delivery") & Q(
+                order__placed_at__gte=start, order__placed_at__lt=end
+            )
             rows = lines.filter(by_start, product__warranty_months=months)
             querysets.append(_line_annotations(rows, ""))
     elif journey.trigger_kind == TriggerKind.MAINTENANCE_DUE and journey.trigger_days:

@@ -61,7 +61,9 @@ def parse_journey(post: QueryDict, *, key: str | None = None) -> tuple[JourneyIn
                 task_title=text.get(prefix + "task_title", "")[:200],
                 branch_condition=text.get(prefix + "branch_condition", ""),
                 branch_value=text.get(prefix + "branch_value", "")[:80],
-                branch_target=_int(text.get(prefix + "branch_target", ""), f"{field}.branch_target", errors, blank=None),
+                branch_target=_int(
+                    text.get(prefix + "branch_target", ""), f"{field}.branch_target", errors, blank=None
+                ),
             )
         )
     return data, errors

@@ -93,9 +93,7 @@ class JourneyStep(models.Model):
 
     class Meta:
         ordering = ["journey", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["journey", "position"], name="journeystep_position_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["journey", "position"], name="journeystep_position_unique")]
 
     def __str__(self) -> str:
         return f"{self.journey_id}#{self.position} {self.kind}"

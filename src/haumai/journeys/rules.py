@@ -69,8 +69,7 @@ def choose_channel(
     return ChannelChoice(
         [],
         "no_consent",
-        _("No %(purpose)s consent on %(channels)s")
-        % {"purpose": purpose, "channels": ", ".join(reachable_candidates)},
+        _("No %(purpose)s consent on %(channels)s") % {"purpose": purpose, "channels": ", ".join(reachable_candidates)},
     )
 
 

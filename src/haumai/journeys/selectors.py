@@ -78,5 +78,3 @@ def run_status_counts(journey: Journey) -> dict[str, int]:
     """Runs per status for one journey."""
     rows = JourneyRun.objects.filter(journey=journey).values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
-
-

@@ -126,7 +126,9 @@ def _step_errors(steps: list[StepInput]) -> list[FieldError]:
             errors.append(FieldError(f"{where}.kind", _("Step %(n)s: unknown kind") % {"n": position}))
         elif step.kind == StepKind.WAIT and not (0 < step.wait_hours <= MAX_WAIT_HOURS):
             errors.append(
-                FieldError(f"{where}.wait_hours", _("Step %(n)s: wait more than 0 hours (at most a year)") % {"n": position})
+                FieldError(
+                    f"{where}.wait_hours", _("Step %(n)s: wait more than 0 hours (at most a year)") % {"n": position}
+                )
             )
         elif step.kind == StepKind.SEND and step.template_key not in templates:
             errors.append(
@@ -148,9 +150,13 @@ def _branch_errors(step: StepInput, position: int, count: int) -> list[FieldErro
     if step.branch_condition not in BranchCondition.values:
         errors.append(FieldError(f"{where}.branch_condition", _("Step %(n)s: choose a condition") % {"n": position}))
     elif step.branch_condition != BranchCondition.PREVIOUS_SEND_SKIPPED and not step.branch_value.strip():
-        errors.append(FieldError(f"{where}.branch_value", _("Step %(n)s: the condition needs a value") % {"n": position}))
+        errors.append(
+            FieldError(f"{where}.branch_value", _("Step %(n)s: the condition needs a value") % {"n": position})
+        )
     elif step.branch_condition == BranchCondition.ORDER_TOTAL_AT_LEAST and not step.branch_value.isdigit():
-        errors.append(FieldError(f"{where}.branch_value", _("Step %(n)s: amount in VND, digits only") % {"n": position}))
+        errors.append(
+            FieldError(f"{where}.branch_value", _("Step %(n)s: amount in VND, digits only") % {"n": position})
+        )
     if step.branch_target is None or step.branch_target <= position:
         errors.append(
             FieldError(
@@ -184,10 +190,7 @@ def save_journey(*, actor: Any, data: JourneyInput, journey: Journey | None = No
     if errors:
         raise ValidationFailed(_("The journey was not saved: fix the marked fields"), errors)
     with transaction.atomic():
-        if journey is None:
-            journey = Journey(key=data.key)
-        else:
-            journey = Journey.objects.select_for_update().get(pk=journey.pk)
+        journey = Journey(key=data.key) if journey is None else Journey.objects.select_for_update().get(pk=journey.pk)
         was_date_rule = journey.pk is not None and journey.trigger_kind != TriggerKind.EVENT
         for name in JOURNEY_FIELDS:
             setattr(journey, name, getattr(data, name))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,9 +19,9 @@ MORNING = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def morning() -> Iterator[dt.datetime]:
+def morning() -> dt.datetime:
     clock.freeze(MORNING)
-    yield MORNING
+    return MORNING
 
 
 @pytest.fixture

@@ -136,13 +136,17 @@ def test_runs_pages_show_why_and_keep_query_counts_flat(
     assert client.get("/console/journeys/no-such/runs/").status_code == 404
 
 
-def test_care_task_queue_and_done(catalog: Any, client: Any, make_staff: Any, django_assert_max_num_queries: Any) -> None:
+def test_care_task_queue_and_done(
+    catalog: Any, client: Any, make_staff: Any, django_assert_max_num_queries: Any
+) -> None:
     order = place_order()
     for index in range(3):
         CareTask.objects.create(customer=order.customer, title=f"Call {index}", created_at=order.placed_at)
     agent = make_staff("agent")
     agent.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="journeys", codename__in=["view_caretask", "change_caretask"])
+        *Permission.objects.filter(
+            content_type__app_label="journeys", codename__in=["view_caretask", "change_caretask"]
+        )
     )
     client.force_login(agent)
     with django_assert_max_num_queries(8):

@@ -38,7 +38,10 @@ def test_service_message_goes_to_the_preferred_reachable_channel(catalog: Any, m
     tick(capture)
     delivery = Delivery.objects.get()
     assert delivery.channel == "sms"  # first in the fallback order, service consent not withdrawn
-    assert delivery.idempotency_key == f"journey-run:{JourneyRun.objects.get().pk}:step:{Journey.objects.get(key='test').steps.get().pk}"
+    assert (
+        delivery.idempotency_key
+        == f"journey-run:{JourneyRun.objects.get().pk}:step:{Journey.objects.get(key='test').steps.get().pk}"
+    )
     assert JourneyRun.objects.get().subject_label == order.code
 
 
@@ -164,7 +167,11 @@ def test_branch_and_task_and_exit(catalog: Any, morning: Any, capture: Any) -> N
     order = deliver(place_order())
     tick(capture)
     task = CareTask.objects.get()
-    assert (task.customer_id, task.subject_label, task.title) == (order.customer_id, order.code, "Call to offer installation")
+    assert (task.customer_id, task.subject_label, task.title) == (
+        order.customer_id,
+        order.code,
+        "Call to offer installation",
+    )
     assert [o for o, _ in step_runs()] == ["sent", "done", "done"]
     assert JourneyRun.objects.get().status == RunStatus.COMPLETED
 

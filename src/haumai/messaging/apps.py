@@ -7,8 +7,10 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from haumai.core import scheduler
-        from haumai.messaging import dispatch
+        from haumai.events.services import subscribe
+        from haumai.messaging import dispatch, webhooks
 
         scheduler.register(
             scheduler.DueSource(name=dispatch.SOURCE_NAME, pending=dispatch.pending, handle=dispatch.handle_due)
         )
+        subscribe("*", webhooks.deliver_event)

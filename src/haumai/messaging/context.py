@@ -91,7 +91,11 @@ def _plain(value: Any) -> Any:
 
 
 def _generic(obj: Any, payload: dict[str, Any], fields: dict[str, tuple[str, ...]]) -> dict[str, Any]:
-    return {name: _plain(_attr(obj, *attrs, default=payload.get(attrs[0]))) for name, attrs in fields.items()}
+    values = {}
+    for name, attrs in fields.items():
+        fallback = next((payload[a] for a in attrs if payload.get(a) not in (None, "")), None)
+        values[name] = _plain(_attr(obj, *attrs, default=fallback))
+    return values
 
 
 _SUBJECT_FIELDS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from haumai.core import clock
 from haumai.core.errors import DomainError, FieldError, NotFound, ValidationFailed
-from haumai.messaging.context import context_for_event, unsubscribe_url
+from haumai.messaging.context import context_for_event, customer_context, unsubscribe_url
 from haumai.messaging.models import (
     Channel,
     Delivery,
@@ -108,7 +108,7 @@ def queue_message(
     links = dict(full_context.get("links") or {})
     links.setdefault("unsubscribe", unsubscribe_url(customer=customer, purpose=purpose, channel=channel))
     full_context["links"] = links
-    full_context.setdefault("customer", {"name": customer.full_name, "code": customer.code})
+    full_context.setdefault("customer", customer_context(customer))
     full_context.setdefault("payload", {})
     now = clock.now()
     delivery = Delivery(

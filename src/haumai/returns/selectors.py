@@ -140,6 +140,7 @@ def return_rates(*, by: str, since: dt.datetime | None = None, limit: int = 20) 
             "returned": row["units"] or 0,
             "sold": sold_by.get(row[key]) or 0,
             "rate": (row["units"] or 0) / sold_by[row[key]] if sold_by.get(row[key]) else None,
+            "percent": 100 * (row["units"] or 0) / sold_by[row[key]] if sold_by.get(row[key]) else None,
         }
         for row in rows
     ]

@@ -116,18 +116,18 @@ def require_text(data: Mapping[str, Any], name: str) -> str:
 def parse_time(text: str, *, local_formats: tuple[str, ...] = ()) -> dt.datetime:
     """ISO 8601 (with offset or Z) or a carrier's local-time format (Vietnam time) -> aware UTC."""
     text = text.strip()
+    moment: dt.datetime | None = None
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        moment = None
         for fmt in local_formats:
             try:
                 moment = dt.datetime.strptime(text, fmt)
                 break
             except ValueError:
                 continue
-        if moment is None:
-            raise WebhookMalformed(f"time '{text[:40]}' is not in a known format") from None
+    if moment is None:
+        raise WebhookMalformed(f"time '{text[:40]}' is not in a known format")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_TZ)
     return moment.astimezone(dt.UTC)

@@ -120,9 +120,9 @@ class NinjaVanAdapter:
                 "cash_on_delivery": shipment.cod_amount or None,
                 "dimensions": {
                     "weight": parcel["weight_grams"] / 1000,
-                    "length": parcel.get("length_cm", 0),
-                    "width": parcel.get("width_cm", 0),
-                    "height": parcel.get("height_cm", 0),
+                    "length": parcel.get("length", 0),
+                    "width": parcel.get("width", 0),
+                    "height": parcel.get("height", 0),
                 },
                 "items": [{"item_description": i["name"], "quantity": i["quantity"]} for i in parcel.get("items", [])],
             },

@@ -14,6 +14,7 @@ from haumai.core.errors import Conflict, FieldError, ValidationFailed
 from haumai.core.phone import InvalidPhone, normalize_phone
 from haumai.customers.models import Province, Ward
 from haumai.events.services import record_event
+from haumai.inventory.models import Warehouse
 from haumai.shipping.carriers import adapter_for
 from haumai.shipping.models import Carrier, CarrierKind, Direction, Shipment
 from haumai.shipping.services.common import event_payload, schedule_stuck_check
@@ -32,9 +33,10 @@ class Party:
     name: str
     phone: str
     street: str = ""
-    ward_code: int | None = None
-    province_code: int | None = None
-    warehouse: str = ""  # inventory warehouse code, when the party is one of our warehouses
+    ward_code: int | str | None = None
+    province_code: int | str | None = None
+    # One of our warehouses (inventory Warehouse or its code): fills what is left empty from its store.
+    warehouse: Any = None
 
 
 @dataclass
@@ -42,9 +44,9 @@ class Parcel:
     """What is in the box: weight in grams, sides in cm, declared value in VND."""
 
     weight_grams: int
-    length_cm: int = 0
-    width_cm: int = 0
-    height_cm: int = 0
+    length: int = 0  # cm
+    width: int = 0
+    height: int = 0
     value_vnd: int = 0
     items: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
@@ -84,9 +86,14 @@ def create_shipment(
     reference = (reference or "").strip()
     if not reference or len(reference) > 40:
         errors.append(FieldError("reference", _("A reference of 1 to 40 characters is required.")))
-    address_optional = carrier is not None and carrier.kind == CarrierKind.DROPOFF
-    sender_snapshot = _party_snapshot("sender", sender, errors, address_optional=address_optional)
-    recipient_snapshot = _party_snapshot("recipient", recipient, errors, address_optional=False)
+    # Carriers with an API need both addresses; our own staff need the pickup address; drop-off needs none.
+    kind = carrier.kind if carrier is not None else CarrierKind.API
+    sender_snapshot = _party_snapshot(
+        "sender", sender, errors, need_address=kind != CarrierKind.DROPOFF, need_phone=kind != CarrierKind.DROPOFF
+    )
+    recipient_snapshot = _party_snapshot(
+        "recipient", recipient, errors, need_address=kind == CarrierKind.API, need_phone=kind == CarrierKind.API
+    )
     parcel_snapshot = _parcel_snapshot(parcel, errors)
     if not isinstance(cod_amount, int) or not 0 <= cod_amount <= MAX_COD_VND:
         errors.append(FieldError("cod_amount", _("Cash on delivery must be between 0 and 50,000,000 VND.")))
@@ -162,34 +169,53 @@ def _same_request(existing: Shipment, *, carrier_code: str, reference: str) -> S
     return existing
 
 
-def _party_snapshot(prefix: str, party: Party, errors: list[FieldError], *, address_optional: bool) -> dict[str, Any]:
-    snapshot: dict[str, Any] = asdict(party)
-    name = (party.name or "").strip()
+def _party_snapshot(
+    prefix: str, party: Party, errors: list[FieldError], *, need_address: bool, need_phone: bool
+) -> dict[str, Any]:
+    warehouse = _warehouse(party.warehouse)
+    if party.warehouse and warehouse is None:
+        errors.append(FieldError(f"{prefix}.warehouse", _("Unknown warehouse '%(code)s'.") % {"code": party.warehouse}))
+    store = warehouse.store if warehouse is not None else None
+    name = (party.name or "").strip() or (warehouse.name if warehouse else "")
+    phone = (party.phone or "").strip() or (store.phone if store else "")
+    street = (party.street or "").strip() or (store.street if store else "")
+    ward_code = _int_or_none(party.ward_code) or (store.ward_id if store else None)
+    province_code = _int_or_none(party.province_code) or (store.province_id if store else None)
+    if province_code is None and warehouse is not None:
+        province_code = warehouse.province_id
+    snapshot: dict[str, Any] = {
+        "name": name,
+        "phone": "",
+        "street": street,
+        "ward_code": None,
+        "ward_name": "",
+        "province_code": province_code,
+        "province_name": "",
+        "warehouse": warehouse.code if warehouse else "",
+    }
     if not name or len(name) > 160:
         errors.append(FieldError(f"{prefix}.name", _("A name of 1 to 160 characters is required.")))
-    snapshot["name"] = name
-    try:
-        snapshot["phone"] = normalize_phone(party.phone)
-    except InvalidPhone:
-        errors.append(
-            FieldError(f"{prefix}.phone", _("'%(phone)s' is not a valid phone number.") % {"phone": party.phone})
-        )
-    street = (party.street or "").strip()
-    snapshot["street"] = street
+    if phone or need_phone:
+        try:
+            snapshot["phone"] = normalize_phone(phone)
+        except InvalidPhone:
+            errors.append(
+                FieldError(f"{prefix}.phone", _("'%(phone)s' is not a valid phone number.") % {"phone": phone})
+            )
     if len(street) > 255:
         errors.append(FieldError(f"{prefix}.street", _("The street address is longer than 255 characters.")))
-    if address_optional and not street and party.ward_code is None and party.province_code is None:
+    if not need_address and not street and ward_code is None:
+        if province_code is not None:
+            province = Province.objects.filter(code=province_code).first()
+            snapshot["province_name"] = province.name if province else ""
         return snapshot
     if not street:
         errors.append(FieldError(f"{prefix}.street", _("A street address is required.")))
-    ward = Ward.objects.select_related("province").filter(code=party.ward_code).first() if party.ward_code else None
+    ward = Ward.objects.select_related("province").filter(code=ward_code).first() if ward_code else None
     if ward is None:
         errors.append(FieldError(f"{prefix}.ward_code", _("Choose a ward or commune that exists.")))
-        province = Province.objects.filter(code=party.province_code).first() if party.province_code else None
-        if province is None:
-            errors.append(FieldError(f"{prefix}.province_code", _("Choose a province that exists.")))
         return snapshot
-    if party.province_code is not None and ward.province_id != party.province_code:
+    if province_code is not None and ward.province_id != province_code:
         errors.append(FieldError(f"{prefix}.ward_code", _("This ward does not belong to the chosen province.")))
     snapshot.update(
         ward_code=ward.code, ward_name=ward.name, province_code=ward.province_id, province_name=ward.province.name
@@ -197,11 +223,28 @@ def _party_snapshot(prefix: str, party: Party, errors: list[FieldError], *, addr
     return snapshot
 
 
+def _warehouse(value: Any) -> Warehouse | None:
+    if not value:
+        return None
+    if isinstance(value, Warehouse):
+        return Warehouse.objects.select_related("store").filter(pk=value.pk).first()
+    return Warehouse.objects.select_related("store").filter(code=str(value)).first()
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # matches no unit: reported as a field error
+
+
 def _parcel_snapshot(parcel: Parcel, errors: list[FieldError]) -> dict[str, Any]:
     snapshot: dict[str, Any] = asdict(parcel)
     if not isinstance(parcel.weight_grams, int) or not 1 <= parcel.weight_grams <= MAX_WEIGHT_GRAMS:
         errors.append(FieldError("parcel.weight_grams", _("The weight must be between 1 and 50,000 grams.")))
-    for side in ("length_cm", "width_cm", "height_cm"):
+    for side in ("length", "width", "height"):
         value = getattr(parcel, side)
         if not isinstance(value, int) or not 0 <= value <= MAX_SIDE_CM:
             errors.append(FieldError(f"parcel.{side}", _("Each side must be between 0 and 200 cm.")))

@@ -77,6 +77,14 @@ class LocalCarriers:
         """The same as environment variables (for a `haumai web` / worker subprocess)."""
         return {name: str(value) for name, value in self.settings().items()}
 
+    def reset(self) -> None:
+        """Forget orders, queued faults and recorded requests (between tests sharing one server)."""
+        self.server.requests.clear()
+        for state in self.server.state.values():
+            state.orders.clear()
+            state.by_client_code.clear()
+            state.faults.clear()
+
     def fail_next(self, carrier: str, fault: str, times: int = 1) -> None:
         """Make the next `times` calls to `carrier` fail: 'timeout', '5xx' or 'error'."""
         if fault not in ("timeout", "5xx", "error"):

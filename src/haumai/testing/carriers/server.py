@@ -321,11 +321,11 @@ class CarrierServer:
                 },
             }
         if path == "/api/order/cancelOrder":
-            bill = state.by_client_code.get(biz.get("txlogisticId", ""))
-            if bill is None or state.orders[bill]["status"] != "103":
+            cancelled = state.by_client_code.get(biz.get("txlogisticId", ""))
+            if cancelled is None or state.orders[cancelled]["status"] != "103":
                 return 200, {"code": "145003060", "msg": "order cannot be cancelled", "data": None}
-            state.orders[bill]["status"] = "105"
-            return 200, {"code": "1", "msg": "success", "data": {"billCode": bill}}
+            state.orders[cancelled]["status"] = "105"
+            return 200, {"code": "1", "msg": "success", "data": {"billCode": cancelled}}
         return 404, {"code": "404", "msg": "not found", "data": None}
 
     # -- Ninja Van ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from haumai.demo.generator import BLOCK, BLOCK_TABLES, Block, BlockGenerator
+from haumai.demo.payments import payment_rows
 from haumai.demo.plan import CodeAllocator, Plan
 from haumai.demo.writer import (
     ADDRESS,
@@ -22,11 +23,12 @@ from haumai.demo.writer import (
     IDENTITY,
     ORDER,
     ORDER_LINE,
+    PAYMENT,
     UNIT,
     Rows,
 )
 
-GENERATED_TABLES = (*BLOCK_TABLES, EVENT)
+GENERATED_TABLES = (*BLOCK_TABLES, PAYMENT, EVENT)
 CANCELLATION_DELAY = dt.timedelta(hours=3)
 
 
@@ -79,6 +81,9 @@ class Assembler:
                 for r in local[ORDER_LINE.name]
             ],
         }
+        orders = rows[ORDER.name]
+        rows[PAYMENT.name] = payment_rows(orders, self.take_ids(PAYMENT.name, 0))
+        self.take_ids(PAYMENT.name, len(rows[PAYMENT.name]))
         rows[EVENT.name] = self._events(block.index * BLOCK, rows)
         return rows
 

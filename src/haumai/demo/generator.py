@@ -45,7 +45,7 @@ DEPARTMENT_WEIGHTS = {
 }
 PAYMENT_WEIGHTS = {
     "store": {"cash": 35, "card": 25, "bank_transfer": 20, "installment": 12, "momo": 8},
-    "website": {"cod": 45, "bank_transfer": 20, "vnpay": 15, "momo": 10, "zalopay": 5, "card": 5},
+    "website": {"cod": 45, "bank_transfer": 20, "vnpay": 20, "momo": 10, "card": 5},
     "shopee": {"cod": 50, "shopeepay": 35, "card": 10, "bank_transfer": 5},
     "lazada": {"cod": 60, "card": 20, "bank_transfer": 20},
     "tiktok-shop": {"cod": 70, "card": 15, "bank_transfer": 15},

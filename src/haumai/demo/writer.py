@@ -23,6 +23,7 @@ from haumai.catalog.models import Unit
 from haumai.customers.models import Address, Consent, Customer, Identity
 from haumai.events.models import Event
 from haumai.inventory.models import StockLevel, StockMove
+from haumai.payments.models import Payment
 from haumai.sales.models import Order, OrderLine
 
 
@@ -74,11 +75,15 @@ STOCK_MOVE = Table(StockMove, (
     "id", "product_id", "warehouse_id", "grade", "quantity", "reason", "reference", "unit_id", "actor_id",
     "created_at",
 ))
+PAYMENT = Table(Payment, (
+    "id", "order_id", "method", "amount_vnd", "refunded_vnd", "provider_transaction_ref", "provider_transaction_no",
+    "transaction_date", "paid_at", "idempotency_key", "created_at",
+))
 STOCK_LEVEL = Table(StockLevel, ("id", "product_id", "warehouse_id", "grade", "quantity", "updated_at"))
 
 # Insert order respects foreign keys (SQLite checks them per statement).
 TABLES: tuple[Table, ...] = (
-    CUSTOMER, IDENTITY, ADDRESS, CONSENT, UNIT, STOCK_MOVE, STOCK_LEVEL, ORDER, ORDER_LINE, EVENT,
+    CUSTOMER, IDENTITY, ADDRESS, CONSENT, UNIT, STOCK_MOVE, STOCK_LEVEL, ORDER, ORDER_LINE, PAYMENT, EVENT,
 )
 
 Rows = dict[str, list[tuple[Any, ...]]]
@@ -196,6 +201,7 @@ SEQUENTIAL_COLUMNS: dict[str, tuple[str, ...]] = {
     CONSENT.name: ("customer_id",),
     ORDER.name: ("customer_id",),
     ORDER_LINE.name: ("order_id", "unit_id"),
+    PAYMENT.name: ("order_id",),
     EVENT.name: ("customer_id",),
 }
 

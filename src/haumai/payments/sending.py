@@ -153,7 +153,8 @@ def apply_result(attempt: RefundAttempt, result: CallResult) -> None:
         attempt.response_body = result.response_body
         attempt.finished_at = now
         attempt.save()
-        refund = Refund.objects.select_for_update().select_related("order", "customer").get(pk=attempt.refund_id)
+        locked = Refund.objects.select_for_update(of=("self",)).select_related("order", "customer")
+        refund = locked.get(pk=attempt.refund_id)
         latest = refund.attempts.order_by("-number").values_list("pk", flat=True).first()
         if refund.status != RefundStatus.SENDING or latest != attempt.pk:
             return

@@ -344,7 +344,8 @@ def emit(refund: Refund, name: str, actor: Any = None) -> None:
 
 
 def _locked(refund: Refund) -> Refund:
-    return Refund.objects.select_for_update().select_related("order", "customer", "payment").get(pk=refund.pk)
+    locked = Refund.objects.select_for_update(of=("self",)).select_related("order", "customer", "payment")
+    return locked.get(pk=refund.pk)
 
 
 def mark_sent(

@@ -25,6 +25,7 @@ from haumai.demo.parallel import can_fork
 from haumai.demo.seed import seed_demo
 from haumai.events.models import Event
 from haumai.inventory.models import StockLevel, StockMove, Warehouse
+from haumai.payments.models import Payment
 from haumai.sales.models import Channel, Order, OrderLine, Store
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,9 @@ def fingerprint() -> dict[str, Any]:
         )),
         "levels": list(StockLevel.objects.order_by("product__sku", "warehouse__code").values_list(
             "product__sku", "warehouse__code", "quantity"
+        )),
+        "payments": list(Payment.objects.order_by("order__code", "id").values_list(
+            "order__code", "method", "amount_vnd", "provider_transaction_ref", "provider_transaction_no", "paid_at"
         )),
     }
 
@@ -154,7 +158,7 @@ def test_same_seed_gives_identical_data_after_a_reset() -> None:
     run_demo("--customers", "120", "--seed", "5")
     first = fingerprint()
     # Empty the database again (demo rows, code counters); reference data stays and is reused.
-    for model in (Event, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address, Consent, Customer):
+    for model in (Event, Payment, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address, Consent, Customer):
         model.objects.all().delete()
     CodeSequence.objects.all().delete()
     run_demo("--customers", "120", "--seed", "5")
@@ -201,7 +205,7 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
     with clock.frozen(NOW):
         seed_demo(customers=2_100, seed=9, workers=2, out=lambda line: None)
     parallel = fingerprint()
-    for model in (Event, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address, Consent, Customer):
+    for model in (Event, Payment, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address, Consent, Customer):
         model.objects.all().delete()
     CodeSequence.objects.all().delete()
     with clock.frozen(NOW):
@@ -212,8 +216,22 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
 def test_rerun_after_deleting_customers_continues_the_serial_numbers() -> None:
     run_demo("--customers", "60")
     serials = set(Unit.objects.values_list("serial", flat=True))
-    for model in (Event, OrderLine, Order, Identity, Address, Consent, Customer):
+    for model in (Event, Payment, OrderLine, Order, Identity, Address, Consent, Customer):
         model.objects.all().delete()
     run_demo("--customers", "60")  # units and stock stay; new serials must not collide
     assert serials < set(Unit.objects.values_list("serial", flat=True))
     assert Customer.objects.count() == 60
+
+
+def test_paid_orders_have_payments_with_provider_references() -> None:
+    run_demo("--customers", "300", "--seed", "3")
+    methods = Counter(Payment.objects.values_list("method", flat=True))
+    assert {"vnpay", "momo", "cod", "bank_transfer"} <= set(methods)
+    unpaid = Order.objects.exclude(status="cancelled").filter(payments__isnull=True)
+    # Only cash-on-delivery orders not yet delivered wait for their money.
+    assert set(unpaid.values_list("payment_method", flat=True)) <= {"cod"}
+    assert not unpaid.filter(status__in=["delivered", "completed"]).exists()
+    assert not Payment.objects.filter(order__status="cancelled").exists()
+    for payment in Payment.objects.select_related("order").filter(method__in=["vnpay", "momo"])[:50]:
+        assert payment.amount_vnd == payment.order.total and payment.provider_transaction_no.isdigit()
+        assert payment.provider_transaction_ref == payment.order.code

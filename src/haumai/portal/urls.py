@@ -13,3 +13,13 @@ urlpatterns = [
     path("orders/<str:code>/", views.order_detail, name="order_detail"),
     path("lookup/", views.lookup, name="lookup"),
 ]
+
+# Returns (haumai.returns): request from an order, follow, cancel.
+from haumai.portal import return_views  # noqa: E402
+
+urlpatterns += [
+    path("returns/", return_views.my_returns, name="returns"),
+    path("orders/<str:code>/return/", return_views.new_return, name="new_return"),
+    path("returns/<str:code>/", return_views.return_detail, name="return_detail"),
+    path("returns/<str:code>/cancel/", return_views.cancel_return, name="cancel_return"),
+]

@@ -167,3 +167,22 @@ def value_tied_up() -> dict[str, int]:
 def status_counts() -> dict[str, int]:
     """How many returns are in each state."""
     return dict(ReturnRequest.objects.values_list("status").annotate(n=Count("id")).order_by())
+
+
+def orders_to_return_from(customer: Customer, limit: int = 20) -> list[Any]:
+    """The customer's recent orders that are not cancelled (a return starts from one of them)."""
+    from haumai.sales.models import Order
+
+    return list(
+        Order.objects.filter(customer=customer)
+        .exclude(status="cancelled")
+        .select_related("channel")
+        .order_by("-placed_at", "-id")[:limit]
+    )
+
+
+def customer_addresses(customer: Customer) -> list[Any]:
+    """Saved addresses a pickup can be booked at."""
+    from haumai.customers.models import Address
+
+    return list(Address.objects.filter(customer=customer).select_related("ward", "province").order_by("-is_default"))

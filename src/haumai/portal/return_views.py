@@ -1,0 +1,210 @@
+"""Customer portal pages for returns: my returns, request a return from an order, follow one return."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from haumai.core import clock
+from haumai.core.errors import DomainError, NotFound
+from haumai.customers.models import Customer
+from haumai.portal.views import _page, portal_login_required
+from haumai.returns import qr, selectors, services
+from haumai.returns.models import Condition, Logistics, Origin, Reason, Resolution, Status
+from haumai.returns.policy import explain
+from haumai.sales.selectors import order_by_code
+
+# What customers may choose themselves (exchange for another item and repairs go through an agent).
+PORTAL_RESOLUTIONS = (Resolution.REFUND_ORIGINAL, Resolution.BANK_TRANSFER, Resolution.STORE_CREDIT,
+                      Resolution.EXCHANGE_SAME)
+PICKUP_SLOTS = ((8, 12), (13, 17))
+# Events the customer sees on the timeline, in their words.
+TIMELINE_LABELS = {
+    "return.requested": gettext_lazy("Return requested"),
+    "return.approved": gettext_lazy("Approved"),
+    "return.rejected": gettext_lazy("Not accepted"),
+    "return.pickup_booked": gettext_lazy("Pickup booked with the carrier"),
+    "return.dropoff_ready": gettext_lazy("Ready for drop-off at a store"),
+    "return.picked_up": gettext_lazy("Picked up by the carrier"),
+    "return.arrived": gettext_lazy("Arrived at our warehouse"),
+    "return.received": gettext_lazy("Received and being checked"),
+    "return.inspected": gettext_lazy("Checked"),
+    "return.refund_requested": gettext_lazy("Refund on its way"),
+    "return.refunded": gettext_lazy("Refund sent"),
+    "return.store_credited": gettext_lazy("Store credit added"),
+    "return.exchanged": gettext_lazy("Replacement on its way"),
+    "return.returned_to_customer": gettext_lazy("Sent back to you"),
+    "return.closed": gettext_lazy("Closed"),
+    "return.cancelled": gettext_lazy("Cancelled"),
+}
+
+
+def _slots() -> list[tuple[str, str]]:
+    today = clock.local_now().date()
+    choices = []
+    for days in range(1, 6):
+        day = today + dt.timedelta(days=days)
+        for start, end in PICKUP_SLOTS:
+            choices.append((f"{day.isoformat()}|{start}|{end}", f"{day:%d/%m} {start:02d}:00–{end:02d}:00"))
+    return choices
+
+
+def _window(raw: str) -> tuple[dt.datetime, dt.datetime] | None:
+    try:
+        day, start, end = raw.split("|")
+        date = dt.date.fromisoformat(day)
+        return (
+            dt.datetime.combine(date, dt.time(int(start)), tzinfo=clock.LOCAL_TZ),
+            dt.datetime.combine(date, dt.time(int(end)), tzinfo=clock.LOCAL_TZ),
+        )
+    except ValueError:
+        return None
+
+
+@never_cache
+@require_GET
+@portal_login_required
+def my_returns(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """My returns, and the orders a new one can start from."""
+    context = {
+        "returns": list(selectors.my_returns(customer)[:50]),
+        "orders": selectors.orders_to_return_from(customer),
+        "portal_customer": customer,
+    }
+    return _page(request, "portal/returns/list.html", context)
+
+
+def _lines(request: HttpRequest, rows: list[dict[str, Any]]) -> list[services.LineInput]:
+    items = []
+    for row in rows:
+        line = row["line"]
+        raw = request.POST.get(f"quantity_{line.pk}", "0").strip()
+        quantity = int(raw) if raw.isdigit() else -1
+        if quantity:
+            condition = request.POST.get(f"condition_{line.pk}", Condition.OPENED_UNUSED)
+            items.append(services.LineInput(order_line_id=line.pk, quantity=quantity, condition=condition))
+    return items
+
+
+def _pickup(request: HttpRequest, customer: Customer) -> services.PickupInput | None:
+    address = next(
+        (a for a in selectors.customer_addresses(customer) if str(a.pk) == request.POST.get("address", "")), None
+    )
+    window = _window(request.POST.get("slot", ""))
+    if address is None:
+        return None
+    return services.PickupInput(
+        name=address.recipient_name or customer.full_name,
+        phone=address.phone or customer.phone or "",
+        street=address.street,
+        ward_code=str(address.ward_id or ""),
+        province_code=str(address.province_id),
+        window_from=window[0] if window else None,
+        window_to=window[1] if window else None,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@portal_login_required
+def new_return(request: HttpRequest, customer: Customer, code: str) -> HttpResponse:
+    """Choose items of one of my orders, why, what I want instead, and pickup or drop-off."""
+    try:
+        order = order_by_code(code[:40])
+    except NotFound:
+        raise Http404("Order not found") from None
+    if order.customer_id != customer.pk:
+        raise Http404("Order not found")
+    rows = selectors.returnable_lines(order.pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        logistics = request.POST.get("logistics", "")
+        try:
+            created, _created = services.create_return(
+                actor=None,
+                customer=customer,
+                order=order,
+                lines=_lines(request, rows),
+                reason=request.POST.get("reason", ""),
+                resolution=request.POST.get("resolution", "")
+                if request.POST.get("resolution") in PORTAL_RESOLUTIONS
+                else "",
+                logistics=logistics,
+                origin=Origin.PORTAL,
+                carrier_code="",
+                pickup=_pickup(request, customer) if logistics == Logistics.CARRIER_PICKUP else None,
+                customer_note=request.POST.get("customer_note", "")[:2000],
+                bank_account={
+                    "bank": request.POST.get("bank", ""),
+                    "number": request.POST.get("bank_number", ""),
+                    "name": request.POST.get("bank_name", ""),
+                },
+                photos=request.FILES.getlist("photos"),  # type: ignore[arg-type]
+                idempotency_key=f"portal:{customer.pk}:{request.POST.get('form_key', '')[:60]}"
+                if request.POST.get("form_key")
+                else None,
+                actor_label="customer",
+            )
+        except DomainError as exc:
+            errors = [error.message for error in exc.errors] or [exc.message]
+        else:
+            return redirect("portal:return_detail", code=created.code)
+    context = {
+        "order": order,
+        "rows": rows,
+        "errors": errors,
+        "reasons": Reason.choices,
+        "conditions": Condition.choices,
+        "resolutions": [(value, Resolution(value).label) for value in PORTAL_RESOLUTIONS],
+        "addresses": selectors.customer_addresses(customer),
+        "slots": _slots(),
+        "form": request.POST,
+        "form_key": request.POST.get("form_key") or services.common.new_short_code(),
+        "portal_customer": customer,
+    }
+    return _page(request, "portal/returns/new.html", context, status=422 if errors else 200)
+
+
+@never_cache
+@require_GET
+@portal_login_required
+def return_detail(request: HttpRequest, customer: Customer, code: str) -> HttpResponse:
+    """One of my returns: what happens next, the drop-off QR code, and the timeline."""
+    try:
+        found = selectors.my_return(customer, code)
+    except NotFound:
+        raise Http404("Return not found") from None
+    timeline = [
+        (event, TIMELINE_LABELS[event.name]) for event in selectors.timeline(found) if event.name in TIMELINE_LABELS
+    ]
+    context = {
+        "rma": found,
+        "lines": [(line, [explain(note) for note in line.notes]) for line in found.lines.all()],
+        "timeline": timeline,
+        "qr_svg": qr.svg(found.dropoff_code) if found.dropoff_code and found.status == Status.AWAITING_DROPOFF else "",
+        "can_cancel": found.status in services.common.BEFORE_RECEIPT,
+        "portal_customer": customer,
+    }
+    return _page(request, "portal/returns/detail.html", context)
+
+
+@require_POST
+@portal_login_required
+def cancel_return(request: HttpRequest, customer: Customer, code: str) -> HttpResponse:
+    """Cancel my return before it reaches the warehouse."""
+    try:
+        found = selectors.my_return(customer, code)
+    except NotFound:
+        raise Http404("Return not found") from None
+    # A return that reached the warehouse cannot be cancelled: the page then shows its state as it is.
+    with contextlib.suppress(DomainError):
+        services.cancel_return(actor=None, request=found, note=_("Cancelled by the customer"), actor_label="customer")
+    return redirect("portal:return_detail", code=found.code)

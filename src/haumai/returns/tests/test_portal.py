@@ -1,0 +1,94 @@
+"""Portal pages for returns: only my returns, request from an order, photos checked, timeline, cancel."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from haumai.returns.models import ReturnPhoto, ReturnRequest, Status
+from haumai.returns.tests.conftest import Shop
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def portal(customer: Any) -> Client:
+    client = Client()
+    session = client.session
+    session["portal_customer_id"] = customer.pk
+    session.save()
+    return client
+
+
+def form(shop: Shop, **extra: Any) -> dict[str, Any]:
+    phone_line = shop.order.lines.get(product__sku="PHONE-1")
+    values: dict[str, Any] = {
+        f"quantity_{phone_line.pk}": "1", f"condition_{phone_line.pk}": "opened_unused",
+        "reason": "changed_mind", "resolution": "store_credit", "logistics": "store_dropoff", "form_key": "f1",
+    }  # fmt: skip
+    values.update(extra)
+    return values
+
+
+def test_request_a_dropoff_return_with_a_photo(shop: Shop, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = portal(shop.customer)
+    assert b'id="tile-returns"' in client.get("/portal/").content
+    page = client.get(f"/portal/orders/{shop.order.code}/return/")
+    assert page.status_code == 200 and b"SN-0001" in page.content
+    photo = io.BytesIO(PNG)
+    photo.name = "box.png"
+    response = client.post(f"/portal/orders/{shop.order.code}/return/", {**form(shop), "photos": [photo]})
+    assert response.status_code == 302
+    request = ReturnRequest.objects.get()
+    assert request.origin == "portal" and request.status == Status.AWAITING_DROPOFF
+    stored = ReturnPhoto.objects.get()
+    assert stored.content_type == "image/png" and (tmp_path / stored.file.name).exists()
+    detail = client.get(response["Location"])
+    assert b"<svg" in detail.content and request.dropoff_code.encode() in detail.content
+    assert b'data-event="return.dropoff_ready"' in detail.content
+    assert b"RMA-2026-000001" in client.get("/portal/returns/").content
+
+
+def test_a_non_image_upload_is_refused_and_nothing_is_saved(shop: Shop, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    fake = io.BytesIO(b"<?php echo 1; ?>")
+    fake.name = "photo.jpg"
+    response = portal(shop.customer).post(f"/portal/orders/{shop.order.code}/return/", {**form(shop), "photos": [fake]})
+    assert response.status_code == 422 and b"is not a JPEG, PNG or WebP picture" in response.content
+    assert not ReturnRequest.objects.exists() and not ReturnPhoto.objects.exists()
+
+
+def test_ineligible_return_shows_the_reason(shop: Shop) -> None:
+    import datetime as dt
+
+    from haumai.core import clock
+    from haumai.returns.tests.conftest import DELIVERED
+
+    clock.freeze(DELIVERED + dt.timedelta(days=11))
+    response = portal(shop.customer).post(f"/portal/orders/{shop.order.code}/return/", form(shop))
+    assert response.status_code == 422
+    assert "delivered on 01/11, today is 12/11" in response.content.decode()
+
+
+def test_others_returns_and_orders_are_404(shop: Shop) -> None:
+    portal(shop.customer).post(f"/portal/orders/{shop.order.code}/return/", form(shop))
+    code = ReturnRequest.objects.get().code
+    stranger = portal(shop.other)
+    assert stranger.get(f"/portal/returns/{code}/").status_code == 404
+    assert stranger.get(f"/portal/orders/{shop.order.code}/return/").status_code == 404
+    assert stranger.post(f"/portal/returns/{code}/cancel/").status_code == 404
+    assert ReturnRequest.objects.get().status == Status.AWAITING_DROPOFF
+    assert Client().get("/portal/returns/").status_code == 302  # login first
+
+
+def test_customer_cancels(shop: Shop) -> None:
+    client = portal(shop.customer)
+    client.post(f"/portal/orders/{shop.order.code}/return/", form(shop))
+    code = ReturnRequest.objects.get().code
+    client.post(f"/portal/returns/{code}/cancel/")
+    assert ReturnRequest.objects.get().status == Status.CANCELLED

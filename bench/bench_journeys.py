@@ -1,0 +1,203 @@
+"""Benchmark: N customers enter the birthday journey; 2 worker processes advance the runs and send e-mail.
+
+Recreates the PostgreSQL database `haumai_bench_journeys` (or the one in DATABASE_URL), migrates it,
+COPYs N customers whose birthday is today (with an e-mail address and an explicit marketing e-mail
+grant), runs the birthday journey's daily enrollment (one INSERT ... SELECT), then starts 2 worker
+processes that loop the scheduler tick (events, journeys, messaging sources) until every run is done,
+with e-mail going to a local SMTP server on 127.0.0.1 that counts what it receives.
+Prints `BENCH {json}` lines: enrollment rows/s, journey steps processed/s, e-mails accepted/s.
+Usage: python bench/bench_journeys.py [--customers 100000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+from urllib.parse import urlparse
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/haumai_bench_journeys"
+SOURCES = ("events.dispatch", "journeys.enrollment", "journeys.runs", "messaging.deliveries")
+
+
+def bench(name: str, metric: str, value: float, unit: str, target: str = "") -> None:
+    print("BENCH " + json.dumps({"benchmark": name, "metric": metric, "value": value, "unit": unit, "target": target}))
+
+
+def recreate_database(url: str) -> None:
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    if not name or name in {"postgres", "template0", "template1", "haumai"}:
+        raise SystemExit(f"refusing to recreate database {name!r}")
+    common = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres"]
+    subprocess.run(["dropdb", *common, "--if-exists", "--force", name], check=True)
+    subprocess.run(["createdb", *common, name], check=True)
+
+
+class CountingSmtp:
+    """An aiosmtpd server that only counts accepted messages (a million parsed e-mails would not fit)."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        from haumai.testing.smtp import free_port
+
+        self.port = free_port()
+        self.count = 0
+        self._lock = threading.Lock()
+        outer = self
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+                with outer._lock:
+                    outer.count += len(envelope.rcpt_tos)
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self) -> CountingSmtp:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.controller.stop()
+
+
+def load_customers(count: int) -> None:
+    """COPY customers born today (any year) with e-mail, and their marketing e-mail consent."""
+    from django.db import connection
+
+    from haumai.core import clock
+
+    today = clock.today()
+    now = clock.now().isoformat()
+    with connection.cursor() as cursor:
+        raw = cursor.connection
+        with raw.cursor().copy(
+            "COPY customers_customer (id, code, full_name, search_key, phone, email, birth_date, gender, "
+            "preferred_language, preferred_channel, created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for index in range(1, count + 1):
+                year = 1960 + index % 45
+                copy.write_row(
+                    (
+                        index, f"CUS-B-{index:07d}", f"Khách hàng {index}", f"khach hang {index}",
+                        f"+8490{index:07d}", f"khach{index}@example.vn", today.replace(year=year), "",
+                        "vi", "email", now, now,
+                    )
+                )  # fmt: skip
+        with raw.cursor().copy(
+            "COPY customers_consent (customer_id, purpose, channel, granted, source, recorded_at) FROM STDIN"
+        ) as copy:
+            for index in range(1, count + 1):
+                copy.write_row((index, "marketing", "email", True, "bench", now))
+        cursor.execute("SELECT setval('customers_customer_id_seq', %s)", [count])
+        cursor.execute("ANALYZE customers_customer; ANALYZE customers_consent")
+
+
+def worker(stop_when_idle_seconds: float) -> None:
+    """A `haumai worker`-like loop over the sources this benchmark exercises."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haumai.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from haumai.core import scheduler
+
+    connection.close()
+    sources = [s for s in scheduler.registered() if s.name in SOURCES]
+    idle_since = time.monotonic()
+    while True:
+        handled = 0
+        for source in sources:
+            handled += scheduler.run_source(source, batch_size=500)
+        if handled:
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since > stop_when_idle_seconds:
+            return
+        else:
+            time.sleep(0.2)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    url = os.environ.get("HAUMAI_BENCH_JOURNEYS_URL", DEFAULT_URL)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haumai.settings")
+    os.environ["HAUMAI_JOURNEYS_QUIET_HOURS"] = "off"  # measure throughput at any hour of the day
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
+    os.environ["HAUMAI_MESSAGING_EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
+    os.environ["EMAIL_HOST"] = "127.0.0.1"
+    recreate_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from haumai.core import clock
+    from haumai.journeys.enrollment import enroll_for_day
+    from haumai.journeys.models import Journey, JourneyRun, StepRun
+    from haumai.messaging.models import Delivery
+
+    started = time.monotonic()
+    load_customers(args.customers)
+    print(f"loaded {args.customers} customers in {time.monotonic() - started:.1f} s", flush=True)
+
+    Journey.objects.exclude(key="birthday-greeting").update(is_active=False)
+    journey = Journey.objects.get(key="birthday-greeting")
+    started = time.monotonic()
+    enrolled = enroll_for_day(journey=journey, day=clock.today())
+    enroll_seconds = time.monotonic() - started
+    Journey.objects.filter(pk=journey.pk).update(next_enrollment_at=None)  # enrolled: the workers only advance
+    connection.cursor().execute("ANALYZE journeys_journeyrun")
+    print(f"enrolled {enrolled} in {enroll_seconds:.1f} s", flush=True)
+    bench("journeys", "birthday enrollment (INSERT ... SELECT)", enrolled / enroll_seconds, "runs/s")
+
+    with CountingSmtp() as smtp:
+        os.environ["EMAIL_PORT"] = str(smtp.port)
+        connection.close()
+        context = multiprocessing.get_context("spawn")
+        processes = [context.Process(target=worker, args=(3.0,)) for _ in range(args.workers)]
+        started = time.monotonic()
+        for process in processes:
+            process.start()
+        last = 0
+        steps_done_at = None
+        while any(p.is_alive() for p in processes):
+            time.sleep(2)
+            steps = StepRun.objects.count()
+            if steps >= enrolled and steps_done_at is None:
+                steps_done_at = time.monotonic()
+            if steps != last:
+                print(f"  {time.monotonic() - started:6.1f} s: {steps} steps, {smtp.count} e-mails", flush=True)
+                last = steps
+        for process in processes:
+            process.join()
+        elapsed = time.monotonic() - started - 3.0  # minus the idle wait before the workers stop
+        steps = StepRun.objects.count()
+        sent = Delivery.objects.filter(status="sent").count()
+        received = smtp.count
+    steps_seconds = (steps_done_at - started) if steps_done_at else elapsed
+    remaining = JourneyRun.objects.filter(due_at__isnull=False).count()
+    print(f"steps {steps}, deliveries sent {sent}, smtp received {received}, runs still due {remaining}", flush=True)
+    bench("journeys", f"due steps processed, {args.workers} workers, N={enrolled}", steps / steps_seconds, "steps/s", ">= 2000")
+    bench("journeys", f"steps + e-mail sent end to end, {args.workers} workers", received / elapsed, "e-mails/s")
+    bench("journeys", "e-mails received by local SMTP", received, "messages", f"= {enrolled}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -65,7 +65,7 @@ class RefundMethod(models.TextChoices):
 class RefundStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
+    SENT = "sent", _("Refunded")
     FAILED = "failed", _("Failed")
     NEEDS_ATTENTION = "needs_attention", _("Needs attention")
     AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")

@@ -1,0 +1,124 @@
+"""Console pages and the REST API: permissions, PII masking, query counts, bad input changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from haumai.messaging.models import Delivery, Template
+from haumai.messaging.services import queue_message
+
+CONTEXT = {"return": {"code": "RMA-2026-000001"}, "links": {"portal": "http://x/portal/"}}
+
+
+def _login(make_staff: Any, role: str) -> Client:
+    client = Client()
+    client.force_login(make_staff(role))
+    return client
+
+
+def _deliveries(customer: Any, count: int = 3) -> list[Delivery]:
+    return [
+        queue_message(customer=customer, template_key="return.approved", channel="email", context=CONTEXT,
+                      idempotency_key=f"d{i}")
+        for i in range(count)
+    ]
+
+
+def test_template_pages(make_staff: Any, db: Any, django_assert_max_num_queries: Any) -> None:
+    client = _login(make_staff, "agent")
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("messaging:templates"))
+    assert page.status_code == 200 and "order.thank_you" in page.content.decode()
+    template = Template.objects.get(key="refund.sent", channel="email", language="vi")
+    detail = client.get(reverse("messaging:template_detail", args=[template.pk]))
+    assert detail.status_code == 200
+    assert "12.990.000 ₫" in detail.content.decode()  # preview with the sample context
+    # Agents may look but not edit.
+    assert client.get(reverse("messaging:template_edit", args=[template.pk])).status_code == 403
+    assert client.post(reverse("messaging:template_edit", args=[template.pk]), {"body_text": "x"}).status_code == 403
+    assert template.versions.count() == 1
+
+
+def test_manager_edits_with_preview_and_errors_change_nothing(make_staff: Any, db: Any) -> None:
+    client = _login(make_staff, "manager")
+    template = Template.objects.get(key="refund.sent", channel="email", language="vi")
+    url = reverse("messaging:template_edit", args=[template.pk])
+    assert client.get(url).status_code == 200
+    preview = client.post(reverse("messaging:template_preview"),
+                          {"key": "refund.sent", "channel": "email", "subject": "Hoàn {{ refund.amount | vnd }}",
+                           "body_text": "Mã {{ refund.code }}"})
+    assert "Hoàn 12.990.000 ₫" in preview.content.decode() and "RF-2026-000067" in preview.content.decode()
+    broken = client.post(reverse("messaging:template_preview"),
+                         {"key": "refund.sent", "channel": "email", "subject": "S", "body_text": "{{ nope }}"})
+    assert "unknown variable" in broken.content.decode()
+    bad = client.post(url, {"subject": "S", "body_text": "{% if %}"})
+    assert bad.status_code == 422 and "syntax error" in bad.content.decode()
+    assert template.versions.count() == 1
+    good = client.post(url, {"subject": "Đã hoàn tiền", "body_text": "Chào {{ customer.name }}", "note": "ngắn gọn"})
+    assert good.status_code == 302
+    template.refresh_from_db()
+    assert template.current_version is not None and template.current_version.number == 2
+
+
+def test_manager_creates_a_zns_template(make_staff: Any, db: Any) -> None:
+    client = _login(make_staff, "manager")
+    url = reverse("messaging:template_create")
+    missing = client.post(url, {"key": "return.approved", "channel": "zns", "language": "vi", "body_text": "{}"})
+    assert missing.status_code == 422 and not Template.objects.filter(channel="zns").exists()
+    created = client.post(url, {"key": "return.approved", "channel": "zns", "language": "vi", "name": "RMA ZNS",
+                                "provider_template_id": "300001", "body_text": '{"rma": "{{ return.code }}"}'})
+    assert created.status_code == 302
+    assert Template.objects.get(channel="zns").current_version.provider_template_id == "300001"  # type: ignore[union-attr]
+
+
+def test_delivery_pages_mask_pii(make_staff: Any, customer: Any, django_assert_max_num_queries: Any) -> None:
+    deliveries = _deliveries(customer, 30)
+    warehouse = _login(make_staff, "warehouse")  # no messaging permission
+    assert warehouse.get(reverse("messaging:deliveries")).status_code == 403
+    agent = _login(make_staff, "agent")
+    with django_assert_max_num_queries(8):
+        page = agent.get(reverse("messaging:deliveries"), {"status": "queued", "customer": customer.code})
+    assert page.status_code == 200 and "lan@example.vn" in page.content.decode()
+    detail = agent.get(reverse("messaging:delivery_detail", args=[deliveries[0].pk]))
+    assert "RMA-2026-000001" in detail.content.decode()
+    assert agent.get(reverse("messaging:delivery_detail", args=[999999])).status_code == 404
+    assert agent.get(reverse("messaging:deliveries"), {"status": "bogus", "page": "x"}).status_code == 200
+
+
+def test_delivery_destination_masked_without_pii_permission(make_staff: Any, customer: Any) -> None:
+    from django.contrib.auth.models import Permission
+
+    _deliveries(customer, 1)
+    user = make_staff("warehouse")
+    user.user_permissions.add(Permission.objects.get(codename="view_delivery"))
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("messaging:deliveries")).content.decode()
+    assert "lan@example.vn" not in page
+
+
+@pytest.mark.parametrize("role", ["agent", "manager"])
+def test_api_deliveries(api_client_for: Any, customer: Any, role: str, django_assert_max_num_queries: Any) -> None:
+    _deliveries(customer, 5)
+    client = api_client_for(role)
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/messaging/deliveries", {"limit": 2, "channel": "email"})
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body["items"]) == 2 and body["next_offset"] == 2
+    assert body["items"][0]["template_key"] == "return.approved" and body["items"][0]["template_version"] == 1
+    bad = client.get("/api/v1/messaging/deliveries", {"status": "lost"})
+    assert bad.status_code == 422 and "status" in bad.content.decode()
+    assert client.get("/api/v1/messaging/deliveries", {"limit": 1000}).status_code == 422
+
+
+def test_api_templates_and_permissions(api_client_for: Any, db: Any) -> None:
+    response = api_client_for("agent").get("/api/v1/messaging/templates", {"channel": "email", "language": "en"})
+    assert response.status_code == 200
+    keys = {t["key"] for t in response.json()}
+    assert "return.rejected" in keys and len(keys) == 11
+    assert api_client_for("warehouse").get("/api/v1/messaging/templates").status_code == 403

@@ -167,3 +167,12 @@ def test_care_task_queue_and_done(
     assert client.post(f"/console/journeys/tasks/{other.pk}/done/").status_code == 403
     other.refresh_from_db()
     assert other.status == "open"
+
+
+@pytest.mark.vietnamese
+def test_builder_speaks_vietnamese(client: Any, make_staff: Any) -> None:
+    client.force_login(make_staff("manager"))
+    page = client.get("/console/journeys/order-thank-you/edit/").content.decode()
+    assert "Lưu hành trình" in page and "Thêm bước" in page
+    response = client.post("/console/journeys/new/", builder_post(step_count="0"))
+    assert "Hành trình cần ít nhất một bước" in response.content.decode()

@@ -214,3 +214,25 @@ def test_switched_off_journey_exits_its_runs(catalog: Any, morning: Any, capture
     tick(capture)
     assert JourneyRun.objects.get().status == RunStatus.EXITED
     assert step_runs()[-1] == (Outcome.EXITED, Reason.JOURNEY_INACTIVE)
+
+
+def test_survey_run_exits_when_a_return_is_requested_for_the_order(catalog: Any, morning: Any, capture: Any) -> None:
+    only("satisfaction-survey")
+    order = deliver(place_order())
+    tick(capture)
+    other = deliver(place_order(phone="0912000999"))
+    tick(capture)
+    record_event(
+        name="return.requested",
+        customer=order.customer,
+        payload={"return_code": "RMA-2026-000001", "order_code": order.code},
+    )
+    tick(capture)
+    statuses = dict(JourneyRun.objects.values_list("subject_label", "status"))
+    assert statuses == {order.code: RunStatus.EXITED, other.code: RunStatus.ACTIVE}
+
+
+def test_events_without_a_customer_start_nothing(db: Any, capture: Any) -> None:
+    record_event(name="order.delivered", payload={"code": "X"})
+    tick(capture)
+    assert not JourneyRun.objects.exists()

@@ -64,7 +64,7 @@ def find_for_scan(text: str) -> ReturnRequest:
         found = line.request if line else None
     if found is None:
         raise NotFound(
-            _("No return matches \u201c%(text)s\u201d: check the code on the parcel or look the customer up")
+            _("No return matches “%(text)s”: check the code on the parcel or look the customer up")
             % {"text": raw[:60]}
         )
     return found

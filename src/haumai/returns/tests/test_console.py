@@ -75,7 +75,7 @@ def test_receiving_screen_scan_receive_grade_restock(shop: Shop, make_staff: Any
     page = keeper.get("/console/returns/receiving/")
     assert b"autofocus" in page.content
     unknown = keeper.post("/console/returns/receiving/", {"code": "ZZZ-404"})
-    assert unknown.status_code == 404 and "No return matches \u201cZZZ-404\u201d" in unknown.content.decode()
+    assert unknown.status_code == 404 and "No return matches “ZZZ-404”" in unknown.content.decode()
     opened = keeper.post("/console/returns/receiving/", {"code": request.dropoff_code})
     assert opened.status_code == 302 and opened["Location"].endswith(f"/receiving/{request.code}/")
     line = request.lines.get()

@@ -163,7 +163,7 @@ def test_receive_inspect_restock_and_exchange(shop: Shop, make_staff: Any) -> No
 def test_unknown_scan_is_a_clear_error(shop: Shop) -> None:
     with pytest.raises(NotFound) as caught:
         services.find_for_scan("NOPE-123")
-    assert "No return matches \u201cNOPE-123\u201d" in caught.value.message
+    assert "No return matches “NOPE-123”" in caught.value.message
 
 
 def test_invalid_transitions_and_cancel(shop: Shop, make_staff: Any) -> None:

@@ -47,6 +47,9 @@ def ingest_tracking_updates(*, carrier_code: str, updates: list[TrackingUpdate])
 
 
 def _ingest(carrier_code: str, update: TrackingUpdate) -> str:
+    # Replays are common (carriers retry on any hiccup): answer them with one indexed read, no lock.
+    if TrackingEvent.objects.filter(dedupe_key=update.dedupe_key).exists():
+        return DUPLICATE
     try:
         with transaction.atomic():
             shipment = _locked_shipment(carrier_code, update)

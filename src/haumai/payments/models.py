@@ -20,7 +20,7 @@ PROVIDER_METHODS = (PaymentMethod.VNPAY, PaymentMethod.MOMO)
 
 
 class Payment(models.Model):
-    """Money a customer paid for an order. `refunded_vnd` is the sum of refunds that moved money back."""
+    """Money a customer paid for an order. `refunded_vnd` is the sum of its sent refunds (any refund method)."""
 
     order = models.ForeignKey("sales.Order", on_delete=models.PROTECT, related_name="payments")
     method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)

@@ -297,6 +297,8 @@ def _create_refund(
     )
     emit(refund, "refund.requested", actor)
     if method == RefundMethod.STORE_CREDIT:
+        if payment is not None:
+            Payment.objects.filter(pk=payment.pk).update(refunded_vnd=F("refunded_vnd") + amount_vnd)
         StoreCreditEntry.objects.create(
             customer_id=order.customer_id,
             amount_vnd=amount_vnd,
@@ -351,7 +353,7 @@ def _locked(refund: Refund) -> Refund:
 def mark_sent(
     refund: Refund, *, actor: Any = None, provider_refund_ref: str = "", transfer_reference: str = ""
 ) -> None:
-    """Money moved: set sent, add it to the payment's refunded total, record refund.sent (inside a transaction)."""
+    """Money moved: set sent, add it to its payment's refunded total, record refund.sent (inside a transaction)."""
     refund.status = RefundStatus.SENT
     refund.sent_at = clock.now()
     refund.due_at = None
@@ -362,7 +364,7 @@ def mark_sent(
     if _is_user(actor) and refund.method != RefundMethod.ORIGINAL:
         refund.confirmed_by = actor
     refund.save()
-    if refund.payment_id is not None and refund.method == RefundMethod.ORIGINAL:
+    if refund.payment_id is not None:
         Payment.objects.filter(pk=refund.payment_id).update(refunded_vnd=F("refunded_vnd") + refund.amount_vnd)
     emit(refund, "refund.sent", actor)
 

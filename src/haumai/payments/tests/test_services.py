@@ -121,7 +121,7 @@ def test_bank_transfer_waits_for_staff_confirmation(paid_order: Any, make_staff:
         "refund_code": refund.code, "reference": "RMA-2026-000007", "amount": 300_000, "method": "bank_transfer",
         "status": "sent", "order_code": order.code,
     }  # fmt: skip
-    assert Payment.objects.get(pk=payment.pk).refunded_vnd == 0  # no provider money moved back
+    assert Payment.objects.get(pk=payment.pk).refunded_vnd == 300_000
 
 
 def test_cash_refund_can_be_cancelled(paid_order: Any, make_staff: Any) -> None:

@@ -112,7 +112,11 @@ def raise_if(errors: list[FieldError]) -> None:
 
 def lock(request: ReturnRequest) -> ReturnRequest:
     """Re-read the request under a row lock (call inside transaction.atomic())."""
-    return ReturnRequest.objects.select_for_update().select_related("customer", "order", "policy").get(pk=request.pk)
+    return (
+        ReturnRequest.objects.select_for_update(of=("self",))
+        .select_related("customer", "order", "policy")
+        .get(pk=request.pk)
+    )
 
 
 def payload_for(request: ReturnRequest, **extra: Any) -> dict[str, Any]:

@@ -168,16 +168,20 @@ def _same_payment(payment: Payment, order: Order, method: str, amount_vnd: int) 
 def refundable_amount(*, order: Order, payment: Payment | None = None) -> int:
     """What is left to refund: paid minus refunds that moved or may still move money.
 
-    For one payment: its amount minus its refunds. For the order: all payments (or the order total
-    when no payment is recorded, e.g. paid at a store counter) minus all its refunds.
+    For one payment: its amount minus its refunds. For the order: all payments minus all its refunds.
+    Orders from before payments were recorded count as paid in full, except cash on delivery that was
+    never delivered (nobody collected the money).
     """
     holding = Refund.objects.filter(status__in=HOLDING_STATUSES)
     if payment is not None:
         used = holding.filter(payment=payment).aggregate(total=Sum("amount_vnd"))["total"] or 0
         return payment.amount_vnd - used
     paid = Payment.objects.filter(order=order).aggregate(total=Sum("amount_vnd"))["total"]
+    if paid is None:
+        uncollected = order.payment_method == PaymentMethod.COD and order.delivered_at is None
+        paid = 0 if uncollected else order.total
     used = holding.filter(order=order).aggregate(total=Sum("amount_vnd"))["total"] or 0
-    return (order.total if paid is None else paid) - used
+    return paid - used
 
 
 def request_refund(

@@ -186,3 +186,15 @@ def test_refunds_for_reference(paid_order: Any) -> None:
     second = _ask(order, idempotency_key="x2", amount_vnd=100_000, method="store_credit")
     _ask(order, idempotency_key="x3", amount_vnd=100_000, reference="RMA-2026-000008")
     assert selectors.refunds_for_reference("RMA-2026-000007") == [first, second]
+
+
+def test_orders_without_recorded_payments(make_order: Any) -> None:
+    counter = make_order(total=800_000)  # e.g. imported from a store's POS before payments were recorded
+    assert request_refund(order=counter, amount_vnd=800_000, method="cash", reference="", reason="", actor=None,
+                          idempotency_key="old-1").status == RefundStatus.AWAITING_CONFIRMATION  # fmt: skip
+    undelivered_cod = make_order(total=500_000)
+    undelivered_cod.payment_method = "cod"
+    undelivered_cod.save()
+    with pytest.raises(RefundNotAllowed, match="At most 0 VND"):
+        request_refund(order=undelivered_cod, amount_vnd=1_000, method="store_credit", reference="", reason="",
+                       actor=None, idempotency_key="old-2")  # fmt: skip

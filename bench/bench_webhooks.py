@@ -158,6 +158,23 @@ async def send_all(base: str, requests: list[dict], concurrency: int) -> tuple[l
     return latencies, wall, statuses
 
 
+async def health_rate(base: str, count: int, concurrency: int) -> float:
+    """Requests/s of GET /healthz (one SELECT 1): what this machine serves at best right now."""
+    import httpx
+
+    queue = iter(range(count))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+        async def worker() -> None:
+            for _ in queue:
+                await client.get("/healthz")
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return count / (time.perf_counter() - started)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -213,6 +230,7 @@ def main() -> None:
         warm = [r for r in requests if "ghn" in r["url"]][:50]
         asyncio.run(send_all(base, warm, 4))  # warm up (these are replayed again below: counted as duplicates)
         latencies, wall, statuses = asyncio.run(send_all(base, requests, args.concurrency))
+        baseline = asyncio.run(health_rate(base, 2000, args.concurrency))
     finally:
         server.terminate()
         try:
@@ -224,6 +242,7 @@ def main() -> None:
     delivered = Shipment.objects.filter(code__startswith=f"SHP-B{run}-", status="delivered").count()
     events = Event.objects.filter(name__startswith="shipment.").count() - events_before
     bench("webhooks ingested (20% replays), 2 web workers", len(latencies) / wall, "events/s", ">= 1000")
+    bench("baseline: GET /healthz (SELECT 1) on the same server", baseline, "req/s")
     bench("webhook latency p50", statistics.median(latencies), "ms")
     bench("webhook latency p95", percentile(latencies, 0.95), "ms")
     bench("non-200 answers", sum(n for code, n in statuses.items() if code != 200), "requests", "0")

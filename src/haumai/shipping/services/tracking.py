@@ -71,9 +71,10 @@ def _locked_shipment(carrier_code: str, update: TrackingUpdate) -> Shipment | No
 
 
 def apply_update(*, shipment: Shipment, update: TrackingUpdate, source: str, actor: Any) -> str:
-    """Store one report on a locked shipment and move it forward when the report is newer news."""
-    if TrackingEvent.objects.filter(dedupe_key=update.dedupe_key).exists():
-        return DUPLICATE
+    """Store one report on a locked shipment and move it forward when the report is newer news.
+
+    A report whose dedupe key is already stored raises IntegrityError (unique key): callers roll back.
+    """
     now = clock.now()
     applied = update.mapped_status is not None and can_move(shipment.status, update.mapped_status)
     TrackingEvent.objects.create(

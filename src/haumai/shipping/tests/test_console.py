@@ -164,3 +164,10 @@ def test_api_errors(several: Any, api_client_for: Any, make_staff: Any) -> None:
     assert Client().get("/api/v1/shipments").status_code == 401
     masked = api_client_for("warehouse").get(f"/api/v1/shipments/{several[0].code}").json()
     assert masked["sender"]["phone"] != "+84912345678" and masked["sender"]["street"] == "***"
+
+
+@pytest.mark.vietnamese
+def test_console_speaks_vietnamese(several: Any, make_staff: Any) -> None:
+    page = login(make_staff, "agent").get("/console/shipping/").text
+
+    assert "Vận đơn" in page and "Chờ lấy hàng" in page and "Đặt đơn thất bại" in page

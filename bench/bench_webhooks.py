@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,22 +90,25 @@ def seed_shipments(count: int, run: str) -> list[tuple[str, str, str]]:
     return [(s.carrier.code, s.tracking_code, s.code) for s in rows]
 
 
-def build_requests(shipments: list[tuple[str, str, str]], duplicates: float, seed: int) -> tuple[list[dict], int]:
+def build_requests(
+    shipments: list[tuple[str, str, str]], duplicates: float, seed: int
+) -> tuple[list[dict[str, Any]], int]:
     """Every status webhook of every shipment plus replays, shuffled; returns (requests, distinct count)."""
     from haumai.testing.carriers import WEBHOOK_SECRETS, build_webhook
 
     start = dt.datetime(2026, 11, 22, 1, 0, tzinfo=dt.UTC)
-    distinct = []
+    distinct: list[dict[str, Any]] = []
     for carrier, tracking, code in shipments:
         for step, raw in enumerate(STEPS[carrier]):
             hook = build_webhook(
                 carrier, tracking, raw, secrets=WEBHOOK_SECRETS, at=start + dt.timedelta(hours=step), shipment_code=code
             )
+            headers: dict[str, str] = {"Content-Type": hook.content_type, **hook.headers}
             distinct.append(
                 {
                     "url": hook.url_for("/hooks/shipping/"),
                     "body": hook.body,
-                    "headers": {"Content-Type": hook.content_type, **hook.headers},
+                    "headers": headers,
                 }
             )
     rng = random.Random(seed)
@@ -133,7 +137,9 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     sys.exit("haumai web did not become healthy within 60 s")
 
 
-async def send_all(base: str, requests: list[dict], concurrency: int) -> tuple[list[float], float, dict[int, int]]:
+async def send_all(
+    base: str, requests: list[dict[str, Any]], concurrency: int
+) -> tuple[list[float], float, dict[int, int]]:
     """POST every request with `concurrency` workers; return latencies (ms), wall seconds, status counts."""
     import httpx
 

@@ -23,32 +23,48 @@ from haumai.testing.carriers.server import CarrierServer, RecordedRequest
 from haumai.testing.carriers.webhooks import WebhookRequest, build_webhook, post_webhook
 
 CARRIERS = ("ghn", "ghtk", "viettel_post", "jt", "ninjavan")
+CREDENTIALS = {
+    "ghn": {"token": "ghn-local-token", "shop_id": "885"},
+    "ghtk": {"token": "ghtk-local-token", "client_source": "S22222"},
+    "viettel_post": {"token": "vtp-local-owner-token"},
+    "jt": {
+        "api_account": "292508153084379141",
+        "private_key": "a0a1047cce70493c9d5d29704f05d0d9",
+        "customer_code": "J0086474299",
+    },
+    "ninjavan": {"client_id": "haumai-local", "client_secret": "ninjavan-local-secret"},
+}
+# What authenticates each carrier's webhooks: GHN path token, GHTK ?hash=, Viettel Post TOKEN,
+# J&T private key (digest), Ninja Van client secret (HMAC).
+WEBHOOK_SECRETS = {
+    "ghn": "ghn-hook-7c1f0e",
+    "ghtk": "ghtk-hook-55aa01",
+    "viettel_post": "vtp-hook-93be12",
+    "jt": CREDENTIALS["jt"]["private_key"],
+    "ninjavan": CREDENTIALS["ninjavan"]["client_secret"],
+}
+
+
+def carrier_settings(base_urls: dict[str, str] | None = None) -> dict[str, str]:
+    """HAUMAI_* settings with the local credentials and webhook secrets (and base URLs when given)."""
+    values: dict[str, str] = {}
+    for carrier in CARRIERS:
+        key = carrier.upper()
+        if base_urls and carrier in base_urls:
+            values[f"HAUMAI_{key}_BASE_URL"] = base_urls[carrier]
+        for name, value in CREDENTIALS[carrier].items():
+            values[f"HAUMAI_{key}_{name.upper()}"] = value
+    for carrier in ("ghn", "ghtk", "viettel_post"):
+        values[f"HAUMAI_{carrier.upper()}_WEBHOOK_SECRET"] = WEBHOOK_SECRETS[carrier]
+    return values
 
 
 class LocalCarriers:
     """A running local carrier server plus the credentials and webhook secrets Haumai must use with it."""
 
     def __init__(self, *, timeout_seconds: float = 2.0) -> None:
-        self.credentials = {
-            "ghn": {"token": "ghn-local-token", "shop_id": "885"},
-            "ghtk": {"token": "ghtk-local-token", "client_source": "S22222"},
-            "viettel_post": {"token": "vtp-local-owner-token"},
-            "jt": {
-                "api_account": "292508153084379141",
-                "private_key": "a0a1047cce70493c9d5d29704f05d0d9",
-                "customer_code": "J0086474299",
-            },
-            "ninjavan": {"client_id": "haumai-local", "client_secret": "ninjavan-local-secret"},
-        }
-        # What authenticates each carrier's webhooks (GHN path token, GHTK ?hash=, Viettel Post TOKEN,
-        # J&T private key digest, Ninja Van client secret HMAC).
-        self.webhook_secrets = {
-            "ghn": "ghn-hook-7c1f0e",
-            "ghtk": "ghtk-hook-55aa01",
-            "viettel_post": "vtp-hook-93be12",
-            "jt": self.credentials["jt"]["private_key"],
-            "ninjavan": self.credentials["ninjavan"]["client_secret"],
-        }
+        self.credentials = {carrier: dict(values) for carrier, values in CREDENTIALS.items()}
+        self.webhook_secrets = dict(WEBHOOK_SECRETS)
         self.server = CarrierServer(self.credentials, timeout_seconds=timeout_seconds)
 
     @property
@@ -63,15 +79,7 @@ class LocalCarriers:
 
     def settings(self) -> dict[str, Any]:
         """HAUMAI_* settings that point Haumai at this server with its credentials and webhook secrets."""
-        values: dict[str, Any] = {}
-        for carrier in CARRIERS:
-            key = carrier.upper()
-            values[f"HAUMAI_{key}_BASE_URL"] = self.base_url(carrier)
-            for name, value in self.credentials[carrier].items():
-                values[f"HAUMAI_{key}_{name.upper()}"] = value
-        for carrier in ("ghn", "ghtk", "viettel_post"):
-            values[f"HAUMAI_{carrier.upper()}_WEBHOOK_SECRET"] = self.webhook_secrets[carrier]
-        return values
+        return dict(carrier_settings({carrier: self.base_url(carrier) for carrier in CARRIERS}))
 
     def environment(self) -> dict[str, str]:
         """The same as environment variables (for a `haumai web` / worker subprocess)."""

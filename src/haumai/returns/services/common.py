@@ -114,7 +114,7 @@ def lock(request: ReturnRequest) -> ReturnRequest:
     """Re-read the request under a row lock (call inside transaction.atomic())."""
     return (
         ReturnRequest.objects.select_for_update(of=("self",))
-        .select_related("customer", "order", "policy")
+        .select_related("customer", "order", "policy", "warehouse")
         .get(pk=request.pk)
     )
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from haumai.catalog import services as catalog_services
@@ -47,7 +48,7 @@ def find_for_scan(text: str) -> ReturnRequest:
         raise NotFound(_("Scan or type a return code, drop-off code, carrier label or serial number"))
     code = raw.upper()
     base = ReturnRequest.objects.select_related("customer")
-    found = base.filter(code=code).first() or base.filter(dropoff_code=code).first()
+    found = base.filter(Q(code=code) | Q(dropoff_code=code)).first()
     found = found or base.filter(tracking_code=raw).exclude(tracking_code="").first()
     if found is None:
         shipment = logistics.shipment_matching(raw)

@@ -68,7 +68,7 @@ def _refund(request: ReturnRequest, actor: Any) -> None:
     if request.refund_code and request.refund_status not in ("failed",):
         return  # requested already; payments reports back through refund.* events
     amount, fee = refund_due(request)
-    attempt = str(len(refunds.refunds_for(request)) + 1)
+    attempt = str(len(refunds.refunds_for(request)) + 1) if request.refund_code else "1"
     # The policy, not the warehouse clerk, decides the refund: payments sees the system as the actor.
     refund = refunds.request_refund(request=request, amount_vnd=amount, actor=None, attempt=attempt)
     request.refund_amount = amount

@@ -126,7 +126,7 @@ def main() -> int:
     ordered = sorted(latencies)
     bench("receiving", "per unit latency p50", round(statistics.median(ordered), 1), "ms")
     bench("receiving", "per unit latency p95", round(ordered[int(len(ordered) * 0.95) - 1], 1), "ms")
-    bench("receiving", "queries per unit (scan+receive+grade+restock+credit)", round(statistics.mean(queries), 1), "queries")
+    bench("receiving", "queries per unit (scan+receive+grade+restock+credit)", round(statistics.mean(queries), 1), "q")
     bench("receiving", "stock level grade A == units scanned", int(level == count), "bool", "1")
     bench("receiving", "returns resolved with store credit", credited, "returns", str(count))
     return 0

@@ -21,12 +21,13 @@ from haumai.journeys.models import (
     Journey,
     JourneyRun,
     Outcome,
+    Purpose,
     Reason,
     RunStatus,
     StepRun,
     TriggerKind,
 )
-from haumai.journeys.rules import add_months
+from haumai.journeys.rules import add_months, quiet_until
 from haumai.sales.models import OrderLine, OrderStatus
 
 LABEL_KEYS = ("code", "return_code", "shipment_code", "refund_code", "order_code", "ticket_code", "repair_code")
@@ -242,12 +243,16 @@ def _line_annotations(lines: QuerySet[Any], entry_key: str) -> QuerySet[Any]:
 def _insert_runs(journey: Journey, rows: QuerySet[Any]) -> int:
     """INSERT INTO journeyrun SELECT ... ON CONFLICT DO NOTHING: one statement however many customers."""
     now = clock.now()
+    due = now
+    if not (journey.purpose == Purpose.SERVICE and journey.allow_quiet_hours):
+        # Enrolled at night: start at the end of quiet hours instead of deferring every run one by one.
+        due = quiet_until(now, conf.quiet_hours()) or now
     selected = rows.annotate(
         r_journey=Value(journey.pk),
         r_context=Cast(Value("{}"), output_field=JSONField()),
         r_status=Value(RunStatus.ACTIVE.value),
         r_position=Value(1),
-        r_due=Value(now),
+        r_due=Value(due),
         r_started=Value(now),
     ).values_list(
         "r_journey",

@@ -89,3 +89,12 @@ def test_add_months_clamps_to_the_last_day() -> None:
     assert add_months(dt.date(2026, 3, 31), -1) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
     assert add_months(dt.date(2026, 12, 15), 2) == dt.date(2027, 2, 15)
+
+
+def test_enrolled_at_night_the_runs_start_when_quiet_hours_end(db: Any) -> None:
+    customer("C1", dt.date(1990, 3, 3))
+    journey = Journey.objects.get(key="birthday-greeting")
+    midnight = dt.datetime(2026, 3, 2, 17, 0, tzinfo=dt.UTC)  # 00:00 on 3 March in Vietnam
+    with clock.frozen(midnight):
+        assert enroll_for_day(journey=journey, day=clock.today()) == 1
+    assert JourneyRun.objects.get().due_at == dt.datetime(2026, 3, 3, 1, 0, tzinfo=dt.UTC)  # 08:00 local

@@ -118,11 +118,14 @@ def build_requests(
     return everything, len(distinct)
 
 
-def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_server(port: int, env: dict[str, str], interface: str = "asgi") -> subprocess.Popen[bytes]:
     import httpx
 
     haumai = str(Path(sys.executable).with_name("haumai"))
-    process = subprocess.Popen([haumai, "web", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)], env=env)
+    process = subprocess.Popen(
+        [haumai, "web", "--workers", "2", "--interface", interface, "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -200,6 +203,7 @@ def main() -> None:
     parser.add_argument("--duplicates", type=float, default=0.2, help="share of replayed webhooks in the stream")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument("--interface", choices=["asgi", "wsgi"], default="asgi", help="haumai web --interface")
     args = parser.parse_args()
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
@@ -230,7 +234,7 @@ def main() -> None:
     connection.close()
 
     env = {**os.environ, **carrier_settings(), "LOG_LEVEL": "WARNING", "DEBUG": "0"}
-    server = start_server(args.port, env)
+    server = start_server(args.port, env, args.interface)
     base = f"http://127.0.0.1:{args.port}"
     try:
         warm = [r for r in requests if "ghn" in r["url"]][:50]
@@ -247,7 +251,12 @@ def main() -> None:
     stored = TrackingEvent.objects.filter(shipment__code__startswith=f"SHP-B{run}-").count()
     delivered = Shipment.objects.filter(code__startswith=f"SHP-B{run}-", status="delivered").count()
     events = Event.objects.filter(name__startswith="shipment.").count() - events_before
-    bench("webhooks ingested (20% replays), 2 web workers", len(latencies) / wall, "events/s", ">= 1000")
+    bench(
+        f"webhooks ingested (20% replays), 2 web workers, {args.interface}",
+        len(latencies) / wall,
+        "events/s",
+        ">= 1000",
+    )
     bench("baseline: GET /healthz (SELECT 1) on the same server", baseline, "req/s")
     bench("webhook latency p50", statistics.median(latencies), "ms")
     bench("webhook latency p95", percentile(latencies, 0.95), "ms")

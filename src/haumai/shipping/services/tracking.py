@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from haumai.core import clock
 from haumai.core.errors import DomainError, ValidationFailed
 from haumai.core.errors import FieldError as Field
+from haumai.customers.models import Customer
 from haumai.events.services import record_event
 from haumai.shipping.carriers import TrackingUpdate
-from haumai.shipping.models import CarrierKind, Shipment, TrackingEvent
+from haumai.shipping.models import Carrier, CarrierKind, Shipment, TrackingEvent
 from haumai.shipping.services.common import event_payload, schedule_stuck_check
 from haumai.shipping.statuses import ACTIVE, ShipmentStatus, can_move
 
@@ -62,11 +63,33 @@ def _ingest(carrier_code: str, update: TrackingUpdate) -> str:
         return DUPLICATE
 
 
+_carriers_by_code: dict[str, Carrier] = {}
+
+
+def _carrier(code: str) -> Carrier | None:
+    """Carriers change almost never: keep them per process (webhooks are the hot path)."""
+    carrier = _carriers_by_code.get(code)
+    if carrier is None:
+        carrier = Carrier.objects.filter(code=code).first()
+        if carrier is not None:
+            _carriers_by_code[code] = carrier
+    return carrier
+
+
 def _locked_shipment(carrier_code: str, update: TrackingUpdate) -> Shipment | None:
-    rows = Shipment.objects.select_related("carrier", "customer").select_for_update(of=("self",))
-    shipment = rows.filter(carrier__code=carrier_code, tracking_code=update.tracking_code).first()
-    if shipment is None and update.shipment_code:
-        shipment = rows.filter(carrier__code=carrier_code, code=update.shipment_code).first()
+    carrier = _carrier(carrier_code)
+    if carrier is None:
+        return None
+    # One table, one index, no ORDER BY: the lock query is the hottest statement of webhook ingestion.
+    rows = Shipment.objects.select_for_update()
+    found = list(rows.filter(carrier_id=carrier.pk, tracking_code=update.tracking_code)[:1])
+    if not found and update.shipment_code:
+        found = list(rows.filter(carrier_id=carrier.pk, code=update.shipment_code)[:1])
+    if not found:
+        _carriers_by_code.pop(carrier_code, None)  # in case the cached row is stale
+        return None
+    shipment = found[0]
+    shipment.carrier = carrier
     return shipment
 
 
@@ -110,13 +133,22 @@ def apply_update(*, shipment: Shipment, update: TrackingUpdate, source: str, act
     if applied and shipment.status in EVENT_STATUSES:
         record_event(
             name=f"shipment.{shipment.status}",
-            customer=shipment.customer,
+            customer=_customer_of(shipment),
             subject=shipment,
             actor=actor,
             actor_label="" if actor else f"carrier:{shipment.carrier.code}",
             payload=event_payload(shipment, raw_code=update.raw_code),
         )
     return APPLIED if applied else RECORDED
+
+
+def _customer_of(shipment: Shipment) -> Customer | None:
+    """The event's customer without loading the row (the event only stores the key)."""
+    if shipment.customer_id is None:
+        return None
+    if Shipment.customer.is_cached(shipment):
+        return shipment.customer
+    return Customer(pk=shipment.customer_id)
 
 
 STAFF_STATUSES = (

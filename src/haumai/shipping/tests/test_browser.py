@@ -1,0 +1,78 @@
+"""Warehouse staff in a real browser (system Chromium): retry a failed booking, update an own-fleet pickup."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from haumai.shipping.models import Shipment
+from haumai.shipping.services import Party
+from haumai.shipping.tests.test_booking import run_worker
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = os.environ.get("HAUMAI_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.vietnamese,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="system Chromium not installed"),
+]
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def _login(page: Any, live_server: Any, username: str) -> None:
+    page.goto(live_server.url + "/console/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "s3cret-pass-123")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/")
+
+
+def test_warehouse_retries_a_failed_booking_and_updates_a_staff_pickup(
+    live_server: Any, page: Any, carriers: Any, make_shipment: Any, make_staff: Any
+) -> None:
+    make_staff("warehouse", username="tung.kho")
+    carriers.fail_next("ghn", "error")
+    refused = make_shipment("ghn")
+    run_worker()  # GHN answers with its documented error: the booking gives up at once
+    pickup = make_shipment("own_fleet", recipient=Party(name="Kho Haumai", phone=""))
+
+    _login(page, live_server, "tung.kho")
+    page.goto(live_server.url + "/console/shipping/failed-bookings/")
+    assert refused.code in page.inner_text("main")
+    assert "GHN" in page.inner_text("main")
+    with page.expect_navigation():
+        page.click(f"tr:has-text('{refused.code}') button[type=submit]")
+    assert "Đã xếp hàng đặt đơn" in page.inner_text("main")
+
+    run_worker()  # the worker books it
+    page.goto(live_server.url + f"/console/shipping/{refused.code}/")
+    refused.refresh_from_db()
+    assert refused.tracking_code and refused.tracking_code in page.inner_text("#tracking-code")
+    assert "Chờ lấy hàng" in page.inner_text("#shipment-status")
+
+    page.goto(live_server.url + f"/console/shipping/{pickup.code}/")
+    page.select_option("#fleet-update select[name=status]", "picked_up")
+    page.fill("#fleet-update input[name=note]", "Đã lấy tại nhà khách")
+    with page.expect_navigation():
+        page.click("#fleet-update button[type=submit]")
+    assert "Đã lấy hàng" in page.inner_text("#shipment-status")
+    assert "Đã lấy tại nhà khách" in page.inner_text("#timeline")
+    assert Shipment.objects.get(pk=pickup.pk).status == "picked_up"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from haumai.core.clock import LOCAL_TZ
@@ -56,13 +57,18 @@ _TEXT = _environment(autoescape=False)
 _HTML = _environment(autoescape=True)
 
 
+@lru_cache(maxsize=512)
+def _compiled(source: str, html: bool) -> Template:
+    # Template versions are immutable, so a compiled template can be reused for every message.
+    return (_HTML if html else _TEXT).from_string(source)
+
+
 def render_string(source: str, context: dict[str, Any], *, html: bool = False, part: str = "") -> str:
     """Render one template string; raise RenderError with a readable message on any problem."""
     if not source:
         return ""
-    env = _HTML if html else _TEXT
     try:
-        return env.from_string(source).render(context)
+        return _compiled(source, html).render(context)
     except TemplateSyntaxError as exc:
         raise RenderError(f"{part}: syntax error on line {exc.lineno}: {exc.message}", part=part) from exc
     except UndefinedError as exc:

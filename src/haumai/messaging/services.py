@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from haumai.core import clock
@@ -86,9 +86,6 @@ def queue_message(
     actor: Any = None,
 ) -> Delivery:
     """Render the current template version for the customer and queue it; same key -> same Delivery."""
-    existing = Delivery.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
     errors: list[FieldError] = []
     if channel not in Channel.values or channel == Channel.WEBHOOK:
         errors.append(FieldError("channel", _("Unknown channel '%(channel)s'") % {"channel": channel}))
@@ -149,15 +146,10 @@ def queue_message(
             delivery.payload = {"template_id": version.provider_template_id, "template_data": rendered.params}
         elif channel == Channel.EMAIL:
             delivery.payload = {"unsubscribe_url": links["unsubscribe"]}
-    try:
-        with transaction.atomic():
-            delivery.save(force_insert=True)
-    except IntegrityError:
-        found = Delivery.objects.filter(idempotency_key=idempotency_key).first()
-        if found is None:
-            raise
-        return found
-    return delivery
+    # INSERT ... ON CONFLICT DO NOTHING (no savepoint needed inside the caller's transaction); a replayed
+    # key inserts nothing, and the read returns whichever Delivery holds the key.
+    Delivery.objects.bulk_create([delivery], ignore_conflicts=True)
+    return Delivery.objects.select_related("template_version").get(idempotency_key=idempotency_key)
 
 
 def validate_version(

@@ -183,3 +183,62 @@ def test_bad_pickup_address_is_refused(shop: Shop, settings: Any, ward: Ward) ->
     with pytest.raises(ValidationFailed):
         ghn_pickup(shop, ward, settings, pickup=PickupInput(street="", province_code=""))
     assert not ReturnRequest.objects.exists()
+
+
+def test_trusted_customer_is_refunded_on_the_first_carrier_scan(
+    paid: Shop, ward: Ward, settings: Any, carriers: LocalCarriers, pay: LocalPayments, tick: Callable[[], None]
+) -> None:
+    from haumai.returns.tests.conftest import make_order
+    from haumai.sales.services import OrderLineInput
+
+    shop = paid
+    settings.HAUMAI_RETURNS_TRUSTED_MIN_ORDERS = "3"
+    for _index in range(2):  # three delivered orders in all
+        make_order(shop.customer, lines=[OrderLineInput(sku="CASE-1", quantity=1, unit_price=200_000)])
+    request = ghn_pickup(shop, ward, settings)
+    tick()
+    request.refresh_from_db()
+    push(carriers, request.tracking_code, "picked")
+    tick()
+    request.refresh_from_db()
+    assert request.status == Status.IN_TRANSIT
+    assert request.refund_sent_at is not None  # money moved before the parcel arrived
+    assert [r.amount_vnd for r in pay.refunds] == [10_000_000]
+    services.receive_return(actor=None, request=request)
+    services.inspect_line(actor=None, line=request.lines.get(), grade="A", disposition="restock")
+    request.refresh_from_db()
+    assert request.status == Status.REFUNDED
+    assert len(pay.refunds) == 1  # never twice
+
+
+def test_new_customer_waits_for_inspection(
+    paid: Shop, ward: Ward, settings: Any, carriers: LocalCarriers, pay: LocalPayments, tick: Callable[[], None]
+) -> None:
+    request = ghn_pickup(paid, ward, settings)
+    tick()
+    request.refresh_from_db()
+    push(carriers, request.tracking_code, "picked")
+    tick()
+    request.refresh_from_db()
+    assert request.status == Status.IN_TRANSIT and not request.refund_code and pay.refunds == []
+
+
+def test_exchange_for_a_cheaper_item_credits_the_difference(shop: Shop, tick: Callable[[], None]) -> None:
+    from haumai.inventory.services import move_stock
+    from haumai.payments.models import StoreCreditEntry
+    from haumai.sales.models import Order
+
+    other = shop.order.lines.get(product__sku="PHONE-1").product.__class__.objects.get(sku="CASE-1")
+    move_stock(actor=None, product=other, warehouse=shop.warehouse, grade="new", quantity=1, reason="receipt")
+    request, _created = services.create_return(
+        actor=None, customer=shop.customer, order=shop.order, lines=[LineInput(serial="SN-0001")],
+        reason="defective", resolution="exchange_other", exchange_sku="CASE-1", logistics="store_dropoff",
+        warehouse_code="wh-hcm",
+    )  # fmt: skip
+    services.receive_return(actor=None, request=request)
+    services.inspect_line(actor=None, line=request.lines.get(), grade="C", disposition="refurbish")
+    request.refresh_from_db()
+    assert request.status == Status.EXCHANGED, request.problem
+    assert Order.objects.get(code=request.exchange_order_code).total == 200_000
+    assert StoreCreditEntry.objects.get().amount_vnd == 9_800_000
+    assert not StockLevel.objects.filter(grade="C").exists()  # refurbishment is not sellable stock

@@ -1,0 +1,62 @@
+"""A manager edits a template in a real browser (system Chromium): live preview, refused error, new version."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from haumai.messaging.models import Template
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = os.environ.get("HAUMAI_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.vietnamese,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="system Chromium not installed"),
+]
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def test_manager_edits_a_template_with_live_preview(live_server: Any, page: Any, make_staff: Any) -> None:
+    make_staff("manager", username="mai.quanly")
+    template = Template.objects.get(key="refund.sent", channel="sms", language="vi")
+    page.goto(live_server.url + "/console/login/")
+    page.fill("#id_username", "mai.quanly")
+    page.fill("#id_password", "s3cret-pass-123")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/")
+
+    page.goto(live_server.url + f"/console/messaging/templates/{template.pk}/edit/")
+    page.fill("#f-text", "Hoàn {{ refund.amount | vnd }} cho {{ customer.first_name }}")
+    page.wait_for_function("document.querySelector('#preview').innerText.includes('cho Lan')")
+    assert "Hoàn 12.990.000 ₫ cho Lan" in page.inner_text("#preview")
+
+    page.fill("#f-text", "Hoàn {{ refund.tien }}")
+    page.wait_for_function("document.querySelector('#preview').innerText.includes('tien')")
+    assert "tien" in page.inner_text("#preview .alert-danger")
+
+    page.fill("#f-text", "Đã hoàn {{ refund.amount | vnd }} (mã {{ refund.code }}).")
+    with page.expect_navigation():
+        page.click("button:has-text('Lưu thành phiên bản mới')")
+    assert "Đã lưu thành phiên bản 2." in page.inner_text("main")
+    assert "Đã hoàn 12.990.000 ₫ (mã RF-2026-000067)." in page.inner_text("main")
+    template.refresh_from_db()
+    assert template.current_version is not None and template.current_version.number == 2

@@ -40,7 +40,7 @@ def _race(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseE
     return results, failures
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_racing_refunds_never_exceed_what_was_paid(paid_order: Any) -> None:
     order, _payment = paid_order("vnpay", total=2_000_000)
 
@@ -54,7 +54,7 @@ def test_racing_refunds_never_exceed_what_was_paid(paid_order: Any) -> None:
     assert sum(Refund.objects.values_list("amount_vnd", flat=True)) == 1_800_000
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_racing_replays_of_one_key_make_one_refund(paid_order: Any) -> None:
     order, _payment = paid_order("momo")
 
@@ -67,7 +67,7 @@ def test_racing_replays_of_one_key_make_one_refund(paid_order: Any) -> None:
     assert {refund.pk for refund in results} == {Refund.objects.get().pk}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_send_a_due_refund_once(pay: Any, paid_order: Any) -> None:
     order, payment = paid_order("vnpay")
     refund = request_refund(order=order, amount_vnd=250_000, method="original", reference="RMA-2026-000003",

@@ -122,7 +122,7 @@ def main() -> int:
     elapsed = time.perf_counter() - started
     level = StockLevel.objects.get(product=product, warehouse=warehouse, grade="A").quantity
     credited = ReturnRequest.objects.filter(status="store_credited").count()
-    bench("receiving", "scans -> restocked units", round(count / elapsed, 1), "units/s", ">= 20 units/s")
+    bench("receiving", "scans -> restocked units", round(count / elapsed, 1), "units/s")
     ordered = sorted(latencies)
     bench("receiving", "per unit latency p50", round(statistics.median(ordered), 1), "ms")
     bench("receiving", "per unit latency p95", round(ordered[int(len(ordered) * 0.95) - 1], 1), "ms")

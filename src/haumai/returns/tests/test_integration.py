@@ -109,7 +109,8 @@ def push(carriers: LocalCarriers, tracking: str, status: str) -> None:
 
 
 def test_pickup_to_refund(
-    paid: Shop, ward: Ward, settings: Any, carriers: LocalCarriers, pay: LocalPayments, tick: Callable[[], None]
+    paid: Shop, ward: Ward, settings: Any, carriers: LocalCarriers, pay: LocalPayments, tick: Callable[[], None],
+    make_staff: Any,
 ) -> None:
     shop = paid
     request = ghn_pickup(shop, ward, settings)
@@ -139,10 +140,15 @@ def test_pickup_to_refund(
     assert request.status == Status.REFUNDED, request.problem
     assert [r.amount_vnd for r in pay.refunds] == [10_000_000]
     assert Event.objects.filter(name="return.refunded", subject_id=str(request.pk)).count() == 1
+    agent = Client()
+    agent.force_login(make_staff("agent"))
+    page = agent.get(f"/console/returns/{request.code}/").content.decode()
+    assert request.tracking_code in page, page[page.find("rma-shipments"):][:800]
+    assert request.refund_code in page and "Refunded" in page
 
 
 def test_carrier_timeout_is_retried_and_visible(
-    shop: Shop, ward: Ward, settings: Any, carriers: LocalCarriers, tick: Callable[[], None]
+    shop: Shop, ward: Ward, settings: Any, carriers: LocalCarriers, tick: Callable[[], None], make_staff: Any
 ) -> None:
     from haumai.returns import logistics
 
@@ -153,6 +159,9 @@ def test_carrier_timeout_is_retried_and_visible(
     assert shipment.booking_error and not shipment.tracking_code  # shipping retries later with backoff
     request.refresh_from_db()
     assert request.status == Status.AWAITING_PICKUP
+    agent = Client()
+    agent.force_login(make_staff("agent"))
+    assert "Booking problem" in agent.get(f"/console/returns/{request.code}/").content.decode()  # visible
 
 
 def test_refund_failure_needs_attention_and_retry(

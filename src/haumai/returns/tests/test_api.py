@@ -111,3 +111,17 @@ def test_list_query_count(shop: Shop, api_client_for: Any, django_assert_max_num
         response = agent.get("/api/v1/returns?limit=5")
     assert response.status_code == 200 and len(response.json()["items"]) == 5 and response.json()["has_more"]
     assert agent.get("/api/v1/returns?status=nope").status_code == 422
+
+
+def test_item_bought_elsewhere_needs_an_agent_override(shop: Shop, api_client_for: Any) -> None:
+    agent = api_client_for("agent")
+    elsewhere = body(shop, order=None, lines=[{"sku": "CASE-1", "quantity": 1, "unit_price": 150_000}])
+    refused = post(agent, "/api/v1/returns", elsewhere)
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "not_eligible"
+    assert "Not bought on an order we know" in refused.json()["error"]["fields"][0]["message"]
+    accepted = post(agent, "/api/v1/returns", {**elsewhere, "override_note": "bought at a partner shop, receipt seen"})
+    assert accepted.status_code == 201, accepted.content
+    detail = accepted.json()
+    assert detail["status"] == "requested" and detail["order_code"] is None
+    assert detail["lines"][0]["overridden"] and detail["lines"][0]["unit_price"] == 150_000
+    assert any("Accepted by" in note for note in detail["lines"][0]["notes"])

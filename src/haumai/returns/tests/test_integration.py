@@ -251,3 +251,12 @@ def test_exchange_for_a_cheaper_item_credits_the_difference(shop: Shop, tick: Ca
     assert Order.objects.get(code=request.exchange_order_code).total == 200_000
     assert StoreCreditEntry.objects.get().amount_vnd == 9_800_000
     assert not StockLevel.objects.filter(grade="C").exists()  # refurbishment is not sellable stock
+
+
+def test_staff_pickup_books_our_own_fleet_at_once(shop: Shop, ward: Ward, settings: Any) -> None:
+    from haumai.returns import logistics
+
+    request = ghn_pickup(shop, ward, settings, logistics="staff_pickup", carrier_code="")
+    assert request.status == Status.AWAITING_PICKUP, request.problem
+    shipment = logistics.shipments_for(request)[0]
+    assert shipment.carrier.code == "own_fleet" and shipment.reference == request.code

@@ -203,6 +203,9 @@ def main() -> None:
     parser.add_argument("--duplicates", type=float, default=0.2, help="share of replayed webhooks in the stream")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument(
+        "--async-commit", action="store_true", help="HAUMAI_SHIPPING_WEBHOOK_ASYNC_COMMIT=1 (no WAL flush wait)"
+    )
     parser.add_argument("--interface", choices=["asgi", "wsgi"], default="asgi", help="haumai web --interface")
     args = parser.parse_args()
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
@@ -234,6 +237,8 @@ def main() -> None:
     connection.close()
 
     env = {**os.environ, **carrier_settings(), "LOG_LEVEL": "WARNING", "DEBUG": "0"}
+    env["HAUMAI_SHIPPING_WEBHOOK_ASYNC_COMMIT"] = "1" if args.async_commit else "0"
+    commit = "async commit" if args.async_commit else "durable commit"
     server = start_server(args.port, env, args.interface)
     base = f"http://127.0.0.1:{args.port}"
     try:
@@ -252,7 +257,7 @@ def main() -> None:
     delivered = Shipment.objects.filter(code__startswith=f"SHP-B{run}-", status="delivered").count()
     events = Event.objects.filter(name__startswith="shipment.").count() - events_before
     bench(
-        f"webhooks ingested (20% replays), 2 web workers, {args.interface}",
+        f"webhooks ingested (20% replays), 2 web workers, {args.interface}, {commit}",
         len(latencies) / wall,
         "events/s",
         ">= 1000",

@@ -68,3 +68,12 @@ def booking_backoff_seconds() -> int:
 def stuck_after_hours() -> int:
     """Hours without a tracking update (in an active state) before `shipment.delayed`."""
     return int(_value("HAUMAI_SHIPPING_STUCK_AFTER_HOURS", "48"))
+
+
+def webhook_asynchronous_commit() -> bool:
+    """PostgreSQL only: commit webhook transactions without waiting for the WAL flush (opt-in).
+
+    Trade-off: a database crash (not an app crash) can lose the last ~0.6 s of acknowledged webhooks;
+    nothing is ever applied twice or half. Later reports and stuck detection cover such a gap.
+    """
+    return _value("HAUMAI_SHIPPING_WEBHOOK_ASYNC_COMMIT", "0").strip().lower() in {"1", "true", "yes", "on"}

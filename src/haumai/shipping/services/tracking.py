@@ -7,7 +7,7 @@ import logging
 import uuid
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from haumai.core import clock
@@ -15,6 +15,7 @@ from haumai.core.errors import DomainError, ValidationFailed
 from haumai.core.errors import FieldError as Field
 from haumai.customers.models import Customer
 from haumai.events.services import record_event
+from haumai.shipping import conf
 from haumai.shipping.carriers import TrackingUpdate
 from haumai.shipping.models import Carrier, CarrierKind, Shipment, TrackingEvent
 from haumai.shipping.services.common import event_payload, schedule_stuck_check
@@ -53,6 +54,9 @@ def _ingest(carrier_code: str, update: TrackingUpdate) -> str:
         return DUPLICATE
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql" and conf.webhook_asynchronous_commit():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
             shipment = _locked_shipment(carrier_code, update)
             if shipment is None:
                 logger.warning("shipping: %s webhook for unknown order %s", carrier_code, update.tracking_code)

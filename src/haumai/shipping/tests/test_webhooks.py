@@ -316,3 +316,13 @@ def test_delivered_shipments_are_not_watched(carriers: Any, booked: Any) -> None
     assert shipment.status == "delivered" and shipment.due_at is None
     clock.freeze(START + dt.timedelta(days=30))
     assert run_worker() == 0
+
+
+def test_asynchronous_commit_option_ingests_the_same(carriers: Any, booked: Any, settings: Any) -> None:
+    settings.HAUMAI_SHIPPING_WEBHOOK_ASYNC_COMMIT = "1"
+    shipment = booked("ghn")
+
+    assert post(carriers.webhook("ghn", shipment.tracking_code, "picked")).status_code == 200
+
+    shipment.refresh_from_db()
+    assert shipment.status == "picked_up"

@@ -149,6 +149,21 @@ def _form_lines(request: HttpRequest, order: Any) -> list[services.LineInput]:
     return items
 
 
+def _elsewhere_line(request: HttpRequest) -> list[services.LineInput]:
+    """One item bought elsewhere (another shop, several orders): SKU, serial, price paid."""
+    raw_quantity = request.POST.get("quantity", "1").strip()
+    raw_price = request.POST.get("unit_price", "").strip()
+    return [
+        services.LineInput(
+            sku=request.POST.get("sku", "")[:64],
+            serial=request.POST.get("serial", "")[:64],
+            quantity=int(raw_quantity) if raw_quantity.isdigit() else -1,
+            unit_price=int(raw_price) if raw_price.isdigit() else None,
+            condition=request.POST.get("condition", Condition.OPENED_UNUSED),
+        )
+    ]
+
+
 def _pickup(request: HttpRequest) -> services.PickupInput:
     return services.PickupInput(
         name=request.POST.get("pickup_name", "")[:160],
@@ -172,13 +187,22 @@ def create(request: HttpRequest) -> HttpResponse:
             order = order_by_code(order_code)
         except NotFound as exc:
             errors.append(exc.message)
-    if request.method == "POST" and order is not None:
+    customer_code = (request.POST.get("customer") or request.GET.get("customer") or "").strip().upper()[:20]
+    customer = None
+    if order is not None:
+        customer = order.customer
+    elif customer_code:
+        try:
+            customer = customer_by_code(customer_code, detail=False)
+        except NotFound as exc:
+            errors.append(exc.message)
+    if request.method == "POST" and customer is not None:
         try:
             created, _created = services.create_return(
                 actor=request.user,
-                customer=customer_by_code(order.customer.code, detail=False),
+                customer=customer,
                 order=order,
-                lines=_form_lines(request, order),
+                lines=_form_lines(request, order) if order is not None else _elsewhere_line(request),
                 reason=request.POST.get("reason", ""),
                 resolution=request.POST.get("resolution", ""),
                 logistics=request.POST.get("logistics", ""),
@@ -205,6 +229,8 @@ def create(request: HttpRequest) -> HttpResponse:
     context = {
         "order": order,
         "order_code": order_code,
+        "customer": customer,
+        "customer_code": customer_code,
         "rows": selectors.returnable_lines(order.pk) if order else [],
         "errors": errors,
         "form": request.POST,

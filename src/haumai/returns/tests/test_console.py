@@ -114,3 +114,17 @@ def test_metrics_page(shop: Shop, make_staff: Any) -> None:
     assert page.status_code == 200
     assert b"50.0%" in page.content  # 1 of 2 cases returned
     assert "200.000" in page.content.decode()  # value tied up
+
+
+def test_create_without_an_order_needs_the_override(shop: Shop, make_staff: Any) -> None:
+    agent = login(make_staff, "agent")
+    page = agent.get(f"/console/returns/new/?customer={shop.customer.code}")
+    assert b'name="sku"' in page.content
+    data = {"customer": shop.customer.code, "sku": "CASE-1", "quantity": "1", "unit_price": "150000",
+            "reason": "defective", "resolution": "store_credit", "logistics": "store_dropoff", "warehouse": "wh-hcm"}
+    refused = agent.post("/console/returns/new/", data)
+    assert refused.status_code == 422 and b"Not bought on an order we know" in refused.content
+    done = agent.post("/console/returns/new/", {**data, "override_note": "receipt from partner shop"})
+    assert done.status_code == 302
+    request = ReturnRequest.objects.get()
+    assert request.order is None and request.lines.get().overridden and request.status == Status.REQUESTED

@@ -54,6 +54,8 @@ def on_shipment_event(event: Any) -> None:
         request.tracking_code = str(payload.get("tracking_code") or request.tracking_code or "")[:64]
         request.save(update_fields=["shipment_code", "shipment_status", "tracking_code", "updated_at"])
         name = event.name
+        if request.status in (Status.CANCELLED, Status.REJECTED, Status.CLOSED):
+            return  # e.g. the pickup of a cancelled return was cancelled: nothing to advance or flag
         if name in SHIPMENT_PROBLEMS:
             detail = str(payload.get("error") or payload.get("reason") or payload.get("raw_code") or name)
             flag_problem(request, SHIPMENT_PROBLEMS[name] % {"detail": detail})

@@ -260,3 +260,19 @@ def test_staff_pickup_books_our_own_fleet_at_once(shop: Shop, ward: Ward, settin
     assert request.status == Status.AWAITING_PICKUP, request.problem
     shipment = logistics.shipments_for(request)[0]
     assert shipment.carrier.code == "own_fleet" and shipment.reference == request.code
+
+
+def test_cancelling_a_booked_pickup_cancels_it_with_the_carrier(
+    shop: Shop, ward: Ward, settings: Any, carriers: LocalCarriers, tick: Callable[[], None]
+) -> None:
+    from haumai.returns import logistics
+
+    request = ghn_pickup(shop, ward, settings)
+    tick()
+    request.refresh_from_db()
+    services.cancel_return(actor=None, request=request, note="changed my mind")
+    tick()
+    request.refresh_from_db()
+    assert request.status == Status.CANCELLED and not request.problem
+    assert logistics.shipments_for(request)[0].status == "cancelled"
+    assert any("cancel" in r.path for r in carriers.requests_to("ghn"))

@@ -277,3 +277,26 @@ def unsubscribe(*, token: str) -> dict[str, Any]:
         consents=[ConsentInput(purpose=data["purpose"], channel=channel, granted=False, source="unsubscribe_link")],
     )
     return {"customer": customer, "purpose": data["purpose"], "channel": channel}
+
+
+class SendFailed(DomainError):
+    """The provider did not accept a one-off text."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message=f"{code}: {message}", code="send_failed", status=502)
+
+
+def send_text_now(*, destination: str, text: str) -> str:
+    """Send a one-off secret text (a login code) by SMS right away; nothing is stored. Returns the provider id.
+
+    Login codes must not sit in the deliveries table (they are secrets) nor wait for the worker, so this
+    calls the SMS provider directly, once, and raises SendFailed with the provider's error.
+    """
+    from haumai.messaging.channels.sms import sms_sender
+
+    probe = Delivery(channel=Channel.SMS, destination=destination, body_text=text, tracking_id=uuid.uuid4().hex,
+                     attempt_count=1)
+    _, outcome = next(iter(sms_sender().send_batch([probe])))
+    if not outcome.sent:
+        raise SendFailed(outcome.error_code, outcome.error_message)
+    return outcome.provider_message_id

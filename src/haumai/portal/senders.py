@@ -4,10 +4,11 @@ E-mail uses EMAIL_BACKEND and EMAIL_HOST/EMAIL_PORT/... from the environment (se
 default is Django's file backend writing one file per message into var/outbox/, so `make run` works
 offline: open the newest file there to read the code.
 
-SMS and Zalo: the only backend that exists today is `OutboxSmsBackend`, a development backend that
-appends the message to var/outbox/sms.log and sends nothing to any phone. Real SMS brandname and Zalo
-ZNS providers (with delivery records and retries) arrive with the messaging app; until then a customer
-who logs in by phone in production receives nothing, and the portal says so only by not working.
+SMS and Zalo: `OutboxSmsBackend` (the default) is a development backend that appends the message to
+var/outbox/sms.log and sends nothing to any phone. In production set
+HAUMAI_SMS_BACKEND=haumai.portal.senders.MessagingSmsBackend: codes go out by SMS through the messaging
+app's provider (eSMS.vn, HAUMAI_ESMS_* settings), sent at once and not stored. Codes for customers who
+prefer Zalo also go by SMS: a Zalo ZNS OTP needs a template registered with Zalo, which is not set up.
 """
 
 from __future__ import annotations
@@ -43,6 +44,16 @@ class OutboxSmsBackend:
         line = f"{clock.now().isoformat()}\t{channel}\t{destination}\t{text}\n"
         with _outbox_lock, (folder / "sms.log").open("a", encoding="utf-8") as handle:
             handle.write(line)
+
+
+class MessagingSmsBackend:
+    """Production: send by SMS through messaging's provider (eSMS.vn); Zalo codes go by SMS too."""
+
+    def send(self, *, channel: str, destination: str, text: str) -> None:
+        """Send now; raises messaging's SendFailed with the provider's error code."""
+        from haumai.messaging.services import send_text_now
+
+        send_text_now(destination=destination, text=text)
 
 
 def sms_backend() -> SmsBackend:

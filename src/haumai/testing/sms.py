@@ -45,7 +45,7 @@ class LocalEsms(LocalHttpServer):
         settings.HAUMAI_ESMS_API_KEY = API_KEY
         settings.HAUMAI_ESMS_SECRET_KEY = SECRET_KEY
         settings.HAUMAI_ESMS_BRANDNAME = "HAUMAI"
-        settings.HAUMAI_MESSAGING_HTTP_TIMEOUT = 0.5
+        settings.HAUMAI_MESSAGING_HTTP_TIMEOUT = 2.0
 
     def handle(self, path: str, headers: dict[str, str], body: Any) -> tuple[int, dict[str, Any]]:
         if path != PATH:

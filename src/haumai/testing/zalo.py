@@ -34,7 +34,7 @@ class LocalHttpServer:
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict[str, str], Any]] = []
         self.scripts: dict[str, deque[str]] = {}
-        self.slow_seconds = 1.5
+        self.slow_seconds = 4.0
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.httpd.daemon_threads = True
@@ -117,7 +117,7 @@ class LocalZalo(LocalHttpServer):
         settings.HAUMAI_ZALO_CS_URL = f"{self.base_url}/v3.0/oa/message/cs"
         settings.HAUMAI_ZALO_ZNS_URL = f"{self.base_url}/message/template"
         settings.HAUMAI_ZALO_APP_SECRET = APP_SECRET
-        settings.HAUMAI_MESSAGING_HTTP_TIMEOUT = 0.5
+        settings.HAUMAI_MESSAGING_HTTP_TIMEOUT = 2.0
 
     def expire_access_token(self) -> None:
         """Zalo invalidates the access token (e.g. after 25 hours)."""

@@ -229,3 +229,17 @@ def test_template_version_is_kept_on_delivery_after_edit(customer: Any, make_sta
     after = _queue(customer, "sms", key="b")
     assert before.template_version_id != after.template_version_id
     assert after.body_text == "Don DH-1"
+
+
+def test_portal_login_codes_go_by_sms_and_are_not_stored(esms: LocalEsms, settings: Any, db: Any) -> None:
+    from haumai.messaging.services import SendFailed
+    from haumai.portal.senders import send_code
+
+    settings.HAUMAI_SMS_BACKEND = "haumai.portal.senders.MessagingSmsBackend"
+    send_code("sms", "+84912345678", "123456")
+    assert "123456" in esms.delivered[0]["Content"] and esms.delivered[0]["Phone"] == "0912345678"
+    assert not Delivery.objects.exists()
+    esms.script("0987654321", "103")
+    with pytest.raises(SendFailed) as info:
+        send_code("zalo", "+84987654321", "654321")
+    assert "esms_103" in str(info.value)

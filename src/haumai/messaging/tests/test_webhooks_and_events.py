@@ -31,7 +31,7 @@ class Receiver(LocalHttpServer):
 
 @pytest.fixture
 def receiver(settings: Any) -> Iterator[Receiver]:
-    settings.HAUMAI_MESSAGING_HTTP_TIMEOUT = 0.5
+    settings.HAUMAI_MESSAGING_HTTP_TIMEOUT = 2.0
     server = Receiver()
     server.start()
     forget_cached_subscriptions()

@@ -95,10 +95,20 @@ def _lines(request: HttpRequest, rows: list[dict[str, Any]]) -> list[services.Li
 
 
 def _pickup(request: HttpRequest, customer: Customer) -> services.PickupInput | None:
+    window = _window(request.POST.get("slot", ""))
+    if request.POST.get("address") == "new":
+        return services.PickupInput(
+            name=customer.full_name,
+            phone=request.POST.get("pickup_phone", "")[:20] or customer.phone or "",
+            street=request.POST.get("pickup_street", "")[:255],
+            ward_code=request.POST.get("pickup_ward", "")[:10],
+            province_code=request.POST.get("pickup_province", "")[:10],
+            window_from=window[0] if window else None,
+            window_to=window[1] if window else None,
+        )
     address = next(
         (a for a in selectors.customer_addresses(customer) if str(a.pk) == request.POST.get("address", "")), None
     )
-    window = _window(request.POST.get("slot", ""))
     if address is None:
         return None
     return services.PickupInput(
@@ -165,6 +175,7 @@ def new_return(request: HttpRequest, customer: Customer, code: str) -> HttpRespo
         "conditions": Condition.choices,
         "resolutions": [(value, Resolution(value).label) for value in PORTAL_RESOLUTIONS],
         "addresses": selectors.customer_addresses(customer),
+        "provinces": selectors.provinces(),
         "slots": _slots(),
         "form": request.POST,
         "form_key": request.POST.get("form_key") or services.common.new_short_code(),
@@ -208,3 +219,12 @@ def cancel_return(request: HttpRequest, customer: Customer, code: str) -> HttpRe
     with contextlib.suppress(DomainError):
         services.cancel_return(actor=None, request=found, note=_("Cancelled by the customer"), actor_label="customer")
     return redirect("portal:return_detail", code=found.code)
+
+
+@require_GET
+@portal_login_required
+def ward_options(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """The <option>s of the wards of a province (htmx, pickup address form)."""
+    raw = request.GET.get("pickup_province", "").strip()
+    wards = selectors.wards_of(int(raw)) if raw.isdigit() and len(raw) < 6 else []
+    return _page(request, "portal/returns/_ward_options.html", {"wards": wards, "portal_customer": customer})

@@ -186,3 +186,17 @@ def customer_addresses(customer: Customer) -> list[Any]:
     from haumai.customers.models import Address
 
     return list(Address.objects.filter(customer=customer).select_related("ward", "province").order_by("-is_default"))
+
+
+def provinces() -> list[Any]:
+    """The 34 provinces, by name (pickup address form)."""
+    from haumai.customers.models import Province
+
+    return list(Province.objects.order_by("name").only("code", "name"))
+
+
+def wards_of(province_code: int) -> list[Any]:
+    """The wards/communes of one province, by name."""
+    from haumai.customers.models import Ward
+
+    return list(Ward.objects.filter(province_id=province_code).order_by("name").only("code", "name"))

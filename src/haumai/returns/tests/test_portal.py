@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -92,3 +93,25 @@ def test_customer_cancels(shop: Shop) -> None:
     code = ReturnRequest.objects.get().code
     client.post(f"/portal/returns/{code}/cancel/")
     assert ReturnRequest.objects.get().status == Status.CANCELLED
+
+
+def test_pickup_at_another_address_with_ward_choices(shop: Shop) -> None:
+    from haumai.customers.models import Ward
+
+    ward = Ward.objects.order_by("code").first()
+    assert ward is not None
+    client = portal(shop.customer)
+    options = client.get(f"/portal/returns/wards/?pickup_province={ward.province_id}")
+    assert options.status_code == 200 and f'value="{ward.code}"'.encode() in options.content
+    assert client.get("/portal/returns/wards/?pickup_province=abc").content.count(b"<option") == 1
+    page = client.get(f"/portal/orders/{shop.order.code}/return/")
+    slot = re.search(r'name="slot" id="slot"[^>]*><option value="([^"]+)"', page.content.decode())
+    assert slot is not None
+    response = client.post(f"/portal/orders/{shop.order.code}/return/", form(
+        shop, logistics="carrier_pickup", address="new", pickup_street="9 Pasteur", pickup_province=ward.province_id,
+        pickup_ward=ward.code, pickup_phone="0903 222 333", slot=slot.group(1),
+    ))  # fmt: skip
+    assert response.status_code == 302
+    request = ReturnRequest.objects.get()
+    assert request.pickup_ward_code == str(ward.code) and request.pickup_street == "9 Pasteur"
+    assert request.pickup_from is not None and request.pickup_to is not None

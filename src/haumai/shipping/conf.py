@@ -65,6 +65,11 @@ def booking_backoff_seconds() -> int:
     return int(_value("HAUMAI_SHIPPING_BOOKING_BACKOFF_SECONDS", "60"))
 
 
+def bookings_per_batch() -> int:
+    """Carrier calls per claimed batch: keeps the worker's row locks (and SQLite's write lock) short."""
+    return int(_value("HAUMAI_SHIPPING_BOOKINGS_PER_BATCH", "20"))
+
+
 def stuck_after_hours() -> int:
     """Hours without a tracking update (in an active state) before `shipment.delayed`."""
     return int(_value("HAUMAI_SHIPPING_STUCK_AFTER_HOURS", "48"))

@@ -32,10 +32,16 @@ def pending_due() -> QuerySet[Shipment]:
 def handle_due(shipments: Sequence[Shipment]) -> None:
     """Scheduler handler: book shipments awaiting booking, flag silent active ones as delayed."""
     carriers = {c.pk: c for c in Carrier.objects.all()}
+    calls_left = conf.bookings_per_batch()
     for shipment in shipments:
         shipment.carrier = carriers[shipment.carrier_id]
         with transaction.atomic():
-            if shipment.is_awaiting_booking:
+            if shipment.is_awaiting_booking and calls_left <= 0:
+                # Carrier calls happen while this batch's rows are locked: leave the rest for the next tick.
+                shipment.due_at = clock.now() + dt.timedelta(seconds=1)
+                shipment.save(update_fields=["due_at", "updated_at"])
+            elif shipment.is_awaiting_booking:
+                calls_left -= 1
                 attempt_booking(shipment)
             elif shipment.status in ACTIVE:
                 flag_delayed(shipment)

@@ -194,3 +194,18 @@ def test_cancel_before_booking_needs_no_carrier(carriers: Any, make_shipment: An
     assert shipment.status == "cancelled" and shipment.due_at is None
     assert run_worker() == 0
     assert carriers.requests_to("jt") == []
+
+
+def test_carrier_calls_per_batch_are_bounded(carriers: Any, make_shipment: Any, settings: Any) -> None:
+    settings.HAUMAI_SHIPPING_BOOKINGS_PER_BATCH = 2
+    clock.freeze(START)
+    shipments = [make_shipment("ghtk") for _ in range(3)]
+
+    run_worker()
+    assert Shipment.objects.filter(status="pickup_scheduled").count() == 2
+    left = Shipment.objects.get(status="created")
+    assert left.due_at == START + dt.timedelta(seconds=1) and left.booking_attempts == 0
+
+    clock.freeze(START + dt.timedelta(seconds=2))
+    run_worker()
+    assert all(s.status == "pickup_scheduled" for s in Shipment.objects.filter(pk__in=[s.pk for s in shipments]))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from haumai.core import clock
@@ -15,7 +16,7 @@ from haumai.customers.models import Customer
 from haumai.events.services import record_event
 from haumai.returns import conf
 from haumai.returns.models import ReturnRequest, Status
-from haumai.returns.services.common import clear_problem, flag_problem, lock, payload_for, transition
+from haumai.returns.services.common import clear_problem, flag_problem, lock, payload_for, refuse, transition
 from haumai.returns.services.resolution import mark_refund_sent, refund_early, resolve_return
 
 SHIPMENT_PROBLEMS = {
@@ -116,9 +117,14 @@ def on_refund_event(event: Any) -> None:
 
 def retry_resolution(*, actor: Any, request: ReturnRequest) -> ReturnRequest:
     """Try the resolution again after a flagged failure (e.g. a refund that failed)."""
-    with transaction.atomic():
-        locked = lock(request)
-        if locked.refund_status in ("failed", "needs_attention"):
-            locked.refund_status = "failed"
-            locked.save(update_fields=["refund_status", "updated_at"])
+    if request.refund_code and request.refund_status != "failed":
+        # Needs attention = nobody knows yet whether money moved: a second refund could pay twice.
+        raise refuse(
+            "refund",
+            gettext(
+                "Refund %(code)s is %(status)s: settle it on the refund page first (payments), never by a new refund"
+            )
+            % {"code": request.refund_code, "status": request.refund_status},
+            "refund_pending",
+        )
     return resolve_return(actor=actor, request=request)

@@ -228,3 +228,14 @@ def test_most_specific_policy_wins(shop: Shop) -> None:
     with pytest.raises(services.ReturnNotEligible) as caught:
         dropoff(shop)
     assert "cannot be returned" in caught.value.errors[0].message
+
+
+def test_a_refund_needing_attention_is_never_retried_as_a_new_refund(shop: Shop) -> None:
+    request = dropoff(shop, resolution="refund_original")
+    ReturnRequest.objects.filter(pk=request.pk).update(
+        status=Status.INSPECTED, refund_code="RF-2026-000077", refund_status="needs_attention", problem="x"
+    )
+    request.refresh_from_db()
+    with pytest.raises(ValidationFailed) as caught:
+        services.retry_resolution(actor=None, request=request)
+    assert caught.value.errors[0].code == "refund_pending"

@@ -118,6 +118,7 @@ class Delivery(models.Model):
 
     class Meta:
         verbose_name_plural = "deliveries"
+        permissions = [("resolve_delivery", "Can settle deliveries whose outcome is unknown")]
         indexes = [
             models.Index(fields=["due_at"], name="delivery_due", condition=models.Q(due_at__isnull=False)),
             models.Index(fields=["-created_at", "-id"], name="delivery_created"),

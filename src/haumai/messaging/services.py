@@ -300,3 +300,38 @@ def send_text_now(*, destination: str, text: str) -> str:
     if not outcome.sent:
         raise SendFailed(outcome.error_code, outcome.error_message)
     return outcome.provider_message_id
+
+
+RESOLUTIONS = ("sent", "resend", "give_up")
+
+
+def resolve_delivery(*, actor: Any, delivery: Delivery, resolution: str, note: str = "") -> Delivery:
+    """Settle a delivery whose outcome is unknown after a person checked with the provider."""
+    from haumai.core.errors import Conflict
+    from haumai.events.services import record_event
+    from haumai.messaging.models import AttemptOutcome, DeliveryAttempt
+
+    if resolution not in RESOLUTIONS:
+        raise ValidationFailed(_("Choose how to settle the delivery"),
+                               [FieldError("resolution", _("One of: sent, resend, give_up"))])
+    now = clock.now()
+    with transaction.atomic():
+        locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if locked.status != DeliveryStatus.UNKNOWN:
+            raise Conflict(_("Only deliveries with an unknown outcome can be settled"), code="not_unknown")
+        if resolution == "sent":
+            locked.status, locked.sent_at, locked.due_at = DeliveryStatus.SENT, now, None
+        elif resolution == "resend":
+            locked.status, locked.due_at = DeliveryStatus.QUEUED, now
+        else:
+            locked.status, locked.due_at = DeliveryStatus.GIVEN_UP, None
+        locked.save(update_fields=["status", "sent_at", "due_at", "updated_at"])
+        who = actor.get_username() if getattr(actor, "is_authenticated", False) else "system"
+        DeliveryAttempt.objects.create(
+            delivery=locked, number=locked.attempt_count, started_at=now, finished_at=now,
+            outcome=AttemptOutcome.SENT if resolution == "sent" else AttemptOutcome.UNKNOWN,
+            error_code=f"settled_{resolution}", error_message=f"{who}: {note[:500]}",
+        )
+        record_event(name="delivery.settled", customer=locked.customer, subject=locked, actor=actor,
+                     payload={"delivery": locked.pk, "channel": locked.channel, "resolution": resolution})
+    return locked

@@ -15,5 +15,6 @@ urlpatterns = [
     path("templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
     path("deliveries/", views.delivery_index, name="deliveries"),
     path("deliveries/<int:pk>/", views.delivery_show, name="delivery_detail"),
+    path("deliveries/<int:pk>/settle/", views.delivery_resolve, name="delivery_resolve"),
     path("unsubscribe/<str:token>/", public_views.unsubscribe, name="unsubscribe"),
 ]

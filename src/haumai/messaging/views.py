@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haumai.accounts.selectors import can_see_pii, shown_email, shown_phone
-from haumai.core.errors import ValidationFailed
+from haumai.core.errors import DomainError, ValidationFailed
 from haumai.messaging.models import Channel, DeliveryStatus, Template
 from haumai.messaging.rendering import RenderError, render_message
 from haumai.messaging.samples import sample_context
 from haumai.messaging.selectors import delivery_detail, delivery_list, template_detail, template_list
-from haumai.messaging.services import create_template, save_template_version, validate_version
+from haumai.messaging.services import create_template, resolve_delivery, save_template_version, validate_version
 
 PAGE_SIZE = 50
 TEXT_LIMIT = 20000
@@ -223,3 +223,21 @@ def delivery_show(request: HttpRequest, pk: int) -> HttpResponse:
         "attempts": list(delivery.attempts.all()),
     }
     return render(request, "messaging/delivery_detail.html", context)
+
+
+@login_required
+@permission_required("messaging.resolve_delivery", raise_exception=True)
+@require_POST
+def delivery_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Settle a delivery of unknown outcome: it arrived, send it again, or give it up."""
+    delivery = delivery_detail(pk)
+    if delivery is None:
+        raise Http404(_("No such delivery"))
+    try:
+        resolve_delivery(actor=request.user, delivery=delivery, resolution=request.POST.get("resolution", ""),
+                         note=request.POST.get("note", "")[:500])
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Delivery settled."))
+    return redirect("messaging:delivery_detail", pk=pk)

@@ -108,7 +108,11 @@ class ZaloSender:
     def send_batch(self, deliveries: Sequence[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
         with httpx.Client(timeout=conf.http_timeout_seconds()) as client:
             try:
-                token = _credential().access_token
+                credential = _credential()
+                token = credential.access_token
+                expires = credential.access_expires_at
+                if expires is not None and expires <= clock.now() + dt.timedelta(minutes=5):
+                    token = refresh_access_token(client, stale_token=token)
             except ZaloAuthError as exc:
                 for delivery in deliveries:
                     yield delivery, Outcome.retry(exc.code, exc.message)

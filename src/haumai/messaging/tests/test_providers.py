@@ -243,3 +243,43 @@ def test_portal_login_codes_go_by_sms_and_are_not_stored(esms: LocalEsms, settin
     with pytest.raises(SendFailed) as info:
         send_code("zalo", "+84987654321", "654321")
     assert "esms_103" in str(info.value)
+
+
+def test_expiring_access_token_is_refreshed_before_sending(
+    zalo: LocalZalo, zalo_customer: Any, run_worker: Any
+) -> None:
+    ZaloCredential.objects.update(access_expires_at=clock.now() + dt.timedelta(minutes=1))
+    delivery = _queue(zalo_customer, "zalo")
+    run_worker()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+    assert zalo.refresh_count == 1 and len(zalo.calls("/v3.0/oa/message/cs")) == 1
+
+
+def test_staff_settle_an_unknown_delivery(customer: Any, make_staff: Any, run_worker: Any, smtp: Any) -> None:
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+    from django.urls import reverse
+
+    delivery = _queue(customer, "email")
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.UNKNOWN, due_at=None, attempt_count=1)
+    agent = Client()
+    agent.force_login(make_staff("agent"))
+    url = reverse("messaging:delivery_resolve", args=[delivery.pk])
+    assert agent.post(url, {"resolution": "resend"}).status_code == 403
+    manager = make_staff("manager")
+    manager.user_permissions.add(Permission.objects.get(codename="resolve_delivery"))
+    client = Client()
+    client.force_login(manager)
+    detail = client.get(reverse("messaging:delivery_detail", args=[delivery.pk])).content.decode()
+    assert detail.count('name="resolution"') == 3
+    client.post(url, {"resolution": "bogus"})
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.UNKNOWN
+    assert client.post(url, {"resolution": "resend", "note": "eSMS/SMTP log shows nothing"}).status_code == 302
+    run_worker()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT and len(smtp.messages) == 1
+    client.post(url, {"resolution": "give_up"})
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT  # only unknown deliveries can be settled

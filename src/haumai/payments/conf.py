@@ -60,8 +60,12 @@ def http_timeout_seconds() -> float:
 
 
 def sending_lease_seconds() -> int:
-    """After this long in 'sending' with no answer recorded, the worker asks the provider what happened."""
-    return int(_value("HAUMAI_PAYMENTS_SENDING_LEASE", "120"))
+    """After this long in 'sending' with no answer recorded, the worker asks the provider what happened.
+
+    Renewed just before each call, so it must exceed the longest call (httpx applies the timeout to
+    connect, write and read separately: up to 4x HAUMAI_PAYMENTS_HTTP_TIMEOUT).
+    """
+    return int(_value("HAUMAI_PAYMENTS_SENDING_LEASE", "300"))
 
 
 def max_send_count() -> int:

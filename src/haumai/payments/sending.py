@@ -3,7 +3,9 @@
 Rules that keep money from moving twice:
 - A refund is marked `sending` with a new attempt, and that is COMMITTED before the provider is called
   (the call runs in `transaction.on_commit` of the scheduler tick).
-- The sending lease (`due_at`) expires if the process dies mid-call; the next tick then QUERIES.
+- The sending lease (`due_at`) is renewed by compare-and-set right before the call (a claim that
+  expired while a long batch ran is dropped unsent); if the process dies mid-call the lease runs out
+  and the next tick QUERIES.
 - After a timeout, 5xx, duplicate, unknown code or an answer whose signature does not verify, the next
   step is always a query. A new refund request is sent only when the provider said no money moved
   (a refusal, or a query that finds no refund). Unanswered queries end in the needs-attention queue.
@@ -87,12 +89,34 @@ def start_attempt(refund: Refund) -> RefundAttempt:
 def run_attempt(attempt_id: int) -> None:
     """Call the provider (outside any transaction) and apply the answer."""
     attempt = RefundAttempt.objects.select_related("refund__payment", "refund__order").get(pk=attempt_id)
+    if not renew_lease(attempt):
+        # Claimed too long ago (a long batch): another worker may already be asking the provider about
+        # this refund, so calling now could race it. Nothing was sent; the next claim decides again.
+        RefundAttempt.objects.filter(pk=attempt.pk).update(
+            outcome=UNKNOWN, message="not sent: the claim expired before the call", finished_at=clock.now()
+        )
+        return
     try:
         result = call_provider(attempt)
     except Exception as exc:
         logger.exception("payments: refund attempt %s raised", attempt_id)
         result = CallResult(outcome=UNKNOWN, message=f"{exc.__class__.__name__}: {exc}"[:2000])
     apply_result(attempt, result)
+
+
+def renew_lease(attempt: RefundAttempt) -> bool:
+    """Compare-and-set: extend this attempt's claim from now, only if it is still current and unexpired."""
+    now = clock.now()
+    refund = Refund.objects.filter(pk=attempt.refund_id).values("status", "due_at").first()
+    latest = RefundAttempt.objects.filter(refund_id=attempt.refund_id).order_by("-number").values("pk").first()
+    if refund is None or refund["status"] != RefundStatus.SENDING or latest != {"pk": attempt.pk}:
+        return False
+    claimed_until = refund["due_at"]
+    if claimed_until is None or claimed_until <= now:
+        return False
+    lease = dt.timedelta(seconds=conf.sending_lease_seconds())
+    renewed = Refund.objects.filter(pk=attempt.refund_id, status=RefundStatus.SENDING, due_at=claimed_until)
+    return renewed.update(due_at=now + lease) == 1
 
 
 def call_provider(attempt: RefundAttempt) -> CallResult:

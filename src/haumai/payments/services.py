@@ -205,6 +205,7 @@ def request_refund(
             _("Some fields are invalid"),
             [FieldError("idempotency_key", _("Give an idempotency key of 1 to 100 characters"), "required")],
         )
+    _require(actor, "payments.add_refund")
     existing = Refund.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return _same_refund(existing, order, amount_vnd, method)
@@ -216,7 +217,6 @@ def request_refund(
             [FieldError("method", _("Unknown refund method (one of: %(allowed)s)") % {"allowed": allowed})],
         )
     account = _bank_account(method, bank_account)
-    _require(actor, "payments.add_refund")
     try:
         with transaction.atomic():
             refund = _create_refund(order, amount_vnd, method, reference, reason, actor, key, account)

@@ -201,8 +201,25 @@ def test_worker_crash_mid_call_queries_after_the_lease(pay: Any, paid_order: Any
     assert refund.status == RefundStatus.SENDING
     run_worker()  # lease not over: nothing happens
     assert refund.attempts.count() == 1
-    clock.advance(dt.timedelta(minutes=3))
+    clock.advance(dt.timedelta(minutes=6))
     run_worker()
     refund.refresh_from_db()
     assert refund.attempts.last().kind == "query"  # asks first
     assert refund.status == RefundStatus.REQUESTED and pay.refunds == []
+
+
+def test_a_claim_that_expired_before_its_call_is_not_sent(pay: Any, paid_order: Any) -> None:
+    from django.db import transaction
+
+    from haumai.payments.sending import run_attempt, start_attempt
+
+    clock.freeze(NOW)
+    order, _payment = paid_order("momo")
+    refund = _refund(order)
+    with transaction.atomic():
+        attempt = start_attempt(Refund.objects.get(pk=refund.pk))
+    clock.advance(dt.timedelta(minutes=10))  # the batch ran long: the claim is over
+    run_attempt(attempt.pk)
+    assert pay.calls == [] and pay.refunds == []
+    attempt.refresh_from_db()
+    assert attempt.outcome == "unknown" and "claim expired" in attempt.message

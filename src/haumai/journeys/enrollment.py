@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,13 +34,35 @@ from haumai.sales.models import OrderLine, OrderStatus
 LABEL_KEYS = ("code", "return_code", "shipment_code", "refund_code", "order_code", "ticket_code", "repair_code")
 
 
+JOURNEY_CACHE_SECONDS = 5.0
+_cache: dict[str, Any] = {"at": -1e9, "journeys": []}
+
+
+def event_journeys() -> list[Journey]:
+    """Active journeys with an event trigger or an exit event, cached a few seconds per process.
+
+    Every dispatched event asks; a bulk import dispatches thousands, so one query per event would
+    add a round trip to each. An edit takes effect at once in the process that saved it, within
+    seconds in the others.
+    """
+    if time.monotonic() - _cache["at"] > JOURNEY_CACHE_SECONDS:
+        _cache["journeys"] = list(
+            Journey.objects.filter(is_active=True).filter(Q(trigger_kind=TriggerKind.EVENT) | ~Q(exit_event=""))
+        )
+        _cache["at"] = time.monotonic()
+    return list(_cache["journeys"])
+
+
+def forget_journeys() -> None:
+    """Drop the cached journey list (after an edit)."""
+    _cache["at"] = -1e9
+
+
 def on_event(event: Event) -> None:
     """Subscriber for every event: enter matching event journeys, end runs whose exit event happened."""
     if event.customer_id is None:
         return
-    journeys = list(
-        Journey.objects.filter(is_active=True).filter(Q(trigger_kind=TriggerKind.EVENT) | ~Q(exit_event=""))
-    )
+    journeys = event_journeys()
     for journey in journeys:
         if journey.exit_event and fnmatch.fnmatchcase(event.name, journey.exit_event):
             exit_runs(journey=journey, event=event)

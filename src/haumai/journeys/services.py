@@ -14,7 +14,7 @@ from haumai.core import clock
 from haumai.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haumai.events.services import record_event
 from haumai.journeys import sending
-from haumai.journeys.enrollment import next_enrollment
+from haumai.journeys.enrollment import forget_journeys, next_enrollment
 from haumai.journeys.models import (
     BranchCondition,
     CareTask,
@@ -200,6 +200,7 @@ def save_journey(*, actor: Any, data: JourneyInput, journey: Journey | None = No
             journey.next_enrollment_at = clock.now()
         journey.save()
         _replace_steps(journey, data.steps)
+        transaction.on_commit(forget_journeys)
         record_event(
             name="journey.saved",
             subject=journey,

@@ -10,12 +10,19 @@ import pytest
 from haumai.catalog.models import Category, Product
 from haumai.core import clock, scheduler
 from haumai.customers.models import Consent, Customer
+from haumai.journeys.enrollment import forget_journeys
 from haumai.journeys.models import Journey
 from haumai.sales.models import Channel, Order
 from haumai.sales.services import CustomerRef, OrderLineInput, change_order_status, upsert_order
 
 # 10:00 in Ho Chi Minh City: outside quiet hours.
 MORNING = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_journey_cache() -> None:
+    """Tests switch journeys on and off with update(); never reuse another test's cached list."""
+    forget_journeys()
 
 
 @pytest.fixture
@@ -79,6 +86,7 @@ def tick(capture: Any, *, send: bool = False) -> dict[str, int]:
 def only(*keys: str) -> None:
     """Switch off every built-in journey but these."""
     Journey.objects.exclude(key__in=keys).update(is_active=False)
+    forget_journeys()
 
 
 def grant(customer: Customer, purpose: str, channel: str, granted: bool = True) -> None:

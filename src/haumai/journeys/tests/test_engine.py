@@ -10,6 +10,7 @@ import pytest
 from haumai.core import clock
 from haumai.customers.models import Identity
 from haumai.events.services import record_event
+from haumai.journeys.enrollment import forget_journeys
 from haumai.journeys.models import CareTask, Journey, JourneyRun, Outcome, Reason, RunStatus, StepRun
 from haumai.journeys.services import JourneyInput, StepInput, save_journey
 from haumai.journeys.tests.conftest import MORNING, deliver, grant, only, place_order, tick
@@ -149,6 +150,7 @@ def test_one_run_per_customer_and_subject_unless_reentry(catalog: Any, morning: 
     tick(capture)
     assert JourneyRun.objects.count() == 1
     Journey.objects.filter(key="test").update(allow_reentry=True)
+    forget_journeys()
     record_event(name="order.delivered", customer=order.customer, subject=order, payload={"code": order.code})
     tick(capture)
     assert JourneyRun.objects.count() == 2

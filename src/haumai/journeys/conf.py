@@ -38,7 +38,3 @@ def enrollment_hour() -> int:
     """Local hour at which date rules (birthday, warranty, maintenance) enroll the day's customers."""
     return int(_setting("HAUMAI_JOURNEYS_ENROLLMENT_HOUR", "0"))
 
-
-def batch_size() -> int:
-    """Runs advanced per claimed batch."""
-    return int(_setting("HAUMAI_JOURNEYS_BATCH_SIZE", "200"))

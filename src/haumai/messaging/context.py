@@ -32,7 +32,8 @@ def _reverse(name: str, *args: Any) -> str | None:
 def unsubscribe_url(*, customer: Any, purpose: str, channel: str) -> str:
     """A signed, long-lived link that withdraws the customer's consent for one purpose on one channel."""
     token = signing.dumps({"c": customer.pk, "p": purpose, "ch": channel}, salt=UNSUBSCRIBE_SALT, compress=True)
-    return absolute(reverse("messaging:unsubscribe", args=[token]))
+    # The public mount (/m/...) when the URL map has it; else the same view under /console/messaging/.
+    return _reverse("messaging_public:unsubscribe", token) or absolute(reverse("messaging:unsubscribe", args=[token]))
 
 
 def read_unsubscribe_token(token: str) -> dict[str, Any]:

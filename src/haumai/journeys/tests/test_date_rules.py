@@ -98,3 +98,18 @@ def test_enrolled_at_night_the_runs_start_when_quiet_hours_end(db: Any) -> None:
     with clock.frozen(midnight):
         assert enroll_for_day(journey=journey, day=clock.today()) == 1
     assert JourneyRun.objects.get().due_at == dt.datetime(2026, 3, 3, 1, 0, tzinfo=dt.UTC)  # 08:00 local
+
+
+def test_settings_are_checked(settings: Any) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from haumai.journeys import conf
+
+    settings.HAUMAI_JOURNEYS_QUIET_HOURS = "22h-7h"
+    with pytest.raises(ImproperlyConfigured, match="HH:MM-HH:MM"):
+        conf.quiet_hours()
+    settings.HAUMAI_JOURNEYS_QUIET_HOURS = "off"
+    assert conf.quiet_hours() is None
+    settings.HAUMAI_JOURNEYS_MARKETING_CAP = "many"
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        conf.marketing_cap()

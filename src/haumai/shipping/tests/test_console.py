@@ -42,12 +42,16 @@ def test_list_filters_and_query_count(several: Any, make_staff: Any, django_asse
     assert "No shipments found." in scheduled
 
 
-def test_detail_shows_timeline_with_raw_codes(several: Any, carriers: Any, make_staff: Any) -> None:
+def test_detail_shows_timeline_with_raw_codes(
+    several: Any, carriers: Any, make_staff: Any, django_assert_max_num_queries: Any
+) -> None:
     shipment = Shipment.objects.get(pk=several[0].pk)
     hook = carriers.webhook("ghn", shipment.tracking_code, "picked", reason="Đã lấy hàng")
     Client().post(hook.url_for(), data=hook.body, content_type=hook.content_type)
 
-    response = login(make_staff, "agent").get(f"/console/shipping/{shipment.code}/")
+    client = login(make_staff, "agent")
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/console/shipping/{shipment.code}/")
 
     assert response.status_code == 200
     assert "<code>picked</code>" in response.text

@@ -28,8 +28,10 @@ NOT_RESTOCKED = (
 )
 
 
-def return_queue(*, status: str = "", q: str = "", problems_only: bool = False) -> QuerySet[ReturnRequest]:
-    """Returns newest first for the console queue, filtered by state, code/customer text, problems."""
+def return_queue(
+    *, status: str = "", q: str = "", problems_only: bool = False, arrived_only: bool = False
+) -> QuerySet[ReturnRequest]:
+    """Returns newest first for the console queue, filtered by state, text, problems, 'arrived, not received'."""
     requests = ReturnRequest.objects.select_related("customer", "order").annotate(
         value=Sum(F("lines__quantity") * F("lines__unit_price")), line_count=Count("lines")
     )
@@ -37,6 +39,8 @@ def return_queue(*, status: str = "", q: str = "", problems_only: bool = False) 
         requests = requests.filter(status=status)
     if problems_only:
         requests = requests.exclude(problem="")
+    if arrived_only:
+        requests = requests.filter(arrived_at__isnull=False, received_at__isnull=True).exclude(status=Status.CANCELLED)
     text = q.strip()
     if text:
         requests = requests.filter(

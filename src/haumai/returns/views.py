@@ -52,9 +52,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = status if status in Status.values else ""
     query = request.GET.get("q", "").strip()[:64]
     problems = request.GET.get("problems") == "1"
+    arrived = request.GET.get("arrived") == "1"
     page = _page(request)
     rows = list(
-        selectors.return_queue(status=status, q=query, problems_only=problems)[
+        selectors.return_queue(status=status, q=query, problems_only=problems, arrived_only=arrived)[
             (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1
         ]
     )
@@ -65,6 +66,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "status": status,
         "query": query,
         "problems": problems,
+        "arrived": arrived,
         "statuses": Status.choices,
         "counts": selectors.status_counts(),
     }

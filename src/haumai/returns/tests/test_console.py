@@ -128,3 +128,13 @@ def test_create_without_an_order_needs_the_override(shop: Shop, make_staff: Any)
     assert done.status_code == 302
     request = ReturnRequest.objects.get()
     assert request.order is None and request.lines.get().overridden and request.status == Status.REQUESTED
+
+
+def test_queue_shows_parcels_arrived_but_not_received(shop: Shop, make_staff: Any) -> None:
+    from haumai.core import clock
+
+    first = open_return(shop)
+    second = open_return(shop, lines=[LineInput(sku="CASE-1", quantity=1)])
+    ReturnRequest.objects.filter(pk=first.pk).update(arrived_at=clock.now())
+    page = login(make_staff, "warehouse").get("/console/returns/?arrived=1").content.decode()
+    assert first.code in page and second.code not in page

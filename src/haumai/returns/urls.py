@@ -12,5 +12,6 @@ urlpatterns = [
     path("receiving/", receiving_views.scan, name="receiving"),
     path("receiving/<str:code>/", receiving_views.receive, name="receive"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/photos/<int:photo_id>/", views.photo, name="photo"),
     path("<str:code>/<slug:name>/", views.action, name="action"),
 ]

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -277,3 +277,18 @@ def metrics(request: HttpRequest) -> HttpResponse:
         "statuses": Status.choices,
     }
     return render(request, "returns/metrics.html", context)
+
+
+@login_required
+@permission_required("returns.view_returnrequest", raise_exception=True)
+@require_GET
+def photo(request: HttpRequest, code: str, photo_id: int) -> FileResponse:
+    """A customer or inspection photo, only to staff who may see the return (never a public media URL)."""
+    found = _load(code)
+    stored = next((p for p in found.photos.all() if p.pk == photo_id), None)
+    if stored is None:
+        raise Http404("No such photo")
+    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

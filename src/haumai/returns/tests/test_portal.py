@@ -115,3 +115,23 @@ def test_pickup_at_another_address_with_ward_choices(shop: Shop) -> None:
     request = ReturnRequest.objects.get()
     assert request.pickup_ward_code == str(ward.code) and request.pickup_street == "9 Pasteur"
     assert request.pickup_from is not None and request.pickup_to is not None
+
+
+def test_staff_see_the_customer_photo_through_a_checked_url(
+    shop: Shop, settings: Any, tmp_path: Any, make_staff: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    photo = io.BytesIO(PNG)
+    photo.name = "box.png"
+    portal(shop.customer).post(f"/portal/orders/{shop.order.code}/return/", {**form(shop), "photos": [photo]})
+    request = ReturnRequest.objects.get()
+    stored = ReturnPhoto.objects.get()
+    url = f"/console/returns/{request.code}/photos/{stored.pk}/"
+    agent = Client()
+    agent.force_login(make_staff("agent"))
+    assert url.encode() in agent.get(f"/console/returns/{request.code}/").content
+    response = agent.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == PNG
+    assert Client().get(url).status_code == 302  # staff login first
+    assert agent.get(f"/console/returns/{request.code}/photos/{stored.pk + 1}/").status_code == 404

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["demo", "import", "api", "search"]
+ORDER = ["demo", "import", "api", "search", "journeys", "webhooks", "receiving"]
 
 
 def main() -> int:

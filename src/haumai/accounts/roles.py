@@ -22,6 +22,8 @@ CARE_VIEW = [
     "messaging.view_delivery",
     "journeys.view_journey",
     "journeys.view_journeyrun",
+    "journeys.view_caretask",
+    "journeys.change_caretask",
 ]
 RETURNS_VIEW = [
     "returns.view_returnrequest",

@@ -25,6 +25,13 @@ def nav_items(request: Any) -> list[NavItem]:
     entries: list[tuple[str, str, bool]] = [
         (_("Home"), reverse("console:home"), True),
         (_("Customers"), reverse("customers:list"), user.has_perm("customers.view_customer")),
+        (_("Returns"), reverse("returns:queue"), user.has_perm("returns.view_returnrequest")),
+        (_("Receiving"), reverse("returns:receiving"), user.has_perm("returns.receive_returnrequest")),
+        (_("Shipments"), reverse("shipping:list"), user.has_perm("shipping.view_shipment")),
+        (_("Refunds"), reverse("payments:list"), user.has_perm("payments.view_refund")),
+        (_("Journeys"), reverse("journeys:list"), user.has_perm("journeys.view_journey")),
+        (_("Care tasks"), reverse("journeys:tasks"), user.has_perm("journeys.view_caretask")),
+        (_("Messages"), reverse("messaging:home"), user.has_perm("messaging.view_template")),
         (_("Admin"), reverse("admin:index"), user.is_staff),
     ]
     return [

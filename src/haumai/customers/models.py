@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,6 +66,8 @@ class Customer(models.Model):
             models.Index(fields=["search_key"], name="customer_search_key"),
             models.Index(fields=["email"], name="customer_email"),
             models.Index(fields=["-created_at", "-id"], name="customer_created"),
+            # Birthday journeys enroll "born on this month/day" every morning.
+            models.Index(ExtractMonth("birth_date"), ExtractDay("birth_date"), name="customer_birth_month_day"),
         ]
         permissions = [("view_customer_pii", "Can see customers' full phone, email and address")]
 

@@ -32,10 +32,21 @@ class CallResult:
     response_body: dict[str, Any] | None = None
 
 
+_client: httpx.Client | None = None
+
+
+def _http() -> httpx.Client:
+    # One client per process: keeps connections alive and builds its TLS context once.
+    global _client
+    if _client is None:
+        _client = httpx.Client(headers={"User-Agent": "Haumai payments"})
+    return _client
+
+
 def post_json(url: str, body: dict[str, Any]) -> tuple[int | None, dict[str, Any] | None, str]:
     """POST JSON; return (http status, parsed body, error text). Never raises for network problems."""
     try:
-        response = httpx.post(url, json=body, timeout=conf.http_timeout_seconds())
+        response = _http().post(url, json=body, timeout=conf.http_timeout_seconds())
     except httpx.TimeoutException as exc:
         return None, None, f"timeout: {exc.__class__.__name__}"
     except httpx.HTTPError as exc:

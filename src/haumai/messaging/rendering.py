@@ -96,7 +96,8 @@ def render_message(
     if channel == "zns":
         return Rendered(subject="", body_text="", body_html="", params=render_zns_params(body_text, context))
     return Rendered(
-        subject=render_string(subject, context, part="subject").strip(),
+        # One line: a value with a line break must not split (or inject) an e-mail header.
+        subject=" ".join(render_string(subject, context, part="subject").split()),
         body_text=render_string(body_text, context, part="text"),
         body_html=render_string(body_html, context, html=True, part="html"),
         params={},

@@ -152,3 +152,9 @@ def test_invalid_template_is_rejected_at_save_and_nothing_changes(make_staff: An
         assert info.value.errors[0].field == "body_text"
     template.refresh_from_db()
     assert template.versions.count() == 1
+
+
+def test_values_cannot_break_the_subject_line(customer: Any) -> None:
+    order = {**ORDER, "code": "DH-1\r\nBcc: attacker@example.com"}
+    delivery = _queue(customer, context={"order": order, "links": {"portal": "http://x/"}})
+    assert "\n" not in delivery.subject and "\r" not in delivery.subject

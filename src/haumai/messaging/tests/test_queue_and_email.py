@@ -158,3 +158,14 @@ def test_values_cannot_break_the_subject_line(customer: Any) -> None:
     order = {**ORDER, "code": "DH-1\r\nBcc: attacker@example.com"}
     delivery = _queue(customer, context={"order": order, "links": {"portal": "http://x/"}})
     assert "\n" not in delivery.subject and "\r" not in delivery.subject
+
+
+def test_bad_input_is_refused_with_field_errors(customer: Any) -> None:
+    from haumai.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as info:
+        _queue(customer, channel="fax", purpose="spam", idempotency_key="")
+    assert {e.field for e in info.value.errors} == {"channel", "purpose", "idempotency_key"}
+    with pytest.raises(ValidationFailed):
+        _queue(customer, channel="webhook")
+    assert not Delivery.objects.exists()

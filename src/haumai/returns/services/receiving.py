@@ -216,10 +216,10 @@ def inspect_line(
         )
         if _all_inspected(request):
             transition(request, Status.INSPECTED, actor=actor)
-    if request.status == Status.INSPECTED:
-        from haumai.returns.services.resolution import resolve_return
+            from haumai.returns.services.resolution import resolve_return
 
-        resolve_return(actor=actor, request=request)
+            # In the same transaction: an inspected return never waits without its refund/exchange.
+            resolve_return(actor=actor, request=request)
     return inspection
 
 

@@ -18,7 +18,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("HAUMAI_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
     pytest.mark.vietnamese,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="system Chromium not installed"),
 ]

@@ -15,7 +15,8 @@ from haumai.shipping.services import APPLIED, DUPLICATE, ingest_tracking_updates
 from haumai.shipping.tests.test_booking import run_worker
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_the_same_webhook_on_eight_connections_is_stored_once(carriers: Any, make_shipment: Any) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
@@ -43,10 +44,3 @@ def test_the_same_webhook_on_eight_connections_is_stored_once(carriers: Any, mak
     assert sorted(outcomes) == [APPLIED] + [DUPLICATE] * 7
     assert TrackingEvent.objects.filter(shipment=shipment).count() == 1
     assert Event.objects.filter(name="shipment.delivered").count() == 1
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_carriers_survive_the_flush_of_transactional_tests() -> None:
-    from haumai.shipping.models import Carrier
-
-    assert Carrier.objects.filter(code="ghn").exists()

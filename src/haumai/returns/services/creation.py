@@ -363,15 +363,16 @@ def create_return(
                 actor_label=actor_label,
             )
             save_photos(request, checked_photos)
+            policy_row = request.policy
+            if not overriding and policy_row is not None and policy_row.auto_approve:
+                from haumai.returns.services.decisions import approve_return
+
+                note = _("Approved automatically by the return policy")
+                request = approve_return(actor=None, request=request, note=note)
     except IntegrityError:
         if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
             return existing, False
         raise
-    policy_row = request.policy
-    if not overriding and policy_row is not None and policy_row.auto_approve:
-        from haumai.returns.services.decisions import approve_return
-
-        request = approve_return(actor=None, request=request, note=_("Approved automatically by the return policy"))
     return request, True
 
 

@@ -81,6 +81,7 @@ def _carrier(code: str) -> Carrier | None:
 
 
 def _locked_shipment(carrier_code: str, update: TrackingUpdate) -> Shipment | None:
+    cached = carrier_code in _carriers_by_code
     carrier = _carrier(carrier_code)
     if carrier is None:
         return None
@@ -90,7 +91,9 @@ def _locked_shipment(carrier_code: str, update: TrackingUpdate) -> Shipment | No
     if not found and update.shipment_code:
         found = list(rows.filter(carrier_id=carrier.pk, code=update.shipment_code)[:1])
     if not found:
-        _carriers_by_code.pop(carrier_code, None)  # in case the cached row is stale
+        if cached:  # the cached carrier row may be stale (e.g. re-created): look once more with a fresh one
+            _carriers_by_code.pop(carrier_code, None)
+            return _locked_shipment(carrier_code, update)
         return None
     shipment = found[0]
     shipment.carrier = carrier

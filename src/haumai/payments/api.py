@@ -14,6 +14,7 @@ from haumai.core.errors import FieldError, NotFound, ValidationFailed
 from haumai.core.permissions import require
 from haumai.payments import selectors, services
 from haumai.payments.schemas import (
+    ConfirmIn,
     PaymentIn,
     PaymentOut,
     RefundDetailOut,
@@ -106,4 +107,16 @@ def request_refund(request: HttpRequest, payload: RefundIn) -> Status[dict[str, 
 @router.get("/refunds/{code}", response=RefundDetailOut, summary="Get a refund with its provider attempts")
 def get_refund(request: HttpRequest, code: str) -> dict[str, Any]:
     require(request, "payments.view_refund")
+    return refund_out(selectors.refund_by_code(code), attempts=True)
+
+
+@router.post(
+    "/refunds/{code}/confirm",
+    response=RefundDetailOut,
+    summary="Confirm a cash or bank transfer refund was paid (only while awaiting confirmation)",
+)
+def confirm_refund(request: HttpRequest, code: str, payload: ConfirmIn) -> dict[str, Any]:
+    user = require(request, "payments.add_refund")
+    refund = selectors.refund_by_code(code)
+    services.confirm_manual_refund(refund=refund, actor=user, transfer_reference=payload.transfer_reference)
     return refund_out(selectors.refund_by_code(code), attempts=True)

@@ -44,6 +44,10 @@ class RefundIn(Schema):
     bank_account: dict[str, str] | None = Field(None, description="bank, account_number, account_name")
 
 
+class ConfirmIn(Schema):
+    transfer_reference: str = Field(max_length=80, description="the bank transfer (FT...) or cash receipt reference")
+
+
 class AttemptOut(BaseModel):
     number: int
     kind: str

@@ -75,3 +75,19 @@ def test_refund_request_rejected_changes_nothing(api_client_for: Any, paid_order
     assert response.json()["error"]["fields"][0]["field"] == "method"
     assert _post(api_client_for("technician"), "/api/v1/payments/refunds", body).status_code == 403
     assert Refund.objects.count() == 0
+
+
+def test_confirm_manual_refund_over_the_api(api_client_for: Any, paid_order: Any) -> None:
+    order, _payment = paid_order("cod")
+    refund = request_refund(order=order, amount_vnd=90_000, method="cash", reference="RMA-2026-000009", reason="",
+                            actor=None, idempotency_key="cash-1")  # fmt: skip
+    url = f"/api/v1/payments/refunds/{refund.code}/confirm"
+    assert _post(api_client_for("technician"), url, {"transfer_reference": "PC-001"}).status_code == 403
+    agent = api_client_for("agent")
+    assert _post(agent, url, {"transfer_reference": ""}).status_code == 422
+    assert Refund.objects.get(pk=refund.pk).status == "awaiting_confirmation"
+    done = _post(agent, url, {"transfer_reference": "PC-001"})
+    assert done.status_code == 200 and done.json()["status"] == "sent"
+    again = _post(agent, url, {"transfer_reference": "PC-002"})
+    assert again.status_code == 422 and again.json()["error"]["code"] == "invalid_state"
+    assert Refund.objects.get(pk=refund.pk).transfer_reference == "PC-001"

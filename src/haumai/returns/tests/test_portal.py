@@ -135,3 +135,21 @@ def test_staff_see_the_customer_photo_through_a_checked_url(
     assert b"".join(response.streaming_content) == PNG
     assert Client().get(url).status_code == 302  # staff login first
     assert agent.get(f"/console/returns/{request.code}/photos/{stored.pk + 1}/").status_code == 404
+
+
+def test_my_returns_query_count(shop: Shop, django_assert_max_num_queries: Any) -> None:
+    from haumai.returns.tests.conftest import make_order
+    from haumai.sales.services import OrderLineInput
+
+    client = portal(shop.customer)
+    for index in range(5):
+        order = make_order(shop.customer, lines=[OrderLineInput(sku="CASE-1", quantity=1, unit_price=200_000)])
+        line = order.lines.get()
+        client.post(f"/portal/orders/{order.code}/return/", {
+            f"quantity_{line.pk}": "1", "reason": "changed_mind", "resolution": "store_credit",
+            "logistics": "store_dropoff", "form_key": f"k{index}",
+        })  # fmt: skip
+    assert ReturnRequest.objects.count() == 5
+    with django_assert_max_num_queries(8):
+        page = client.get("/portal/returns/")
+    assert page.content.count(b'id="return-RMA-') == 5

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 
 from haumai.core import clock
+from haumai.events.services import record_events
 from haumai.messaging import conf
 from haumai.messaging.channels.base import Outcome, Sender
 from haumai.messaging.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
@@ -176,8 +177,22 @@ def record_outcomes(results: Sequence[tuple[Delivery, Outcome]], *, started_at: 
             delivery.last_error_code = outcome.error_code[:60]
             delivery.last_error_message = outcome.error_message
         delivery.updated_at = now
+    # Webhook give-ups are not events: a subscriber of "*" would be sent news of its own failures.
+    given_up = [d for d, _ in results if d.status == DeliveryStatus.GIVEN_UP and d.channel != "webhook"]
     with transaction.atomic():
         DeliveryAttempt.objects.bulk_create(attempts)
+        if given_up:
+            # On the customer's timeline (and for journeys that fall back to another channel).
+            record_events([
+                {
+                    "name": "message.given_up",
+                    "customer": d.customer if d.customer_id else None,
+                    "subject": d,
+                    "payload": {"delivery": d.pk, "channel": d.channel, "template_key": d.template_key,
+                                "error_code": d.last_error_code},
+                }
+                for d in given_up
+            ])
         Delivery.objects.bulk_update(
             [d for d, _ in results],
             [

@@ -97,6 +97,10 @@ def test_blocked_user_is_given_up_without_retry(zalo: LocalZalo, zalo_customer: 
     assert delivery.status == DeliveryStatus.GIVEN_UP
     assert delivery.last_error_code == "zalo_-216"
     assert delivery.due_at is None
+    from haumai.events.models import Event
+
+    event = Event.objects.get(name="message.given_up")
+    assert event.customer_id == zalo_customer.pk and event.payload["error_code"] == "zalo_-216"
 
 
 def test_5xx_timeout_and_unknown_errors_are_retried_with_backoff(

@@ -131,7 +131,11 @@ def cancel(request: HttpRequest, code: str, payload: NoteIn) -> dict[str, Any]:
 def receive(request: HttpRequest, code: str, payload: ReceiveIn) -> dict[str, Any]:
     user = require(request, "returns.receive_returnrequest")
     services.receive_return(
-        actor=user, request=selectors.return_by_code(code), received=payload.lines, warehouse_code=payload.warehouse
+        actor=user,
+        request=selectors.return_by_code(code),
+        received=payload.lines,
+        warehouse_code=payload.warehouse,
+        serials=payload.serials,
     )
     return _detail(code)
 

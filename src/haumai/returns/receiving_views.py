@@ -99,11 +99,17 @@ def _act(request: HttpRequest, found: ReturnRequest) -> None:
     step = request.POST.get("step", "")
     if step == "receive":
         counts: dict[int, int] = {}
+        serials: dict[int, str] = {}
         for line in found.lines.all():
             raw = request.POST.get(f"received_{line.pk}", str(line.quantity)).strip()
             counts[line.pk] = int(raw) if raw.isdigit() else -1
+            serials[line.pk] = request.POST.get(f"serial_{line.pk}", "")[:64]
         services.receive_return(
-            actor=request.user, request=found, received=counts, warehouse_code=request.POST.get("warehouse", "")
+            actor=request.user,
+            request=found,
+            received=counts,
+            warehouse_code=request.POST.get("warehouse", ""),
+            serials=serials,
         )
         messages.success(request, _("Received. Now grade each item."))
     elif step == "inspect":

@@ -60,6 +60,7 @@ class NoteIn(Schema):
 
 class ReceiveIn(Schema):
     lines: dict[int, int] | None = Field(None, description="line id -> quantity received (omit: everything)")
+    serials: dict[int, str] | None = Field(None, description="line id -> scanned serial/IMEI, checked")
     warehouse: str = Field("", max_length=40)
 
 

@@ -72,9 +72,17 @@ def find_for_scan(text: str) -> ReturnRequest:
 
 
 def receive_return(
-    *, actor: Any, request: ReturnRequest, received: dict[int, int] | None = None, warehouse_code: str = ""
+    *,
+    actor: Any,
+    request: ReturnRequest,
+    received: dict[int, int] | None = None,
+    warehouse_code: str = "",
+    serials: dict[int, str] | None = None,
 ) -> ReturnRequest:
     """Record what arrived (all lines unless `received` gives line id -> quantity). Idempotent.
+
+    `serials` (line id -> scanned serial/IMEI) are checked against the unit the customer returned: a
+    different unit (a swap) is refused and nothing is recorded.
 
     Missing quantities wait for the policy's grace period (due_at), then the return is resolved with
     what arrived.
@@ -85,7 +93,7 @@ def receive_return(
             if locked.received_at is not None:
                 return locked
             transition(locked, Status.RECEIVED, actor=actor)  # raises the clear invalid-transition error
-        lines = list(locked.lines.select_related("product"))
+        lines = list(locked.lines.select_related("product", "unit"))
         counts = {line.pk: line.quantity for line in lines} if received is None else dict(received)
         unknown = set(counts) - {line.pk for line in lines}
         if unknown:
@@ -97,6 +105,17 @@ def receive_return(
                     f"lines.{line.pk}",
                     _("Received quantity of %(sku)s must be between 0 and %(max)s")
                     % {"sku": line.product.sku, "max": line.quantity},
+                )
+        for line in lines:
+            scanned = (serials or {}).get(line.pk, "").strip()
+            unit = line.unit
+            matches = unit is None or scanned in (unit.serial, unit.imei or "")
+            if scanned and counts.get(line.pk, 0) and not matches:
+                raise refuse(
+                    f"lines.{line.pk}.serial",
+                    _("Serial %(scanned)s is not the unit of this return (%(expected)s): keep the parcel aside")
+                    % {"scanned": scanned[:64], "expected": unit.serial if unit else ""},
+                    "serial_mismatch",
                 )
         if not any(counts.values()):
             raise refuse("lines", _("Nothing was received: tick at least one item"), "required")

@@ -138,3 +138,18 @@ def test_queue_shows_parcels_arrived_but_not_received(shop: Shop, make_staff: An
     ReturnRequest.objects.filter(pk=first.pk).update(arrived_at=clock.now())
     page = login(make_staff, "warehouse").get("/console/returns/?arrived=1").content.decode()
     assert first.code in page and second.code not in page
+
+
+def test_a_swapped_unit_is_refused_at_receiving(shop: Shop, make_staff: Any) -> None:
+    request = open_return(shop)
+    line = request.lines.get()
+    keeper = login(make_staff, "warehouse")
+    url = f"/console/returns/receiving/{request.code}/"
+    keeper.post(url, {"step": "receive", f"received_{line.pk}": "1", f"serial_{line.pk}": "FAKE-123"})
+    request.refresh_from_db()
+    assert request.status == Status.AWAITING_DROPOFF  # nothing recorded
+    page = keeper.get(url).content.decode()
+    assert "Serial FAKE-123 is not the unit of this return (SN-0001)" in page
+    keeper.post(url, {"step": "receive", f"received_{line.pk}": "1", f"serial_{line.pk}": "SN-0001"})
+    request.refresh_from_db()
+    assert request.status == Status.RECEIVED

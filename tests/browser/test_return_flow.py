@@ -189,6 +189,7 @@ def test_return_from_portal_request_to_refund_and_email(live_server: Any, browse
         page.fill("#scan", rma.tracking_code)
         page.press("#scan", "Enter")
         page.wait_for_url(f"**/console/returns/receiving/{rma.code}/")
+        page.fill(f"input[name=serial_{rma.lines.get().pk}]", "F2LXK0099")  # the unit in the box is the one sold
         page.click("#confirm-receipt")
         page.click(f"label[for=grade-{rma.lines.get().pk}-A]")
         page.click(f"#inspect-{rma.lines.get().pk} button[type=submit]")

@@ -61,3 +61,17 @@ def api_client_for(make_staff: Any) -> Any:
         return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     return make
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Every transactional test gets serialized rollback.
+
+    A transactional test ends with a flush. Without serialized rollback the flush re-creates content
+    types and role groups under new ids, so a later serialized-rollback test collides while restoring
+    them; and every test after it would also lose the data migrations (provinces, roles, built-in
+    journeys, carriers, templates).
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)

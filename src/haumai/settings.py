@@ -209,7 +209,9 @@ EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Haumai <no-reply@localhost>")
-# SMS/Zalo: only the dev outbox (var/outbox/sms.log) exists until the messaging app brings real providers.
+# Portal login codes by SMS: the default writes them to var/outbox/sms.log (offline demo). In production set
+# HAUMAI_SMS_BACKEND=haumai.portal.senders.MessagingSmsBackend (eSMS.vn, HAUMAI_ESMS_* variables; see
+# src/haumai/messaging/README.md, which also lists Zalo OA/ZNS, webhook and HAUMAI_PUBLIC_URL settings).
 HAUMAI_SMS_BACKEND = os.environ.get("HAUMAI_SMS_BACKEND", "haumai.portal.senders.OutboxSmsBackend")
 HAUMAI_PORTAL_CODE_MINUTES = int(os.environ.get("HAUMAI_PORTAL_CODE_MINUTES", "10"))
 HAUMAI_PORTAL_CODE_MAX_TRIES = int(os.environ.get("HAUMAI_PORTAL_CODE_MAX_TRIES", "5"))

@@ -30,6 +30,7 @@ urlpatterns = [
     path("console/returns/", include("haumai.returns.urls")),
     path("console/payments/", include("haumai.payments.urls")),
     path("portal/", include("haumai.portal.urls")),
+    path("m/", include("haumai.messaging.public_urls")),
     path("hooks/", include("haumai.webhooks_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

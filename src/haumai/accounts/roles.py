@@ -43,6 +43,7 @@ RETURNS_AGENT = [
 CARE_MANAGE = [
     "messaging.add_template",
     "messaging.change_template",
+    "messaging.resolve_delivery",
     "journeys.add_journey",
     "journeys.change_journey",
     "returns.add_returnpolicy",

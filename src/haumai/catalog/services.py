@@ -251,9 +251,8 @@ def release_units(*, actor: Any, unit_ids: list[int]) -> int:
 def mark_unit_returned(*, actor: Any, unit: Unit, status: str) -> Unit:
     """A sold unit came back through a return: restocked (in_stock), kept aside (returned) or scrapped."""
     if status not in (UnitStatus.IN_STOCK, UnitStatus.RETURNED, UnitStatus.SCRAPPED, UnitStatus.IN_REPAIR):
-        raise ValidationFailed(
-            _("Some fields are invalid"), [FieldError("status", _("Not a status for a returned unit"), "invalid_choice")]
-        )
+        problem = FieldError("status", _("Not a status for a returned unit"), "invalid_choice")
+        raise ValidationFailed(_("Some fields are invalid"), [problem])
     Unit.objects.filter(pk=unit.pk).update(status=status)
     unit.status = status
     record_event(name="unit.returned", subject=unit, actor=actor, payload={"serial": unit.serial, "status": status})

@@ -2,7 +2,8 @@
 
 A claimed batch is advanced in memory with everything it needs loaded up front (journeys and steps,
 customers, consents, recent marketing sends, trigger events), then written back in bulk: StepRun rows,
-care tasks and the runs' new position/due_at. Each send is queued with the idempotency key
+care tasks and the runs' new position/due_at. The batch's sends are queued together (one messaging
+call per round; a refused channel falls back in the next round). Each send has the idempotency key
 `journey-run:<run id>:step:<step id>`, so a repeated tick (after a crash before commit, or a deferral)
 never makes a second message.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
@@ -50,6 +52,33 @@ def idempotency_key(run: JourneyRun, step: JourneyStep) -> str:
     return f"journey-run:{run.pk}:step:{step.pk}"
 
 
+@dataclass
+class PendingSend:
+    """A run stopped at a send step until the batch's sends are queued; `tried` channels refused so far."""
+
+    run: JourneyRun
+    step: JourneyStep
+    customer: Customer
+    purpose: str
+    source: str
+    channels: list[str]
+    context: dict[str, Any]
+    tried: int = 0
+    reason: str = ""
+    refusals: list[str] = field(default_factory=list)
+
+    def request(self) -> sending.SendRequest:
+        return sending.SendRequest(
+            customer=self.customer,
+            template_key=self.step.template_key,
+            channel=self.channels[self.tried],
+            context=self.context,
+            idempotency_key=idempotency_key(self.run, self.step),
+            purpose=self.purpose,
+            source=self.source,
+        )
+
+
 class Batch:
     """Everything a claimed batch of runs needs, loaded in a fixed number of queries."""
 
@@ -86,6 +115,8 @@ class Batch:
         self.quiet_hours = conf.quiet_hours()
         self.step_runs: list[StepRun] = []
         self.tasks: list[CareTask] = []
+        self.pending: list[PendingSend] = []
+        self.steps_taken: dict[int, int] = defaultdict(int)
         self._reachable: dict[int, list[str]] = {}
         self._orders: dict[int, OrderFacts | None] = {}
 
@@ -115,10 +146,21 @@ class Batch:
 
 
 def advance_runs(runs: Sequence[JourneyRun]) -> None:
-    """Scheduler handler: advance each claimed run until it waits, is deferred or ends."""
+    """Scheduler handler: advance each claimed run until it waits, is deferred or ends.
+
+    Runs stop at their send steps; the batch's sends are queued together in one messaging call, then
+    those runs go on (a refused channel is retried on the next one in a further call).
+    """
     batch = Batch(runs)
     for run in runs:
-        _advance(batch, run)
+        if _enter(batch, run):
+            _advance(batch, run)
+    while batch.pending:
+        pending, batch.pending = batch.pending, []
+        answers = sending.queue_many([send.request() for send in pending])
+        for send, answer in zip(pending, answers, strict=True):
+            if _settle(batch, send, answer):
+                _advance(batch, send.run)
     StepRun.objects.bulk_create(batch.step_runs, batch_size=1000)
     if batch.tasks:
         CareTask.objects.bulk_create(batch.tasks, batch_size=1000)
@@ -142,31 +184,39 @@ def _finish(batch: Batch, run: JourneyRun, status: str) -> None:
     run.finished_at = batch.now
 
 
-def _advance(batch: Batch, run: JourneyRun) -> None:
+def _enter(batch: Batch, run: JourneyRun) -> bool:
+    """Whether a claimed run can take steps (else it is put aside or exited)."""
     journey = batch.journeys[run.journey_id]
-    customer = batch.customers.get(run.customer_id)
-    if customer is None or run.status != RunStatus.ACTIVE:
+    if batch.customers.get(run.customer_id) is None or run.status != RunStatus.ACTIVE:
         run.due_at = None
-        return
+        return False
     if not journey.is_active:
         batch.record(
             run, None, Outcome.EXITED, reason=Reason.JOURNEY_INACTIVE, message=_("The journey is switched off")
         )
         _finish(batch, run, RunStatus.EXITED)
-        return
+        return False
+    return True
+
+
+def _advance(batch: Batch, run: JourneyRun) -> None:
+    """Take the run's steps until it waits, ends, or stops at a send (queued with the batch's sends)."""
+    journey = batch.journeys[run.journey_id]
+    customer = batch.customers[run.customer_id]
     steps = batch.steps[journey.pk]
-    for _step_count in range(MAX_STEPS_PER_ADVANCE):
+    while batch.steps_taken[run.pk] < MAX_STEPS_PER_ADVANCE:
         step = steps.get(run.position)
         if step is None:
             _finish(batch, run, RunStatus.COMPLETED)
             return
+        batch.steps_taken[run.pk] += 1
         if not _run_step(batch, run, journey, customer, step):
             return
     run.due_at = batch.now  # a very long chain: continue on the next tick
 
 
 def _run_step(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer, step: JourneyStep) -> bool:
-    """Run one step; True to go on with the next step now, False when the run waits or ended."""
+    """Run one step; True to go on with the next step now, False when the run waits, ended or sends."""
     if step.kind == StepKind.WAIT:
         until = batch.now + dt.timedelta(hours=step.wait_hours)
         batch.record(
@@ -271,27 +321,37 @@ def _send(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer, s
             )
             run.due_at = until
             return False
-    context = sending.context_for(_event_for(batch, run, journey, customer))
-    refusals: list[str] = []
-    reason = ""
-    for channel in choice.channels:
-        try:
-            delivery_id = sending.queue(
-                customer=customer,
-                template_key=step.template_key,
-                channel=channel,
-                context=context,
-                idempotency_key=idempotency_key(run, step),
-                purpose=purpose,
-                source=f"journey:{journey.key}",
-            )
-        except sending.SendRefused as refused:
-            refusals.append(refused.message)
-            reason = reason or refused.reason
-            continue
-        break
-    else:
-        return _skip(batch, run, step, reason, "; ".join(refusals), purpose=purpose, channel=first)
+    batch.pending.append(
+        PendingSend(
+            run=run,
+            step=step,
+            customer=customer,
+            purpose=purpose,
+            source=f"journey:{journey.key}",
+            channels=choice.channels,
+            context=sending.context_for(_event_for(batch, run, journey, customer)),
+        )
+    )
+    if purpose == Purpose.MARKETING:
+        # Counted now, so another run of the customer in this batch sees it; given back if refused.
+        batch.marketing_sent[customer.pk] = batch.marketing_sent.get(customer.pk, 0) + 1
+    return False
+
+
+def _settle(batch: Batch, send: PendingSend, answer: int | sending.SendRefused) -> bool:
+    """Record a queued send (True: the run goes on); a refusal tries the next channel in the next call."""
+    run, step, purpose = send.run, send.step, send.purpose
+    if isinstance(answer, sending.SendRefused):
+        send.refusals.append(answer.message)
+        send.reason = send.reason or answer.reason
+        send.tried += 1
+        if send.tried < len(send.channels):
+            batch.pending.append(send)
+            return False
+        if purpose == Purpose.MARKETING:
+            batch.marketing_sent[send.customer.pk] -= 1
+        return _skip(batch, run, step, send.reason, "; ".join(send.refusals), purpose=purpose, channel=send.channels[0])
+    channel = send.channels[send.tried]
     batch.record(
         run,
         step,
@@ -300,10 +360,8 @@ def _send(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer, s
         purpose=purpose,
         channel=channel,
         template_key=step.template_key,
-        delivery_id=delivery_id,
+        delivery_id=answer,
     )
-    if purpose == Purpose.MARKETING:
-        batch.marketing_sent[customer.pk] = batch.marketing_sent.get(customer.pk, 0) + 1
     run.position = step.position + 1
     return True
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from haumai.core.errors import DomainError
@@ -44,6 +46,60 @@ def context_for(event: Any) -> dict[str, Any]:
     return dict(services.context_for_event(event))
 
 
+@dataclass(frozen=True)
+class SendRequest:
+    """One message a send step asks messaging to queue."""
+
+    customer: Any
+    template_key: str
+    channel: str
+    context: dict[str, Any]
+    idempotency_key: str
+    purpose: str
+    source: str
+
+
+def _refusal(error: DomainError) -> SendRefused:
+    from haumai.messaging import services
+
+    if isinstance(error, services.TemplateMissing):
+        return SendRefused("template_missing", str(error))
+    if isinstance(error, services.NoDestination):
+        return SendRefused("no_reachable_channel", str(error))
+    return SendRefused("send_refused", str(error))
+
+
+def queue_many(requests: Sequence[SendRequest]) -> list[int | SendRefused]:
+    """Queue a batch of messages in one messaging call: per request the Delivery id, or why it was refused.
+
+    Same idempotency key -> the same Delivery, nothing new (within the batch and across batches).
+    """
+    from haumai.messaging import services
+
+    results = services.queue_messages(
+        [
+            services.MessageRequest(
+                customer=r.customer,
+                template_key=r.template_key,
+                channel=r.channel,
+                context=r.context,
+                idempotency_key=r.idempotency_key,
+                purpose=r.purpose,
+                source=r.source,
+            )
+            for r in requests
+        ]
+    )
+    answers: list[int | SendRefused] = []
+    for result in results:
+        if result.error is not None:
+            answers.append(_refusal(result.error))
+        else:
+            assert result.delivery is not None
+            answers.append(int(result.delivery.pk))
+    return answers
+
+
 def queue(
     *,
     customer: Any,
@@ -55,22 +111,16 @@ def queue(
     source: str,
 ) -> int:
     """Queue one message; return the Delivery id. Same idempotency key -> the same Delivery, nothing new."""
-    from haumai.messaging import services
-
-    try:
-        delivery = services.queue_message(
-            customer=customer,
-            template_key=template_key,
-            channel=channel,
-            context=context,
-            idempotency_key=idempotency_key,
-            purpose=purpose,
-            source=source,
-        )
-    except services.TemplateMissing as exc:
-        raise SendRefused("template_missing", str(exc)) from exc
-    except services.NoDestination as exc:
-        raise SendRefused("no_reachable_channel", str(exc)) from exc
-    except DomainError as exc:
-        raise SendRefused("send_refused", str(exc)) from exc
-    return int(delivery.pk)
+    request = SendRequest(
+        customer=customer,
+        template_key=template_key,
+        channel=channel,
+        context=context,
+        idempotency_key=idempotency_key,
+        purpose=purpose,
+        source=source,
+    )
+    (answer,) = queue_many([request])
+    if isinstance(answer, SendRefused):
+        raise answer
+    return answer

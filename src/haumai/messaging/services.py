@@ -10,146 +10,37 @@ from django.utils.translation import gettext as _
 
 from haumai.core import clock
 from haumai.core.errors import DomainError, FieldError, NotFound, ValidationFailed
-from haumai.messaging.context import context_for_event, customer_context, unsubscribe_url
+from haumai.messaging.context import context_for_event
 from haumai.messaging.models import (
     Channel,
     Delivery,
     DeliveryStatus,
-    Purpose,
     Template,
     TemplateVersion,
 )
+from haumai.messaging.queueing import (
+    MessageRequest,
+    NoDestination,
+    QueueResult,
+    TemplateMissing,
+    queue_message,
+    queue_messages,
+)
 from haumai.messaging.rendering import RenderError, render_message
 from haumai.messaging.samples import sample_context
-from haumai.messaging.selectors import destination_for
 
 __all__ = [
+    "MessageRequest",
     "NoDestination",
+    "QueueResult",
     "TemplateMissing",
     "context_for_event",
     "create_template",
     "queue_message",
+    "queue_messages",
     "save_template_version",
     "unsubscribe",
 ]
-
-FALLBACK_LANGUAGE = "vi"
-
-
-class TemplateMissing(DomainError):
-    """No active template with a version exists for this key and channel."""
-
-    def __init__(self, key: str, channel: str) -> None:
-        super().__init__(
-            message=_("No template '%(key)s' for channel %(channel)s") % {"key": key, "channel": channel},
-            code="template_missing",
-            status=422,
-        )
-
-
-class NoDestination(DomainError):
-    """The customer has no address on the requested channel."""
-
-    def __init__(self, customer_code: str, channel: str) -> None:
-        super().__init__(
-            message=_("Customer %(code)s cannot be reached on %(channel)s")
-            % {"code": customer_code, "channel": channel},
-            code="no_destination",
-            status=422,
-        )
-
-
-def _template_for(key: str, channel: str, language: str) -> Template:
-    candidates = {
-        t.language: t
-        for t in Template.objects.filter(
-            key=key, channel=channel, language__in={language, FALLBACK_LANGUAGE}, is_active=True
-        ).select_related("current_version")
-        if t.current_version is not None
-    }
-    template = candidates.get(language) or candidates.get(FALLBACK_LANGUAGE)
-    if template is None:
-        raise TemplateMissing(key, channel)
-    return template
-
-
-def queue_message(
-    *,
-    customer: Any,
-    template_key: str,
-    channel: str,
-    context: dict[str, Any],
-    idempotency_key: str,
-    purpose: str = Purpose.SERVICE,
-    language: str | None = None,
-    source: str = "",
-    actor: Any = None,
-) -> Delivery:
-    """Render the current template version for the customer and queue it; same key -> same Delivery."""
-    errors: list[FieldError] = []
-    if channel not in Channel.values or channel == Channel.WEBHOOK:
-        errors.append(FieldError("channel", _("Unknown channel '%(channel)s'") % {"channel": channel}))
-    if purpose not in Purpose.values:
-        errors.append(FieldError("purpose", _("Purpose must be service or marketing")))
-    if not idempotency_key or len(idempotency_key) > 200:
-        errors.append(FieldError("idempotency_key", _("An idempotency key of 1 to 200 characters is required")))
-    if errors:
-        raise ValidationFailed(_("The message cannot be queued"), errors)
-    template = _template_for(template_key, channel, language or customer.preferred_language or FALLBACK_LANGUAGE)
-    destination = destination_for(customer, channel)
-    if not destination:
-        raise NoDestination(customer.code, channel)
-    version = template.current_version
-    assert version is not None
-    full_context = {**context}
-    links = dict(full_context.get("links") or {})
-    links.setdefault("unsubscribe", unsubscribe_url(customer=customer, purpose=purpose, channel=channel))
-    full_context["links"] = links
-    full_context.setdefault("customer", customer_context(customer))
-    full_context.setdefault("payload", {})
-    now = clock.now()
-    delivery = Delivery(
-        idempotency_key=idempotency_key,
-        customer=customer,
-        channel=channel,
-        purpose=purpose,
-        template_key=template_key,
-        template_version=version,
-        language=template.language,
-        destination=destination,
-        status=DeliveryStatus.QUEUED,
-        due_at=now,
-        tracking_id=uuid.uuid4().hex,
-        source=source[:120],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        created_at=now,
-    )
-    try:
-        rendered = render_message(
-            channel=channel,
-            subject=version.subject,
-            body_text=version.body_text,
-            body_html=version.body_html,
-            context=full_context,
-        )
-    except RenderError as exc:
-        # A broken template must not break the caller (a journey, a webhook): record it for staff.
-        delivery.status = DeliveryStatus.GIVEN_UP
-        delivery.due_at = None
-        delivery.last_error_code = "template_error"
-        delivery.last_error_message = exc.message
-    else:
-        delivery.subject = rendered.subject[:255]
-        delivery.body_text = rendered.body_text
-        delivery.body_html = rendered.body_html
-        if rendered.params:
-            delivery.payload = {"template_id": version.provider_template_id, "template_data": rendered.params}
-        elif channel == Channel.EMAIL:
-            delivery.payload = {"unsubscribe_url": links["unsubscribe"]}
-    # INSERT ... ON CONFLICT DO NOTHING (no savepoint needed inside the caller's transaction); a replayed
-    # key inserts nothing, and the read returns whichever Delivery holds the key.
-    Delivery.objects.bulk_create([delivery], ignore_conflicts=True)
-    return Delivery.objects.select_related("template_version").get(idempotency_key=idempotency_key)
 
 
 def validate_version(

@@ -9,7 +9,10 @@ Prints `BENCH {json}` lines: enrollment rows/s, journey steps processed/s, e-mai
 With --duration the workers are stopped after that many seconds (a mid-batch kill: nothing is lost or
 sent twice) and the rates are measured over that window, so a million customers can be enrolled
 without waiting for every run to finish on a small machine.
-Usage: python bench/bench_journeys.py [--customers 100000] [--workers 2] [--duration 120]
+With --reuse an existing benchmark database that already holds exactly N customers is kept: its runs,
+step runs, deliveries and attempts are emptied (TRUNCATE) and the customers enrolled again, which saves
+loading a million customers again.
+Usage: python bench/bench_journeys.py [--customers 100000] [--workers 2] [--duration 120] [--reuse]
 """
 
 from __future__ import annotations
@@ -33,12 +36,38 @@ def bench(name: str, metric: str, value: float, unit: str, target: str = "") -> 
     print("BENCH " + json.dumps({"benchmark": name, "metric": metric, "value": value, "unit": unit, "target": target}))
 
 
-def recreate_database(url: str) -> None:
+def _psql_args(url: str) -> tuple[str, list[str]]:
     parts = urlparse(url)
     name = parts.path.lstrip("/")
     if not name or name in {"postgres", "template0", "template1", "haumai"}:
         raise SystemExit(f"refusing to recreate database {name!r}")
-    common = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres"]
+    host, port = parts.hostname or "127.0.0.1", str(parts.port or 5432)
+    return name, ["-h", host, "-p", port, "-U", parts.username or "postgres"]
+
+
+def existing_customers(url: str) -> int | None:
+    """Customers in an existing benchmark database (None when it does not exist or has no schema)."""
+    name, common = _psql_args(url)
+    answer = subprocess.run(
+        ["psql", *common, "-d", name, "-Atc", "SELECT count(*) FROM customers_customer"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return int(answer.stdout.strip()) if answer.returncode == 0 and answer.stdout.strip().isdigit() else None
+
+
+def empty_journey_tables() -> None:
+    """Forget the last run's work (runs, step runs, tasks, deliveries, attempts), keep the customers."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE journeys_steprun, journeys_caretask, journeys_journeyrun, messaging_deliveryattempt, "
+            "messaging_delivery RESTART IDENTITY"
+        )
+
+
+def recreate_database(url: str) -> None:
+    name, common = _psql_args(url)
     subprocess.run(["dropdb", *common, "--if-exists", "--force", name], check=True)
     subprocess.run(["createdb", *common, name], check=True)
 
@@ -108,7 +137,8 @@ def worker(stop_when_idle_seconds: float, busy: Any, in_messaging: Any) -> None:
     """A `haumai worker`-like loop over the sources this benchmark exercises.
 
     Adds up (in shared values) the seconds spent advancing journey runs and, inside that, in
-    messaging.queue_message, so the report can tell the journeys engine's own cost per step.
+    messaging's queue_messages (through journeys.sending.queue_many), so the report can tell the
+    journeys engine's own cost per step.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haumai.settings")
     import django
@@ -119,12 +149,12 @@ def worker(stop_when_idle_seconds: float, busy: Any, in_messaging: Any) -> None:
     from haumai.core import scheduler
     from haumai.journeys import engine, sending
 
-    original_queue, original_advance = sending.queue, engine.advance_runs
+    original_queue, original_advance = sending.queue_many, engine.advance_runs
 
-    def timed_queue(**kwargs: Any) -> int:
+    def timed_queue(requests: Any) -> Any:
         started = time.perf_counter()
         try:
-            return original_queue(**kwargs)
+            return original_queue(requests)
         finally:
             with in_messaging.get_lock():
                 in_messaging.value += time.perf_counter() - started
@@ -137,7 +167,7 @@ def worker(stop_when_idle_seconds: float, busy: Any, in_messaging: Any) -> None:
             with busy.get_lock():
                 busy.value += time.perf_counter() - started
 
-    sending.queue = timed_queue  # type: ignore[assignment]
+    sending.queue_many = timed_queue
     for source in scheduler.registered():
         if source.name == "journeys.runs":
             scheduler.register(scheduler.DueSource(name=source.name, pending=source.pending, handle=timed_advance))
@@ -162,6 +192,7 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=float, default=0, help="stop the workers after this many seconds")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing database of exactly N customers")
     args = parser.parse_args()
     url = os.environ.get("HAUMAI_BENCH_JOURNEYS_URL", DEFAULT_URL)
     os.environ["DATABASE_URL"] = url
@@ -170,7 +201,9 @@ def main() -> int:
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
     os.environ["HAUMAI_MESSAGING_EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
     os.environ["EMAIL_HOST"] = "127.0.0.1"
-    recreate_database(url)
+    reuse = args.reuse and existing_customers(url) == args.customers
+    if not reuse:
+        recreate_database(url)
 
     import django
 
@@ -185,8 +218,12 @@ def main() -> int:
     from haumai.messaging.models import Delivery
 
     started = time.monotonic()
-    load_customers(args.customers)
-    print(f"loaded {args.customers} customers in {time.monotonic() - started:.1f} s", flush=True)
+    if reuse:
+        empty_journey_tables()
+        print(f"reusing {args.customers} customers; runs, step runs and deliveries emptied", flush=True)
+    else:
+        load_customers(args.customers)
+        print(f"loaded {args.customers} customers in {time.monotonic() - started:.1f} s", flush=True)
 
     Journey.objects.exclude(key="birthday-greeting").update(is_active=False)
     journey = Journey.objects.get(key="birthday-greeting")
@@ -244,8 +281,8 @@ def main() -> int:
         target,
     )
     own = busy.value - in_messaging.value
-    bench("journeys", "advance_runs time in messaging.queue_message", 100 * in_messaging.value / busy.value, "%")
-    bench("journeys", "journeys engine alone (excl. queue_message), 1 core", steps / own, "steps/s")
+    bench("journeys", "advance_runs time in messaging.queue_messages", 100 * in_messaging.value / busy.value, "%")
+    bench("journeys", "journeys engine alone (excl. queue_messages), 1 core", steps / own, "steps/s")
     bench("journeys", f"steps + e-mail sent end to end, {args.workers} workers", received / elapsed, "e-mails/s")
     bench("journeys", "e-mails received by local SMTP", received, "messages", f"= deliveries sent ({sent})")
     return 0

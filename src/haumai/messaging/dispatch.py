@@ -19,6 +19,7 @@ from django.db.models import F, QuerySet
 from haumai.core import clock
 from haumai.events.services import record_events
 from haumai.messaging import conf
+from haumai.messaging.bulk import update_rows
 from haumai.messaging.channels.base import Outcome, Sender
 from haumai.messaging.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
 
@@ -65,6 +66,7 @@ def handle_due(rows: Sequence[Delivery]) -> None:
     """Scheduler handler (inside the claim transaction): mark due rows sending, send after commit."""
     now = clock.now()
     to_send: list[Delivery] = []
+    settled: list[int] = []
     for delivery in rows:
         if delivery.status == DeliveryStatus.SENDING:
             if _reconcile(delivery, now):
@@ -72,7 +74,9 @@ def handle_due(rows: Sequence[Delivery]) -> None:
         elif delivery.status in (DeliveryStatus.QUEUED, DeliveryStatus.FAILED):
             to_send.append(delivery)
         else:
-            Delivery.objects.filter(pk=delivery.pk).update(due_at=None)
+            settled.append(delivery.pk)
+    if settled:  # due but already settled (e.g. by a person): nothing to send
+        Delivery.objects.filter(pk__in=settled).update(due_at=None)
     if not to_send:
         return
     sending_until = now + dt.timedelta(seconds=conf.sending_timeout_seconds())
@@ -193,7 +197,8 @@ def record_outcomes(results: Sequence[tuple[Delivery, Outcome]], *, started_at: 
                 }
                 for d in given_up
             ])
-        Delivery.objects.bulk_update(
+        update_rows(
+            Delivery,
             [d for d, _ in results],
             [
                 "status", "sent_at", "due_at", "provider_message_id",

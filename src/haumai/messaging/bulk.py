@@ -8,10 +8,10 @@ databases keep `bulk_update`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 CHUNK = 1000
 
@@ -26,14 +26,14 @@ def update_rows(model: type[Model], rows: Sequence[Model], fields: Sequence[str]
     meta = model._meta
     pk = meta.pk
     assert pk is not None
-    columns = [meta.get_field(name) for name in fields]
+    columns = [cast(Field[Any, Any], meta.get_field(name)) for name in fields]
     quote = connection.ops.quote_name
     names = ", ".join(quote(f"v_{field.column}") for field in [pk, *columns])
     sets = ", ".join(
-        f"{quote(field.column)} = v.{quote('v_' + field.column)}::{field.cast_db_type(connection)}"
+        f"{quote(field.column)} = v.{quote('v_' + field.column)}::{field.db_type(connection)}"
         for field in columns
     )
-    key = f"t.{quote(pk.column)} = v.{quote('v_' + pk.column)}::{pk.cast_db_type(connection)}"
+    key = f"t.{quote(pk.column)} = v.{quote('v_' + pk.column)}::{pk.db_type(connection)}"
     row_sql = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -69,6 +70,12 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("HAUMAI_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("HAUMAI_PORT", "8000")))
     parser.add_argument("--demo", action="store_true", help="seed demo data if the database is empty")
+    parser.add_argument(
+        "--sandbox",
+        choices=["auto", "on", "off"],
+        default=os.environ.get("HAUMAI_SANDBOX", "auto"),
+        help="run local carrier and VNPay/MoMo servers (auto: with --demo when no carrier is configured)",
+    )
     args = parser.parse_args(argv)
 
     import django
@@ -81,12 +88,20 @@ def serve(argv: list[str]) -> int:
     if args.demo:
         call_command("demo", "--if-empty")
 
+    sandbox = contextlib.ExitStack()
+    if args.sandbox == "on" or (args.sandbox == "auto" and args.demo and not os.environ.get("HAUMAI_GHN_TOKEN")):
+        os.environ.update(_start_sandbox(sandbox))
+
     web_process = subprocess.Popen(_web_command(host=args.host, port=args.port, workers=1))
     worker_process = subprocess.Popen([sys.executable, "-m", "haumai", "worker"])
     children = [web_process, worker_process]
     print(f"\nHaumai is running at http://{args.host}:{args.port}/  (API docs: /api/v1/docs, admin: /admin/)")
     if args.demo:
         print("Demo login: admin / haumai-demo  (change it before real use)")
+        _print_walkthrough(f"http://{args.host}:{args.port}")
+    if os.environ.get("HAUMAI_SANDBOX_CARRIERS_URL"):
+        print("Sandbox: carriers (GHN, GHTK, Viettel Post, J&T, Ninja Van) and VNPay/MoMo are local simulators;")
+        print("         shipment pages offer 'carrier sends status' buttons. Nothing leaves this machine.")
     print("Press Ctrl+C to stop.\n", flush=True)
 
     stopping = False
@@ -109,5 +124,29 @@ def serve(argv: list[str]) -> int:
                 exit_code = code or 1
                 stop(signal.SIGTERM, None)
         if all(child.poll() is not None for child in children):
+            sandbox.close()
             return exit_code
         time.sleep(0.5)
+
+
+def _start_sandbox(stack: contextlib.ExitStack) -> dict[str, str]:
+    """Start the local carrier and payment simulators; return the environment that points Haumai at them."""
+    from haumai.testing.carriers import local_carriers
+    from haumai.testing.payments import local_payments
+
+    carriers = stack.enter_context(local_carriers(timeout_seconds=10.0))
+    payments = stack.enter_context(local_payments())
+    environment = {**carriers.environment(), **payments.environ(http_timeout=10.0)}
+    environment["HAUMAI_SANDBOX_CARRIERS_URL"] = f"http://127.0.0.1:{carriers.server.port}"
+    return environment
+
+
+def _print_walkthrough(base_url: str) -> None:
+    """Name a demo customer who can try a return right away (portal login code lands in var/outbox/)."""
+    from haumai.demo.walkthrough import returnable_example
+
+    example = returnable_example()
+    if example is None:
+        return
+    print(f"Try a return: {base_url}/portal/  log in as {example['login']} (the code lands in var/outbox/),")
+    print(f"              order {example['order']} paid by {example['method']}; then /console/returns/receiving/")

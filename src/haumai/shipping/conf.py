@@ -82,3 +82,8 @@ def webhook_asynchronous_commit() -> bool:
     nothing is ever applied twice or half. Later reports and stuck detection cover such a gap.
     """
     return _value("HAUMAI_SHIPPING_WEBHOOK_ASYNC_COMMIT", "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def sandbox_carriers_url() -> str:
+    """The offline demo's local carrier simulator (set by `haumai serve --demo`); empty in production."""
+    return _value("HAUMAI_SANDBOX_CARRIERS_URL")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from haumai.accounts.selectors import can_see_pii, shown_phone
 from haumai.core.errors import DomainError, NotFound
-from haumai.shipping import selectors, services
+from haumai.shipping import sandbox, selectors, services
 from haumai.shipping.models import CarrierKind, Shipment
 from haumai.shipping.statuses import ShipmentStatus, can_move, is_final
 
@@ -94,6 +94,7 @@ def shipment_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_receive": can_change
         and shipment.carrier.kind == CarrierKind.DROPOFF
         and can_move(shipment.status, ShipmentStatus.DELIVERED),
+        "sandbox_steps": sandbox.next_steps(shipment) if can_change else [],
     }
     return render(request, "shipping/detail.html", context)
 
@@ -171,4 +172,25 @@ def cancel(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Shipment cancelled."))
+    return redirect("shipping:detail", code=shipment.code)
+
+
+@login_required
+@permission_required("shipping.change_shipment", raise_exception=True)
+@require_POST
+def sandbox_push(request: HttpRequest, code: str) -> HttpResponse:
+    """Offline demo only: make the carrier simulator send a status webhook for this shipment."""
+    shipment = _shipment_or_404(code)
+    if not sandbox.is_on():
+        raise Http404("no carrier simulator")
+    try:
+        sandbox.push_status(
+            shipment=shipment,
+            raw_code=request.POST.get("raw_code", ""),
+            hooks_prefix=request.build_absolute_uri("/hooks/shipping/"),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The carrier simulator is sending the status; reload in a moment."))
     return redirect("shipping:detail", code=shipment.code)

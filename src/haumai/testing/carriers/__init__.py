@@ -66,6 +66,7 @@ class LocalCarriers:
         self.credentials = {carrier: dict(values) for carrier, values in CREDENTIALS.items()}
         self.webhook_secrets = dict(WEBHOOK_SECRETS)
         self.server = CarrierServer(self.credentials, timeout_seconds=timeout_seconds)
+        self.server.webhook_secrets = self.webhook_secrets
 
     @property
     def requests(self) -> list[RecordedRequest]:

@@ -11,12 +11,15 @@ import base64
 import hashlib
 import itertools
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -85,6 +88,7 @@ class CarrierServer:
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
         self._tokens: set[str] = set()
+        self.webhook_secrets: dict[str, str] = {}  # set by LocalCarriers; used by the sandbox push
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
@@ -110,11 +114,18 @@ class CarrierServer:
                 parts = urlsplit(self.path)
                 carrier, _, rest = parts.path.lstrip("/").partition("/")
                 headers = {k.lower(): v for k, v in self.headers.items()}
+                if carrier == "_sandbox":
+                    status, answer = server.sandbox(self.command, "/" + rest, body)
+                    self._reply(status, answer)
+                    return
                 server.requests.append(RecordedRequest(carrier, self.command, "/" + rest, headers, body))
                 status, answer = server.answer(carrier, self.command, "/" + rest, headers, body)
                 if status == 0:  # a timeout: say nothing for longer than the client waits, then hang up
                     time.sleep(server.timeout_seconds)
                     return
+                self._reply(status, answer)
+
+            def _reply(self, status: int, answer: Any) -> None:
                 raw = answer if isinstance(answer, bytes) else json.dumps(answer, ensure_ascii=False).encode()
                 self.send_response(status)
                 kind = "text/html" if isinstance(answer, bytes) else "application/json; charset=utf-8"
@@ -126,6 +137,38 @@ class CarrierServer:
             do_GET = do_POST = do_DELETE = _serve
 
         return Handler
+
+    # -- sandbox control (the offline demo: a person makes the carrier report a status) ---------------
+    def sandbox(self, method: str, path: str, body: bytes) -> tuple[int, Any]:
+        """POST /_sandbox/push {carrier, tracking_code, raw_code, hooks_prefix}: send that carrier's webhook.
+
+        Answers 202 at once and posts the webhook from a thread a moment later, because the caller is
+        usually the Haumai web process that will also receive the webhook.
+        """
+        from haumai.testing.carriers.webhooks import build_webhook, post_webhook
+
+        if method != "POST" or path != "/push":
+            return 404, {"message": "only POST /_sandbox/push"}
+        try:
+            data = json.loads(body or b"{}")
+            carrier, tracking, raw_code, prefix = (
+                str(data["carrier"]), str(data["tracking_code"]), str(data["raw_code"]), str(data["hooks_prefix"])
+            )
+        except (ValueError, KeyError, TypeError):
+            return 400, {"message": "send JSON with carrier, tracking_code, raw_code and hooks_prefix"}
+        if carrier not in self.state or not prefix.startswith(("http://", "https://")):
+            return 400, {"message": "unknown carrier or hooks_prefix is not an http(s) URL"}
+        request = build_webhook(carrier, tracking, raw_code, secrets=self.webhook_secrets)
+
+        def send() -> None:
+            time.sleep(0.3)
+            try:
+                post_webhook(request, prefix)
+            except Exception:
+                logger.exception("sandbox: webhook to %s failed", prefix)
+
+        threading.Thread(target=send, name="sandbox-webhook", daemon=True).start()
+        return 202, {"accepted": True}
 
     # -- dispatch ---------------------------------------------------------------------------------
     def answer(self, carrier: str, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:

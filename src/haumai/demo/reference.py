@@ -67,6 +67,7 @@ STORES: list[StoreSpec] = [
     ),
 ]
 CENTRAL_WAREHOUSE = ("kho-tong", "Kho tổng Thuận An", "ho_chi_minh", "Phường Thuận An")
+CENTRAL_WAREHOUSE_STREET, CENTRAL_WAREHOUSE_PHONE = "Số 8 Đại lộ Bình Dương", "02743 822 888"
 
 
 def ensure_staff() -> list[StaffLogin]:
@@ -110,9 +111,14 @@ def ensure_stores_and_warehouses() -> tuple[dict[str, int], dict[str, int]]:
             code=f"kho-{spec.code}", defaults={"name": f"Kho {spec.name}", "store": store, "province": province}
         )
         warehouses[spec.region] = warehouse.pk
-    code, name, province_codename, _ = CENTRAL_WAREHOUSE
+    code, name, province_codename, ward_name = CENTRAL_WAREHOUSE
+    province = Province.objects.get(codename=province_codename)
     central, _ = Warehouse.objects.get_or_create(
-        code=code, defaults={"name": name, "province": Province.objects.get(codename=province_codename)}
+        code=code,
+        defaults={
+            "name": name, "province": province, "ward": _ward(province, ward_name),
+            "street": CENTRAL_WAREHOUSE_STREET, "phone": normalize_phone(CENTRAL_WAREHOUSE_PHONE),
+        },
     )
     warehouses["hub"] = central.pk
     return stores, warehouses

@@ -18,6 +18,10 @@ class Warehouse(models.Model):
     province = models.ForeignKey(
         "customers.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Where carriers bring parcels (returns); a warehouse inside a store may use the store's address.
+    street = models.CharField(_("street address"), max_length=255, blank=True)
+    ward = models.ForeignKey("customers.Ward", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     def __str__(self) -> str:
         return self.name

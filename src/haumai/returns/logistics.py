@@ -37,7 +37,15 @@ def _code(text: str) -> int | None:
 
 
 def _warehouse_address(warehouse: Warehouse) -> dict[str, Any]:
-    """Where parcels for a warehouse go: its store's address, else the configured returns address."""
+    """Where parcels for a warehouse go: its own address, else its store's, else the configured returns address."""
+    if warehouse.street and warehouse.ward_id:
+        return {
+            "name": warehouse.name,
+            "phone": warehouse.phone or conf.returns_address_phone(),
+            "street": warehouse.street,
+            "ward_code": warehouse.ward_id,
+            "province_code": warehouse.province_id,
+        }
     store = warehouse.store
     if store is not None and store.street and store.ward_id:
         return {

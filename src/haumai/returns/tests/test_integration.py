@@ -276,3 +276,23 @@ def test_cancelling_a_booked_pickup_cancels_it_with_the_carrier(
     assert request.status == Status.CANCELLED and not request.problem
     assert logistics.shipments_for(request)[0].status == "cancelled"
     assert any("cancel" in r.path for r in carriers.requests_to("ghn"))
+
+
+def test_pickup_goes_to_the_warehouse_own_address(
+    shop: Shop, ward: Ward, settings: Any, carriers: LocalCarriers, tick: Callable[[], None]
+) -> None:
+    from haumai.inventory.models import Warehouse
+
+    other = Ward.objects.exclude(pk=ward.pk).order_by("code").first()
+    assert other is not None
+    Warehouse.objects.filter(code="wh-hcm").update(
+        street="Số 8 Đại lộ Bình Dương", ward=other, province=other.province, phone="+842743822888"
+    )
+    request = ghn_pickup(shop, ward, settings, lines=[LineInput(serial="SN-0001")])
+    tick()
+    request.refresh_from_db()
+
+    assert request.tracking_code, request.problem
+    body = next(r for r in carriers.requests_to("ghn") if r.path == "/v2/shipping-order/create").json()
+    assert body["to_address"].startswith("Số 8 Đại lộ Bình Dương")
+    assert body["to_phone"] in ("02743822888", "+842743822888", "842743822888")

@@ -130,7 +130,9 @@ class JourneyRun(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["due_at"], name="journeyrun_due", condition=models.Q(due_at__isnull=False)),
+            # (due_at, id): the claim orders by both; on due_at alone a million runs due at once were sorted
+            # in full (1.3 s) for every batch of 500.
+            models.Index(fields=["due_at", "id"], name="journeyrun_due", condition=models.Q(due_at__isnull=False)),
             models.Index(fields=["journey", "-started_at", "-id"], name="journeyrun_journey_recent"),
             models.Index(fields=["customer", "-started_at", "-id"], name="journeyrun_customer_recent"),
             models.Index(

@@ -120,7 +120,8 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
         permissions = [("resolve_delivery", "Can settle deliveries whose outcome is unknown")]
         indexes = [
-            models.Index(fields=["due_at"], name="delivery_due", condition=models.Q(due_at__isnull=False)),
+            # (due_at, id): the scheduler claims in that order (no sort of every due row per batch).
+            models.Index(fields=["due_at", "id"], name="delivery_due", condition=models.Q(due_at__isnull=False)),
             models.Index(fields=["-created_at", "-id"], name="delivery_created"),
             models.Index(fields=["status", "-created_at"], name="delivery_status_created"),
             models.Index(fields=["customer", "-created_at"], name="delivery_customer_created"),

@@ -6,7 +6,6 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +21,6 @@ CHROMIUM = os.environ.get("HAUMAI_CHROMIUM", shutil.which("chromium") or "/usr/b
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.vietnamese,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="system Chromium not installed"),
 ]
 
 

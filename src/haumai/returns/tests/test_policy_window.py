@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from haumai.returns.policy import explain, window_last_day, within_window
-
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31))
 windows = st.integers(min_value=0, max_value=3650)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
     pytest.mark.vietnamese,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="system Chromium not installed"),
 ]
 
 

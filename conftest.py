@@ -95,3 +95,40 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
         marker = item.get_closest_marker("django_db")
         if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
             item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
+
+
+_serialized_contents: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any) -> None:
+    """Keep the serialized test database (for serialized rollback) beside the connection objects.
+
+    After a Playwright page has run, the test thread can get a new connection object for the same
+    database, without the `_test_serialized_contents` Django put on the first one; Django then skips the
+    restore and the test starts on an empty database (agents without permissions).
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _serialized_contents[alias] = contents
+
+
+def pytest_configure(config: Any) -> None:
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase.__dict__["_fixture_setup"]
+    function = original.__func__ if isinstance(original, classmethod) else original
+
+    def fixture_setup(self_or_class: Any) -> None:
+        from django.db import connections
+
+        for alias, contents in _serialized_contents.items():
+            if not hasattr(connections[alias], "_test_serialized_contents"):
+                connections[alias]._test_serialized_contents = contents
+        function(self_or_class)
+
+    patched = classmethod(fixture_setup) if isinstance(original, classmethod) else fixture_setup
+    TransactionTestCase._fixture_setup = patched  # type: ignore[method-assign,assignment]

@@ -100,7 +100,7 @@ def serve(argv: list[str]) -> int:
         print("Demo login: admin / haumai-demo  (change it before real use)")
         _print_walkthrough(f"http://{args.host}:{args.port}")
     if os.environ.get("HAUMAI_SANDBOX_CARRIERS_URL"):
-        print("Sandbox: carriers (GHN, GHTK, Viettel Post, J&T, Ninja Van) and VNPay/MoMo are local simulators;")
+        print("Sandbox: carriers (GHN, GHTK, Viettel Post, J&T, Ninja Van), VNPay/MoMo and eSMS are local simulators;")
         print("         shipment pages offer 'carrier sends status' buttons. Nothing leaves this machine.")
     print("Press Ctrl+C to stop.\n", flush=True)
 
@@ -131,12 +131,21 @@ def serve(argv: list[str]) -> int:
 
 def _start_sandbox(stack: contextlib.ExitStack) -> dict[str, str]:
     """Start the local carrier and payment simulators; return the environment that points Haumai at them."""
+    from types import SimpleNamespace
+
     from haumai.testing.carriers import local_carriers
     from haumai.testing.payments import local_payments
+    from haumai.testing.sms import local_esms
 
     carriers = stack.enter_context(local_carriers(timeout_seconds=10.0))
     payments = stack.enter_context(local_payments())
-    environment = {**carriers.environment(), **payments.environ(http_timeout=10.0)}
+    sms = SimpleNamespace()
+    stack.enter_context(local_esms()).configure(sms)
+    environment = {
+        **carriers.environment(),
+        **payments.environ(http_timeout=10.0),
+        **{name: str(value) for name, value in vars(sms).items()},
+    }
     environment["HAUMAI_SANDBOX_CARRIERS_URL"] = f"http://127.0.0.1:{carriers.server.port}"
     return environment
 

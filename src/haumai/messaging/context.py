@@ -168,4 +168,12 @@ def context_for_event(event: Any) -> dict[str, Any]:
     elif event.subject_type in _SUBJECT_FIELDS:
         name, fields = _SUBJECT_FIELDS[event.subject_type]
         context[name] = _generic(subject, payload, fields)
+    if event.subject_type == "returns.returnrequest":
+        # The return's pickup (return.picked_up tells the carrier and tracking code).
+        context["shipment"] = {
+            "code": _attr(subject, "shipment_code", default=""),
+            "carrier": _attr(subject, "carrier_code", default=""),
+            "tracking": _attr(subject, "tracking_code", default=""),
+            "status": _attr(subject, "shipment_status", default=""),
+        }
     return context

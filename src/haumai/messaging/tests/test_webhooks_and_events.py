@@ -143,3 +143,16 @@ def test_unsubscribe_link_withdraws_consent_on_post_only(customer: Any) -> None:
     consent = Consent.objects.get(customer=customer)
     assert (consent.purpose, consent.channel, consent.granted) == ("marketing", "email", False)
     assert client.post(path.replace("/unsubscribe/", "/unsubscribe/x")).status_code == 400
+
+
+def test_return_events_carry_the_pickup_shipment_for_the_templates(customer: Any) -> None:
+    event = record_event(name="return.picked_up", customer=customer, payload={"return_code": "RMA-2026-000042"})
+    event.subject_type, event.subject_id = "returns.returnrequest", "999999"  # gone: values fall back to empty
+    context = context_for_event(event)
+
+    assert context["return"]["code"] == "RMA-2026-000042"
+    assert set(context["shipment"]) == {"code", "carrier", "tracking", "status"}
+    delivery = queue_message(customer=customer, template_key="return.picked_up", channel="email", context=context,
+                             idempotency_key="picked-up")
+    assert delivery.status != DeliveryStatus.GIVEN_UP, delivery.last_error_message
+    assert "RMA-2026-000042" in delivery.body_text

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from types import FrameType
+from typing import Any
 
 
 def _web_command(*, host: str, port: int, workers: int, interface: str = "asgi") -> list[str]:
@@ -100,8 +101,8 @@ def serve(argv: list[str]) -> int:
         print("Demo login: admin / haumai-demo  (change it before real use)")
         _print_walkthrough(f"http://{args.host}:{args.port}")
     if os.environ.get("HAUMAI_SANDBOX_CARRIERS_URL"):
-        print("Sandbox: carriers (GHN, GHTK, Viettel Post, J&T, Ninja Van), VNPay/MoMo and eSMS are local simulators;")
-        print("         shipment pages offer 'carrier sends status' buttons. Nothing leaves this machine.")
+        print("Sandbox: carriers (GHN, GHTK, Viettel Post, J&T, Ninja Van), VNPay/MoMo, eSMS and Zalo are local")
+        print("         simulators; shipment pages offer 'carrier sends status' buttons. Nothing leaves this machine.")
     print("Press Ctrl+C to stop.\n", flush=True)
 
     stopping = False
@@ -136,18 +137,38 @@ def _start_sandbox(stack: contextlib.ExitStack) -> dict[str, str]:
     from haumai.testing.carriers import local_carriers
     from haumai.testing.payments import local_payments
     from haumai.testing.sms import local_esms
+    from haumai.testing.zalo import local_zalo
 
     carriers = stack.enter_context(local_carriers(timeout_seconds=10.0))
     payments = stack.enter_context(local_payments())
-    sms = SimpleNamespace()
-    stack.enter_context(local_esms()).configure(sms)
+    messaging_settings = SimpleNamespace()
+    stack.enter_context(local_esms()).configure(messaging_settings)
+    zalo = stack.enter_context(local_zalo())
+    zalo.configure(messaging_settings)
+    _connect_sandbox_zalo(zalo)
     environment = {
         **carriers.environment(),
         **payments.environ(http_timeout=10.0),
-        **{name: str(value) for name, value in vars(sms).items()},
+        **{name: str(value) for name, value in vars(messaging_settings).items()},
     }
     environment["HAUMAI_SANDBOX_CARRIERS_URL"] = f"http://127.0.0.1:{carriers.server.port}"
     return environment
+
+
+def _connect_sandbox_zalo(zalo: Any) -> None:
+    """Give messaging the local Zalo server's OA tokens, as an OA owner's OAuth consent would."""
+    import datetime as dt
+
+    from haumai.core import clock
+    from haumai.messaging.services import connect_zalo_oa
+
+    connect_zalo_oa(
+        oa_id="sandbox-oa",
+        app_id=zalo.app_id,
+        access_token=zalo.access_token,
+        refresh_token=zalo.refresh_token,
+        access_expires_at=clock.now() + dt.timedelta(hours=25),
+    )
 
 
 def _print_walkthrough(base_url: str) -> None:

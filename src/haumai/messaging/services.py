@@ -17,6 +17,7 @@ from haumai.messaging.models import (
     DeliveryStatus,
     Template,
     TemplateVersion,
+    ZaloCredential,
 )
 from haumai.messaging.queueing import (
     MessageRequest,
@@ -226,3 +227,24 @@ def resolve_delivery(*, actor: Any, delivery: Delivery, resolution: str, note: s
         record_event(name="delivery.settled", customer=locked.customer, subject=locked, actor=actor,
                      payload={"delivery": locked.pk, "channel": locked.channel, "resolution": resolution})
     return locked
+
+
+@transaction.atomic
+def connect_zalo_oa(
+    *, oa_id: str, app_id: str, access_token: str, refresh_token: str, access_expires_at: Any
+) -> ZaloCredential:
+    """Store (or replace) the tokens of a Zalo OA after its OAuth consent; the worker refreshes them later."""
+    if not oa_id.strip() or not app_id.strip() or not refresh_token.strip():
+        raise ValidationFailed(_("A Zalo OA needs its OA id, app id and refresh token"))
+    credential, _created = ZaloCredential.objects.update_or_create(
+        oa_id=oa_id.strip(),
+        defaults={
+            "app_id": app_id.strip(),
+            "access_token": access_token,
+            "refresh_token": refresh_token,
+            "access_expires_at": access_expires_at,
+            "refreshed_at": clock.now(),
+            "is_active": True,
+        },
+    )
+    return credential

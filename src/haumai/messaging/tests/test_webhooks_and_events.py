@@ -156,3 +156,18 @@ def test_return_events_carry_the_pickup_shipment_for_the_templates(customer: Any
                              idempotency_key="picked-up")
     assert delivery.status != DeliveryStatus.GIVEN_UP, delivery.last_error_message
     assert "RMA-2026-000042" in delivery.body_text
+
+
+def test_connecting_a_zalo_oa_stores_and_replaces_its_tokens(db: Any) -> None:
+    from haumai.core.errors import ValidationFailed
+    from haumai.messaging.models import ZaloCredential
+    from haumai.messaging.services import connect_zalo_oa
+
+    first = connect_zalo_oa(oa_id="oa-1", app_id="app", access_token="a1", refresh_token="r1", access_expires_at=NOW)
+    again = connect_zalo_oa(oa_id="oa-1", app_id="app", access_token="a2", refresh_token="r2", access_expires_at=NOW)
+    with pytest.raises(ValidationFailed):
+        connect_zalo_oa(oa_id="oa-2", app_id="app", access_token="", refresh_token=" ", access_expires_at=None)
+
+    assert first.pk == again.pk and ZaloCredential.objects.count() == 1
+    again.refresh_from_db()
+    assert (again.access_token, again.refresh_token, again.is_active) == ("a2", "r2", True)

@@ -83,9 +83,9 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
 
     A transactional test ends with a flush. Without serialized rollback the flush re-creates content
     types and role groups under new ids, so a later serialized-rollback test collides while restoring
-    them on PostgreSQL. Not on SQLite: there the in-memory test database seen from a Playwright page
-    differs from the restored one (agents had no permissions), and tests that need seeded rows after
-    a flush put them back themselves (see tests/browser/test_return_flow.py).
+    them on PostgreSQL. SQLite keeps the plain flush (the suite was built that way): tests that need
+    seeded rows after a flush put them back themselves (see tests/browser/test_return_flow.py and
+    `_permissions_after_a_flush`).
     """
     from django.conf import settings
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -106,21 +108,30 @@ def _shipment_or_404(code: str) -> Shipment:
         raise Http404(str(exc)) from exc
 
 
+def _act(request: HttpRequest, shipment: Shipment, action: Callable[[], object], success: str) -> HttpResponse:
+    """Run one staff action on a shipment; show its refusal or `success`, then go back to the shipment."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("shipping:detail", code=shipment.code)
+
+
 @login_required
 @permission_required("shipping.change_shipment", raise_exception=True)
 @require_POST
 def retry_booking(request: HttpRequest, code: str) -> HttpResponse:
     """Queue one more booking attempt now."""
     shipment = _shipment_or_404(code)
-    try:
-        services.retry_booking_now(shipment=shipment, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Booking queued: the worker asks the carrier again within seconds."))
-    if request.POST.get("back") == "failed":
-        return redirect("shipping:failed")
-    return redirect("shipping:detail", code=shipment.code)
+    response = _act(
+        request,
+        shipment,
+        lambda: services.retry_booking_now(shipment=shipment, actor=request.user),
+        _("Booking queued: the worker asks the carrier again within seconds."),
+    )
+    return redirect("shipping:failed") if request.POST.get("back") == "failed" else response
 
 
 @login_required
@@ -129,18 +140,13 @@ def retry_booking(request: HttpRequest, code: str) -> HttpResponse:
 def fleet_status(request: HttpRequest, code: str) -> HttpResponse:
     """Own-fleet staff record where the parcel is."""
     shipment = _shipment_or_404(code)
-    try:
-        services.update_fleet_status(
-            shipment=shipment,
-            status=request.POST.get("status", ""),
-            actor=request.user,
-            note=request.POST.get("note", "").strip(),
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Status updated."))
-    return redirect("shipping:detail", code=shipment.code)
+    status, note = request.POST.get("status", ""), request.POST.get("note", "").strip()
+    return _act(
+        request,
+        shipment,
+        lambda: services.update_fleet_status(shipment=shipment, status=status, actor=request.user, note=note),
+        _("Status updated."),
+    )
 
 
 @login_required
@@ -149,15 +155,13 @@ def fleet_status(request: HttpRequest, code: str) -> HttpResponse:
 def received_at_store(request: HttpRequest, code: str) -> HttpResponse:
     """The customer handed the parcel in at a store."""
     shipment = _shipment_or_404(code)
-    try:
-        services.mark_received_at_store(
-            shipment=shipment, actor=request.user, note=request.POST.get("note", "").strip()
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Marked as received at the store."))
-    return redirect("shipping:detail", code=shipment.code)
+    note = request.POST.get("note", "").strip()
+    return _act(
+        request,
+        shipment,
+        lambda: services.mark_received_at_store(shipment=shipment, actor=request.user, note=note),
+        _("Marked as received at the store."),
+    )
 
 
 @login_required
@@ -166,13 +170,13 @@ def received_at_store(request: HttpRequest, code: str) -> HttpResponse:
 def cancel(request: HttpRequest, code: str) -> HttpResponse:
     """Cancel the shipment (and the carrier order, when it was booked)."""
     shipment = _shipment_or_404(code)
-    try:
-        services.cancel_shipment(shipment=shipment, actor=request.user, reason=request.POST.get("reason", "").strip())
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Shipment cancelled."))
-    return redirect("shipping:detail", code=shipment.code)
+    reason = request.POST.get("reason", "").strip()
+    return _act(
+        request,
+        shipment,
+        lambda: services.cancel_shipment(shipment=shipment, actor=request.user, reason=reason),
+        _("Shipment cancelled."),
+    )
 
 
 @login_required
@@ -183,14 +187,13 @@ def sandbox_push(request: HttpRequest, code: str) -> HttpResponse:
     shipment = _shipment_or_404(code)
     if not sandbox.is_on():
         raise Http404("no carrier simulator")
-    try:
-        sandbox.push_status(
+    return _act(
+        request,
+        shipment,
+        lambda: sandbox.push_status(
             shipment=shipment,
             raw_code=request.POST.get("raw_code", ""),
             hooks_prefix=request.build_absolute_uri("/hooks/shipping/"),
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The carrier simulator is sending the status; reload in a moment."))
-    return redirect("shipping:detail", code=shipment.code)
+        ),
+        _("The carrier simulator is sending the status; reload in a moment."),
+    )

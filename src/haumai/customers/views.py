@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from haumai.accounts.selectors import can_see_pii, shown_email, shown_phone
 from haumai.core.errors import DomainError, NotFound
+from haumai.core.paging import page_number
 from haumai.customers.selectors import customer_by_code, customer_list
 from haumai.events.selectors import events_for_customer
 from haumai.sales.selectors import order_list
@@ -29,14 +30,14 @@ def customer_index(request: HttpRequest) -> HttpResponse:
         customers = customer_list(q=query)
     except DomainError:
         customers = customer_list()
-    page_number = _page(request)
-    rows = list(customers[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE + 1])
+    page = page_number(request)
+    rows = list(customers[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     for customer in rows:
         customer.shown_phone = shown_phone(request.user, customer.phone)  # type: ignore[attr-defined]
     context = {
         "customers": rows[:PAGE_SIZE],
         "query": query,
-        "page": page_number,
+        "page": page,
         "has_next": len(rows) > PAGE_SIZE,
     }
     return render(request, "customers/list.html", context)
@@ -76,13 +77,6 @@ def customer_360(request: HttpRequest, code: str) -> HttpResponse:
         "timeline": timeline,
     }
     return render(request, "customers/customer_360.html", context)
-
-
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", "1")), 10_000))
-    except ValueError:
-        return 1
 
 
 def _order_cursor(raw: str) -> tuple[dt.datetime, int] | None:

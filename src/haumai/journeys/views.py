@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haumai.core.errors import DomainError, NotFound, ValidationFailed
+from haumai.core.paging import page_number
 from haumai.customers.selectors import customer_by_code
 from haumai.journeys import selectors, sending, services
 from haumai.journeys.forms import apply_row_action, errors_by_field, parse_journey, step_rows
@@ -27,11 +28,6 @@ from haumai.journeys.models import (
 from haumai.journeys.rules import KNOWN_CHANNELS
 
 PAGE_SIZE = 25
-
-
-def _page(request: HttpRequest) -> int:
-    text = request.GET.get("page", "1")
-    return max(1, min(int(text), 10_000)) if text.isdigit() else 1
 
 
 def _slice(queryset: Any, page: int) -> tuple[list[Any], bool]:
@@ -134,7 +130,7 @@ def journey_runs(request: HttpRequest, key: str) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in RunStatus.values:
         status = ""
-    page = _page(request)
+    page = page_number(request)
     runs, has_next = _slice(selectors.runs_for_journey(journey, status=status), page)
     context = {
         "journey": journey,
@@ -167,7 +163,7 @@ def customer_runs(request: HttpRequest, code: str) -> HttpResponse:
         customer = customer_by_code(code)
     except DomainError as exc:
         raise Http404(str(exc)) from exc
-    page = _page(request)
+    page = page_number(request)
     runs, has_next = _slice(selectors.runs_for_customer(customer.pk), page)
     context = {"customer": customer, "runs": selectors.with_step_runs(runs), "page": page, "has_next": has_next}
     return render(request, "journeys/customer_runs.html", context)
@@ -179,7 +175,7 @@ def customer_runs(request: HttpRequest, code: str) -> HttpResponse:
 def task_queue(request: HttpRequest) -> HttpResponse:
     """Care tasks created by journeys, oldest first."""
     status = TaskStatus.DONE if request.GET.get("status") == TaskStatus.DONE else TaskStatus.OPEN
-    page = _page(request)
+    page = page_number(request)
     tasks, has_next = _slice(selectors.open_tasks(status=status), page)
     context = {"tasks": tasks, "status": status, "page": page, "has_next": has_next}
     return render(request, "journeys/tasks.html", context)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from haumai.accounts.selectors import can_see_pii, shown_email, shown_phone
 from haumai.core.errors import DomainError, ValidationFailed
+from haumai.core.paging import page_number
 from haumai.messaging.models import Channel, DeliveryStatus, Template
 from haumai.messaging.rendering import RenderError, render_message
 from haumai.messaging.samples import sample_context
@@ -21,11 +22,6 @@ from haumai.messaging.services import create_template, resolve_delivery, save_te
 
 PAGE_SIZE = 50
 TEXT_LIMIT = 20000
-
-
-def _page(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() and len(raw) < 6 else 1
 
 
 def shown_destination(user: Any, channel: str, destination: str) -> str:
@@ -185,7 +181,7 @@ def delivery_index(request: HttpRequest) -> HttpResponse:
     channel = request.GET.get("channel", "")
     channel = channel if channel in Channel.values else ""
     customer_code = request.GET.get("customer", "").strip()[:20]
-    page = _page(request)
+    page = page_number(request)
     rows = list(
         delivery_list(status=status, channel=channel, customer_code=customer_code)[
             (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1

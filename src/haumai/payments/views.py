@@ -13,18 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from haumai.accounts.selectors import can_see_pii
 from haumai.core.errors import DomainError, NotFound
+from haumai.core.paging import page_number
 from haumai.payments import selectors, services
 from haumai.payments.forms import ConfirmManualRefundForm, RefundFilterForm, ResolveRefundForm
 from haumai.payments.models import Refund, RefundStatus
 
 PAGE_SIZE = 25
-
-
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", "1")), 10_000))
-    except ValueError:
-        return 1
 
 
 def _listing(request: HttpRequest, *, attention: bool) -> HttpResponse:
@@ -33,7 +27,7 @@ def _listing(request: HttpRequest, *, attention: bool) -> HttpResponse:
     refunds = selectors.refund_list(
         status=filters.get("status", ""), method=filters.get("method", ""), q=filters.get("q", ""), attention=attention
     )
-    page = _page(request)
+    page = page_number(request)
     rows = list(refunds[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     query = request.GET.copy()
     query.pop("page", None)

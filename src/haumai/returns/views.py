@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haumai.core.errors import DomainError, NotFound
+from haumai.core.paging import page_number
 from haumai.customers.selectors import customer_by_code
 from haumai.returns import logistics, qr, refunds, selectors, services
 from haumai.returns.models import Condition, Logistics, Origin, Reason, Resolution, ReturnRequest, Status
@@ -36,13 +37,6 @@ ACTIONS = {
 }
 
 
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", "1")), 10_000))
-    except ValueError:
-        return 1
-
-
 @login_required
 @permission_required("returns.view_returnrequest", raise_exception=True)
 @require_GET
@@ -53,7 +47,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:64]
     problems = request.GET.get("problems") == "1"
     arrived = request.GET.get("arrived") == "1"
-    page = _page(request)
+    page = page_number(request)
     rows = list(
         selectors.return_queue(status=status, q=query, problems_only=problems, arrived_only=arrived)[
             (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1

@@ -13,18 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from haumai.accounts.selectors import can_see_pii, shown_phone
 from haumai.core.errors import DomainError, NotFound
+from haumai.core.paging import page_number
 from haumai.shipping import sandbox, selectors, services
 from haumai.shipping.models import CarrierKind, Shipment
 from haumai.shipping.statuses import ShipmentStatus, can_move, is_final
 
 PAGE_SIZE = 25
-
-
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", "1")), 10_000))
-    except ValueError:
-        return 1
 
 
 @login_required
@@ -38,7 +32,7 @@ def shipment_index(request: HttpRequest) -> HttpResponse:
     carrier = request.GET.get("carrier", "")
     carrier = carrier if carrier in {c.code for c in carriers} else ""
     reference = request.GET.get("reference", "").strip()[:40]
-    page = _page(request)
+    page = page_number(request)
     rows = list(
         selectors.shipment_list(status=status, carrier=carrier, reference=reference)[
             (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1
@@ -63,7 +57,7 @@ def shipment_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def failed_bookings(request: HttpRequest) -> HttpResponse:
     """Shipments whose booking gave up: the error the carrier gave, and a 'retry now' button."""
-    page = _page(request)
+    page = page_number(request)
     rows = list(selectors.shipment_list(booking_failed=True)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     context = {"shipments": rows[:PAGE_SIZE], "page": page, "has_next": len(rows) > PAGE_SIZE}
     return render(request, "shipping/failed.html", context)

@@ -10,6 +10,8 @@ from django.test import Client
 
 from haumai.core import clock
 
+pytest_plugins = ["haumai.testing.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _unfreeze_clock() -> Iterator[None]:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from haumai.messaging.models import Template
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = os.environ.get("HAUMAI_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+from haumai.testing.browser import console_login
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -20,27 +15,12 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def test_manager_edits_a_template_with_live_preview(live_server: Any, page: Any, make_staff: Any) -> None:
     make_staff("manager", username="mai.quanly")
     template = Template.objects.get(key="refund.sent", channel="sms", language="vi")
-    page.goto(live_server.url + "/console/login/")
-    page.fill("#id_username", "mai.quanly")
-    page.fill("#id_password", "s3cret-pass-123")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/")
+    console_login(page, live_server, "mai.quanly")
 
     page.goto(live_server.url + f"/console/messaging/templates/{template.pk}/edit/")
     page.fill("#f-text", "Hoàn {{ refund.amount | vnd }} cho {{ customer.first_name }}")

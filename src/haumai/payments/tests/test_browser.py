@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,9 +11,7 @@ from haumai.core import clock, scheduler
 from haumai.payments.models import Refund, RefundStatus
 from haumai.payments.sending import SOURCE
 from haumai.payments.services import request_refund
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = os.environ.get("HAUMAI_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+from haumai.testing.browser import console_login
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -24,25 +19,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-
-
-def _login(page: Any, live_server: Any, username: str) -> None:
-    page.goto(live_server.url + "/console/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "s3cret-pass-123")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/")
 
 
 def test_manager_asks_again_then_confirms_a_bank_transfer(
@@ -61,7 +38,7 @@ def test_manager_asks_again_then_confirms_a_bank_transfer(
         bank_account={"bank": "Vietcombank", "number": "0071000123456", "name": "NGUYEN THI LAN"},
     )  # fmt: skip
 
-    _login(page, live_server, "minh.manager")
+    console_login(page, live_server, "minh.manager")
     page.goto(live_server.url + "/console/payments/attention/")
     page.click(f"text={lost.code}")
     page.wait_for_url(f"**/console/payments/refunds/{lost.code}/")

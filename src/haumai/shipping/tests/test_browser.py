@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,9 +9,7 @@ import pytest
 from haumai.shipping.models import Shipment
 from haumai.shipping.services import Party
 from haumai.shipping.tests.test_booking import run_worker
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = os.environ.get("HAUMAI_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+from haumai.testing.browser import console_login
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -23,25 +18,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-
-
-def _login(page: Any, live_server: Any, username: str) -> None:
-    page.goto(live_server.url + "/console/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "s3cret-pass-123")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/")
 
 
 def test_warehouse_retries_a_failed_booking_and_updates_a_staff_pickup(
@@ -53,7 +30,7 @@ def test_warehouse_retries_a_failed_booking_and_updates_a_staff_pickup(
     run_worker()  # GHN answers with its documented error: the booking gives up at once
     pickup = make_shipment("own_fleet", recipient=Party(name="Kho Haumai", phone=""))
 
-    _login(page, live_server, "tung.kho")
+    console_login(page, live_server, "tung.kho")
     page.goto(live_server.url + "/console/shipping/failed-bookings/")
     assert refused.code in page.inner_text("main")
     assert "GHN" in page.inner_text("main")

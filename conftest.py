@@ -65,34 +65,14 @@ def api_client_for(make_staff: Any) -> Any:
     return make
 
 
-@pytest.fixture(autouse=True)
-def _permissions_after_a_flush(request: Any) -> None:
-    """A transactional test that starts after a serialized-rollback test's flush finds no content types,
-    permissions or roles (that flush skips post_migrate): put them back as migrate would."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"):
-        return
-    request.getfixturevalue("transactional_db")
-    from django.contrib.auth.models import Permission
-    from django.core.management.sql import emit_post_migrate_signal
-
-    if not Permission.objects.exists():
-        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-
-
 def pytest_collection_modifyitems(items: list[Any]) -> None:
-    """On PostgreSQL every transactional test gets serialized rollback.
+    """Every transactional test gets serialized rollback.
 
     A transactional test ends with a flush. Without serialized rollback the flush re-creates content
     types and role groups under new ids, so a later serialized-rollback test collides while restoring
-    them on PostgreSQL. SQLite keeps the plain flush (the suite was built that way): tests that need
-    seeded rows after a flush put them back themselves (see tests/browser/test_return_flow.py and
-    `_permissions_after_a_flush`).
+    them; and the tests after it would lose the data migrations (roles, provinces, carriers, templates,
+    built-in journeys, return policies).
     """
-    from django.conf import settings
-
-    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
-        return
     for item in items:
         marker = item.get_closest_marker("django_db")
         if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):

@@ -50,7 +50,6 @@ class World:
 
 @pytest.fixture
 def world(settings: Any) -> Iterator[World]:
-    restore_seed_data()
     with local_carriers(timeout_seconds=1.0) as carriers, local_payments(slow_seconds=1.0) as pay, local_smtp() as smtp:
         for name, value in carriers.settings().items():
             setattr(settings, name, value)
@@ -90,32 +89,6 @@ def world(settings: Any) -> Iterator[World]:
             provider_transaction_no="70001234", paid_at=delivered - dt.timedelta(days=1),
         )  # fmt: skip
         yield World(customer, order, warehouse, carriers, pay, smtp)
-
-
-def restore_seed_data() -> None:
-    """Put back the rows data migrations seed (carriers, templates, journeys, return policy, a ward).
-
-    Transactional tests that ran before this one flush the database, data migrations included; these
-    seeding functions are idempotent, so calling them again is safe when nothing was flushed.
-    """
-    import importlib
-
-    from django.apps import apps
-
-    for module, function in (
-        ("haumai.shipping.migrations.0002_seed_carriers", "seed"),
-        ("haumai.messaging.migrations.0002_builtin_templates", "create_templates"),
-        ("haumai.journeys.migrations.0002_builtin_journeys", "create_builtin"),
-        ("haumai.returns.migrations.0002_default_policies", "add_defaults"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
-    if not Ward.objects.exists():
-        from haumai.customers.models import Province
-
-        province, _created = Province.objects.get_or_create(
-            code=79, defaults={"name": "Thành phố Hồ Chí Minh", "codename": "ho_chi_minh", "search_key": "ho chi minh"}
-        )
-        Ward.objects.create(code=26734, name="Phường Sài Gòn", province=province, search_key="phuong sai gon")
 
 
 def worker(rounds: int = 4) -> None:

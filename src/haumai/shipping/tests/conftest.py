@@ -86,29 +86,3 @@ def make_shipment(wards: list[Ward], customer: Any) -> Any:
 
     return make
 
-
-@pytest.fixture
-def reference_data(transactional_db: Any) -> None:
-    """Transactional tests start after other tests' flushes: put back carriers and two wards if missing."""
-    import importlib
-
-    from haumai.customers.models import Province
-    from haumai.shipping.models import Carrier
-
-    seed = importlib.import_module("haumai.shipping.migrations.0002_seed_carriers")
-    for code, name, kind in seed.CARRIERS:
-        Carrier.objects.update_or_create(code=code, defaults={"name": name, "kind": kind, "is_active": True})
-    if Ward.objects.values("province").distinct().count() < 2:
-        for number in (1, 2):
-            province, _ = Province.objects.get_or_create(
-                code=990 + number,
-                defaults={
-                    "name": f"Tỉnh thử {number}",
-                    "codename": f"tinh_thu_{number}",
-                    "search_key": f"tinh thu {number}",
-                },
-            )
-            Ward.objects.get_or_create(
-                code=99_000 + number,
-                defaults={"name": f"Phường thử {number}", "province": province, "search_key": f"phuong thu {number}"},
-            )

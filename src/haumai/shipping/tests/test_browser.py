@@ -13,7 +13,6 @@ from haumai.testing.browser import console_login
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data"),
     pytest.mark.vietnamese,
 ]
 

@@ -16,7 +16,6 @@ from haumai.shipping.tests.test_booking import run_worker
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("reference_data")
 def test_the_same_webhook_on_eight_connections_is_stored_once(carriers: Any, make_shipment: Any) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race needs PostgreSQL")

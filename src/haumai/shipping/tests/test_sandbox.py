@@ -13,7 +13,7 @@ from haumai.events.models import Event
 from haumai.shipping import sandbox
 from haumai.shipping.models import Shipment
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def book(shipment: Shipment) -> Shipment:

@@ -2,7 +2,8 @@
 
 Usage: .venv/bin/python scripts/i18n.py
 Translations live in src/haumai/locale/vi/translations.tsv (msgid<TAB>Vietnamese), one per line, so
-they are easy to review and merge; the .po and .mo files are generated from it and committed.
+they are easy to review and merge, plus one `translations.vi.tsv` per app for the app's own strings
+(src/haumai/<app>/translations.vi.tsv); the .po and .mo files are generated from them and committed.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ def main() -> int:
         cwd=ROOT / "src" / "haumai", check=True, env={**os.environ},
     )
     table: dict[str, str] = {}
-    for number, line in enumerate(TSV.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        if "\t" not in line:
-            raise SystemExit(f"{TSV}:{number}: expected msgid<TAB>translation")
-        msgid, text = line.split("\t", 1)
-        table[msgid] = text
+    for source in [TSV, *sorted(LOCALE.parent.glob("*/translations.vi.tsv"))]:
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            if "\t" not in line:
+                raise SystemExit(f"{source}:{number}: expected msgid<TAB>translation")
+            msgid, text = line.split("\t", 1)
+            table[msgid] = text
     with PO.open("rb") as handle:
         catalog = read_po(handle, locale="vi")
     missing = []

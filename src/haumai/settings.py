@@ -130,6 +130,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Every password login (console, admin) goes through the login policy: lockout per account and per address.
+AUTHENTICATION_BACKENDS = ["haumai.accounts.backends.PolicyModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

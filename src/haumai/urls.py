@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 
+from haumai.accounts.views import admin_login
 from haumai.api import api
 
 
@@ -33,6 +34,7 @@ urlpatterns = [
     path("m/", include("haumai.messaging.public_urls")),
     path("hooks/", include("haumai.webhooks_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", admin_login, name="admin_login"),  # before admin/: the login policy's entry point
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", health, name="health"),

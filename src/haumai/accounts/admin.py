@@ -10,8 +10,12 @@ from django.http import HttpRequest
 from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from haumai.accounts.forms import AdminLoginForm
 from haumai.accounts.models import ApiToken, ApprovalLimit, Team, User
 from haumai.accounts.services import create_api_token
+
+# The admin login follows the same login policy (lockout per account and address) as the console.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
-from haumai.accounts.models import ApiToken, ApprovalLimit, Role, User
+from haumai.accounts.models import ApiToken, ApprovalLimit, LoginFailure, Role, User
 from haumai.accounts.roles import APPROVAL_LIMITS_VND, ROLE_PERMISSIONS
 from haumai.core import clock
-from haumai.core.errors import Forbidden, NotFound, ValidationFailed
+from haumai.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 
 TOKEN_PREFIX = "hm_"  # noqa: S105 - a public prefix, not a secret
 
@@ -115,38 +116,78 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
 
 
+# The one login policy (console, admin, and any other password entry point through Django's authenticate()).
 LOCKOUT_FAILURES = 5
+LOCKOUT_FAILURES_PER_ADDRESS = 20
 LOCKOUT_WINDOW = dt.timedelta(minutes=15)
+
+
+class LoginLocked(DomainError):
+    """Too many failed logins for this username or address; no password is checked until `until`."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        super().__init__(message="Too many failed attempts", code="login_locked", status=429)
+        self.until = until
+
+
+def _login_name(username: str) -> str:
+    return username.strip().lower()[:150]
 
 
 def login_locked_until(*, username: str, ip_address: str | None) -> dt.datetime | None:
     """When repeated failures lock this username or address, the time the lock ends; else None."""
-    from haumai.accounts.models import LoginFailure
-
     since = clock.now() - LOCKOUT_WINDOW
-    for filters in ({"username": username.strip().lower()}, {"ip_address": ip_address}):
-        if filters.get("ip_address", "x") is None:
-            continue
+    checks: list[tuple[Q, int]] = [(Q(username=_login_name(username)), LOCKOUT_FAILURES)]
+    if ip_address:
+        checks.append((Q(ip_address=ip_address), LOCKOUT_FAILURES_PER_ADDRESS))
+    for condition, limit in checks:
         recent = list(
-            LoginFailure.objects.filter(failed_at__gte=since, **filters)
+            LoginFailure.objects.filter(condition, failed_at__gte=since)
             .order_by("-failed_at")
-            .values_list("failed_at", flat=True)[: LOCKOUT_FAILURES * 4]
+            .values_list("failed_at", flat=True)[:limit]
         )
-        limit = LOCKOUT_FAILURES if "username" in filters else LOCKOUT_FAILURES * 4
         if len(recent) >= limit:
+            # The lock ends when the limit-th most recent failure leaves the window.
             return recent[limit - 1] + LOCKOUT_WINDOW
     return None
 
 
-def record_login_failure(*, username: str, ip_address: str | None) -> None:
-    """Count one failed login attempt."""
-    from haumai.accounts.models import LoginFailure
+def _lock_login_keys(*keys: str) -> None:
+    """Serialize attempts on these keys until the transaction ends (the count and the insert are one step)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite: the IMMEDIATE transaction (settings) already holds the one write lock.
+    with connection.cursor() as cursor:
+        for key in sorted(keys):  # one order everywhere, so two attempts cannot deadlock
+            number = int.from_bytes(hashlib.sha256(f"haumai.login:{key}".encode()).digest()[:8], "big", signed=True)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
 
-    LoginFailure.objects.create(username=username.strip().lower()[:150], ip_address=ip_address, failed_at=clock.now())
+
+def reserve_login_attempt(*, username: str, ip_address: str | None) -> LoginFailure:
+    """Count an attempt as a failure before its password is checked, or raise LoginLocked.
+
+    Checking then recording would let parallel attempts all pass the check; reserving under a lock
+    means at most LOCKOUT_FAILURES passwords are ever tried per username in the window.
+    """
+    name = _login_name(username)
+    with transaction.atomic():
+        _lock_login_keys(f"user:{name}", *([f"ip:{ip_address}"] if ip_address else []))
+        until = login_locked_until(username=name, ip_address=ip_address)
+        if until is not None:
+            raise LoginLocked(until)
+        return LoginFailure.objects.create(username=name, ip_address=ip_address, failed_at=clock.now())
+
+
+def authenticate_with_policy(
+    *, username: str, ip_address: str | None, check_password: Callable[[], User | None]
+) -> User | None:
+    """Run `check_password` under the login policy: reserve the attempt, check, forget failures on success."""
+    reserve_login_attempt(username=username, ip_address=ip_address)
+    user = check_password()
+    if user is not None:
+        clear_login_failures(username=username)
+    return user
 
 
 def clear_login_failures(*, username: str) -> None:
     """Forget a user's failures after a successful login."""
-    from haumai.accounts.models import LoginFailure
-
-    LoginFailure.objects.filter(username=username.strip().lower()).delete()
+    LoginFailure.objects.filter(username=_login_name(username)).delete()

@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from haumai.accounts.services import TokenInvalid, authenticate_token
 from haumai.core.errors import DomainError
@@ -21,10 +22,20 @@ class TokenAuth(HttpBearer):
         try:
             api_token = authenticate_token(token)
         except TokenInvalid as exc:
+            # A request that shows a bearer token is judged by it alone: 401, never the session's CSRF check.
             request.auth_error = str(exc)  # type: ignore[attr-defined]
-            return None
+            raise AuthenticationError() from exc
         request.user = api_token.user
         return api_token
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The console's session; only a logged-in session is CSRF-checked (anyone else gets 401, not 403)."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 api = NinjaAPI(
@@ -32,7 +43,7 @@ api = NinjaAPI(
     version="1",
     description="After-sales service platform. Authenticate with `Authorization: Bearer <token>`.",
     urls_namespace="api-v1",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
 )
 

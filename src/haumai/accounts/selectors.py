@@ -10,6 +10,11 @@ def can_see_pii(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("customers.view_customer_pii"))
 
 
+def can_look_up_by_contact(user: Any) -> bool:
+    """Whether the user may find a customer by phone or e-mail (a yes/no answer reveals personal data)."""
+    return can_see_pii(user)
+
+
 def shown_phone(user: Any, phone: str | None) -> str:
     """A phone number as this user may see it (masked without the PII permission)."""
     from haumai.core.phone import mask_phone

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from haumai.accounts.selectors import can_see_pii
+from haumai.accounts.selectors import can_look_up_by_contact, can_see_pii
+from haumai.core.errors import Forbidden
 from haumai.core.permissions import require
 from haumai.customers import selectors, services
 from haumai.customers.schemas import (
@@ -37,9 +39,17 @@ class CustomerFilters(Schema):
     offset: int = Field(0, ge=0, le=100_000)
 
 
+def _require_contact_lookup(user: Any) -> None:
+    # Separation of duties (accounts/README.md): without PII access, not even "is this phone a customer?".
+    if not can_look_up_by_contact(user):
+        raise Forbidden(_("Finding a customer by phone number or e-mail needs access to personal data"))
+
+
 @router.get("", response=CustomerPage, summary="List customers")
 def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, Any]:
     user = require(request, "customers.view_customer")
+    if filters.phone or filters.email or selectors.searches_by_contact(filters.q):
+        _require_contact_lookup(user)
     rows = list(
         selectors.customer_list(q=filters.q, phone=filters.phone, email=filters.email)[
             filters.offset : filters.offset + filters.limit + 1
@@ -58,6 +68,7 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
 @router.get("/by-phone/{phone}", response=CustomerOut, summary="Find a customer by phone (any format)")
 def get_customer_by_phone(request: HttpRequest, phone: str) -> dict[str, Any]:
     user = require(request, "customers.view_customer")
+    _require_contact_lookup(user)
     return customer_out(selectors.customer_by_phone(phone), pii=can_see_pii(user))
 
 

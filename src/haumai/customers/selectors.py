@@ -40,6 +40,12 @@ def customer_list(*, q: str = "", phone: str = "", email: str = "") -> QuerySet[
     return customers.order_by("-created_at", "-id")
 
 
+def searches_by_contact(q: str) -> bool:
+    """Whether a free-text search would match a phone number or an e-mail address (personal data)."""
+    text = (q or "").strip()
+    return "@" in text or _phone_or_none(text) is not None
+
+
 def _phone_or_none(text: str) -> str | None:
     digits = sum(ch.isdigit() for ch in text)
     if digits < 9 or any(ch.isalpha() for ch in text):

@@ -43,6 +43,24 @@ class RefundNotAllowed(DomainError):
         super().__init__(message=message, code=code, errors=[FieldError(field, message, code)], status=422)
 
 
+class RequesterMayNotSettle(Forbidden):
+    """Separation of duties: the person who requested a refund may not confirm or settle it."""
+
+    def __init__(self) -> None:
+        super().__init__(_("You requested this refund; another colleague must confirm or settle it"))
+        self.code = "separation_of_duties"
+
+
+def may_settle(actor: Any, refund: Refund) -> bool:
+    """Whether this actor may confirm or settle the refund: anyone but its requester (the system always may)."""
+    return not (_is_user(actor) and refund.actor_id is not None and refund.actor_id == actor.pk)
+
+
+def _require_other_person(actor: Any, refund: Refund) -> None:
+    if not may_settle(actor, refund):
+        raise RequesterMayNotSettle()
+
+
 def _is_user(actor: Any) -> bool:
     return bool(getattr(actor, "is_authenticated", False))
 
@@ -374,7 +392,7 @@ def mark_sent(
 
 
 def confirm_manual_refund(*, refund: Refund, actor: Any, transfer_reference: str) -> Refund:
-    """Staff confirm they paid a cash or bank transfer refund."""
+    """Staff confirm they paid a cash or bank transfer refund (not the person who requested it)."""
     _require(actor, "payments.add_refund")
     text = (transfer_reference or "").strip()
     if not text or len(text) > 80:
@@ -384,6 +402,7 @@ def confirm_manual_refund(*, refund: Refund, actor: Any, transfer_reference: str
         )
     with transaction.atomic():
         refund = _locked(refund)
+        _require_other_person(actor, refund)
         if refund.status != RefundStatus.AWAITING_CONFIRMATION:
             raise RefundNotAllowed(
                 _("Only refunds awaiting confirmation can be confirmed (this one is %(status)s)")
@@ -396,7 +415,10 @@ def confirm_manual_refund(*, refund: Refund, actor: Any, transfer_reference: str
 
 
 def resolve_refund(*, refund: Refund, actor: Any, outcome: str, note: str, provider_refund_ref: str = "") -> Refund:
-    """A person settles a refund the worker could not: 'sent' (checked at the provider), 'failed', or 'query' again."""
+    """A person settles a refund the worker could not: 'sent' (checked at the provider), 'failed', or 'query' again.
+
+    Settling ('sent', 'failed') is for someone other than the requester; anyone permitted may 'query'.
+    """
     _require(actor, "payments.add_refund")
     note = (note or "").strip()
     if outcome not in ("sent", "failed", "query"):
@@ -410,6 +432,8 @@ def resolve_refund(*, refund: Refund, actor: Any, outcome: str, note: str, provi
         allowed.add(RefundStatus.AWAITING_CONFIRMATION)
     with transaction.atomic():
         refund = _locked(refund)
+        if outcome != "query":  # asking the provider again decides nothing; settling is for someone else
+            _require_other_person(actor, refund)
         if refund.status not in allowed:
             raise RefundNotAllowed(
                 _("This refund is %(status)s; there is nothing to resolve") % {"status": refund.get_status_display()},

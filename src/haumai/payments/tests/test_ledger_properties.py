@@ -37,6 +37,7 @@ def _total(queryset: Any) -> int:
 def test_refund_ledger_invariants(paid_order: Any, make_staff: Any, actions: list[tuple[Any, ...]]) -> None:
     order, payment = paid_order("vnpay", total=PAID)
     staff = make_staff("manager")
+    colleague = make_staff("manager")  # the requester may not confirm or settle (separation of duties)
     for number, action in enumerate(actions):
         try:
             if action[0] == "request":
@@ -49,9 +50,9 @@ def test_refund_ledger_invariants(paid_order: Any, make_staff: Any, actions: lis
                     continue
                 refund = waiting[action[1] % len(waiting)]
                 if action[0] == "confirm":
-                    confirm_manual_refund(refund=refund, actor=staff, transfer_reference=f"FT{number}")
+                    confirm_manual_refund(refund=refund, actor=colleague, transfer_reference=f"FT{number}")
                 else:
-                    resolve_refund(refund=refund, actor=staff, outcome="failed", note="customer changed mind")
+                    resolve_refund(refund=refund, actor=colleague, outcome="failed", note="customer changed mind")
         except DomainError as exc:
             assert exc.code == "refund_not_allowed"  # noqa: PT017 - refusals are part of the property
         refunds = Refund.objects.filter(order=order)

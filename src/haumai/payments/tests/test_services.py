@@ -106,14 +106,15 @@ def test_bank_transfer_waits_for_staff_confirmation(paid_order: Any, make_staff:
     assert refund.status == RefundStatus.AWAITING_CONFIRMATION
     assert refund.bank_account["account_number"] == "0071000123456"
     assert selectors.refund_list(attention=True).get() == refund
+    colleague = make_staff("agent")  # the requester may not confirm (separation of duties)
     with pytest.raises(ValidationFailed):
-        confirm_manual_refund(refund=refund, actor=agent, transfer_reference="  ")
-    confirm_manual_refund(refund=refund, actor=agent, transfer_reference="FT2632712345")
+        confirm_manual_refund(refund=refund, actor=colleague, transfer_reference="  ")
+    confirm_manual_refund(refund=refund, actor=colleague, transfer_reference="FT2632712345")
     refund.refresh_from_db()
-    assert refund.status == RefundStatus.SENT and refund.confirmed_by == agent
+    assert refund.status == RefundStatus.SENT and refund.confirmed_by == colleague
     assert refund.transfer_reference == "FT2632712345"
     with pytest.raises(RefundNotAllowed):
-        confirm_manual_refund(refund=refund, actor=agent, transfer_reference="again")
+        confirm_manual_refund(refund=refund, actor=colleague, transfer_reference="again")
     names = list(Event.objects.filter(name__startswith="refund.").values_list("name", flat=True).order_by("pk"))
     assert names == ["refund.requested", "refund.sent"]
     event = Event.objects.get(name="refund.sent")
@@ -128,7 +129,7 @@ def test_cash_refund_can_be_cancelled(paid_order: Any, make_staff: Any) -> None:
     order, _payment = paid_order("cash")
     manager = make_staff("manager")
     refund = _ask(order, method="cash", actor=manager)
-    resolve_refund(refund=refund, actor=manager, outcome="failed", note="Customer chose an exchange")
+    resolve_refund(refund=refund, actor=make_staff("manager"), outcome="failed", note="Customer chose an exchange")
     refund.refresh_from_db()
     assert refund.status == RefundStatus.FAILED
     assert _ask(order, method="cash", amount_vnd=2_000_000, idempotency_key="k2").status == "awaiting_confirmation"

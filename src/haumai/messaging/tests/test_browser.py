@@ -24,11 +24,12 @@ def test_manager_edits_a_template_with_live_preview(live_server: Any, page: Any,
 
     page.goto(live_server.url + f"/console/messaging/templates/{template.pk}/edit/")
     page.fill("#f-text", "Hoàn {{ refund.amount | vnd }} cho {{ customer.first_name }}")
-    page.wait_for_function("document.querySelector('#preview').innerText.includes('cho Lan')")
+    # A locator wait, not wait_for_function("..."): the page's CSP forbids evaluating strings.
+    page.locator("#preview", has_text="cho Lan").wait_for()
     assert "Hoàn 12.990.000 ₫ cho Lan" in page.inner_text("#preview")
 
     page.fill("#f-text", "Hoàn {{ refund.tien }}")
-    page.wait_for_function("document.querySelector('#preview').innerText.includes('tien')")
+    page.locator("#preview", has_text="tien").wait_for()
     assert "tien" in page.inner_text("#preview .alert-danger")
 
     page.fill("#f-text", "Đã hoàn {{ refund.amount | vnd }} (mã {{ refund.code }}).")

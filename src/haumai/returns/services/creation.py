@@ -303,12 +303,8 @@ def create_return(
     request it created before and changes nothing.
     """
     key = (idempotency_key or "").strip()[:120] or None
-    if key:
-        existing = ReturnRequest.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            if existing.customer_id != customer.pk:
-                raise Conflict(_("This idempotency key was used for another customer's return"), "idempotency_conflict")
-            return existing, False
+    if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
+        return _replayed(existing, customer), False
     errors: list[FieldError] = []
     carrier_code = (carrier_code or conf.default_carrier_code()).strip()
     _check_choices(reason, resolution, logistics, errors)
@@ -326,23 +322,16 @@ def create_return(
         errors.append(FieldError("customer_note", _("The note is longer than 2000 characters"), "too_long"))
     raise_if(errors)
     checked_photos = check_photos(photos)
-    checked = _check_lines(order, lines, reason, resolution, today or clock.today())
-    ineligible = [(index, item) for index, item in enumerate(checked) if not item.decision.eligible]
-    overriding = bool(ineligible and override_note.strip())
-    if ineligible and not overriding:
-        raise ReturnNotEligible(
-            [
-                FieldError(f"lines.{index}", "; ".join(item.decision.messages), "not_eligible")
-                for index, item in ineligible
-            ]
-        )
-    if overriding:
-        if actor is None or not getattr(actor, "has_perm", lambda _p: False)("returns.override_eligibility"):
-            raise refuse("override_note", _("Only an agent may accept items outside the policy"), "forbidden")
-        check_goodwill(actor, sum(item.quantity * item.unit_price for _index, item in ineligible))
     warehouse = _warehouse(warehouse_code)
     try:
         with transaction.atomic():
+            # Lock what is being returned, then check: parallel requests for the same line or unit queue
+            # here, and each one sees the returns the others committed (SQLite serialises writers anyway).
+            _lock_returnable(order, lines)
+            if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
+                return _replayed(existing, customer), False
+            checked = _check_lines(order, lines, reason, resolution, today or clock.today())
+            overriding = _check_override(actor, checked, override_note)
             request = _write(
                 actor=actor,
                 customer=customer,
@@ -371,9 +360,44 @@ def create_return(
                 request = approve_return(actor=None, request=request, note=note)
     except IntegrityError:
         if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
-            return existing, False
+            return _replayed(existing, customer), False
         raise
     return request, True
+
+
+def _lock_returnable(order: Order | None, lines: Sequence[LineInput]) -> None:
+    """Lock the order (or, without one, the serialised units) that a new return would draw on."""
+    if order is not None:
+        list(Order.objects.select_for_update().filter(pk=order.pk).values_list("pk", flat=True))
+        return
+    serials = sorted({item.serial.strip() for item in lines if item.serial.strip()})
+    if serials:
+        list(Unit.objects.select_for_update().filter(serial__in=serials).order_by("pk").values_list("pk", flat=True))
+
+
+def _replayed(existing: ReturnRequest, customer: Customer) -> ReturnRequest:
+    """The return an idempotency key created before, if the key belongs to this customer."""
+    if existing.customer_id != customer.pk:
+        raise Conflict(_("This idempotency key was used for another customer's return"), "idempotency_conflict")
+    return existing
+
+
+def _check_override(actor: Any, checked: list[_Checked], override_note: str) -> bool:
+    """Refuse ineligible lines unless an agent overrides them within their limit; True when overriding."""
+    ineligible = [(index, item) for index, item in enumerate(checked) if not item.decision.eligible]
+    overriding = bool(ineligible and override_note.strip())
+    if ineligible and not overriding:
+        raise ReturnNotEligible(
+            [
+                FieldError(f"lines.{index}", "; ".join(item.decision.messages), "not_eligible")
+                for index, item in ineligible
+            ]
+        )
+    if overriding:
+        if actor is None or not getattr(actor, "has_perm", lambda _p: False)("returns.override_eligibility"):
+            raise refuse("override_note", _("Only an agent may accept items outside the policy"), "forbidden")
+        check_goodwill(actor, sum(item.quantity * item.unit_price for _index, item in ineligible))
+    return overriding
 
 
 def _write(

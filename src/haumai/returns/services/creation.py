@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from haumai.catalog.models import Product, Unit
 from haumai.core import clock
 from haumai.core.codes import next_code
-from haumai.core.errors import Conflict, FieldError
+from haumai.core.errors import FieldError
 from haumai.customers.models import Customer
 from haumai.events.services import record_event
 from haumai.inventory.models import Warehouse
@@ -40,6 +40,7 @@ from haumai.returns.services.common import (
     refuse,
     save_photos,
 )
+from haumai.returns.services.replays import Asked, replayed
 from haumai.sales.models import Order, OrderLine, OrderStatus
 
 CODE_PREFIX = "RMA"
@@ -303,8 +304,9 @@ def create_return(
     request it created before and changes nothing.
     """
     key = (idempotency_key or "").strip()[:120] or None
+    asked = Asked(customer, order, lines, reason, resolution, logistics)
     if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
-        return _replayed(existing, customer), False
+        return replayed(existing, asked), False
     errors: list[FieldError] = []
     carrier_code = (carrier_code or conf.default_carrier_code()).strip()
     _check_choices(reason, resolution, logistics, errors)
@@ -329,7 +331,7 @@ def create_return(
             # here, and each one sees the returns the others committed (SQLite serialises writers anyway).
             _lock_returnable(order, lines)
             if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
-                return _replayed(existing, customer), False
+                return replayed(existing, asked), False
             checked = _check_lines(order, lines, reason, resolution, today or clock.today())
             overriding = _check_override(actor, checked, override_note)
             request = _write(
@@ -360,7 +362,7 @@ def create_return(
                 request = approve_return(actor=None, request=request, note=note)
     except IntegrityError:
         if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
-            return _replayed(existing, customer), False
+            return replayed(existing, asked), False
         raise
     return request, True
 
@@ -373,13 +375,6 @@ def _lock_returnable(order: Order | None, lines: Sequence[LineInput]) -> None:
     serials = sorted({item.serial.strip() for item in lines if item.serial.strip()})
     if serials:
         list(Unit.objects.select_for_update().filter(serial__in=serials).order_by("pk").values_list("pk", flat=True))
-
-
-def _replayed(existing: ReturnRequest, customer: Customer) -> ReturnRequest:
-    """The return an idempotency key created before, if the key belongs to this customer."""
-    if existing.customer_id != customer.pk:
-        raise Conflict(_("This idempotency key was used for another customer's return"), "idempotency_conflict")
-    return existing
 
 
 def _check_override(actor: Any, checked: list[_Checked], override_note: str) -> bool:

@@ -257,3 +257,19 @@ def mark_unit_returned(*, actor: Any, unit: Unit, status: str) -> Unit:
     unit.status = status
     record_event(name="unit.returned", subject=unit, actor=actor, payload={"serial": unit.serial, "status": status})
     return unit
+
+
+def lock_unit(unit: Unit) -> Unit:
+    """The unit's row, locked until the end of the caller's transaction (its moves and status change together)."""
+    return Unit.objects.select_for_update().get(pk=unit.pk)
+
+
+def set_unit_status(*, actor: Any, unit: Unit, status: str) -> Unit:
+    """Set where a unit stands after a stock move of it (inventory calls this inside the move's transaction)."""
+    if status not in UnitStatus.values:
+        problem = FieldError("status", _("Must be one of: %(allowed)s") % {"allowed": ", ".join(UnitStatus.values)})
+        raise ValidationFailed(_("Some fields are invalid"), [problem])
+    if unit.status != status:
+        Unit.objects.filter(pk=unit.pk).update(status=status)
+        unit.status = status
+    return unit

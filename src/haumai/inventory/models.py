@@ -65,8 +65,19 @@ class StockMove(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=~models.Q(quantity=0), name="stockmove_quantity_not_zero")]
-        indexes = [models.Index(fields=["product", "warehouse", "grade", "created_at"], name="stockmove_level")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(quantity=0), name="stockmove_quantity_not_zero"),
+            # A return restocks a serialised unit once (inventory.services checks first; this is the backstop).
+            models.UniqueConstraint(
+                fields=["reference", "unit"],
+                condition=models.Q(reason="return_restock", unit__isnull=False),
+                name="stockmove_restock_unit_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["product", "warehouse", "grade", "created_at"], name="stockmove_level"),
+            models.Index(fields=["reference", "reason"], name="stockmove_reference"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quantity:+d} {self.product_id}@{self.warehouse_id}/{self.grade}"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
-from haumai.catalog.models import Product, Unit
+from haumai.catalog import services as catalog_services
+from haumai.catalog.models import Product, Unit, UnitStatus
 from haumai.core import clock
 from haumai.core.errors import FieldError, ValidationFailed
 from haumai.events.services import record_event
@@ -32,8 +33,15 @@ def move_stock(
     reference: str = "",
     unit: Unit | None = None,
     actor_label: str = "",
+    repeat_restock: bool = False,
 ) -> StockMove:
-    """Record one signed stock move and apply it to the level; refuses to leave stock below zero."""
+    """Record one signed stock move and apply it to the level; refuses to leave stock below zero.
+
+    A serialised unit is in at most one place: it enters only when it is nowhere, leaves only from where
+    it is, a sold unit comes back only as a return restock, and its status follows the move. A return
+    (the reference) restocks a unit once, and, unless the caller restocks the return's lines itself
+    (`repeat_restock`, the return inspection), a SKU once.
+    """
     errors: list[FieldError] = []
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity == 0:
         errors.append(FieldError("quantity", _("Quantity must be a whole number other than 0"), "invalid_quantity"))
@@ -71,9 +79,18 @@ def move_stock(
         )
     if len(reference) > 64:
         errors.append(FieldError("reference", _("Reference is longer than 64 characters"), "too_long"))
+    if reason == MoveReason.RETURN_RESTOCK and not reference.strip():
+        errors.append(FieldError("reference", _("A restock from a return names the return"), "required"))
+    if reason == MoveReason.RETURN_RESTOCK and isinstance(quantity, int) and quantity < 0:
+        errors.append(FieldError("quantity", _("A restock from a return adds stock"), "invalid_quantity"))
     if errors:
         raise ValidationFailed(_("Some fields are invalid"), errors)
     with transaction.atomic():
+        if unit is not None:
+            unit = catalog_services.lock_unit(unit)
+            _check_unit_move(unit, warehouse, grade, quantity, reason, reference)
+        elif reason == MoveReason.RETURN_RESTOCK and not repeat_restock:
+            _check_first_restock(product, reference)
         level, _created = StockLevel.objects.get_or_create(product=product, warehouse=warehouse, grade=grade)
         levels = StockLevel.objects.filter(pk=level.pk)
         if quantity < 0:
@@ -112,6 +129,8 @@ def move_stock(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             created_at=clock.now(),
         )
+        if unit is not None:
+            catalog_services.set_unit_status(actor=actor, unit=unit, status=_status_after(unit, quantity, reason))
         record_event(
             name="stock.moved",
             subject=move,
@@ -128,3 +147,65 @@ def move_stock(
             },
         )
     return move
+
+
+def _check_unit_move(unit: Unit, warehouse: Warehouse, grade: str, quantity: int, reason: str, reference: str) -> None:
+    """Refuse a move that would put a serialised unit in two places, or take it from where it is not."""
+    place_rows = (
+        StockMove.objects.filter(unit=unit)
+        .values("warehouse__code", "grade")
+        .annotate(total=Sum("quantity"))
+        .filter(total__gt=0)
+        .order_by()[:1]
+    )
+    place = next(iter(place_rows), None)
+    if quantity > 0 and place is not None:
+        raise _refuse(
+            "serial",
+            _("Serial %(serial)s is already in stock in %(warehouse)s (grade %(grade)s)")
+            % {"serial": unit.serial, "warehouse": place["warehouse__code"], "grade": place["grade"]},
+            "serial_in_stock",
+        )
+    if quantity > 0 and reason != MoveReason.RETURN_RESTOCK and unit.status in (UnitStatus.SOLD, UnitStatus.SCRAPPED):
+        raise _refuse(
+            "serial",
+            _("Serial %(serial)s is %(status)s; it comes back into stock only through a return")
+            % {"serial": unit.serial, "status": unit.get_status_display()},
+            "serial_sold" if unit.status == UnitStatus.SOLD else "serial_scrapped",
+        )
+    if quantity > 0 and reason == MoveReason.RETURN_RESTOCK:
+        restocked = StockMove.objects.filter(unit=unit, reason=MoveReason.RETURN_RESTOCK, reference=reference)
+        if restocked.exists():
+            raise _refuse(
+                "reference",
+                _("Serial %(serial)s was already restocked from %(reference)s")
+                % {"serial": unit.serial, "reference": reference},
+                "already_restocked",
+            )
+    if quantity < 0 and (place is None or (place["warehouse__code"], place["grade"]) != (warehouse.code, grade)):
+        raise _refuse(
+            "serial",
+            _("Serial %(serial)s is not in stock in %(warehouse)s (grade %(grade)s)")
+            % {"serial": unit.serial, "warehouse": warehouse.code, "grade": grade},
+            "serial_not_here",
+        )
+
+
+def _check_first_restock(product: Product, reference: str) -> None:
+    if StockMove.objects.filter(product=product, reason=MoveReason.RETURN_RESTOCK, reference=reference).exists():
+        raise _refuse(
+            "reference",
+            _("%(sku)s was already restocked from %(reference)s") % {"sku": product.sku, "reference": reference},
+            "already_restocked",
+        )
+
+
+def _status_after(unit: Unit, quantity: int, reason: str) -> str:
+    """Where the unit stands after the move: in stock when it enters, sold or scrapped when it leaves so."""
+    if quantity > 0:
+        return UnitStatus.IN_STOCK
+    if reason == MoveReason.SALE:
+        return UnitStatus.SOLD
+    if reason == MoveReason.SCRAP:
+        return UnitStatus.SCRAPPED
+    return unit.status

@@ -469,23 +469,42 @@ def grant_store_credit(
     key = (idempotency_key or "").strip()[:100]
     existing = StoreCreditEntry.objects.filter(idempotency_key=key).first() if key else None
     if existing is not None:
-        return existing
-    with transaction.atomic():
-        entry = StoreCreditEntry.objects.create(
-            customer=customer,
-            amount_vnd=amount_vnd,
-            kind=StoreCreditKind.GOODWILL,
-            reference=(reference or "").strip()[:40],
-            reason=reason.strip()[:2000],
-            idempotency_key=key or None,
-            actor=actor if _is_user(actor) else None,
-            created_at=clock.now(),
-        )
-        record_event(
-            name="store_credit.granted",
-            customer=customer,
-            subject=entry,
-            actor=actor,
-            payload={"amount": amount_vnd, "reference": entry.reference},
-        )
+        return _same_credit(existing, customer, amount_vnd)
+    try:
+        with transaction.atomic():
+            entry = _write_store_credit(customer, amount_vnd, reason, actor, key, reference)
+    except IntegrityError:
+        existing = StoreCreditEntry.objects.filter(idempotency_key=key).first() if key else None
+        if existing is None:
+            raise
+        return _same_credit(existing, customer, amount_vnd)
+    return entry
+
+
+def _same_credit(entry: StoreCreditEntry, customer: Any, amount_vnd: int) -> StoreCreditEntry:
+    if (entry.customer_id, entry.amount_vnd) != (customer.pk, amount_vnd):
+        raise Conflict(_("This idempotency key was used for another store credit"), code="idempotency_conflict")
+    return entry
+
+
+def _write_store_credit(
+    customer: Any, amount_vnd: int, reason: str, actor: Any, key: str, reference: str
+) -> StoreCreditEntry:
+    entry = StoreCreditEntry.objects.create(
+        customer=customer,
+        amount_vnd=amount_vnd,
+        kind=StoreCreditKind.GOODWILL,
+        reference=(reference or "").strip()[:40],
+        reason=reason.strip()[:2000],
+        idempotency_key=key or None,
+        actor=actor if _is_user(actor) else None,
+        created_at=clock.now(),
+    )
+    record_event(
+        name="store_credit.granted",
+        customer=customer,
+        subject=entry,
+        actor=actor,
+        payload={"amount": amount_vnd, "reference": entry.reference},
+    )
     return entry

@@ -87,3 +87,13 @@ def webhook_asynchronous_commit() -> bool:
 def sandbox_carriers_url() -> str:
     """The offline demo's local carrier simulator (set by `haumai serve --demo`); empty in production."""
     return _value("HAUMAI_SANDBOX_CARRIERS_URL")
+
+
+def report_future_tolerance_hours() -> float:
+    """A carrier report dated more than this many hours ahead of now is kept but not applied."""
+    return float(_value("HAUMAI_SHIPPING_REPORT_FUTURE_TOLERANCE_HOURS", "24"))
+
+
+def report_past_tolerance_days() -> float:
+    """A carrier report dated more than this many days before the shipment was created is kept, not applied."""
+    return float(_value("HAUMAI_SHIPPING_REPORT_PAST_TOLERANCE_DAYS", "30"))

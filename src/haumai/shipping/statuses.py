@@ -55,3 +55,9 @@ def can_move(current: str, new: str) -> bool:
 def is_final(status: str) -> bool:
     """True for delivered, returned, cancelled and lost."""
     return status in FINAL
+
+
+def same_rank(current: str, new: str) -> bool:
+    """True when two different statuses are equally far along (a failed attempt and a new delivery round):
+    only the newer report of the two may then move the shipment."""
+    return current != new and _RANK[ShipmentStatus(new)] == _RANK[ShipmentStatus(current)]

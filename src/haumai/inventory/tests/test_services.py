@@ -28,7 +28,8 @@ def test_moves_update_level_and_write_ledger(make_staff: Any, product: Any, ware
 
 def test_refuses_going_negative_and_changes_nothing(make_staff: Any, product: Any, warehouse: Any) -> None:
     actor = make_staff("warehouse")
-    move_stock(actor=actor, product=product, warehouse=warehouse, grade="B", quantity=2, reason="return_restock")
+    move_stock(actor=actor, product=product, warehouse=warehouse, grade="B", quantity=2, reason="return_restock",
+               reference="RMA-1")  # fmt: skip
     with pytest.raises(ValidationFailed) as info:
         move_stock(actor=actor, product=product, warehouse=warehouse, grade="B", quantity=-3, reason="sale")
     error = info.value.errors[0]

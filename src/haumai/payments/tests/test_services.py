@@ -147,6 +147,10 @@ def test_store_credit_is_immediate_and_the_balance_is_the_ledger(paid_order: Any
                        idempotency_key="gw-1")  # fmt: skip
     assert selectors.store_credit_balance(order.customer_id) == 350_000
     assert StoreCreditEntry.objects.count() == 2
+    with pytest.raises(Conflict, match="another store credit"):
+        grant_store_credit(customer=order.customer, amount_vnd=90_000, reason="Late delivery", actor=manager,
+                           idempotency_key="gw-1")  # fmt: skip
+    assert selectors.store_credit_balance(order.customer_id) == 350_000
 
 
 def test_goodwill_above_the_approval_limit_is_refused(paid_order: Any, make_staff: Any) -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from haumai.catalog.models import Product, Unit
 from haumai.core import clock
 from haumai.core.codes import next_code
-from haumai.core.errors import Conflict, FieldError
+from haumai.core.errors import FieldError
 from haumai.customers.models import Customer
 from haumai.events.services import record_event
 from haumai.inventory.models import Warehouse
@@ -40,6 +40,7 @@ from haumai.returns.services.common import (
     refuse,
     save_photos,
 )
+from haumai.returns.services.replays import Asked, replayed
 from haumai.sales.models import Order, OrderLine, OrderStatus
 
 CODE_PREFIX = "RMA"
@@ -303,12 +304,9 @@ def create_return(
     request it created before and changes nothing.
     """
     key = (idempotency_key or "").strip()[:120] or None
-    if key:
-        existing = ReturnRequest.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            if existing.customer_id != customer.pk:
-                raise Conflict(_("This idempotency key was used for another customer's return"), "idempotency_conflict")
-            return existing, False
+    asked = Asked(customer, order, lines, reason, resolution, logistics)
+    if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
+        return replayed(existing, asked), False
     errors: list[FieldError] = []
     carrier_code = (carrier_code or conf.default_carrier_code()).strip()
     _check_choices(reason, resolution, logistics, errors)
@@ -326,23 +324,16 @@ def create_return(
         errors.append(FieldError("customer_note", _("The note is longer than 2000 characters"), "too_long"))
     raise_if(errors)
     checked_photos = check_photos(photos)
-    checked = _check_lines(order, lines, reason, resolution, today or clock.today())
-    ineligible = [(index, item) for index, item in enumerate(checked) if not item.decision.eligible]
-    overriding = bool(ineligible and override_note.strip())
-    if ineligible and not overriding:
-        raise ReturnNotEligible(
-            [
-                FieldError(f"lines.{index}", "; ".join(item.decision.messages), "not_eligible")
-                for index, item in ineligible
-            ]
-        )
-    if overriding:
-        if actor is None or not getattr(actor, "has_perm", lambda _p: False)("returns.override_eligibility"):
-            raise refuse("override_note", _("Only an agent may accept items outside the policy"), "forbidden")
-        check_goodwill(actor, sum(item.quantity * item.unit_price for _index, item in ineligible))
     warehouse = _warehouse(warehouse_code)
     try:
         with transaction.atomic():
+            # Lock what is being returned, then check: parallel requests for the same line or unit queue
+            # here, and each one sees the returns the others committed (SQLite serialises writers anyway).
+            _lock_returnable(order, lines)
+            if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
+                return replayed(existing, asked), False
+            checked = _check_lines(order, lines, reason, resolution, today or clock.today())
+            overriding = _check_override(actor, checked, override_note)
             request = _write(
                 actor=actor,
                 customer=customer,
@@ -371,9 +362,37 @@ def create_return(
                 request = approve_return(actor=None, request=request, note=note)
     except IntegrityError:
         if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
-            return existing, False
+            return replayed(existing, asked), False
         raise
     return request, True
+
+
+def _lock_returnable(order: Order | None, lines: Sequence[LineInput]) -> None:
+    """Lock the order (or, without one, the serialised units) that a new return would draw on."""
+    if order is not None:
+        list(Order.objects.select_for_update().filter(pk=order.pk).values_list("pk", flat=True))
+        return
+    serials = sorted({item.serial.strip() for item in lines if item.serial.strip()})
+    if serials:
+        list(Unit.objects.select_for_update().filter(serial__in=serials).order_by("pk").values_list("pk", flat=True))
+
+
+def _check_override(actor: Any, checked: list[_Checked], override_note: str) -> bool:
+    """Refuse ineligible lines unless an agent overrides them within their limit; True when overriding."""
+    ineligible = [(index, item) for index, item in enumerate(checked) if not item.decision.eligible]
+    overriding = bool(ineligible and override_note.strip())
+    if ineligible and not overriding:
+        raise ReturnNotEligible(
+            [
+                FieldError(f"lines.{index}", "; ".join(item.decision.messages), "not_eligible")
+                for index, item in ineligible
+            ]
+        )
+    if overriding:
+        if actor is None or not getattr(actor, "has_perm", lambda _p: False)("returns.override_eligibility"):
+            raise refuse("override_note", _("Only an agent may accept items outside the policy"), "forbidden")
+        check_goodwill(actor, sum(item.quantity * item.unit_price for _index, item in ineligible))
+    return overriding
 
 
 def _write(

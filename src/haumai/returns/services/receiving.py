@@ -203,6 +203,7 @@ def inspect_line(
                 reason=MoveReason.RETURN_RESTOCK,
                 reference=request.code,
                 unit=line.unit,
+                repeat_restock=True,  # a line received in parts is inspected (and restocked) in parts
             )
         if line.unit is not None:
             catalog_services.mark_unit_returned(actor=actor, unit=line.unit, status=UNIT_STATUS_FOR[disposition])

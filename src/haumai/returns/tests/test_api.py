@@ -125,3 +125,21 @@ def test_item_bought_elsewhere_needs_an_agent_override(shop: Shop, api_client_fo
     assert detail["status"] == "requested" and detail["order_code"] is None
     assert detail["lines"][0]["overridden"] and detail["lines"][0]["unit_price"] == 150_000
     assert any("Accepted by" in note for note in detail["lines"][0]["notes"])
+
+
+def test_reused_key_with_another_body_is_409_and_changes_nothing(shop: Shop, api_client_for: Any) -> None:
+    client = api_client_for("agent")
+    first = post(client, "/api/v1/returns", body(shop), HTTP_IDEMPOTENCY_KEY="reused")
+    assert first.status_code == 201, first.content
+    other = post(
+        client, "/api/v1/returns", body(shop, lines=[{"sku": "CASE-1", "quantity": 1}]), HTTP_IDEMPOTENCY_KEY="reused"
+    )
+    assert other.status_code == 409, other.content
+    error = other.json()["error"]
+    assert error["code"] == "idempotency_conflict" and first.json()["code"] in error["message"]
+    other_reason = post(client, "/api/v1/returns", body(shop, reason="defective"), HTTP_IDEMPOTENCY_KEY="reused")
+    assert other_reason.status_code == 409
+    assert ReturnRequest.objects.count() == 1
+    assert list(ReturnRequest.objects.get().lines.values_list("product__sku", flat=True)) == ["PHONE-1"]
+    same = post(client, "/api/v1/returns", body(shop), HTTP_IDEMPOTENCY_KEY="reused")
+    assert same.status_code == 200 and same.json()["code"] == first.json()["code"]

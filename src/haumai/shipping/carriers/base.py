@@ -131,3 +131,8 @@ def parse_time(text: str, *, local_formats: tuple[str, ...] = ()) -> dt.datetime
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_TZ)
     return moment.astimezone(dt.UTC)
+
+
+def moment_key(moment: dt.datetime) -> str:
+    """The part of a dedupe key that says when: the parsed moment in UTC, however the carrier spelt it."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -17,6 +17,7 @@ from haumai.shipping.carriers.base import (
     WebhookForbidden,
     WebhookMalformed,
     json_body,
+    moment_key,
     parse_time,
     require_text,
     same_secret,
@@ -145,7 +146,7 @@ class GhnAdapter:
             raise WebhookMalformed("body must be an object")
         order_code = require_text(data, "OrderCode")
         raw_code = require_text(data, "Status").lower()
-        time_text = require_text(data, "Time")
+        occurred_at = parse_time(require_text(data, "Time"))
         kind = str(data.get("Type", "")).lower()
         return [
             TrackingUpdate(
@@ -154,9 +155,9 @@ class GhnAdapter:
                 shipment_code=str(data.get("ClientOrderCode") or ""),
                 raw_code=raw_code,
                 description=str(data.get("Reason") or data.get("Description") or "")[:255],
-                occurred_at=parse_time(time_text),
+                occurred_at=occurred_at,
                 mapped_status=STATUS_MAP.get(raw_code),
-                dedupe_key=f"ghn:{order_code}:{kind}:{raw_code}:{time_text}"[:200],
+                dedupe_key=f"ghn:{order_code}:{kind}:{raw_code}:{moment_key(occurred_at)}"[:200],
                 raw_payload=data,
             )
         ]

@@ -15,6 +15,7 @@ from haumai.shipping.carriers.base import (
     TrackingUpdate,
     WebhookForbidden,
     json_or_form_body,
+    moment_key,
     parse_time,
     require_text,
     same_secret,
@@ -122,7 +123,7 @@ class GhtkAdapter:
         data = json_or_form_body(body, headers)
         label = require_text(data, "label_id")
         raw_code = require_text(data, "status_id")
-        time_text = require_text(data, "action_time")
+        occurred_at = parse_time(require_text(data, "action_time"), local_formats=("%Y-%m-%d %H:%M:%S",))
         return [
             TrackingUpdate(
                 carrier_code=self.code,
@@ -130,9 +131,9 @@ class GhtkAdapter:
                 shipment_code=str(data.get("partner_id") or ""),
                 raw_code=raw_code,
                 description=str(data.get("reason") or "")[:255],
-                occurred_at=parse_time(time_text, local_formats=("%Y-%m-%d %H:%M:%S",)),
+                occurred_at=occurred_at,
                 mapped_status=STATUS_MAP.get(raw_code),
-                dedupe_key=f"ghtk:{label}:{raw_code}:{time_text}"[:200],
+                dedupe_key=f"ghtk:{label}:{raw_code}:{moment_key(occurred_at)}"[:200],
                 raw_payload=data,
             )
         ]

@@ -23,6 +23,7 @@ from haumai.shipping.carriers.base import (
     WebhookForbidden,
     WebhookMalformed,
     json_body,
+    moment_key,
     parse_time,
     require_text,
     same_secret,
@@ -160,7 +161,7 @@ class JtAdapter:
             if not isinstance(detail, dict):
                 raise WebhookMalformed("each item of 'details' must be an object")
             raw_code = require_text(detail, "scanTypeCode")
-            time_text = require_text(detail, "scanTime")
+            occurred_at = parse_time(require_text(detail, "scanTime"), local_formats=("%Y-%m-%d %H:%M:%S",))
             updates.append(
                 TrackingUpdate(
                     carrier_code=self.code,
@@ -168,9 +169,9 @@ class JtAdapter:
                     shipment_code=str(biz.get("txlogisticId") or ""),
                     raw_code=raw_code,
                     description=str(detail.get("desc") or detail.get("scanTypeName") or "")[:255],
-                    occurred_at=parse_time(time_text, local_formats=("%Y-%m-%d %H:%M:%S",)),
+                    occurred_at=occurred_at,
                     mapped_status=STATUS_MAP.get(raw_code),
-                    dedupe_key=f"jt:{bill_code}:{raw_code}:{time_text}"[:200],
+                    dedupe_key=f"jt:{bill_code}:{raw_code}:{moment_key(occurred_at)}"[:200],
                     raw_payload={"billCode": bill_code, "txlogisticId": biz.get("txlogisticId"), "detail": detail},
                 )
             )

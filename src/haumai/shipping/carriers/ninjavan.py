@@ -20,6 +20,7 @@ from haumai.shipping.carriers.base import (
     WebhookForbidden,
     WebhookMalformed,
     json_body,
+    moment_key,
     parse_time,
     require_text,
     same_secret,
@@ -166,6 +167,8 @@ class NinjaVanAdapter:
         time_text = require_text(data, "timestamp")
         occurred_at = parse_time(_iso_offset(time_text))
         event_id = str(data.get("id") or "")
+        when = moment_key(occurred_at)
+        dedupe_key = f"ninjavan:{event_id}" if event_id else f"ninjavan:{tracking}:{raw_code}:{when}"
         return [
             TrackingUpdate(
                 carrier_code=self.code,
@@ -175,9 +178,7 @@ class NinjaVanAdapter:
                 description=str(data.get("comments") or "")[:255],
                 occurred_at=occurred_at,
                 mapped_status=map_status(raw_code),
-                dedupe_key=(f"ninjavan:{event_id}" if event_id else f"ninjavan:{tracking}:{raw_code}:{time_text}")[
-                    :200
-                ],
+                dedupe_key=dedupe_key[:200],
                 raw_payload=data,
             )
         ]

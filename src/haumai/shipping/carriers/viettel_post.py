@@ -17,6 +17,7 @@ from haumai.shipping.carriers.base import (
     WebhookForbidden,
     WebhookMalformed,
     json_body,
+    moment_key,
     parse_time,
     require_text,
     same_secret,
@@ -141,7 +142,9 @@ class ViettelPostAdapter:
             raise WebhookMalformed("field 'DATA' is missing")
         order_number = require_text(data, "ORDER_NUMBER")
         raw_code = require_text(data, "ORDER_STATUS")
-        time_text = require_text(data, "ORDER_STATUSDATE")
+        occurred_at = parse_time(
+            require_text(data, "ORDER_STATUSDATE"), local_formats=("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
+        )
         return [
             TrackingUpdate(
                 carrier_code=self.code,
@@ -149,9 +152,9 @@ class ViettelPostAdapter:
                 shipment_code=str(data.get("ORDER_REFERENCE") or ""),
                 raw_code=raw_code,
                 description=str(data.get("STATUS_NAME") or data.get("NOTE") or "")[:255],
-                occurred_at=parse_time(time_text, local_formats=("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")),
+                occurred_at=occurred_at,
                 mapped_status=STATUS_MAP.get(raw_code),
-                dedupe_key=f"viettel_post:{order_number}:{raw_code}:{time_text}"[:200],
+                dedupe_key=f"viettel_post:{order_number}:{raw_code}:{moment_key(occurred_at)}"[:200],
                 raw_payload={"DATA": data},  # never store the shared secret
             )
         ]

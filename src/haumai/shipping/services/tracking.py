@@ -19,7 +19,7 @@ from haumai.shipping import conf
 from haumai.shipping.carriers import TrackingUpdate
 from haumai.shipping.models import Carrier, CarrierKind, Shipment, TrackingEvent
 from haumai.shipping.services.common import event_payload, schedule_stuck_check
-from haumai.shipping.statuses import ACTIVE, ShipmentStatus, can_move
+from haumai.shipping.statuses import ACTIVE, ShipmentStatus, can_move, same_rank
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,13 @@ def apply_update(*, shipment: Shipment, update: TrackingUpdate, source: str, act
     A report whose dedupe key is already stored raises IntegrityError (unique key): callers roll back.
     """
     now = clock.now()
-    applied = update.mapped_status is not None and can_move(shipment.status, update.mapped_status)
+    refusal = _refusal(shipment, update, now)
+    applied = (
+        refusal is None
+        and update.mapped_status is not None
+        and can_move(shipment.status, update.mapped_status)
+        and (not same_rank(shipment.status, update.mapped_status) or _newer_than_status(shipment, update))
+    )
     TrackingEvent.objects.create(
         shipment=shipment,
         raw_code=update.raw_code[:80],
@@ -123,8 +129,11 @@ def apply_update(*, shipment: Shipment, update: TrackingUpdate, source: str, act
         logger.warning(
             "shipping: kept unmapped %s status %r for %s", update.carrier_code, update.raw_code, shipment.code
         )
+    if refusal is not None:
+        logger.warning("shipping: kept but did not apply a %s report for %s: %s", update.carrier_code, shipment.code,
+                       refusal)  # fmt: skip
     fields = ["updated_at"]
-    if shipment.last_tracking_at is None or update.occurred_at > shipment.last_tracking_at:
+    if refusal is None and (shipment.last_tracking_at is None or update.occurred_at > shipment.last_tracking_at):
         shipment.last_tracking_at = update.occurred_at
         shipment.delayed_at = None
         fields += ["last_tracking_at", "delayed_at"]
@@ -147,6 +156,30 @@ def apply_update(*, shipment: Shipment, update: TrackingUpdate, source: str, act
             payload=event_payload(shipment, raw_code=update.raw_code),
         )
     return APPLIED if applied else RECORDED
+
+
+def _refusal(shipment: Shipment, update: TrackingUpdate, now: dt.datetime) -> str | None:
+    """Why a report must not move the shipment (it is kept either way), or None."""
+    if update.tracking_code and shipment.tracking_code and update.tracking_code != shipment.tracking_code:
+        # Found by our code (the carrier's client order code), but about another carrier order.
+        return f"carrier order {update.tracking_code!r} is not this shipment's {shipment.tracking_code!r}"
+    if update.occurred_at > now + dt.timedelta(hours=conf.report_future_tolerance_hours()):
+        return f"report time {update.occurred_at.isoformat()} is in the future"
+    created = shipment.created_at or now
+    if update.occurred_at < created - dt.timedelta(days=conf.report_past_tolerance_days()):
+        return f"report time {update.occurred_at.isoformat()} is long before the shipment was created"
+    return None
+
+
+def _newer_than_status(shipment: Shipment, update: TrackingUpdate) -> bool:
+    """True when the report is newer than the report that set the current status."""
+    since = (
+        TrackingEvent.objects.filter(shipment=shipment, applied=True)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    return since is None or update.occurred_at > since
 
 
 def _customer_of(shipment: Shipment) -> Customer | None:

@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from haumai.accounts.services import TokenInvalid, authenticate_token
+from haumai.api_docs import OfflineSwagger
 from haumai.core.errors import DomainError
 
 
@@ -34,6 +35,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=[TokenAuth(), django_auth],
     docs_url="/docs",
+    docs=OfflineSwagger(),
 )
 
 

@@ -5,17 +5,23 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-sqlite test-postgres lint bench demo clean
+.PHONY: install install-run run test test-sqlite test-postgres lint bench demo clean
 
+# Two installs: what running needs (make run) and, on top, the test and lint tools (make install/test/lint).
 $(BIN)/haumai: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
 	touch $(BIN)/haumai
 
-install: $(BIN)/haumai
+$(VENV)/.dev-installed: $(BIN)/haumai
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(VENV)/.dev-installed
 
-run: install  ## install, migrate, seed demo data and start web + worker on SQLite
+install-run: $(BIN)/haumai  ## only what `haumai serve` needs
+
+install: $(VENV)/.dev-installed  ## everything, with the test and lint tools (CI)
+
+run: install-run  ## install, migrate, seed demo data and start web + worker on SQLite
 	$(BIN)/haumai serve --demo --host $(HOST) --port $(PORT)
 
 test: install  ## the whole suite (DATABASE_URL selects PostgreSQL; default SQLite)
@@ -36,7 +42,7 @@ lint: install
 bench: install  ## benchmarks on PostgreSQL; prints a table
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/haumai_bench} $(BIN)/python bench/run.py
 
-demo: install
+demo: install-run
 	$(BIN)/haumai migrate
 	$(BIN)/haumai demo
 

@@ -12,6 +12,7 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from haumai.accounts.services import TokenInvalid, authenticate_token
+from haumai.api_docs import OfflineSwagger
 from haumai.core.errors import DomainError
 
 
@@ -45,6 +46,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
+    docs=OfflineSwagger(),
 )
 
 

@@ -96,6 +96,13 @@ def serve(argv: list[str]) -> int:
     web_process = subprocess.Popen(_web_command(host=args.host, port=args.port, workers=1))
     worker_process = subprocess.Popen([sys.executable, "-m", "haumai", "worker"])
     children = [web_process, worker_process]
+    if not _wait_until_answering(args.host, args.port, web_process):
+        print("haumai serve: the web server did not answer /healthz; stopping", file=sys.stderr)
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        sandbox.close()
+        return 1
     print(f"\nHaumai is running at http://{args.host}:{args.port}/  (API docs: /api/v1/docs, admin: /admin/)")
     if args.demo:
         print("Demo login: admin / haumai-demo  (change it before real use)")
@@ -128,6 +135,28 @@ def serve(argv: list[str]) -> int:
             sandbox.close()
             return exit_code
         time.sleep(0.5)
+
+
+def _wait_until_answering(host: str, port: int, web_process: subprocess.Popen[bytes], timeout: float = 60.0) -> bool:
+    """Poll /healthz until the web server answers 200 (True), or it exits or `timeout` passes (False)."""
+    import http.client
+
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104 - a bind-all host
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if web_process.poll() is not None:
+            return False
+        connection = http.client.HTTPConnection(target, port, timeout=2)
+        try:
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return True
+        except OSError:
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.2)
+    return False
 
 
 def _start_sandbox(stack: contextlib.ExitStack) -> dict[str, str]:

@@ -170,11 +170,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = HAUMAI_MAX_IMPORT_BYTES
 HAUMAI_API_TOKEN_DAYS = int(os.environ.get("HAUMAI_API_TOKEN_DAYS", "365"))
 HAUMAI_SCHEDULER_BATCH = int(os.environ.get("HAUMAI_SCHEDULER_BATCH", "500"))
 
+# The admin in the console's look (teal accent) with a Vietnamese sidebar; see haumai/admin_theme.py.
 UNFOLD = {
     "SITE_TITLE": "Haumai",
-    "SITE_HEADER": "Haumai · Quản trị",
+    "SITE_HEADER": "Haumai",
+    "SITE_SUBHEADER": _("Administration"),
     "SITE_SYMBOL": "support_agent",
+    "SITE_URL": "/console/",
     "SHOW_LANGUAGES": True,
+    "SHOW_VIEW_ON_SITE": False,
+    # The console's accent #0b7a75 is oklch(52.4% .088 189.7) = primary-600; its hover #096661 = primary-700.
+    "COLORS": {
+        "primary": {
+            "50": "oklch(98.2% .014 189.7)", "100": "oklch(95.6% .033 189.7)", "200": "oklch(91% .06 189.7)",
+            "300": "oklch(84.5% .09 189.7)", "400": "oklch(74.5% .11 189.7)", "500": "oklch(63.5% .105 189.7)",
+            "600": "oklch(52.4% .088 189.7)", "700": "oklch(46.1% .078 188.8)", "800": "oklch(39.5% .066 188.8)",
+            "900": "oklch(33.5% .055 188.8)", "950": "oklch(24.5% .04 188.8)",
+        },
+    },
+    "SIDEBAR": {"show_search": True, "show_all_applications": False, "navigation": "haumai.admin_theme.sidebar"},
 }
 
 LOGIN_URL = "console:login"

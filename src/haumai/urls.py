@@ -39,3 +39,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", health, name="health"),
 ]
+
+handler403 = "haumai.error_views.permission_denied"
+handler404 = "haumai.error_views.page_not_found"
+handler500 = "haumai.error_views.server_error"

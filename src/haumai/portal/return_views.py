@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from haumai.core import clock
 from haumai.core.errors import DomainError, NotFound
 from haumai.customers.models import Customer
+from haumai.portal import return_form
 from haumai.portal.views import _page, portal_login_required
 from haumai.returns import qr, selectors, services
 from haumai.returns.models import Condition, Logistics, Origin, Reason, Resolution, Status
@@ -82,24 +83,12 @@ def my_returns(request: HttpRequest, customer: Customer) -> HttpResponse:
     return _page(request, "portal/returns/list.html", context)
 
 
-def _lines(request: HttpRequest, rows: list[dict[str, Any]]) -> list[services.LineInput]:
-    items = []
-    for row in rows:
-        line = row["line"]
-        raw = request.POST.get(f"quantity_{line.pk}", "0").strip()
-        quantity = int(raw) if raw.isdigit() else -1
-        if quantity:
-            condition = request.POST.get(f"condition_{line.pk}", Condition.OPENED_UNUSED)
-            items.append(services.LineInput(order_line_id=line.pk, quantity=quantity, condition=condition))
-    return items
-
-
-def _pickup(request: HttpRequest, customer: Customer) -> services.PickupInput | None:
+def _pickup(request: HttpRequest, customer: Customer, phone: str) -> services.PickupInput | None:
     window = _window(request.POST.get("slot", ""))
     if request.POST.get("address") == "new":
         return services.PickupInput(
             name=customer.full_name,
-            phone=request.POST.get("pickup_phone", "")[:20] or customer.phone or "",
+            phone=phone,
             street=request.POST.get("pickup_street", "")[:255],
             ward_code=request.POST.get("pickup_ward", "")[:10],
             province_code=request.POST.get("pickup_province", "")[:10],
@@ -122,6 +111,49 @@ def _pickup(request: HttpRequest, customer: Customer) -> services.PickupInput | 
     )
 
 
+def _submit(request: HttpRequest, customer: Customer, order: Any, rows: list[dict[str, Any]]) -> Any:
+    """Create the return, or say beside each field what is wrong (return_form.PlacedErrors)."""
+    lines, line_ids = return_form.chosen_lines(request.POST, rows)
+    logistics = request.POST.get("logistics", "")
+    resolution = request.POST.get("resolution", "")
+    phone, phone_errors = return_form.pickup_phone(request.POST, fallback=customer.phone or "")
+    if phone_errors and logistics == Logistics.CARRIER_PICKUP and request.POST.get("address") == "new":
+        return return_form.place(phone_errors, line_ids)
+    try:
+        created, _created = services.create_return(
+            actor=None,
+            customer=customer,
+            order=order,
+            lines=lines,
+            reason=request.POST.get("reason", ""),
+            resolution=resolution if resolution in PORTAL_RESOLUTIONS else "",
+            logistics=logistics,
+            origin=Origin.PORTAL,
+            carrier_code="",
+            pickup=_pickup(request, customer, phone) if logistics == Logistics.CARRIER_PICKUP else None,
+            customer_note=request.POST.get("customer_note", "")[:2000],
+            # Bank details are kept only for a refund by bank transfer (the fields may be filled and hidden).
+            bank_account={
+                "bank": request.POST.get("bank", ""),
+                "number": request.POST.get("bank_number", ""),
+                "name": request.POST.get("bank_name", ""),
+            }
+            if resolution == Resolution.BANK_TRANSFER
+            else None,
+            photos=request.FILES.getlist("photos"),  # type: ignore[arg-type]
+            idempotency_key=f"portal:{customer.pk}:{request.POST.get('form_key', '')[:60]}"
+            if request.POST.get("form_key")
+            else None,
+            actor_label="customer",
+        )
+    except DomainError as exc:
+        placed = return_form.place(exc.errors, line_ids)
+        if not exc.errors:
+            placed.general.append(exc.message)
+        return placed
+    return created
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @portal_login_required
@@ -134,51 +166,33 @@ def new_return(request: HttpRequest, customer: Customer, code: str) -> HttpRespo
     if order.customer_id != customer.pk:
         raise Http404("Order not found")
     rows = selectors.returnable_lines(order.pk)
-    errors: list[str] = []
+    errors = return_form.PlacedErrors()
+    data = request.POST if request.method == "POST" else QueryDict()
     if request.method == "POST":
-        logistics = request.POST.get("logistics", "")
-        try:
-            created, _created = services.create_return(
-                actor=None,
-                customer=customer,
-                order=order,
-                lines=_lines(request, rows),
-                reason=request.POST.get("reason", ""),
-                resolution=request.POST.get("resolution", "")
-                if request.POST.get("resolution") in PORTAL_RESOLUTIONS
-                else "",
-                logistics=logistics,
-                origin=Origin.PORTAL,
-                carrier_code="",
-                pickup=_pickup(request, customer) if logistics == Logistics.CARRIER_PICKUP else None,
-                customer_note=request.POST.get("customer_note", "")[:2000],
-                bank_account={
-                    "bank": request.POST.get("bank", ""),
-                    "number": request.POST.get("bank_number", ""),
-                    "name": request.POST.get("bank_name", ""),
-                },
-                photos=request.FILES.getlist("photos"),  # type: ignore[arg-type]
-                idempotency_key=f"portal:{customer.pk}:{request.POST.get('form_key', '')[:60]}"
-                if request.POST.get("form_key")
-                else None,
-                actor_label="customer",
-            )
-        except DomainError as exc:
-            errors = [error.message for error in exc.errors] or [exc.message]
-        else:
-            return redirect("portal:return_detail", code=created.code)
+        outcome = _submit(request, customer, order, rows)
+        if not isinstance(outcome, return_form.PlacedErrors):
+            return redirect("portal:return_detail", code=outcome.code)
+        errors = outcome
+    addresses = selectors.customer_addresses(customer)
+    province = data.get("pickup_province", "")
     context = {
         "order": order,
-        "rows": rows,
+        "rows": return_form.rows_as_typed(rows, data, errors),
         "errors": errors,
+        "field_errors": errors.by_place,
+        "photos_dropped": bool(errors and request.FILES.getlist("photos")),
         "reasons": Reason.choices,
         "conditions": Condition.choices,
         "resolutions": [(value, Resolution(value).label) for value in PORTAL_RESOLUTIONS],
-        "addresses": selectors.customer_addresses(customer),
+        "resolution": data.get("resolution") or PORTAL_RESOLUTIONS[0],
+        "logistics": data.get("logistics") or (Logistics.CARRIER_PICKUP if addresses else Logistics.STORE_DROPOFF),
+        "address": data.get("address") or (str(addresses[0].pk) if addresses else "new"),
+        "addresses": addresses,
         "provinces": selectors.provinces(),
+        "wards": selectors.wards_of(int(province)) if province.isdigit() and len(province) < 6 else [],
         "slots": _slots(),
-        "form": request.POST,
-        "form_key": request.POST.get("form_key") or services.common.new_short_code(),
+        "form": data,
+        "form_key": data.get("form_key") or services.common.new_short_code(),
         "portal_customer": customer,
     }
     return _page(request, "portal/returns/new.html", context, status=422 if errors else 200)

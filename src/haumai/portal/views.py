@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +25,8 @@ from haumai.core.text import mask_email
 from haumai.customers.models import Customer
 from haumai.portal import selectors, services
 from haumai.portal.forms import CodeForm, LoginForm, LookupForm, client_ip
+
+logger = logging.getLogger(__name__)
 
 SESSION_CUSTOMER = "portal_customer_id"
 SESSION_PENDING = "portal_pending_login"
@@ -217,3 +221,20 @@ def lookup(request: HttpRequest) -> HttpResponse:
             not_found = True
     context = {"form": form, "result": result, "not_found": not_found}
     return _page(request, "portal/lookup.html", context, status=429 if limited else 200)
+
+
+def error_page(request: HttpRequest, status: int) -> HttpResponse:
+    """The portal's 403 or 404 page (haumai.error_views picks it for paths under /portal/)."""
+    if status == 403:
+        title = _("No access")
+        explanation = _("This page belongs to another account. Log in with your own phone or e-mail.")
+    else:
+        title = _("Page not found")
+        explanation = _("This page does not exist or the link has expired. Start again from the home page.")
+    try:
+        customer = current_customer(request)
+    except Exception:  # the session or database may be what failed; the page still renders
+        logger.warning("portal error page without the customer", exc_info=True)
+        customer = None
+    context = {"status": status, "title": title, "explanation": explanation, "portal_customer": customer}
+    return render(request, "portal/errors/error.html", context, status=status)

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Pr
 from django.utils.translation import gettext as _
 
 from haumai.core.errors import NotFound
+from haumai.core.text import collation_key
 from haumai.customers.models import Customer
 from haumai.events.models import Event
 from haumai.events.selectors import event_list
@@ -193,14 +194,15 @@ def customer_addresses(customer: Customer) -> list[Any]:
 
 
 def provinces() -> list[Any]:
-    """The 34 provinces, by name (pickup address form)."""
+    """The 34 provinces in Vietnamese alphabetical order (pickup address form)."""
     from haumai.customers.models import Province
 
-    return list(Province.objects.order_by("name").only("code", "name"))
+    return sorted(Province.objects.only("code", "name"), key=lambda province: collation_key(province.name))
 
 
 def wards_of(province_code: int) -> list[Any]:
-    """The wards/communes of one province, by name."""
+    """The wards/communes of one province in Vietnamese alphabetical order."""
     from haumai.customers.models import Ward
 
-    return list(Ward.objects.filter(province_id=province_code).order_by("name").only("code", "name"))
+    wards = Ward.objects.filter(province_id=province_code).only("code", "name")
+    return sorted(wards, key=lambda ward: collation_key(ward.name))

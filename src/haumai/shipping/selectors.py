@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from haumai.core.errors import NotFound
 from haumai.shipping.models import Carrier, Shipment, TrackingEvent
@@ -62,3 +62,15 @@ def carriers() -> list[Carrier]:
 def failed_booking_count() -> int:
     """How many shipments wait for staff because booking gave up."""
     return Shipment.objects.filter(booking_failed_at__isnull=False, tracking_code="").count()
+
+
+def shipment_state(code: str) -> Shipment:
+    """One shipment without its timeline, with `last_event_id` (the live state of its page); NotFound otherwise."""
+    shipment = (
+        Shipment.objects.annotate(last_event_id=Max("tracking_events__id"))
+        .filter(code=code.strip().upper())
+        .first()
+    )
+    if shipment is None:
+        raise NotFound(f"No shipment {code}")
+    return shipment

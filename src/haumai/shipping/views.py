@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from haumai.shipping.models import CarrierKind, Shipment
 from haumai.shipping.statuses import ShipmentStatus, can_move, is_final
 
 PAGE_SIZE = 25
+LIVE_POLL_SECONDS = 3
 
 
 @login_required
@@ -91,8 +93,45 @@ def shipment_detail(request: HttpRequest, code: str) -> HttpResponse:
         and shipment.carrier.kind == CarrierKind.DROPOFF
         and can_move(shipment.status, ShipmentStatus.DELIVERED),
         "sandbox_steps": sandbox.next_steps(shipment) if can_change else [],
+        **_live_context(shipment, last_event_id=max((e.pk for e in shipment.tracking_events.all()), default=None)),
     }
     return render(request, "shipping/detail.html", context)
+
+
+def state_version(shipment: Shipment, last_event_id: int | None) -> str:
+    """A short token that changes with any news on the shipment (status, tracking event, booking)."""
+    parts = (
+        shipment.status, last_event_id or 0, shipment.booking_attempts, shipment.tracking_code,
+        shipment.delayed_at, shipment.booking_failed_at, shipment.due_at,
+    )  # fmt: skip
+    return hashlib.blake2s(repr(parts).encode(), digest_size=6).hexdigest()
+
+
+def _live_context(shipment: Shipment, *, last_event_id: int | None) -> dict[str, object]:
+    # The page follows the shipment while something may still happen to it (not final, or a booking due).
+    return {
+        "live_version": state_version(shipment, last_event_id),
+        "live_polling": not is_final(shipment.status) or shipment.due_at is not None,
+        "live_every": LIVE_POLL_SECONDS,
+    }
+
+
+@login_required
+@permission_required("shipping.view_shipment", raise_exception=True)
+@require_GET
+def shipment_state(request: HttpRequest, code: str) -> HttpResponse:
+    """The live part of a shipment page (htmx polls it). When the state moved on since the page's
+    version `v`, the response says so (HX-Trigger `shipment-changed`) so the page can refresh itself."""
+    try:
+        shipment = selectors.shipment_state(code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    context = _live_context(shipment, last_event_id=shipment.last_event_id)  # type: ignore[attr-defined]
+    changed = request.GET.get("v", "") != context["live_version"]
+    response = render(request, "shipping/_live_state.html", {**context, "shipment": shipment, "live_partial": True})
+    if changed:
+        response["HX-Trigger"] = "shipment-changed"
+    return response
 
 
 def _shipment_or_404(code: str) -> Shipment:
@@ -189,5 +228,5 @@ def sandbox_push(request: HttpRequest, code: str) -> HttpResponse:
             raw_code=request.POST.get("raw_code", ""),
             hooks_prefix=request.build_absolute_uri("/hooks/shipping/"),
         ),
-        _("The carrier simulator is sending the status; reload in a moment."),
+        _("The carrier simulator is sending the status; this page updates by itself in a few seconds."),
     )

@@ -137,3 +137,19 @@ def test_labels_not_codes_in_vietnamese(full: Shop, make_staff: Any) -> None:
     assert f'Đơn <a href="/console/customers/{full.customer.code}/#order-{code}">{code}</a> đã giao' in body
     assert "Khách hàng" in body  # the actor of the portal request
 
+
+
+def test_return_and_shipment_pages_read_their_timeline_in_bounded_queries(
+    full: Shop, make_staff: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = login(make_staff, "agent")
+    rma = ReturnRequest.objects.get(customer=full.customer)
+    shipment = Shipment.objects.get(customer=full.customer)
+    with django_assert_max_num_queries(15):
+        body = client.get(f"/console/returns/{rma.code}/").content.decode()
+    assert f"Pickup booked for return <a href=\"/console/returns/{rma.code}/\">{rma.code}</a>" in body
+    assert "return.pickup_booked" not in visible_text(body)
+    with django_assert_max_num_queries(12):
+        body = client.get(f"/console/shipping/{shipment.code}/").content.decode()
+    assert f'Return shipment <a href="/console/shipping/{shipment.code}/">{shipment.code}</a> was created' in body
+    assert "shipment.created" not in visible_text(body)

@@ -83,6 +83,8 @@ class TimelineEntry:
     icon: str = "circle"
     url: str = ""  # the subject's page, when there is one
     tone: str = "neutral"  # neutral | success | warning | danger | info
+    # The part of `text` that links to `url` (usually the subject's code); empty links the whole sentence.
+    link_text: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from haumai.console.timeline import build_timeline, readable
 from haumai.core.errors import DomainError, NotFound
 from haumai.core.paging import page_number
 from haumai.customers.selectors import customer_by_code
@@ -88,7 +89,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "value": sum(line.value for line in lines),
         "shipments": logistics.shipments_for(found),
         "refunds": refunds.refunds_for(found),
-        "timeline": list(selectors.timeline(found)),
+        "timeline_days": build_timeline(readable(selectors.timeline(found)), user=user, customer=found.customer),
         "qr_svg": qr.svg(found.dropoff_code) if found.dropoff_code else "",
         "can": {name: user.has_perm(permission) for name, permission in ACTIONS.items()},
         "can_receive": user.has_perm("returns.receive_returnrequest"),

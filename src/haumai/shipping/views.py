@@ -13,11 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from haumai.accounts.selectors import can_see_pii, shown_phone
+from haumai.console.timeline import build_timeline
 from haumai.core.errors import DomainError, NotFound
 from haumai.core.paging import page_number
+from haumai.events.selectors import event_list
 from haumai.shipping import sandbox, selectors, services
 from haumai.shipping.models import CarrierKind, Shipment
 from haumai.shipping.statuses import ShipmentStatus, can_move, is_final
+
+SUBJECT_TYPE = "shipping.shipment"  # Event.subject_type of a shipment (its model's label)
 
 PAGE_SIZE = 25
 LIVE_POLL_SECONDS = 3
@@ -81,7 +85,12 @@ def shipment_detail(request: HttpRequest, code: str) -> HttpResponse:
     ]
     context = {
         "shipment": shipment,
-        "timeline": list(shipment.tracking_events.all()),
+        "tracking_events": list(shipment.tracking_events.all()),
+        "timeline_days": build_timeline(
+            event_list(subject_type=SUBJECT_TYPE, subject_id=str(shipment.pk)).order_by("occurred_at", "id"),
+            user=request.user,
+            customer=shipment.customer,
+        ),
         "pii": pii,
         "sender_phone": shown_phone(request.user, shipment.sender.get("phone")),
         "recipient_phone": shown_phone(request.user, shipment.recipient.get("phone")),

@@ -24,3 +24,12 @@ def mask_email(email: str) -> str:
     if len(local) <= 2:
         return "*" * len(local) + "@" + domain
     return local[0] + "*" * (len(local) - 2) + local[-1] + "@" + domain
+
+
+def words_match(query: str, text: str) -> bool:
+    """Every word of the query starts a word of the text, diacritics and case ignored ('nhan h' ~ 'Nhận hàng')."""
+    wanted = search_key(query).split()
+    if not wanted:
+        return False
+    words = search_key(text).split()
+    return all(any(word.startswith(part) for word in words) for part in wanted)

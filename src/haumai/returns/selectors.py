@@ -204,3 +204,8 @@ def wards_of(province_code: int) -> list[Any]:
     from haumai.customers.models import Ward
 
     return list(Ward.objects.filter(province_id=province_code).order_by("name").only("code", "name"))
+
+
+def count_in_status(status: str, *, cap: int) -> int:
+    """How many returns are in a state, counting at most cap + 1 (indexed by status)."""
+    return ReturnRequest.objects.filter(status=status).order_by()[: cap + 1].count()

@@ -75,11 +75,17 @@ def customer_search(q: str, *, limit: int = 10) -> list[Customer]:
         return []
     if text.upper().startswith("CUS-") or "@" in text or _phone_or_none(text):
         return list(customer_list(q=text)[:limit])
+    if any(ch.isdigit() for ch in text):
+        return []  # a code or a number that is not a phone: names have no digits
     key = search_key(text)
     words = key.split()[:MAX_NAME_WORDS]
     if not words:
         return []
-    rank = _points(Q(search_key=key), 100) + _points(Q(search_key__startswith=key), 30)
+    rank = (
+        _points(Q(search_key=key), 100)
+        + _points(Q(search_key__startswith=key + " "), 30)  # the typed words, in order, then more
+        + _points(Q(search_key__startswith=key), 3)  # still typing the last word
+    )
     for word in words:
         rank = rank + _points(_whole_word(word), 10)
     rank = rank + _points(Q(search_key__startswith=words[0] + " ") | Q(search_key=words[0]), 5)

@@ -91,9 +91,7 @@ def customer_search(q: str, *, limit: int = 10) -> list[Customer]:
     rank = rank + _points(Q(search_key__startswith=words[0] + " ") | Q(search_key=words[0]), 5)
     rank = rank + _points(Q(search_key__endswith=" " + words[-1]), 5)
     if len(words) > 1:
-        rank = rank + _points(
-            Q(search_key__startswith=words[-1] + " ") & Q(search_key__endswith=" " + words[0]), 8
-        )
+        rank = rank + _points(Q(search_key__startswith=words[-1] + " ") & Q(search_key__endswith=" " + words[0]), 8)
     rows = (
         Customer.objects.filter(name_words_filter(key))
         .annotate(search_rank=rank, name_length=Length("search_key"))

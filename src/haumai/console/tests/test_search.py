@@ -15,7 +15,7 @@ from haumai.core import clock
 from haumai.customers.selectors import customer_search
 from haumai.customers.services import create_customer
 from haumai.payments.models import Refund, RefundMethod
-from haumai.returns.tests.conftest import Shop, shop  # noqa: F401 - the fixture
+from haumai.returns.tests.conftest import Shop
 from haumai.returns.tests.test_console import open_return
 from haumai.shipping.models import Carrier, Shipment
 
@@ -77,14 +77,16 @@ class TestNameRanking:
         assert names_for("_") == []
 
     def test_the_endpoint_shows_them_in_that_order(self, make_staff: Any, people: dict[str, Any]) -> None:
-        html = client_for(make_staff, "agent").get(
-            reverse("console:search"), {"q": "an nguyen"}, HTTP_HX_REQUEST="true"
-        ).content.decode()
+        html = (
+            client_for(make_staff, "agent")
+            .get(reverse("console:search"), {"q": "an nguyen"}, HTTP_HX_REQUEST="true")
+            .content.decode()
+        )
         assert hit_titles(html)[0] == "Nguyễn Văn An"
 
 
 class TestCodes:
-    def test_rma_code_any_case_and_drop_off_code(self, make_staff: Any, shop: Shop) -> None:  # noqa: F811
+    def test_rma_code_any_case_and_drop_off_code(self, make_staff: Any, shop: Shop) -> None:
         rma = open_return(shop)
         client = client_for(make_staff, "agent")
         for query in (rma.code, rma.code.lower()):
@@ -95,7 +97,7 @@ class TestCodes:
             html = client.get(reverse("console:search"), {"q": rma.dropoff_code}, HTTP_HX_REQUEST="true")
             assert rma.code in html.content.decode()
 
-    def test_shipment_by_code_and_carrier_tracking_code(self, make_staff: Any, shop: Shop) -> None:  # noqa: F811
+    def test_shipment_by_code_and_carrier_tracking_code(self, make_staff: Any, shop: Shop) -> None:
         carrier = Carrier.objects.order_by("id").first()
         assert carrier is not None
         shipment = Shipment.objects.create(
@@ -108,7 +110,7 @@ class TestCodes:
             assert hit_titles(html)[0] == shipment.code
             assert carrier.name in html
 
-    def test_refund_order_and_serial(self, make_staff: Any, shop: Shop) -> None:  # noqa: F811
+    def test_refund_order_and_serial(self, make_staff: Any, shop: Shop) -> None:
         Refund.objects.create(
             code="RF-2026-000007", order=shop.order, customer=shop.customer, method=RefundMethod.CASH,
             amount_vnd=200_000, idempotency_key="test-refund", requested_at=clock.now(),
@@ -123,7 +125,7 @@ class TestCodes:
         assert titles(shop.order.code)[:2] == [shop.order.code, f"New return for order {shop.order.code}"]
         assert titles("SN-0001") == ["SN-0001"]
 
-    def test_actions_new_return_for_a_customer_and_go_to_a_page(self, make_staff: Any, shop: Shop) -> None:  # noqa: F811
+    def test_actions_new_return_for_a_customer_and_go_to_a_page(self, make_staff: Any, shop: Shop) -> None:
         client = client_for(make_staff, "manager")
         html = client.get(reverse("console:search"), {"q": "new return for nguyen an"}, HTTP_HX_REQUEST="true")
         body = html.content.decode()
@@ -134,7 +136,7 @@ class TestCodes:
 
 
 class TestPermissions:
-    def test_each_provider_checks_its_permission(self, make_staff: Any, shop: Shop) -> None:  # noqa: F811
+    def test_each_provider_checks_its_permission(self, make_staff: Any, shop: Shop) -> None:
         rma = open_return(shop)
         nobody = User.objects.create_user(username="nobody", password="x-123456789")
         client = Client()
@@ -147,10 +149,12 @@ class TestPermissions:
         body = technician.get(reverse("console:search"), {"q": shop.order.code}, HTTP_HX_REQUEST="true")
         assert "returns/new/" not in body.content.decode()
 
-    def test_phone_is_masked_for_roles_without_pii(self, make_staff: Any, shop: Shop) -> None:  # noqa: F811
-        body = client_for(make_staff, "warehouse").get(
-            reverse("console:search"), {"q": "nguyen van an"}, HTTP_HX_REQUEST="true"
-        ).content.decode()
+    def test_phone_is_masked_for_roles_without_pii(self, make_staff: Any, shop: Shop) -> None:
+        body = (
+            client_for(make_staff, "warehouse")
+            .get(reverse("console:search"), {"q": "nguyen van an"}, HTTP_HX_REQUEST="true")
+            .content.decode()
+        )
         assert "Nguyễn Văn An" in body
         assert shop.customer.phone not in body
 
@@ -170,7 +174,10 @@ class TestQueryCount:
             client.get(reverse("console:search"), {"q": "nguyen an"}, HTTP_HX_REQUEST="true")
 
     def test_a_code_search_is_a_bounded_number_of_queries(
-        self, make_staff: Any, shop: Shop, django_assert_max_num_queries: Any  # noqa: F811
+        self,
+        make_staff: Any,
+        shop: Shop,
+        django_assert_max_num_queries: Any,
     ) -> None:
         client = client_for(make_staff, "manager")
         # session, user, permissions (2); returns, shipments (code, tracking), serial/IMEI: one each.
@@ -179,8 +186,8 @@ class TestQueryCount:
         with django_assert_max_num_queries(6):
             client.get(reverse("console:search"), {"q": "RMA-2026-000001"}, HTTP_HX_REQUEST="true")
 
-    def test_results_are_grouped_with_the_exact_code_first(self, make_staff: Any, shop: Shop) -> None:  # noqa: F811
+    def test_results_are_grouped_with_the_exact_code_first(self, make_staff: Any, shop: Shop) -> None:
         user = make_staff("manager")
         results = global_search(shop.order.code, user)
-        assert [group.key for group in results.groups][0] == "sales.orders"
+        assert results.groups[0].key == "sales.orders"
         assert global_search("a", user).groups == []

@@ -13,7 +13,7 @@ from django.urls import reverse
 from haumai.core.registry import AREAS, registry
 from haumai.core.templatetags.haumai import icon, icon_names
 from haumai.returns.models import ReturnPolicy
-from haumai.returns.tests.conftest import Shop, shop  # noqa: F401 - the fixture
+from haumai.returns.tests.conftest import Shop
 from haumai.returns.tests.test_console import open_return
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,8 @@ def test_exactly_one_entry_is_active_the_longest_prefix(make_staff: Any, path: s
 
 
 def test_a_page_below_an_entry_activates_it_and_names_it_in_the_breadcrumbs(
-    make_staff: Any, shop: Shop  # noqa: F811
+    make_staff: Any,
+    shop: Shop,
 ) -> None:
     rma = open_return(shop)
     html = client_for(make_staff, "manager").get(f"/console/returns/{rma.code}/").content.decode()
@@ -111,7 +112,7 @@ def test_search_page_has_no_active_entry_but_home_is_not_claimed(make_staff: Any
     assert active_keys(html) == []
 
 
-def test_counts_of_waiting_work_per_role(make_staff: Any, shop: Shop) -> None:  # noqa: F811
+def test_counts_of_waiting_work_per_role(make_staff: Any, shop: Shop) -> None:
     ReturnPolicy.objects.update(auto_approve=False)
     open_return(shop)
     agent = client_for(make_staff, "agent").get(reverse("console:nav_counts")).json()["counts"]

@@ -1,7 +1,8 @@
 """The console shell in a real browser (system Chromium) at 1280x800 and 390x844.
 
 Every main page of each role: no horizontal overflow, the sidebar shows exactly the entries the role
-may open, exactly one of them active (none on the search page, which is not in it), no console errors; Ctrl+K opens the palette and finds an RMA code; the
+may open, exactly one of them active (none on the search page), no console errors;
+Ctrl+K opens the palette and finds an RMA code; the
 phone's off-canvas menu opens and closes. Screenshots go to test-artifacts/screenshots/ (not committed).
 """
 
@@ -132,4 +133,26 @@ def test_phone_menu_is_off_canvas_and_the_sidebar_collapse_is_remembered(
     page.click("#hm-user-menu summary")
     assert page.locator("#hm-language-menu").is_visible()
     assert page.get_by_role("menuitem").is_visible()  # log out, inside the user menu
+    assert errors == []
+
+
+def test_a_destructive_action_asks_first_in_a_dialog(live_server: Any, page: Any, make_staff: Any, shop: Shop) -> None:
+    from haumai.returns.models import ReturnRequest, Status
+
+    rma = open_return(shop)
+    _user, errors = login_as(page, live_server, make_staff, "manager")
+    page.goto(live_server.url + reverse("returns:detail", args=[rma.code]))
+    cancel = page.locator("button[data-confirm]", has_text="Hủy yêu cầu")
+    cancel.click()
+    dialog = page.locator("#hm-confirm")
+    assert dialog.is_visible()
+    assert "Hủy yêu cầu đổi trả này?" in dialog.inner_text()
+    dialog.get_by_role("button", name="Hủy", exact=True).click()  # changed my mind
+    assert not dialog.is_visible()
+    assert ReturnRequest.objects.get(pk=rma.pk).status == rma.status  # nothing changed
+    cancel.click()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Xác nhận").click()
+    assert ReturnRequest.objects.get(pk=rma.pk).status == Status.CANCELLED
+    assert page.locator(".hm-toast").count() == 1
     assert errors == []

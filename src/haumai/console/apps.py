@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 
 
 class ConsoleConfig(AppConfig):
@@ -7,5 +6,7 @@ class ConsoleConfig(AppConfig):
     label = "console"
 
     def ready(self) -> None:
-        # Each app registers its navigation, search, timeline sentences and customer-360 panels (DESIGN.md §4).
+        """Import every app's `ui`, `sentences` and `panels` module so they register with the console."""
+        from django.utils.module_loading import autodiscover_modules
+
         autodiscover_modules("ui", "sentences", "panels")

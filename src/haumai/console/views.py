@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from haumai.accounts.selectors import shown_phone
 from haumai.console.forms import StaffLoginForm
+from haumai.console.navigation import count_label, nav_counts
 from haumai.console.selectors import global_search
 from haumai.console.work_queues import queues_for
 
@@ -34,11 +34,20 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    """Global search; htmx asks for the dropdown partial, a plain GET gets the full page."""
-    if not request.user.has_perm("customers.view_customer"):
-        return render(request, "console/forbidden.html", status=403)
-    results = global_search(request.GET.get("q", ""))
-    for customer in results.customers:
-        customer.shown_phone = shown_phone(request.user, customer.phone)
+    """Global search and command palette; htmx asks for the type-ahead partial, a plain GET gets the page.
+
+    Any signed-in staff user may search: each provider answers only for the permission it declares.
+    """
+    results = global_search(request.GET.get("q", ""), request.user)
     template = "console/_search_results.html" if request.headers.get("HX-Request") else "console/search.html"
     return render(request, template, {"results": results})
+
+
+@login_required
+@require_GET
+def navigation_counts(request: HttpRequest) -> JsonResponse:
+    """The sidebar's waiting-work badges for this user: {entry key: {"count": n, "label": "99+"}}."""
+    counts = {key: {"count": value, "label": count_label(value)} for key, value in nav_counts(request.user).items()}
+    response = JsonResponse({"counts": counts})
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -69,3 +69,11 @@ def collation_key(text: str | None) -> tuple[tuple[int, ...], tuple[int, ...], s
     while letters and letters[-1] == 1:
         letters.pop()
     return tuple(letters), tuple(tones), text or ""
+
+def words_match(query: str, text: str) -> bool:
+    """Every word of the query starts a word of the text, diacritics and case ignored ('nhan h' ~ 'Nhận hàng')."""
+    wanted = search_key(query).split()
+    if not wanted:
+        return False
+    words = search_key(text).split()
+    return all(any(word.startswith(part) for word in words) for part in wanted)

@@ -88,3 +88,8 @@ def delivery_detail(pk: int) -> Delivery | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def delivery_count(status: str, *, cap: int) -> int:
+    """How many deliveries are in a status, counting at most cap + 1 (indexed by status)."""
+    return Delivery.objects.filter(status=status).order_by()[: cap + 1].count()

@@ -206,3 +206,8 @@ def wards_of(province_code: int) -> list[Any]:
 
     wards = Ward.objects.filter(province_id=province_code).only("code", "name")
     return sorted(wards, key=lambda ward: collation_key(ward.name))
+
+
+def count_in_status(status: str, *, cap: int) -> int:
+    """How many returns are in a state, counting at most cap + 1 (indexed by status)."""
+    return ReturnRequest.objects.filter(status=status).order_by()[: cap + 1].count()

@@ -160,7 +160,7 @@ def check_coverage(warranty: Warranty, *, today: dt.date, plan_ends_on: dt.date 
         decision.refuse("void", reason=warranty.void_reason)
         return decision
     if status == WarrantyStatus.REPLACED:
-        decision.refuse("replaced", code=warranty.replaced_by.code if warranty.replaced_by else "")
+        decision.refuse("replaced", new_code=warranty.replaced_by.code if warranty.replaced_by else "")
         return decision
     if status == WarrantyStatus.PENDING or warranty.starts_on is None or warranty.ends_on is None:
         decision.refuse("not_activated")
@@ -189,7 +189,7 @@ def explain(note: Note) -> str:
         "extended_plan": _("Covered by an extended plan until %(last_day)s"),
         "not_activated": _("The warranty has not been activated yet"),
         "void": _("The warranty is void (%(reason)s)"),
-        "replaced": _("This unit was replaced (new warranty %(code)s): claim on the new unit"),
+        "replaced": _("This unit was replaced (new warranty %(new_code)s): claim on the new unit"),
         "exclusions_apply": _("Not covered by the warranty: %(exclusions)s"),
         "open_claim": _("Claim %(code)s on this unit is still open"),
         "overridden": _("Accepted by %(user)s as an exception: %(note)s"),

@@ -78,6 +78,15 @@ def warranties_by_serial(serial: str) -> list[Warranty]:
     return list(_base().filter(Q(unit__serial=text) | Q(unit__imei=text)).order_by("-created_at", "-id"))
 
 
+def warranties_for_lines(line_ids: list[int]) -> dict[int, Warranty]:
+    """The newest warranty of each order line (one query)."""
+    found: dict[int, Warranty] = {}
+    for warranty in _base().filter(order_line_id__in=line_ids).order_by("-created_at", "-id"):
+        if warranty.order_line_id is not None:
+            found.setdefault(warranty.order_line_id, warranty)
+    return found
+
+
 def customer_warranties(customer: Customer, *, limit: int = 50) -> list[Warranty]:
     """A customer's warranties, newest first (at most `limit`)."""
     return list(_base().filter(customer=customer).order_by("-created_at", "-id")[:limit])

@@ -107,7 +107,7 @@ def card_pdf(warranty: Warranty, *, url: str, rows: list[tuple[str, str]], title
     from fpdf import FPDF
 
     regular, bold = _font_paths()
-    pdf = FPDF(format="A5")
+    pdf = FPDF(format=(148, 210))  # A5 in mm
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_font("DejaVu", "", regular)
     pdf.add_font("DejaVu", "B", bold)

@@ -14,8 +14,9 @@ from haumai.catalog.models import Product, Unit, UnitStatus
 from haumai.core import clock
 from haumai.core.codes import next_codes
 from haumai.core.errors import FieldError
-from haumai.core.phone import InvalidPhone, normalize_phone
+from haumai.core.phone import try_normalize_phone
 from haumai.customers import services as customer_services
+from haumai.customers.models import Customer, Identity, IdentityKind
 from haumai.events.services import record_events
 from haumai.warranty import policy
 from haumai.warranty.models import LIVE_STATUSES, StartRule, Warranty, WarrantySource, WarrantyStatus
@@ -50,6 +51,9 @@ def _check(rows: list[ImportRow]) -> tuple[dict[str, Product], dict[str, Unit], 
             "unit__serial", flat=True
         )
     )
+    phones = {p for p in (try_normalize_phone(r.phone) for r in rows) if p}
+    known = set(Customer.objects.filter(phone__in=phones).values_list("phone", flat=True))
+    known |= set(Identity.objects.filter(kind=IdentityKind.PHONE, value__in=phones).values_list("value", flat=True))
     seen: set[str] = set()
     today = clock.today()
     for index, row in enumerate(rows):
@@ -84,10 +88,13 @@ def _check(rows: list[ImportRow]) -> tuple[dict[str, Product], dict[str, Unit], 
                     "has_warranty",
                 )
             )
-        try:
-            normalize_phone(row.phone)
-        except InvalidPhone:
+        phone = try_normalize_phone(row.phone)
+        if phone is None:
             errors.append(FieldError(prefix + "phone", _("Enter a valid phone number"), "invalid_phone"))
+        elif phone not in known and not row.full_name.strip():
+            errors.append(
+                FieldError(prefix + "full_name", _("Full name is required to create a new customer"), "required")
+            )
         if row.purchased_on > today:
             errors.append(FieldError(prefix + "purchased_on", _("The purchase date is in the future"), "future"))
         if product is not None and policy.policy_for(product) is None:

@@ -61,7 +61,8 @@ def seed_warranties(*, seed: int) -> dict[str, int]:
         elif terms.start_rule == StartRule.DELIVERY:
             start = _local(delivered_at) or purchased
         else:  # most customers activate within a few days; some never do
-            start = (_local(delivered_at) or purchased) + dt.timedelta(days=rng.randint(0, 4))  # type: ignore[operator]
+            received = _local(delivered_at) or purchased or today
+            start = received + dt.timedelta(days=rng.randint(0, 4))
             if rng.random() < 0.25 or start > today:
                 start = None
         ends = policy.covered_until(start, terms.duration, terms.duration_unit) if start else None

@@ -98,6 +98,7 @@ def _add_routers() -> None:
     from haumai.returns.api import router as returns_router
     from haumai.sales.api import router as sales_router
     from haumai.shipping.api import router as shipping_router
+    from haumai.warranty.api import router as warranty_router
 
     api.add_router("/customers", customers_router)
     api.add_router("/", catalog_router)
@@ -109,6 +110,7 @@ def _add_routers() -> None:
     api.add_router("/shipments", shipping_router)
     api.add_router("/payments", payments_router)
     api.add_router("/returns", returns_router)
+    api.add_router("/warranties", warranty_router)
 
 
 _add_routers()

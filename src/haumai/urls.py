@@ -29,6 +29,7 @@ urlpatterns = [
     path("console/journeys/", include("haumai.journeys.urls")),
     path("console/shipping/", include("haumai.shipping.urls")),
     path("console/returns/", include("haumai.returns.urls")),
+    path("console/warranty/", include("haumai.warranty.urls")),
     path("console/payments/", include("haumai.payments.urls")),
     path("portal/", include("haumai.portal.urls")),
     path("m/", include("haumai.messaging.public_urls")),

@@ -40,6 +40,19 @@ RETURNS_AGENT = [
     "shipping.add_shipment",
     "payments.add_refund",
 ]
+WARRANTY_VIEW = [
+    "warranty.view_warranty",
+    "warranty.view_claim",
+    "warranty.view_warrantypolicy",
+    "warranty.view_extendedplan",
+    "warranty.view_extendedcoverage",
+]
+WARRANTY_AGENT = [
+    "warranty.add_claim",
+    "warranty.activate_warranty",
+    "warranty.add_extendedcoverage",
+    "warranty.change_extendedcoverage",
+]
 CARE_MANAGE = [
     "messaging.add_template",
     "messaging.change_template",
@@ -62,8 +75,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *CARE_VIEW,
         *RETURNS_VIEW,
         *RETURNS_AGENT,
+        *WARRANTY_VIEW,
+        *WARRANTY_AGENT,
     ],
-    "technician": [*VIEW_CORE, *STOCK_VIEW, "customers.view_customer_pii", *RETURNS_VIEW],
+    "technician": [*VIEW_CORE, *STOCK_VIEW, "customers.view_customer_pii", *RETURNS_VIEW, *WARRANTY_VIEW],
     "warehouse": [
         *VIEW_CORE,
         *STOCK_VIEW,
@@ -93,6 +108,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *RETURNS_AGENT,
         "returns.receive_returnrequest",
         "shipping.change_shipment",
+        *WARRANTY_VIEW,
+        *WARRANTY_AGENT,
+        "warranty.decide_claim",
+        "warranty.import_warranty",
+        "warranty.add_warrantypolicy",
+        "warranty.change_warrantypolicy",
     ],
     # Admins get every permission (see accounts.services.sync_roles).
     "admin": [],

@@ -30,6 +30,7 @@ from haumai.demo.identifiers import MOBILE_PREFIXES
 from haumai.demo.parallel import ChunkSource, default_workers
 from haumai.demo.plan import Plan
 from haumai.demo.stock import stock_rows
+from haumai.demo.warranties import seed_warranties
 from haumai.demo.writer import (
     CUSTOMER,
     EVENT,
@@ -147,6 +148,7 @@ def seed_demo(
     finally:
         reset_sequences()
         _restore_session()
+    result.counts.update(seed_warranties(seed=seed))
     result.bulk_seconds = time.monotonic() - bulk_started
     result.seconds = time.monotonic() - started
     result.sample = _sample()

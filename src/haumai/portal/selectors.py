@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -12,13 +11,13 @@ from django.utils.translation import gettext_lazy
 
 from haumai.catalog import selectors as catalog_selectors
 from haumai.catalog.models import WarrantyStart
-from haumai.core import clock
 from haumai.core.errors import DomainError, NotFound
 from haumai.customers import selectors as customer_selectors
 from haumai.customers.models import Customer, Identity, IdentityKind
 from haumai.events.models import Event
 from haumai.sales import selectors as sales_selectors
 from haumai.sales.models import Order, OrderLine, OrderStatus
+from haumai.warranty import selectors as warranty_selectors
 
 DELIVERY_STEPS: tuple[tuple[str, Promise], ...] = (
     (OrderStatus.PLACED, gettext_lazy("Placed")),
@@ -42,15 +41,12 @@ class DeliveryStep:
 
 @dataclass(frozen=True)
 class WarrantyTerms:
-    """A product's warranty as it applies to one order line."""
+    """A line's warranty as recorded (haumai.warranty), or the product's terms when no record exists yet."""
 
     months: int
-    start: str
-    start_label: str
     provider_label: str
-    starts_on: dt.date | None
-    expires_on: dt.date | None
-    state: str  # none, active, expired, from_activation, not_started
+    state: str  # none, not_started, from_activation, or a warranty state (active, expired, pending, void, replaced)
+    sentence: str
 
 
 @dataclass
@@ -166,48 +162,31 @@ def my_order(customer: Customer, code: str) -> OrderView:
     return _views([order])[0]
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later (clamped to the month's last day)."""
-    year, month_index = divmod(day.month - 1 + months, 12)
-    year += day.year
-    month = month_index + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def warranty_terms(line: OrderLine, order: Order) -> WarrantyTerms:
-    """The warranty of a line's product: start, expiry (purchase/delivery + months) and state today."""
-    product = line.product
-    months = product.warranty_months
-    starts_on: dt.date | None = None
-    if product.warranty_start == WarrantyStart.PURCHASE:
-        starts_on = order.placed_at.astimezone(clock.LOCAL_TZ).date()
-    elif product.warranty_start == WarrantyStart.DELIVERY and order.delivered_at is not None:
-        starts_on = order.delivered_at.astimezone(clock.LOCAL_TZ).date()
-    expires_on = add_months(starts_on, months) if starts_on is not None and months else None
-    if months == 0:
-        state = "none"
-    elif product.warranty_start == WarrantyStart.ACTIVATION:
-        state = "from_activation"
-    elif expires_on is None:
-        state = "not_started"
-    else:
-        state = "active" if clock.today() < expires_on else "expired"
-    return WarrantyTerms(
-        months=months,
-        start=product.warranty_start,
-        start_label=str(product.get_warranty_start_display()),
-        provider_label=str(product.get_warranty_provider_display()),
-        starts_on=starts_on,
-        expires_on=expires_on,
-        state=state,
-    )
+def line_warranties(lines: list[OrderLine]) -> dict[int, WarrantyTerms]:
+    """Each line's warranty from the warranty records (one query); terms only for lines without a record."""
+    records = warranty_selectors.warranties_for_lines([line.pk for line in lines])
+    result: dict[int, WarrantyTerms] = {}
+    for line in lines:
+        product = line.product
+        provider = str(product.get_warranty_provider_display())
+        record = records.get(line.pk)
+        if record is not None:
+            answer = warranty_selectors.answer(record)
+            result[line.pk] = WarrantyTerms(product.warranty_months, provider, answer.state, answer.sentence)
+        elif not product.warranty_months:
+            result[line.pk] = WarrantyTerms(0, provider, "none", "")
+        elif product.warranty_start == WarrantyStart.ACTIVATION:
+            result[line.pk] = WarrantyTerms(product.warranty_months, provider, "from_activation", "")
+        else:
+            result[line.pk] = WarrantyTerms(product.warranty_months, provider, "not_started", "")
+    return result
 
 
 def _lookup_result(order: Order, lines: list[OrderLine] | None = None) -> LookupResult:
     view = _views([order])[0]
     if lines is not None:
         view.lines = lines
-    view.warranties = {line.pk: warranty_terms(line, order) for line in view.lines}
+    view.warranties = line_warranties(view.lines)
     words = order.customer.full_name.split()
     return LookupResult(view=view, first_name=words[-1] if words else "")
 

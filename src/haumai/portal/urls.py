@@ -24,3 +24,15 @@ urlpatterns += [
     path("returns/<str:code>/", return_views.return_detail, name="return_detail"),
     path("returns/<str:code>/cancel/", return_views.cancel_return, name="cancel_return"),
 ]
+
+# Warranty (haumai.warranty): public lookup and activation, my warranties, the e-card, claims.
+from haumai.portal import warranty_views  # noqa: E402
+
+urlpatterns += [
+    path("warranty/", warranty_views.warranty_lookup, name="warranty_lookup"),
+    path("warranty/activate/", warranty_views.activate, name="warranty_activate"),
+    path("warranty/mine/", warranty_views.my_warranties, name="my_warranties"),
+    path("warranty/card/<str:token>/", warranty_views.warranty_card, name="warranty_card"),
+    path("warranty/card/<str:token>/pdf/", warranty_views.warranty_card_pdf, name="warranty_card_pdf"),
+    path("warranty/<str:code>/claim/", warranty_views.new_claim, name="warranty_claim"),
+]

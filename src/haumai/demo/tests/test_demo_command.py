@@ -27,6 +27,7 @@ from haumai.events.models import Event
 from haumai.inventory.models import StockLevel, StockMove, Warehouse
 from haumai.payments.models import Payment
 from haumai.sales.models import Channel, Order, OrderLine, Store
+from haumai.warranty.models import Claim, Warranty
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +159,8 @@ def test_same_seed_gives_identical_data_after_a_reset() -> None:
     run_demo("--customers", "120", "--seed", "5")
     first = fingerprint()
     # Empty the database again (demo rows, code counters); reference data stays and is reused.
-    for model in (Event, Payment, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address, Consent, Customer):
+    demo_models = (Claim, Warranty, Event, Payment, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address)
+    for model in (*demo_models, Consent, Customer):
         model.objects.all().delete()
     CodeSequence.objects.all().delete()
     run_demo("--customers", "120", "--seed", "5")
@@ -205,7 +207,8 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
     with clock.frozen(NOW):
         seed_demo(customers=2_100, seed=9, workers=2, out=lambda line: None)
     parallel = fingerprint()
-    for model in (Event, Payment, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address, Consent, Customer):
+    demo_models = (Claim, Warranty, Event, Payment, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address)
+    for model in (*demo_models, Consent, Customer):
         model.objects.all().delete()
     CodeSequence.objects.all().delete()
     with clock.frozen(NOW):
@@ -216,7 +219,7 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
 def test_rerun_after_deleting_customers_continues_the_serial_numbers() -> None:
     run_demo("--customers", "60")
     serials = set(Unit.objects.values_list("serial", flat=True))
-    for model in (Event, Payment, OrderLine, Order, Identity, Address, Consent, Customer):
+    for model in (Claim, Warranty, Event, Payment, OrderLine, Order, Identity, Address, Consent, Customer):
         model.objects.all().delete()
     run_demo("--customers", "60")  # units and stock stay; new serials must not collide
     assert serials < set(Unit.objects.values_list("serial", flat=True))

@@ -120,5 +120,5 @@ def test_api_templates_and_permissions(api_client_for: Any, db: Any) -> None:
     response = api_client_for("agent").get("/api/v1/messaging/templates", {"channel": "email", "language": "en"})
     assert response.status_code == 200
     keys = {t["key"] for t in response.json()}
-    assert "return.rejected" in keys and len(keys) == 11
+    assert "return.rejected" in keys and len(keys) == 12  # 11 from messaging + warranty.started (warranty app)
     assert api_client_for("warehouse").get("/api/v1/messaging/templates").status_code == 403

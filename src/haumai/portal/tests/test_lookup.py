@@ -1,4 +1,4 @@
-"""Public lookup: by phone + order code or serial/IMEI, warranty terms, first name only, rate limit."""
+"""Public lookup: by phone + order code or serial/IMEI, warranty records, first name only, rate limit."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 
 from haumai.core import clock
+from haumai.events.selectors import pending_dispatch
+from haumai.events.services import dispatch_events
 from haumai.portal.models import LookupAttempt
-from haumai.portal.selectors import add_months
 from haumai.portal.tests.conftest import PLACED, Shop, make_order
 from haumai.sales.models import OrderStatus
 from haumai.sales.services import change_order_status
@@ -17,7 +18,14 @@ from haumai.sales.services import change_order_status
 NOT_FOUND = "We found nothing for these details"
 
 
+def _deliver(order: object) -> None:
+    for status in (OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        change_order_status(actor=None, order=order, status=status)  # type: ignore[arg-type]
+    dispatch_events(list(pending_dispatch()))  # the worker starts the warranties
+
+
 def test_lookup_by_phone_and_order_code(client: Client, shop: Shop) -> None:
+    _deliver(shop.an_order)
     clock.freeze(PLACED + dt.timedelta(days=30))
     response = client.post("/portal/lookup/", {"phone": "+84 912 345 678", "order_code": shop.an_order.code.lower()})
     body = response.content.decode()
@@ -28,7 +36,7 @@ def test_lookup_by_phone_and_order_code(client: Client, shop: Shop) -> None:
     assert "Customer: An" in body
     assert "Nguyễn" not in body and "0912" not in body and "+8491" not in body and "an.nguyen" not in body
     assert "12-month warranty" in body
-    assert "From 01/03/2026 until 01/03/2027" in body
+    assert "Under warranty until 28/02/2027" in body  # from the warranty record (12 months from 01/03/2026)
     assert 'data-warranty="active"' in body
 
 
@@ -55,22 +63,15 @@ def test_lookup_warranty_from_delivery_and_activation_and_expired(client: Client
     )
     clock.freeze(PLACED + dt.timedelta(days=2))
     body = client.post("/portal/lookup/", {"phone": "0912345678", "order_code": order.code}).content.decode()
-    assert "The warranty starts on the delivery date." in body
+    assert "The warranty is recorded when the order is delivered." in body
     assert "The warranty starts on the day the product is activated." in body
     assert "No warranty for this product." in body
-    change_order_status(actor=None, order=order, status=OrderStatus.CONFIRMED)
-    change_order_status(actor=None, order=order, status=OrderStatus.SHIPPED)
-    change_order_status(actor=None, order=order, status=OrderStatus.DELIVERED)
+    _deliver(order)
+    body = client.post("/portal/lookup/", {"phone": "0912345678", "order_code": order.code}).content.decode()
+    assert "The warranty is not activated yet" in body and 'data-warranty="pending"' in body  # the TV's record
     clock.freeze(PLACED + dt.timedelta(days=400))
     body = client.post("/portal/lookup/", {"phone": "0912345678", "order_code": order.code}).content.decode()
-    assert "From 03/03/2026 until 03/09/2026" in body
-    assert 'data-warranty="expired"' in body
-
-
-def test_add_months_clamps_to_month_end() -> None:
-    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
-    assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
-    assert add_months(dt.date(2026, 3, 1), 24) == dt.date(2028, 3, 1)
+    assert 'data-warranty="not_started"' in body  # the fan has no serial, so no warranty record
 
 
 @pytest.mark.parametrize(

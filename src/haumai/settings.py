@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "haumai.shipping",
     "haumai.payments",
     "haumai.returns",
+    "haumai.privacy",
     "haumai.demo",
     "haumai.console",
     "haumai.portal",

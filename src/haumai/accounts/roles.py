@@ -50,6 +50,11 @@ CARE_MANAGE = [
     "returns.change_returnpolicy",
 ]
 
+# Data-subject requests (haumai.privacy): agents take them on the customer's behalf; managers verify,
+# process and erase.
+PRIVACY_AGENT = ["privacy.view_datarequest", "privacy.add_datarequest"]
+PRIVACY_MANAGE = [*PRIVACY_AGENT, "privacy.change_datarequest", "privacy.process_datarequest", "privacy.erase_customer"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "agent": [
         *VIEW_CORE,
@@ -62,6 +67,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *CARE_VIEW,
         *RETURNS_VIEW,
         *RETURNS_AGENT,
+        *PRIVACY_AGENT,
     ],
     "technician": [*VIEW_CORE, *STOCK_VIEW, "customers.view_customer_pii", *RETURNS_VIEW],
     "warehouse": [
@@ -93,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *RETURNS_AGENT,
         "returns.receive_returnrequest",
         "shipping.change_shipment",
+        *PRIVACY_MANAGE,
     ],
     # Admins get every permission (see accounts.services.sync_roles).
     "admin": [],

@@ -94,16 +94,23 @@ def sha256_of(path: str) -> str:
 
 def download_token(request: DataRequest) -> str:
     """A signed token for the export of this request (checked with `check_download_token`)."""
-    return signing.dumps({"r": request.pk, "f": request.export_file}, salt=SIGNING_SALT, compress=True)
+    # Issued at our clock's time (not the signer's wall clock) so expiry follows core.clock.
+    issued = int(clock.now().timestamp())
+    return signing.dumps({"r": request.pk, "f": request.export_file, "t": issued}, salt=SIGNING_SALT, compress=True)
 
 
 def check_download_token(token: str) -> tuple[int, str] | None:
     """(request id, file name) when the token is genuine and younger than the link lifetime, else None."""
     try:
-        data = signing.loads(token, salt=SIGNING_SALT, max_age=dt.timedelta(hours=conf.export_link_hours()))
+        data = signing.loads(token, salt=SIGNING_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("r"), int) or not isinstance(data.get("f"), str):
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(k), t) for k, t in (("r", int), ("f", str), ("t", int))
+    ):
+        return None
+    age = clock.now() - dt.datetime.fromtimestamp(data["t"], tz=dt.UTC)
+    if age > dt.timedelta(hours=conf.export_link_hours()) or age < -dt.timedelta(minutes=5):
         return None
     return data["r"], data["f"]
 

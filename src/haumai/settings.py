@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "haumai.payments",
     "haumai.returns",
     "haumai.warranty",
+    "haumai.privacy",
     "haumai.demo",
     "haumai.console",
     "haumai.portal",

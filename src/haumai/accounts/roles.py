@@ -63,6 +63,11 @@ CARE_MANAGE = [
     "returns.change_returnpolicy",
 ]
 
+# Data-subject requests (haumai.privacy): agents take them on the customer's behalf; managers verify,
+# process and erase.
+PRIVACY_AGENT = ["privacy.view_datarequest", "privacy.add_datarequest"]
+PRIVACY_MANAGE = [*PRIVACY_AGENT, "privacy.change_datarequest", "privacy.process_datarequest", "privacy.erase_customer"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "agent": [
         *VIEW_CORE,
@@ -77,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *RETURNS_AGENT,
         *WARRANTY_VIEW,
         *WARRANTY_AGENT,
+        *PRIVACY_AGENT,
     ],
     "technician": [*VIEW_CORE, *STOCK_VIEW, "customers.view_customer_pii", *RETURNS_VIEW, *WARRANTY_VIEW],
     "warehouse": [
@@ -114,6 +120,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "warranty.import_warranty",
         "warranty.add_warrantypolicy",
         "warranty.change_warrantypolicy",
+        *PRIVACY_MANAGE,
     ],
     # Admins get every permission (see accounts.services.sync_roles).
     "admin": [],

@@ -446,3 +446,51 @@ def add_address(*, actor: Any, customer: Customer, address: AddressInput) -> Add
             payload={"code": customer.code, "province_code": address.province_code},
         )
     return created
+
+
+ANONYMIZED_NAME = "Khách hàng đã ẩn danh"
+
+
+def withdraw_consents(
+    *, actor: Any, customer: Customer, purposes: Sequence[str] = (), source: str = "privacy_request"
+) -> list[dict[str, Any]]:
+    """Withdraw every granted consent of the customer (or those of the given purposes)."""
+    with transaction.atomic():
+        granted = Consent.objects.filter(customer=customer, granted=True)
+        if purposes:
+            granted = granted.filter(purpose__in=list(purposes))
+        inputs = [ConsentInput(purpose=c.purpose, channel=c.channel, granted=False, source=source) for c in granted]
+        return _write_consents(customer, inputs, actor)
+
+
+def anonymize_customer(*, actor: Any, customer: Customer) -> dict[str, int]:
+    """Replace the customer's personal data (the row stays for the orders it carries); remove identities,
+    addresses and consents. Called by the privacy app's deletion through customers/privacy.py."""
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        counts = {
+            "customers.identity": Identity.objects.filter(customer=locked).delete()[0],
+            "customers.address": Address.objects.filter(customer=locked).delete()[0],
+            "customers.consent": Consent.objects.filter(customer=locked).delete()[0],
+        }
+        locked.full_name = ANONYMIZED_NAME
+        # Blank, not the folded placeholder: a search for "khach hang" must not list every erased person.
+        locked.search_key = ""
+        locked.phone = None
+        locked.email = None
+        locked.birth_date = None
+        locked.gender = ""
+        locked.preferred_channel = ""
+        locked.external_id = None
+        locked.save()
+        counts["customers.customer"] = 1
+        # The event names no one: it says that the record was anonymized, by whom, and how much went.
+        record_event(
+            name="customer.anonymized",
+            customer=locked,
+            subject=locked,
+            actor=actor,
+            payload={"code": locked.code, "removed": counts},
+        )
+    customer.refresh_from_db()
+    return counts

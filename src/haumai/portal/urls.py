@@ -36,3 +36,14 @@ urlpatterns += [
     path("warranty/card/<str:token>/pdf/", warranty_views.warranty_card_pdf, name="warranty_card_pdf"),
     path("warranty/<str:code>/claim/", warranty_views.new_claim, name="warranty_claim"),
 ]
+
+# Personal data (haumai.privacy): my requests, export, deletion, consent withdrawal, download.
+from haumai.portal import privacy_views  # noqa: E402
+
+urlpatterns += [
+    path("privacy/", privacy_views.my_data, name="privacy"),
+    path("privacy/export/", privacy_views.request_export, name="privacy_export"),
+    path("privacy/delete/", privacy_views.request_deletion, name="privacy_delete"),
+    path("privacy/consent/withdraw/", privacy_views.withdraw_consent, name="privacy_withdraw"),
+    path("privacy/download/<str:token>/", privacy_views.download_export, name="privacy_download"),
+]

@@ -1,0 +1,62 @@
+"""Personal data held by integrations: import runs keep the uploaded file's name and the row errors,
+which quote cell values (a phone, a name) (haumai.privacy). The files themselves are not stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from haumai.integrations.models import ImportRun
+from haumai.privacy.registry import SUBJECT_STAFF, Person, PersonalDataSource, PersonalModel, RetentionRule, register
+from haumai.privacy.scrub import mentions
+
+BATCH = 1000
+
+
+def anonymize(person: Person, actor: Any) -> dict[str, int]:
+    """Drop the row errors that quote the person (import runs are not linked to customers)."""
+    changed = 0
+    with transaction.atomic():
+        for run in ImportRun.objects.exclude(errors=[]).only("id", "errors"):
+            kept = [error for error in run.errors if not mentions(str(error), person)]
+            if len(kept) != len(run.errors):
+                run.errors = kept
+                run.save(update_fields=["errors"])
+                changed += 1
+    return {"integrations.importrun": changed}
+
+
+def purge_import_errors(cutoff: dt.datetime) -> int:
+    """Clear the row errors of import runs started before the cutoff (counts stay)."""
+    ids = list(ImportRun.objects.filter(started_at__lt=cutoff).exclude(errors=[]).values_list("id", flat=True)[:BATCH])
+    return ImportRun.objects.filter(pk__in=ids).update(errors=[])
+
+
+register(
+    PersonalDataSource(
+        app="integrations",
+        models=(
+            PersonalModel(
+                "integrations.ImportRun",
+                ("file_name", "errors"),
+                subject=SUBJECT_STAFF,
+                handling="errors quoting the person dropped; errors expire (retention)",
+            ),
+        ),
+        # Created/updated/unchanged counts and timings.
+        not_personal={"integrations.ImportRun": ("counts",)},
+        anonymize=anonymize,
+        retention=(
+            RetentionRule(
+                key="integrations.import_errors",
+                label=_("Import row errors"),
+                setting="HAUMAI_RETENTION_IMPORT_ERRORS_DAYS",
+                default_days=90,
+                purge=purge_import_errors,
+            ),
+        ),
+    )
+)

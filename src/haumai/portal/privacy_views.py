@@ -1,0 +1,141 @@
+"""Portal pages for the customer's own personal data ("Dữ liệu cá nhân của tôi"): ask for a copy
+(export ZIP), ask for deletion, withdraw consent, download a ready export. The one-time-code login is
+the identity check; every page shows only the logged-in customer's requests."""
+
+from __future__ import annotations
+
+import os
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from haumai.core import clock
+from haumai.core.errors import DomainError
+from haumai.customers.models import Customer
+from haumai.portal.views import _page, portal_login_required
+from haumai.privacy import exports, selectors, services
+from haumai.privacy.models import RequestKind, RequestOrigin, RequestStatus
+
+NOTICES = {
+    "export": gettext_lazy("We are preparing your data. The download link appears here when it is ready."),
+    "deletion": gettext_lazy("We received your deletion request and will confirm it before the deadline shown."),
+    "consent": gettext_lazy("Your consent has been withdrawn. We will not send you marketing messages."),
+}
+
+
+def _downloadable(request_row: object) -> bool:
+    row = request_row
+    return bool(
+        getattr(row, "kind", "") == RequestKind.EXPORT
+        and getattr(row, "status", "") == RequestStatus.COMPLETED
+        and getattr(row, "export_file", "")
+        and getattr(row, "export_expires_at", None)
+        and row.export_expires_at > clock.now()  # type: ignore[attr-defined]
+    )
+
+
+@never_cache
+@require_GET
+@portal_login_required
+def my_data(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """What we hold and what the customer asked for, with the deadlines."""
+    rows = selectors.requests_for_customer(customer)
+    items = [{"request": row, "download": exports.download_token(row) if _downloadable(row) else ""} for row in rows]
+    context = {
+        "portal_customer": customer,
+        "requests": items,
+        "consents": list(customer.consents.order_by("purpose", "channel")),
+        "notice": NOTICES.get(request.GET.get("done", ""), ""),
+        "error": _("A request of this type is already open.") if request.GET.get("error") == "open" else "",
+    }
+    return _page(request, "portal/privacy/my_data.html", context)
+
+
+def _back(done: str = "", error: str = "") -> HttpResponseRedirect:
+    query = f"?done={done}" if done else f"?error={error}" if error else ""
+    return HttpResponseRedirect(reverse("portal:privacy") + query)
+
+
+@require_POST
+@portal_login_required
+def request_export(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """Ask for a copy of everything; the worker builds it."""
+    try:
+        data_request = services.create_request(
+            actor=None, customer=customer, kind=RequestKind.EXPORT, origin=RequestOrigin.PORTAL
+        )
+    except DomainError:
+        return _back(error="open")
+    services.start_export(actor=None, request=data_request)
+    return _back(done="export")
+
+
+@require_http_methods(["GET", "POST"])
+@portal_login_required
+def request_deletion(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """Ask for deletion, after reading what it means (orders stay for accounting, anonymized)."""
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            error = _("Tick the box to confirm that you understand what deletion means.")
+        else:
+            try:
+                services.create_request(
+                    actor=None,
+                    customer=customer,
+                    kind=RequestKind.DELETION,
+                    origin=RequestOrigin.PORTAL,
+                    details=request.POST.get("details", "")[:2000],
+                )
+            except DomainError:
+                return _back(error="open")
+            return _back(done="deletion")
+    return _page(
+        request,
+        "portal/privacy/deletion.html",
+        {"portal_customer": customer, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@portal_login_required
+def withdraw_consent(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """Withdraw every consent at once (carried out immediately)."""
+    try:
+        data_request = services.create_request(
+            actor=None, customer=customer, kind=RequestKind.WITHDRAW_CONSENT, origin=RequestOrigin.PORTAL
+        )
+    except DomainError:
+        return _back(error="open")
+    services.withdraw_consent(actor=None, request=data_request)
+    return _back(done="consent")
+
+
+@never_cache
+@require_GET
+@portal_login_required
+def download_export(request: HttpRequest, customer: Customer, token: str) -> HttpResponse:
+    """Serve a ready export to its own customer through a signed, expiring link; audited."""
+    checked = exports.check_download_token(token)
+    if checked is None:
+        raise Http404(_("This link has expired. Ask for a new copy of your data."))
+    request_id, file_name = checked
+    data_request = next((r for r in selectors.requests_for_customer(customer, limit=100) if r.pk == request_id), None)
+    if data_request is None or data_request.export_file != file_name or not _downloadable(data_request):
+        raise Http404(_("This link has expired. Ask for a new copy of your data."))
+    path = exports.file_path(file_name)
+    if not os.path.exists(path):
+        raise Http404(_("This link has expired. Ask for a new copy of your data."))
+    services.record_download(request=data_request, actor=None)
+    # FileResponse streams; the portal decorator types views as returning HttpResponse.
+    return FileResponse(  # type: ignore[return-value]
+        open(path, "rb"),
+        as_attachment=True,
+        filename=f"haumai-{data_request.code}.zip",
+        content_type="application/zip",
+    )

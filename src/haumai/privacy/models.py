@@ -1,0 +1,113 @@
+"""Data-subject requests (access/export, correction, consent withdrawal, restriction, objection,
+deletion) with their legal clock, and the schedule of the retention job."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestKind(models.TextChoices):
+    EXPORT = "export", _("Access and copy of my data")
+    CORRECTION = "correction", _("Correct my data")
+    WITHDRAW_CONSENT = "withdraw_consent", _("Withdraw consent")
+    RESTRICTION = "restriction", _("Restrict processing")
+    OBJECTION = "objection", _("Object to processing")
+    DELETION = "deletion", _("Delete my data")
+
+
+class RequestStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, identity not verified")
+    VERIFIED = "verified", _("Identity verified")
+    PROCESSING = "processing", _("Processing")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+
+
+OPEN_STATUSES = (RequestStatus.RECEIVED, RequestStatus.VERIFIED, RequestStatus.PROCESSING)
+
+
+class RequestOrigin(models.TextChoices):
+    PORTAL = "portal", _("Customer portal")
+    CONSOLE = "console", _("Console (on the customer's behalf)")
+
+
+class VerificationMethod(models.TextChoices):
+    PORTAL_LOGIN = "portal_login", _("Signed in to the portal with a one-time code")
+    ID_DOCUMENT = "id_document", _("Identity document checked in person")
+    PHONE_CALLBACK = "phone_callback", _("Called back on the phone number on file")
+    EMAIL_REPLY = "email_reply", _("Confirmed from the e-mail address on file")
+    IN_STORE = "in_store", _("Confirmed at a store with the order")
+
+
+class DataRequest(models.Model):
+    """One request by a person about their personal data; its deadlines run from `received_at`."""
+
+    code = models.CharField(max_length=24, unique=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="data_requests")
+    kind = models.CharField(max_length=20, choices=RequestKind.choices)
+    status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
+    origin = models.CharField(max_length=10, choices=RequestOrigin.choices)
+    details = models.TextField(blank=True, help_text="what to correct, which consent, why")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField()
+    acknowledge_by = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(help_text="completion deadline (extended at most once)")
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extension_reason = models.CharField(max_length=300, blank=True)
+    verification_method = models.CharField(max_length=20, choices=VerificationMethod.choices, blank=True)
+    verification_note = models.CharField(max_length=300, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    result_note = models.TextField(blank=True)
+    # The export ZIP lives on disk (conf.export_dir()), never in this row.
+    export_file = models.CharField(max_length=120, blank=True, help_text="file name inside the export folder")
+    export_bytes = models.BigIntegerField(null=True, blank=True)
+    export_sha256 = models.CharField(max_length=64, blank=True)
+    export_built_at = models.DateTimeField(null=True, blank=True)
+    export_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        permissions = [
+            ("process_datarequest", "Can verify and complete data-subject requests"),
+            ("erase_customer", "Can anonymize a customer (deletion requests)"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="datarequest_status_due"),
+            models.Index(fields=["customer", "-received_at"], name="datarequest_customer"),
+            models.Index(fields=["-received_at", "-id"], name="datarequest_received"),
+            models.Index(
+                fields=["export_expires_at"],
+                name="datarequest_export_expiry",
+                condition=~models.Q(export_file=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class RetentionSchedule(models.Model):
+    """When the retention job runs next (one row, claimed by the scheduler tick like any due row)."""
+
+    key = models.CharField(max_length=40, unique=True, default="daily")
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_counts = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} next {self.next_run_at}"

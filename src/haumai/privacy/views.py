@@ -1,0 +1,1 @@
+"""Console pages of the privacy app (mounted at /console/privacy/): not built yet, see README.md."""

@@ -20,7 +20,9 @@ class ImportRun(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_imported = models.PositiveIntegerField(default=0)
     rows_invalid = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True, help_text="the first problems (all of them: report_file)")
+    problems_total = models.PositiveIntegerField(default=0)
+    report_file = models.CharField(max_length=500, blank=True, help_text="CSV with every problem of the run")
     counts = models.JSONField(default=dict, blank=True, help_text="created, updated, unchanged, seconds ...")
     status = models.CharField(max_length=20, default="running")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import time
 from pathlib import Path
 from typing import Any, Protocol
@@ -13,12 +14,15 @@ from haumai.core import clock
 from haumai.events.services import record_event, record_events
 from haumai.integrations.importing import customers, orders, products
 from haumai.integrations.importing.files import Column, Table, read_table
+from haumai.integrations.importing.problems import default_report_path, write_problems
 from haumai.integrations.importing.report import FileRejected, ImportResult
 from haumai.integrations.models import ImportRun
 from haumai.sales.models import Order
 
 KINDS = ("customers", "products", "orders")
+# The run keeps the first problems inline for a quick look; every problem goes to the run's CSV report.
 MAX_STORED_ERRORS = 1000
+logger = logging.getLogger(__name__)
 ACTOR_LABEL = "import"
 
 
@@ -50,8 +54,12 @@ def import_file(
     file_format: str | None = None,
     file_name: str | None = None,
     order_events: bool = False,
+    report_path: Path | str | None = None,
 ) -> ImportResult:
     """Validate a file and import it in one transaction; any invalid row rejects it unless skip_invalid.
+
+    Every problem found is written to a CSV report (`report_path`, by default
+    import-reports/import-run-<id>-problems.csv under the data directory), named on the result and the run.
 
     One `import.completed` event summarises the run. Imported orders are history, so they do not
     fire one `order.imported` event each unless `order_events` is set (journeys and webhooks would
@@ -67,6 +75,7 @@ def import_file(
         return _import_file(
             kind=kind, path=Path(path), actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
             file_format=file_format, file_name=file_name, order_events=order_events,
+            report_path=Path(report_path) if report_path else None,
         )  # fmt: skip
     finally:
         if collecting:
@@ -83,6 +92,7 @@ def _import_file(
     file_format: str | None,
     file_name: str | None,
     order_events: bool,
+    report_path: Path | None,
 ) -> ImportResult:
     started = time.perf_counter()
     result = ImportResult(kind=kind, file_name=file_name or path.name, dry_run=dry_run, skip_invalid=skip_invalid)
@@ -109,6 +119,7 @@ def _import_file(
         run.status, run.finished_at = "failed", clock.now()
         run.save(update_fields=["status", "finished_at"])
         raise
+    _write_report(result, report_path)
     _finish(run, result, started)
     return result
 
@@ -156,6 +167,20 @@ def _record_order_events(written: list[Any], actor: Any) -> None:
     record_events(rows)
 
 
+def _write_report(result: ImportResult, requested: Path | None) -> None:
+    """Every problem to the CSV report; if the disk refuses it, the run stores them all instead."""
+    if not result.errors:
+        return
+    path = requested or default_report_path(result.run_id)
+    try:
+        write_problems(path, result.errors)
+    except OSError as exc:
+        logger.warning("import run #%s: cannot write the problem report %s: %s", result.run_id, path, exc)
+        result.report_error = f"cannot write {path}: {exc.strerror or exc}"
+        return
+    result.report_path = str(path.resolve())
+
+
 def _finish(run: ImportRun, result: ImportResult, started: float | None) -> None:
     if started is not None:
         result.seconds = time.perf_counter() - started
@@ -164,9 +189,17 @@ def _finish(run: ImportRun, result: ImportResult, started: float | None) -> None
     run.rows_total = result.rows_total
     run.rows_imported = result.rows_imported
     run.rows_invalid = result.rows_invalid
-    stored = [e.as_dict() for e in result.errors[:MAX_STORED_ERRORS]]
+    kept = result.errors if result.report_error else result.errors[:MAX_STORED_ERRORS]
+    stored = [e.as_dict() for e in kept]
     if result.rejection and not result.errors:
         stored = [{"line": 0, "column": "", "message": result.rejection}]
     run.errors = stored
+    run.problems_total = len(result.errors)
+    run.report_file = result.report_path
     run.counts = result.summary()
-    run.save(update_fields=["status", "finished_at", "rows_total", "rows_imported", "rows_invalid", "errors", "counts"])
+    run.save(
+        update_fields=[
+            "status", "finished_at", "rows_total", "rows_imported", "rows_invalid", "errors", "problems_total",
+            "report_file", "counts",
+        ]
+    )  # fmt: skip

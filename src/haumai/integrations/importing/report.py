@@ -56,6 +56,8 @@ class ImportResult:
     seconds: float = 0.0
     rejection: str = ""
     run_id: int | None = None
+    report_path: str = ""
+    report_error: str = ""
 
     @property
     def rows_per_second(self) -> float:
@@ -72,6 +74,7 @@ class ImportResult:
             "rows": self.rows_total,
             "valid": self.rows_valid,
             "invalid": self.rows_invalid,
+            "problems": len(self.errors),
             "imported": self.rows_imported,
             "created": self.created,
             "updated": self.updated,

@@ -20,6 +20,12 @@ from haumai.sales.models import Order, OrderLine, Store
 Rows = Sequence[Sequence[Any]]
 
 
+@pytest.fixture(autouse=True)
+def _reports_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Problem reports of test imports go to the test's own folder, not the data directory."""
+    settings.HAUMAI_IMPORT_REPORTS_DIR = tmp_path / "import-reports"
+
+
 @pytest.fixture
 def write_csv(tmp_path: Path) -> Callable[..., Path]:
     def write(name: str, rows: Rows, *, delimiter: str = ",", bom: bool = False) -> Path:

@@ -1,4 +1,4 @@
-"""`haumai import customers|products|orders FILE [--dry-run] [--skip-invalid] [--format csv|xlsx]`."""
+"""`haumai import customers|products|orders FILE [--dry-run] [--skip-invalid] [--format csv|xlsx] [--report CSV]`."""
 
 from __future__ import annotations
 
@@ -44,6 +44,12 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true", help="import valid rows, report invalid ones")
         parser.add_argument("--format", choices=("csv", "xlsx"), help="file format (default: detected)")
         parser.add_argument("--max-errors", type=int, default=200, help="problems to print (default 200)")
+        parser.add_argument(
+            "--report",
+            metavar="CSV",
+            help="write every problem to this CSV file (default: import-reports/import-run-<id>-problems.csv "
+            "in the data directory)",
+        )
         parser.add_argument("--json", action="store_true", help="print the summary as one JSON line")
         parser.add_argument(
             "--order-events", action="store_true", help="also record one order.imported event per order (slower)"
@@ -59,6 +65,7 @@ class Command(BaseCommand):
                 skip_invalid=options["skip_invalid"],
                 file_format=options["format"],
                 order_events=options["order_events"],
+                report_path=options["report"],
             )
         except IntegrityError as exc:
             raise CommandError(
@@ -82,7 +89,14 @@ class Command(BaseCommand):
             write(str(error))
         hidden = len(result.errors) - max_errors
         if hidden > 0:
-            write(f"... and {hidden} more problem(s) (all stored on import run #{result.run_id})")
+            write(f"... and {hidden} more problem(s)")
+        if result.report_path:
+            write(f"all {len(result.errors)} problem(s) are listed in {result.report_path}")
+        elif result.report_error:
+            self.stderr.write(
+                f"the problem report could not be written ({result.report_error}); "
+                f"all {len(result.errors)} problem(s) are stored on import run #{result.run_id}"
+            )
         outcome = {
             "completed": "imported",
             "partial": "imported the valid rows; invalid rows skipped",

@@ -19,8 +19,8 @@ import django
 
 django.setup()
 
-from haumai.warranty import selectors  # noqa: E402
-from haumai.warranty.models import Warranty  # noqa: E402
+from haumai.warranty import selectors
+from haumai.warranty.models import Warranty
 
 
 def timed(fn: Callable[[], object], repeat: int = 200) -> tuple[float, float]:

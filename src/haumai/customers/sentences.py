@@ -62,3 +62,10 @@ register_sentence("customer.created", customer_created)
 register_sentence("customer.updated", customer_updated)
 register_sentence("customer.consent_changed", consent_changed)
 register_sentence("customer.address_added", address_added)
+
+
+def customer_anonymized(event: Any) -> TimelineEntry:
+    return said(_("Personal data anonymized at the customer's request"), icon="trash-2", tone="warning")
+
+
+register_sentence("customer.anonymized", customer_anonymized)

@@ -236,5 +236,12 @@ def error_page(request: HttpRequest, status: int) -> HttpResponse:
     except Exception:  # the session or database may be what failed; the page still renders
         logger.warning("portal error page without the customer", exc_info=True)
         customer = None
-    context = {"status": status, "title": title, "explanation": explanation, "portal_customer": customer}
+    # The language switch goes back home: a refused path (another customer's order code) is not echoed.
+    context = {
+        "status": status,
+        "title": title,
+        "explanation": explanation,
+        "portal_customer": customer,
+        "language_next": "/portal/",
+    }
     return render(request, "portal/errors/error.html", context, status=status)

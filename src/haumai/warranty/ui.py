@@ -20,7 +20,8 @@ def _open_claims(user: Any) -> int | None:
 def search_warranties(query: str, user: Any, limit: int) -> list[SearchHit]:
     """Warranties whose code, serial or IMEI is the query (exact), then claims by code."""
     text = query.strip()
-    if len(text) < 3:
+    # Codes, serials and IMEIs are one word with digits: a name costs no query here.
+    if len(text) < 3 or " " in text or not any(ch.isdigit() for ch in text):
         return []
     rows = (
         Warranty.objects.filter(Q(code=text.upper()) | Q(unit__serial=text) | Q(unit__imei=text))

@@ -112,7 +112,8 @@ class TestSearch:
     @pytest.mark.parametrize("query", ["x" * 10_000, "' OR 1=1 --", "<script>alert(1)</script>", "%_%", "\x00"])
     def test_hostile_queries_are_harmless(self, make_staff: Any, customer: Customer, query: str) -> None:
         response = logged_in(make_staff, "agent").get(reverse("console:search"), {"q": query})
-        assert response.status_code == 200
+        # A NUL byte cannot be stored or searched: the edge refuses it (core.edge) before the view.
+        assert response.status_code == (400 if "\x00" in query else 200)
         body = response.content.decode()
         assert "<script>alert(1)</script>" not in body
         assert customer.code not in body

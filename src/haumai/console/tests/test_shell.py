@@ -141,7 +141,8 @@ def test_console_page_query_count_does_not_grow_with_modules(
     with django_assert_max_num_queries(8):
         assert client.get(reverse("console:home")).status_code == 200
     # The badges: one capped COUNT per entry that counts (five for a manager), plus session/user/permissions.
-    with django_assert_max_num_queries(9):
+    # One indexed count per badge (warranty claims added the tenth); the pages themselves stay at 8.
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("console:nav_counts")).status_code == 200
 
 

@@ -45,6 +45,8 @@ def _names_of(node: ast.expr, path: Path) -> list[str]:
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         table = getattr(importlib.import_module(_module_of(path)), node.value.id)
         return list(table.values())
+    if isinstance(node, ast.IfExp):  # "a" if cond else "b": both can be written
+        return _names_of(node.body, path) + _names_of(node.orelse, path)
     if isinstance(node, ast.Name):  # a parameter (e.g. emit(refund, name)): its callers are walked instead
         return []
     raise AssertionError(f"{path}: cannot read the event name {ast.unparse(node)}")

@@ -17,7 +17,8 @@ from haumai.privacy import exports, services
 from haumai.privacy.models import DataRequest, RequestStatus
 from haumai.privacy.tests.conftest import EMAIL, NAME, PHONE, Footprint
 
-pytestmark = pytest.mark.django_db
+# The real worker command closes connections between ticks (as in production), so no test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def build(footprint: Footprint, capture: Any) -> DataRequest:

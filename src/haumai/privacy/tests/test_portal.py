@@ -32,6 +32,7 @@ def test_pages_need_a_portal_login(db: Any) -> None:
     assert response.status_code == 302 and "/portal/login/" in response["Location"]
 
 
+@pytest.mark.django_db(transaction=True)  # the real worker closes connections between ticks
 def test_a_customer_gets_their_export_and_nobody_else_can(
     footprint: Footprint, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -134,13 +134,22 @@ def decide_claim(*, actor: Any, claim: Claim, accept: bool, resolution: str = ""
         locked.decision_note = note.strip()[:500]
         locked.decided_at = clock.now()
         locked.save(update_fields=["status", "resolution", "notes", "decision_note", "decided_at", "updated_at"])
-        record_event(
-            name="warranty.claim_accepted" if accept else "warranty.claim_rejected",
-            customer=locked.customer,
-            subject=locked,
-            actor=actor,
-            payload=_payload(locked, note=locked.decision_note),
-        )
+        if accept:
+            record_event(
+                name="warranty.claim_accepted",
+                customer=locked.customer,
+                subject=locked,
+                actor=actor,
+                payload=_payload(locked, note=locked.decision_note),
+            )
+        else:
+            record_event(
+                name="warranty.claim_rejected",
+                customer=locked.customer,
+                subject=locked,
+                actor=actor,
+                payload=_payload(locked, note=locked.decision_note),
+            )
     return locked
 
 

@@ -1,0 +1,57 @@
+"""Timeline sentences of personal-data requests and retention (privacy.*)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from haumai.core.registry import TimelineEntry, register_sentence
+from haumai.events.sentences import said
+
+
+def _code(event: Any) -> str:
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    return str(payload.get("code") or event.subject_id or "")
+
+
+def _request(text: str, icon: str, tone: str = "neutral") -> Callable[[Any], TimelineEntry]:
+    def describe(event: Any) -> TimelineEntry:
+        code = _code(event)
+        return said(_(text) % {"code": code}, icon=icon, tone=tone, link_text=code)
+
+    return describe
+
+
+# Marked for extraction; translated when the sentence is said.
+gettext_noop("Personal-data request %(code)s received")
+gettext_noop("Identity verified for request %(code)s")
+gettext_noop("Request %(code)s assigned")
+gettext_noop("Request %(code)s given more time")
+gettext_noop("Request %(code)s completed")
+gettext_noop("Request %(code)s refused")
+gettext_noop("Copy of personal data prepared for request %(code)s")
+gettext_noop("Copy of personal data downloaded (%(code)s)")
+gettext_noop("Personal data anonymized (%(code)s)")
+
+for name, text, icon, tone in (
+    ("privacy.request_received", "Personal-data request %(code)s received", "shield-check", "info"),
+    ("privacy.request_verified", "Identity verified for request %(code)s", "shield-check", "neutral"),
+    ("privacy.request_assigned", "Request %(code)s assigned", "user", "neutral"),
+    ("privacy.request_extended", "Request %(code)s given more time", "circle-alert", "warning"),
+    ("privacy.request_completed", "Request %(code)s completed", "check", "success"),
+    ("privacy.request_rejected", "Request %(code)s refused", "x", "danger"),
+    ("privacy.export_queued", "Copy of personal data prepared for request %(code)s", "package", "neutral"),
+    ("privacy.export_downloaded", "Copy of personal data downloaded (%(code)s)", "arrow-down", "neutral"),
+    ("privacy.customer_anonymized", "Personal data anonymized (%(code)s)", "trash-2", "warning"),
+):
+    register_sentence(name, _request(text, icon, tone))
+
+
+def retention_applied(event: Any) -> TimelineEntry:
+    return said(_("Retention rules applied: old personal data removed"), icon="trash-2", tone="neutral")
+
+
+register_sentence("privacy.retention_applied", retention_applied)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from haumai.core.paging import capped_count
 from haumai.messaging.models import Delivery, DeliveryAttempt, Template, TemplateVersion
 
 CUSTOMER_CHANNELS = ("email", "zalo", "zns", "sms")
@@ -92,4 +93,4 @@ def delivery_detail(pk: int) -> Delivery | None:
 
 def delivery_count(status: str, *, cap: int) -> int:
     """How many deliveries are in a status, counting at most cap + 1 (indexed by status)."""
-    return Delivery.objects.filter(status=status).order_by()[: cap + 1].count()
+    return capped_count(Delivery.objects.filter(status=status), cap)

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Pr
 from django.utils.translation import gettext as _
 
 from haumai.core.errors import NotFound
+from haumai.core.paging import capped_count
 from haumai.core.text import collation_key
 from haumai.customers.models import Customer
 from haumai.events.models import Event
@@ -210,4 +211,4 @@ def wards_of(province_code: int) -> list[Any]:
 
 def count_in_status(status: str, *, cap: int) -> int:
     """How many returns are in a state, counting at most cap + 1 (indexed by status)."""
-    return ReturnRequest.objects.filter(status=status).order_by()[: cap + 1].count()
+    return capped_count(ReturnRequest.objects.filter(status=status), cap)

@@ -8,13 +8,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from haumai.core.paging import capped_count
 from haumai.core.registry import NavEntry, SearchHit, SearchProvider, register_nav, register_search
 from haumai.warranty import selectors
 from haumai.warranty.models import Claim, ClaimStatus, Warranty
 
 
 def _open_claims(user: Any) -> int | None:
-    return Claim.objects.filter(status=ClaimStatus.SUBMITTED)[:100].count()
+    return capped_count(Claim.objects.filter(status=ClaimStatus.SUBMITTED))
 
 
 def search_warranties(query: str, user: Any, limit: int) -> list[SearchHit]:

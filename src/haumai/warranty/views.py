@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from haumai.accounts.selectors import shown_phone
 from haumai.core import clock
 from haumai.core.errors import DomainError, NotFound
-from haumai.core.paging import page_number
+from haumai.core.paging import page_number, page_of
 from haumai.warranty import policy, selectors, services
 from haumai.warranty.models import (
     Claim,
@@ -59,13 +59,11 @@ def warranty_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:64]
     order = request.GET.get("order", "").strip()[:24]
     page = page_number(request)
-    rows = list(
-        selectors.warranty_list(q=query, status=status, order_code=order)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
-    )
+    rows, has_next = page_of(selectors.warranty_list(q=query, status=status, order_code=order), page, PAGE_SIZE)
     today = clock.today()
     context = {
-        "rows": [(w, selectors.answer(w, today=today)) for w in rows[:PAGE_SIZE]],
-        "has_next": len(rows) > PAGE_SIZE,
+        "rows": [(w, selectors.answer(w, today=today)) for w in rows],
+        "has_next": has_next,
         "page": page,
         "status": status,
         "query": query,
@@ -199,10 +197,10 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     status = status if status in ClaimStatus.values else ""
     query = request.GET.get("q", "").strip()[:64]
     page = page_number(request)
-    rows = list(selectors.claim_list(status=status, q=query)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    rows, has_next = page_of(selectors.claim_list(status=status, q=query), page, PAGE_SIZE)
     context = {
-        "claims": rows[:PAGE_SIZE],
-        "has_next": len(rows) > PAGE_SIZE,
+        "claims": rows,
+        "has_next": has_next,
         "page": page,
         "status": status,
         "query": query,

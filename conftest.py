@@ -13,6 +13,41 @@ from haumai.core import clock
 pytest_plugins = ["haumai.testing.browser"]
 
 
+def _unpooled_connections() -> None:
+    """In-process tests use plain connections, not the per-process psycopg pool.
+
+    The pool is sized for one server process (HAUMAI_DB_POOL_SIZE, default 8). The concurrency tests start
+    up to 30 threads that each hold a connection, so with the pool they queued for 20 s and failed, and a
+    thread that ended without closing kept its pooled connection checked out for the rest of the run. The
+    server processes the tests start (tests/test_processes.py, test_serve_url.py) keep the pool.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database.get("OPTIONS", {}).pop("pool", None) is not None:
+        database["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(autouse=True)
+def _codes_start_at_one(request: Any) -> None:
+    """Every database test sees codes start at 000001, as a fresh database would.
+
+    On PostgreSQL codes come from database sequences, which a test's rollback does not rewind.
+    """
+    from django.db import connection
+
+    uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not uses_database or connection.vendor != "postgresql":
+        return
+    from haumai.core.codes import reset_codes
+
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        reset_codes()
+
+
 @pytest.fixture(autouse=True)
 def _unfreeze_clock() -> Iterator[None]:
     yield
@@ -99,6 +134,7 @@ def django_db_setup(django_db_setup: Any) -> None:
 
 
 def pytest_configure(config: Any) -> None:
+    _unpooled_connections()
     from django.test import TransactionTestCase
 
     original = TransactionTestCase.__dict__["_fixture_setup"]

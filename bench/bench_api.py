@@ -23,26 +23,15 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
+
+from benchdb import ensure_database
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haumai.settings")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/haumai_bench_api"
 SEED_YEAR = 2019  # seeded codes (CUS-2019-..., ORD-2019-...) never collide with codes issued now
-
-
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database of DATABASE_URL when it does not exist."""
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed_if_empty(customers: int, orders: int) -> None:
@@ -157,12 +146,13 @@ def make_token() -> str:
     return raw
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, interface: str) -> subprocess.Popen[bytes]:
     import httpx
 
     haumai = str(Path(sys.executable).with_name("haumai"))
     env = {**os.environ, "LOG_LEVEL": "WARNING", "DEBUG": "0"}
-    process = subprocess.Popen([haumai, "web", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)], env=env)
+    command = [haumai, "web", "--workers", "2", "--host", "127.0.0.1", "--port", str(port), "--interface", interface]
+    process = subprocess.Popen(command, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -177,13 +167,18 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     sys.exit("haumai web did not become healthy within 60 s")
 
 
-async def run_scenario(base: str, token: str, paths: list[str], concurrency: int) -> tuple[list[float], float, int]:
-    """Issue every path with `concurrency` workers; return latencies (ms), wall seconds, error count."""
+async def run_scenario(
+    base: str, token: str, paths: list[str], concurrency: int, bodies: list[dict[str, str]] | None = None
+) -> tuple[list[float], float, int]:
+    """Issue every path (a POST of bodies[i] when given) with `concurrency` workers.
+
+    Returns latencies (ms), wall seconds and the error count.
+    """
     import httpx
 
     latencies: list[float] = []
     errors = 0
-    queue = iter(paths)
+    queue = iter(enumerate(paths))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
         base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits, timeout=30
@@ -191,11 +186,14 @@ async def run_scenario(base: str, token: str, paths: list[str], concurrency: int
 
         async def worker() -> None:
             nonlocal errors
-            for path in queue:
+            for index, path in queue:
                 started = time.perf_counter()
-                response = await client.get(path)
+                if bodies is None:
+                    response = await client.get(path)
+                else:
+                    response = await client.post(path, json=bodies[index])
                 latencies.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
+                if response.status_code not in (200, 201):
                     errors += 1
                     if errors <= 3:
                         print(f"  {response.status_code} {path}: {response.text[:200]}", flush=True)
@@ -226,6 +224,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed-customers", type=int, default=200_000)
     parser.add_argument("--seed-orders", type=int, default=400_000)
+    parser.add_argument("--interface", choices=["asgi", "wsgi"], default=os.environ.get("HAUMAI_WEB_INTERFACE", "wsgi"))
     args = parser.parse_args()
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
@@ -273,17 +272,42 @@ def main() -> None:
             "<= 100",
         ),
     ]
-    server = start_server(args.port)
+    run = f"{os.getpid()}{int(time.time()) % 100000}"
+    creates = [
+        {"full_name": f"Khách Bench {n}", "phone": f"+8490{int(run) % 1000:03d}{n:04d}"} for n in range(args.requests)
+    ]
+    server = start_server(args.port, args.interface)
     base = f"http://127.0.0.1:{args.port}"
+    print(f"interface {args.interface}", flush=True)
     try:
-        for name, paths, target in scenarios:
-            asyncio.run(run_scenario(base, token, paths[:100], args.concurrency))  # warm up
-            alone, _wall, _errors = asyncio.run(run_scenario(base, token, paths[: args.requests // 10], 1))
+        asyncio.run(run_scenario(base, token, ["/healthz"] * 200, args.concurrency))  # warm up
+        health, health_wall, _ = asyncio.run(run_scenario(base, token, ["/healthz"] * args.requests, args.concurrency))
+        health_rate = len(health) / health_wall
+        alone, _, _ = asyncio.run(run_scenario(base, token, ["/healthz"] * (args.requests // 10), 1))
+        bench("/healthz requests/s (the baseline)", health_rate, "req/s")
+        bench("/healthz p50, one client at a time", statistics.median(alone), "ms")
+        create_paths = ["/api/v1/customers"] * args.requests
+        for name, paths, target, bodies in [
+            *((n, p, t, None) for n, p, t in scenarios),
+            ("create customer", create_paths, "", creates),
+        ]:
+            if bodies is None:
+                asyncio.run(run_scenario(base, token, paths[:100], args.concurrency))  # warm up
+            tenth = args.requests // 10
+            alone, _wall, _errors = asyncio.run(
+                run_scenario(base, token, paths[:tenth], 1, bodies[:tenth] if bodies else None)
+            )
+            bench(f"{name} p50, one client at a time", statistics.median(alone), "ms")
             bench(f"{name} p95, one client at a time", percentile(alone, 0.95), "ms")
-            latencies, wall, errors = asyncio.run(run_scenario(base, token, paths, args.concurrency))
+            rest = bodies[tenth:] if bodies else None
+            latencies, wall, errors = asyncio.run(
+                run_scenario(base, token, paths[tenth:] if bodies else paths, args.concurrency, rest)
+            )
             bench(f"{name} p50", statistics.median(latencies), "ms")
             bench(f"{name} p95", percentile(latencies, 0.95), "ms", target)
-            bench(f"{name} requests/s", len(latencies) / wall, "req/s")
+            rate = len(latencies) / wall
+            bench(f"{name} requests/s", rate, "req/s")
+            bench(f"{name} as % of /healthz", 100 * rate / health_rate, "%")
             if errors:
                 bench(f"{name} errors", errors, "requests", "0")
     finally:

@@ -11,26 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
-from urllib.parse import urlparse
+
+from benchdb import recreate_database
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/haumai_bench"
-
-
-def recreate_database(url: str) -> None:
-    """Drop and create the database of a postgres:// URL with the PostgreSQL client tools."""
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    if not name or name in {"postgres", "template0", "template1"}:
-        raise SystemExit(f"refusing to recreate database {name!r}")
-    common = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres"]
-    env = os.environ.copy()
-    if parts.password:
-        env["PGPASSWORD"] = parts.password
-    subprocess.run(["dropdb", *common, "--if-exists", "--force", name], check=True, env=env)
-    subprocess.run(["createdb", *common, name], check=True, env=env)
 
 
 def bench(name: str, metric: str, value: float, unit: str, target: str = "") -> None:

@@ -2,7 +2,7 @@
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/haumai_bench_import .venv/bin/python bench/bench_import.py
 Options: --lines N (default 200000), --xlsx-lines N (default 0: skip the XLSX measurement),
---fresh (drop and recreate the database first; only for databases whose name contains "bench").
+--fresh (drop and recreate the database first; only one that `make bench` created, see benchdb.py).
 Without --fresh every run adds its orders to the same database, so later runs insert into bigger indexes.
 The database is created and migrated when missing. Products are seeded through catalog.bulk; customers
 are created by the import itself from customer_phone/customer_name. Each run uses fresh external ids
@@ -20,7 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+
+from benchdb import ensure_database, recreate_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haumai.settings")
@@ -39,23 +40,6 @@ MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Đức", "Thu"]
 GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hương", "Khánh", "Linh", "Nam", "Phúc", "Quân", "Tâm"]
 CHANNELS = [("shopee", "Shopee", "marketplace"), ("lazada", "Lazada", "marketplace"), ("web", "Website", "website")]
 STATUSES = ["delivered", "completed", "completed", "delivered", "cancelled"]
-
-
-def ensure_database(url: str, *, fresh: bool = False) -> None:
-    """Create the PostgreSQL database of DATABASE_URL when it does not exist (or anew with fresh)."""
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        if fresh:
-            if "bench" not in name:
-                sys.exit(f"--fresh drops the database; refusing for '{name}' (its name must contain 'bench')")
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed(prefix: str) -> None:
@@ -167,7 +151,7 @@ def main() -> None:
         sys.exit(
             "set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/haumai_bench_import"
         )
-    ensure_database(url, fresh=args.fresh)
+    (recreate_database if args.fresh else ensure_database)(url)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
 
     import django

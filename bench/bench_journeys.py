@@ -28,6 +28,8 @@ import time
 from typing import Any
 from urllib.parse import urlparse
 
+from benchdb import recreate_database
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/haumai_bench_journeys"
 SOURCES = ("events.dispatch", "journeys.enrollment", "journeys.runs", "messaging.deliveries")
 
@@ -64,12 +66,6 @@ def empty_journey_tables() -> None:
             "TRUNCATE journeys_steprun, journeys_caretask, journeys_journeyrun, messaging_deliveryattempt, "
             "messaging_delivery RESTART IDENTITY"
         )
-
-
-def recreate_database(url: str) -> None:
-    name, common = _psql_args(url)
-    subprocess.run(["dropdb", *common, "--if-exists", "--force", name], check=True)
-    subprocess.run(["createdb", *common, name], check=True)
 
 
 class CountingSmtp:

@@ -16,26 +16,16 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-from urllib.parse import urlparse
+
+from benchdb import recreate_database
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/haumai_bench_receiving"
 
 
 def bench(name: str, metric: str, value: float, unit: str, target: str = "") -> None:
     print("BENCH " + json.dumps({"benchmark": name, "metric": metric, "value": value, "unit": unit, "target": target}))
-
-
-def recreate_database(url: str) -> None:
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    if not name or name in {"postgres", "template0", "template1", "haumai"}:
-        raise SystemExit(f"refusing to recreate database {name!r}")
-    common = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres"]
-    subprocess.run(["dropdb", *common, "--if-exists", "--force", name], check=True)
-    subprocess.run(["createdb", *common, name], check=True)
 
 
 def main() -> int:

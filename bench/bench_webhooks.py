@@ -25,7 +25,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+
+from benchdb import ensure_database
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -39,18 +40,6 @@ STEPS = {
     "jt": ["106", "109", "112", "113"],
     "ninjavan": ["Picked Up", "Arrived at Sorting Hub", "On Vehicle for Delivery", "Delivered, Left at Doorstep"],
 }
-
-
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database of DATABASE_URL when it does not exist."""
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed_shipments(count: int, run: str) -> list[tuple[str, str, str]]:
@@ -118,7 +107,7 @@ def build_requests(
     return everything, len(distinct)
 
 
-def start_server(port: int, env: dict[str, str], interface: str = "asgi") -> subprocess.Popen[bytes]:
+def start_server(port: int, env: dict[str, str], interface: str = "wsgi") -> subprocess.Popen[bytes]:
     import httpx
 
     haumai = str(Path(sys.executable).with_name("haumai"))
@@ -206,7 +195,7 @@ def main() -> None:
     parser.add_argument(
         "--async-commit", action="store_true", help="HAUMAI_SHIPPING_WEBHOOK_ASYNC_COMMIT=1 (no WAL flush wait)"
     )
-    parser.add_argument("--interface", choices=["asgi", "wsgi"], default="asgi", help="haumai web --interface")
+    parser.add_argument("--interface", choices=["asgi", "wsgi"], default="wsgi", help="haumai web --interface")
     args = parser.parse_args()
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):

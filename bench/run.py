@@ -3,6 +3,7 @@
 Each `bench/bench_*.py` script prints lines `BENCH {json}` with benchmark, metric, value, unit and
 target; this runner collects them. Benchmarks set no timeouts and fail nothing: they measure.
 Usage: DATABASE_URL=postgres://... python bench/run.py [--only demo,import,api] [--customers N]
+Optional, not in the default order: `--only probe` runs bench/probe_integrity.py (issue 9's integrity figures).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["demo", "import", "api", "search", "journeys", "webhooks", "receiving"]
+ORDER = ["demo", "import", "api", "search", "journeys", "webhooks", "receiving", "analytics", "slots", "sla", "support"]
+OPTIONAL = {"probe": "probe_integrity.py"}
 
 
 def main() -> int:
@@ -27,7 +29,7 @@ def main() -> int:
     wanted = [name for name in args.only.split(",") if name] or ORDER
     rows: list[dict[str, object]] = []
     for name in wanted:
-        script = HERE / f"bench_{name}.py"
+        script = HERE / OPTIONAL.get(name, f"bench_{name}.py")
         if not script.exists():
             continue
         extra = ["--customers", str(args.customers)] if name == "demo" else []

@@ -5,7 +5,8 @@ Exits with status 1 when a msgid has no translation (or a TSV line is malformed 
 translation), so a module cannot ship English or fuzzy guesses in the Vietnamese UI.
 Translations live in src/haumai/locale/vi/translations.tsv (msgid<TAB>Vietnamese), one per line, so
 they are easy to review and merge, plus one `translations.vi.tsv` per app for the app's own strings
-(src/haumai/<app>/translations.vi.tsv); the .po and .mo files are generated from them and committed.
+(src/haumai/<app>/translations.vi.tsv, or in a subpackage of the app); the .po and .mo files are
+generated from them and committed.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def main() -> int:
     )
     table: dict[str, str] = {}
     conflicts: list[str] = []
-    for source in [TSV, *sorted(LOCALE.parent.glob("*/translations.vi.tsv"))]:
+    for source in [TSV, *sorted(LOCALE.parent.glob("**/translations.vi.tsv"))]:
         for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip() or line.startswith("#"):
                 continue

@@ -11,6 +11,7 @@ dest=src/haumai/console/static/vendor
 LUCIDE=lucide-static@1.62.0
 declare -A PACKAGES=(
   [htmx.org@2.0.11]="dist/htmx.min.js:htmx.min.js"
+  [chart.js@4.5.1]="dist/chart.umd.min.js:chart.umd.min.js LICENSE.md:chart.js.LICENSE.md"
   [bootstrap@5.3.9]="dist/css/bootstrap.min.css:bootstrap.min.css dist/js/bootstrap.bundle.min.js:bootstrap.bundle.min.js"
 )
 python=${PYTHON:-.venv/bin/python}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 
 from haumai.core import clock, scheduler
 from haumai.core.codes import next_code, next_codes
@@ -97,3 +99,82 @@ def test_a_failing_handler_rolls_back_and_leaves_rows_due() -> None:
         assert Event.objects.filter(name="x.due", due_at__isnull=False).count() == 1
     finally:
         scheduler._sources.pop("test.broken")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database sequences are PostgreSQL's")
+def test_a_code_taken_in_an_open_transaction_does_not_block_another_writer() -> None:
+    """Issue 17: codes came from a counter row locked until commit, so every create waited for the others.
+
+    (Only the year's first code of a prefix, which creates its sequence, makes others wait for its commit.)
+    """
+    first = next_code("CUS")
+    taken = threading.Event()
+    release = threading.Event()
+    holder_code: list[str] = []
+
+    def hold_a_code() -> None:
+        try:
+            with transaction.atomic():
+                holder_code.append(next_code("CUS"))
+                taken.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_a_code)
+    holder.start()
+    try:
+        assert taken.wait(30)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")  # a row lock would fail here, not wait
+            other = next_codes("CUS", 2)
+    finally:
+        release.set()
+        holder.join(30)
+    assert holder_code and holder_code[0] not in other
+    assert len({first, *holder_code, *other}) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database sequences are PostgreSQL's")
+def test_a_sequence_continues_after_an_existing_counter_row() -> None:
+    """A database upgraded from the counter rows keeps counting where they stopped."""
+    from haumai.core.models import CodeSequence
+
+    CodeSequence.objects.create(prefix="ZZT", year=2031, last_value=41)
+    assert next_codes("ZZT", 2, year=2031) == ["ZZT-2031-000042", "ZZT-2031-000043"]
+
+
+def test_rejects_a_prefix_that_is_not_a_code() -> None:
+    with pytest.raises(ValueError, match="prefix"):
+        next_code("ord; drop")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
+def test_parallel_first_codes_of_a_new_prefix_are_distinct() -> None:
+    """Eight writers race to create the same new sequence: none fails, no number is given twice."""
+    count = 8
+    start = threading.Barrier(count, timeout=60)
+    results: list[Any] = [None] * count
+
+    def take(index: int) -> None:
+        try:
+            start.wait()
+            with transaction.atomic():
+                results[index] = next_codes("ZZP", 3, year=2032)
+        except BaseException as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    assert all(isinstance(result, list) for result in results), results
+    taken = [code for result in results for code in result]
+    assert len(set(taken)) == count * 3

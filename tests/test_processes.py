@@ -6,6 +6,7 @@ what a retailer runs, not the test client.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -46,12 +47,13 @@ def migrated(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def web_server(migrated: dict[str, str]) -> Iterator[str]:
+@contextlib.contextmanager
+def _running_web(env: dict[str, str], *options: str) -> Iterator[str]:
+    """`haumai web` on a free port until the block ends; yields its base URL once /healthz answers."""
     port = _free_port()
     process = subprocess.Popen(
-        [*HAUMAI, "web", "--port", str(port), "--workers", "1"],
-        env=migrated,
+        [*HAUMAI, "web", "--port", str(port), "--workers", "1", *options],
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -64,11 +66,17 @@ def web_server(migrated: dict[str, str]) -> Iterator[str]:
             except httpx.TransportError:
                 time.sleep(0.2)
         else:
-            pytest.fail("haumai web did not answer within 20 s")
+            pytest.fail(f"haumai web {' '.join(options)} did not answer within 20 s")
         yield base
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@pytest.fixture
+def web_server(migrated: dict[str, str]) -> Iterator[str]:
+    with _running_web(migrated) as base:
+        yield base
 
 
 def test_web_serves_api_docs_admin_and_static_files(web_server: str) -> None:
@@ -93,3 +101,23 @@ def test_worker_once_runs_a_tick(migrated: dict[str, str]) -> None:
         [*HAUMAI, "worker", "--once"], env=migrated, capture_output=True, text=True, check=True, timeout=60
     ).stdout
     assert "events.dispatch" in out
+
+
+def test_every_command_in_the_help_exists() -> None:
+    """Issue 17: the help listed a `bench-data` command that did not exist."""
+    import re
+
+    from django.core.management import get_commands
+
+    from haumai.cli import HELP
+
+    listed = re.findall(r"^  ([a-z][a-z-]*)\s{2,}", HELP.split("commands:")[1].split("\n\n")[0], flags=re.M)
+    assert {"serve", "web", "worker", "demo"} <= set(listed)
+    missing = [name for name in listed if name not in {"serve", "web"} and name not in get_commands()]
+    assert not missing, missing
+
+
+def test_web_still_serves_under_asgi(migrated: dict[str, str]) -> None:
+    """WSGI is the default (measured faster); ASGI stays available with --interface asgi."""
+    with _running_web(migrated, "--interface", "asgi") as base:
+        assert httpx.get(base + "/api/v1/customers").json()["error"]["code"] == "unauthorized"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
@@ -39,7 +40,76 @@ class SessionAuth(NinjaSessionAuth):
         return super().__call__(request)
 
 
-api = NinjaAPI(
+class FieldProblem(Schema):
+    """One problem with one field: its dotted path, a readable message and a machine code."""
+
+    field: str
+    message: str
+    code: str
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: list[FieldProblem]
+
+
+class ErrorOut(Schema):
+    """The one error format of the API (every 4xx answer)."""
+
+    error: ErrorDetail
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The request cannot be read or stored (malformed body, a NUL byte or unpaired surrogate), "
+    "or a business rule refused it; nothing was changed",
+    401: "No valid token: send `Authorization: Bearer <token>` (an unknown, expired or revoked token also gets 401)",
+    403: "The token's user lacks the permission for this operation",
+    404: "A record named in the path or the body does not exist (or is not visible to this user)",
+    409: "The request conflicts with what is stored (state changed, idempotency key reused with another body, "
+    "a duplicate)",
+    422: "Some fields are invalid: `error.fields` lists each field with a message and a code",
+    429: "Too many requests or attempts; try again later",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+class HaumaiAPI(NinjaAPI):
+    """NinjaAPI whose schema documents the error answers every operation can give, in the one error format.
+
+    Every operation may answer 400 (the edge refuses unstorable text; a business rule refuses), 401/403 when it
+    needs a token, 404 and 422; writes may also answer 409. An operation declares any other error status (429)
+    in its own `response={...: ErrorOut}`.
+    """
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error_schema.pop("$defs", {}))
+        components["ErrorOut"] = error_schema
+        reference = {"$ref": "#/components/schemas/ErrorOut"}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                statuses = {400, 404, 422}
+                if operation.get("security"):
+                    statuses |= {401, 403}
+                if method in WRITE_METHODS:
+                    statuses.add(409)
+                responses = operation.setdefault("responses", {})
+                present = {int(status) for status in responses}
+                for status in sorted(statuses - present):
+                    responses[status] = {
+                        "description": ERROR_DESCRIPTIONS[status],
+                        "content": {"application/json": {"schema": reference}},
+                    }
+                for status, response in responses.items():
+                    if int(status) >= 400 and response.get("description") in ("", "Unknown Status Code", None):
+                        response["description"] = ERROR_DESCRIPTIONS.get(int(status), "Error")
+        return schema
+
+
+api = HaumaiAPI(
     title="Haumai API",
     version="1",
     description="After-sales service platform. Authenticate with `Authorization: Bearer <token>`.",
@@ -95,9 +165,12 @@ def _add_routers() -> None:
     from haumai.journeys.api import router as journeys_router
     from haumai.messaging.api import router as messaging_router
     from haumai.payments.api import router as payments_router
+    from haumai.repairs.api import router as repairs_router
+    from haumai.repairs.booking.api import router as booking_router
     from haumai.returns.api import router as returns_router
     from haumai.sales.api import router as sales_router
     from haumai.shipping.api import router as shipping_router
+    from haumai.support.api import router as support_router
     from haumai.warranty.api import router as warranty_router
 
     api.add_router("/customers", customers_router)
@@ -111,6 +184,9 @@ def _add_routers() -> None:
     api.add_router("/payments", payments_router)
     api.add_router("/returns", returns_router)
     api.add_router("/warranties", warranty_router)
+    api.add_router("/repairs", repairs_router)
+    api.add_router("/appointments", booking_router)
+    api.add_router("/support", support_router)
 
 
 _add_routers()

@@ -11,13 +11,12 @@ Haumai — after-sales service platform (hậu mãi).
 
 commands:
   serve         migrate, then run web + worker together (embedded default, SQLite)
-  web           production ASGI server (granian) with N worker processes; serves static files
+  web           production web server (granian, WSGI) with N worker processes; serves static files
   worker        background tasks and the scheduler tick
   migrate       create or update the database schema
   demo          seed deterministic Vietnamese demo data (--customers N)
   import        import customers, products or orders from CSV/XLSX (--dry-run, --skip-invalid)
   createadmin   create (or reset) an administrator account
-  bench-data    (benchmarks) generate files for the import benchmark
 
 Any other Django management command also works (e.g. `haumai shell`, `haumai makemigrations`).
 Run `haumai COMMAND --help` for the options of one command.

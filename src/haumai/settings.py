@@ -64,7 +64,11 @@ INSTALLED_APPS = [
     "haumai.payments",
     "haumai.returns",
     "haumai.warranty",
+    "haumai.repairs",
+    "haumai.support",
     "haumai.privacy",
+    "haumai.surveys",
+    "haumai.analytics",
     "haumai.demo",
     "haumai.console",
     "haumai.portal",
@@ -215,6 +219,9 @@ def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
 # Behind a TLS-terminating proxy: trust ONLY a header that the proxy always sets (and strips from clients).
 SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(os.environ.get("HAUMAI_PROXY_SSL_HEADER", ""))
 SECURE_SSL_REDIRECT = _env_bool("HAUMAI_SSL_REDIRECT")
+# How many reverse proxies append to X-Forwarded-For in front of Haumai (haumai.core.network.client_ip):
+# lockouts and lookup limits count per client address, not per proxy.
+HAUMAI_TRUSTED_PROXIES = int(os.environ.get("HAUMAI_TRUSTED_PROXIES", "0"))
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 # HSTS is sent on HTTPS responses only; start small (e.g. 300) and raise to 31536000 once HTTPS is sure.
 SECURE_HSTS_SECONDS = int(os.environ.get("HAUMAI_HSTS_SECONDS", "0"))

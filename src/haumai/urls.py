@@ -30,9 +30,18 @@ urlpatterns = [
     path("console/shipping/", include("haumai.shipping.urls")),
     path("console/returns/", include("haumai.returns.urls")),
     path("console/warranty/", include("haumai.warranty.urls")),
+    path("console/repairs/", include("haumai.repairs.urls")),
     path("console/payments/", include("haumai.payments.urls")),
+    path("console/surveys/", include("haumai.surveys.urls")),
+    path("console/analytics/", include("haumai.analytics.urls")),
+    path("console/", include("haumai.repairs.booking.urls")),  # service-centers/, appointments/, visits/...
+    path("portal/appointments/", include("haumai.repairs.booking.portal_urls")),
+    path("console/privacy/", include("haumai.privacy.urls")),
+    path("console/inbox/", include("haumai.support.urls")),
+    path("console/support/sla/", include("haumai.support.sla.urls")),
     path("portal/", include("haumai.portal.urls")),
     path("m/", include("haumai.messaging.public_urls")),
+    path("s/", include("haumai.surveys.public_urls")),
     path("hooks/", include("haumai.webhooks_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", admin_login, name="admin_login"),  # before admin/: the login policy's entry point

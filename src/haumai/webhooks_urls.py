@@ -10,4 +10,5 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("shipping/", include("haumai.shipping.webhook_urls")),
+    path("support/", include("haumai.support.webhook_urls")),
 ]

@@ -22,3 +22,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="haumai.accounts.sync_roles")
+        from haumai.accounts import access
+
+        access.connect()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from functools import partial
 from typing import Any
 
@@ -10,19 +9,15 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from haumai.accounts import access
 from haumai.accounts.models import User
 from haumai.accounts.services import LoginLocked, authenticate_with_policy
+from haumai.core import network
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as seen by this process (a proxy must set REMOTE_ADDR correctly)."""
-    if request is None:
-        return None
-    value = str(request.META.get("REMOTE_ADDR") or "").strip()
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
+    """The client's address (behind the trusted proxies, see haumai.core.network)."""
+    return network.client_ip(request)
 
 
 class PolicyModelBackend(ModelBackend):
@@ -43,3 +38,11 @@ class PolicyModelBackend(ModelBackend):
                 request.login_locked_until = exc.until  # type: ignore[attr-defined]
             # PermissionDenied makes django.contrib.auth.authenticate() stop here and answer None.
             raise PermissionDenied(exc.message) from exc
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        """Django's permission lookup, answered from the per-process cache (accounts.access)."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = set(access.access_for(user_obj).permissions)
+        return user_obj._perm_cache

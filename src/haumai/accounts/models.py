@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haumai.accounts import access
+
 
 class Role(models.TextChoices):
     """The staff roles; each is a Django group carrying its permissions."""
@@ -30,12 +32,16 @@ class User(AbstractUser):
 
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Bumped with every change to the user's roles or permissions; keys the per-process cache (accounts.access).
+    permissions_version = models.BigIntegerField(default=access.new_version, editable=False)
 
     def has_role(self, *roles: str) -> bool:
         """Whether the user belongs to one of the given role groups (superusers have every role)."""
         if self.is_superuser:
             return True
-        return any(group.name in roles for group in self.groups.all())
+        if not self.pk:
+            return False
+        return not access.access_for(self).roles.isdisjoint(roles)
 
 
 class ApprovalLimit(models.Model):

@@ -24,6 +24,10 @@ CARE_VIEW = [
     "journeys.view_journeyrun",
     "journeys.view_caretask",
     "journeys.change_caretask",
+    "surveys.view_survey",
+    "surveys.view_response",
+    "surveys.view_followup",
+    "surveys.change_followup",
 ]
 RETURNS_VIEW = [
     "returns.view_returnrequest",
@@ -53,6 +57,32 @@ WARRANTY_AGENT = [
     "warranty.add_extendedcoverage",
     "warranty.change_extendedcoverage",
 ]
+# Service centres, appointments, on-site visits and maintenance (haumai.repairs.booking).
+BOOKING_VIEW = [
+    "repairs.view_servicecenter",
+    "repairs.view_appointment",
+    "repairs.view_onsitevisit",
+    "repairs.view_maintenanceschedule",
+    "repairs.view_maintenanceplan",
+]
+BOOKING_AGENT = [
+    "repairs.add_appointment",
+    "repairs.change_appointment",
+    "repairs.check_in_appointment",
+    "repairs.add_onsitevisit",
+    "repairs.change_onsitevisit",
+]
+BOOKING_TECHNICIAN = ["repairs.check_in_appointment", "repairs.record_visit_outcome", "repairs.record_maintenance"]
+BOOKING_MANAGE = [
+    "repairs.add_servicecenter",
+    "repairs.change_servicecenter",
+    "repairs.add_maintenanceplan",
+    "repairs.change_maintenanceplan",
+]
+# Repair orders (haumai.repairs): agents take units in and follow them; technicians work them.
+REPAIRS_VIEW = ["repairs.view_repairorder", "repairs.view_servicecenter"]
+REPAIRS_AGENT = ["repairs.add_repairorder", "repairs.change_repairorder"]
+REPAIRS_TECHNICIAN = [*REPAIRS_AGENT, "repairs.work_repairorder"]
 CARE_MANAGE = [
     "messaging.add_template",
     "messaging.change_template",
@@ -61,12 +91,47 @@ CARE_MANAGE = [
     "journeys.change_journey",
     "returns.add_returnpolicy",
     "returns.change_returnpolicy",
+    "surveys.change_survey",
+    "analytics.view_dashboard",
 ]
+
+# The support inbox (haumai.support): agents reply, assign and merge; managers also approve goodwill.
+SUPPORT_AGENT = [
+    "support.view_ticket",
+    "support.reply_ticket",
+    "support.assign_ticket",
+    "support.merge_ticket",
+    "support.view_macro",
+    "support.view_calllog",
+    "support.add_calllog",
+    "support.view_goodwillrequest",
+    "support.add_goodwillrequest",
+]
+SUPPORT_MANAGE = [*SUPPORT_AGENT, "support.approve_goodwill", "support.add_macro", "support.change_macro"]
 
 # Data-subject requests (haumai.privacy): agents take them on the customer's behalf; managers verify,
 # process and erase.
 PRIVACY_AGENT = ["privacy.view_datarequest", "privacy.add_datarequest"]
-PRIVACY_MANAGE = [*PRIVACY_AGENT, "privacy.change_datarequest", "privacy.process_datarequest", "privacy.erase_customer"]
+PRIVACY_MANAGE = [
+    *PRIVACY_AGENT,
+    "privacy.change_datarequest",
+    "privacy.process_datarequest",
+    "privacy.erase_customer",
+    # Breach incidents (haumai.privacy). The access log is reviewed by admins only (they hold every permission).
+    "privacy.view_incident",
+    "privacy.add_incident",
+    "privacy.change_incident",
+]
+
+# SLA settings (haumai.support.sla): business calendars and policies, managed by managers.
+SLA_MANAGE = [
+    "support.view_businesscalendar",
+    "support.add_businesscalendar",
+    "support.change_businesscalendar",
+    "support.view_slapolicy",
+    "support.add_slapolicy",
+    "support.change_slapolicy",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "agent": [
@@ -83,8 +148,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *WARRANTY_VIEW,
         *WARRANTY_AGENT,
         *PRIVACY_AGENT,
+        *BOOKING_VIEW,
+        *BOOKING_AGENT,
+        *REPAIRS_VIEW,
+        *REPAIRS_AGENT,
+        *SUPPORT_AGENT,
     ],
-    "technician": [*VIEW_CORE, *STOCK_VIEW, "customers.view_customer_pii", *RETURNS_VIEW, *WARRANTY_VIEW],
+    "technician": [
+        *VIEW_CORE,
+        *STOCK_VIEW,
+        "customers.view_customer_pii",
+        *RETURNS_VIEW,
+        *WARRANTY_VIEW,
+        *BOOKING_VIEW,
+        *BOOKING_TECHNICIAN,
+        *REPAIRS_VIEW,
+        *REPAIRS_TECHNICIAN,
+    ],
     "warehouse": [
         *VIEW_CORE,
         *STOCK_VIEW,
@@ -121,6 +201,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "warranty.add_warrantypolicy",
         "warranty.change_warrantypolicy",
         *PRIVACY_MANAGE,
+        *BOOKING_VIEW,
+        *BOOKING_AGENT,
+        *BOOKING_TECHNICIAN,
+        *BOOKING_MANAGE,
+        *REPAIRS_VIEW,
+        *REPAIRS_AGENT,
+        "repairs.assign_repairorder",
+        *SUPPORT_MANAGE,
+        *SLA_MANAGE,
     ],
     # Admins get every permission (see accounts.services.sync_roles).
     "admin": [],

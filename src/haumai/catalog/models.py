@@ -46,6 +46,11 @@ class Product(models.Model):
         max_length=20, choices=WarrantyProvider.choices, default=WarrantyProvider.RETAILER
     )
     return_days = models.PositiveIntegerField(default=7)
+    # The boxed item as a carrier weighs and measures it (0 = not known yet: parcels fall back to a default).
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
+    length_cm = models.PositiveSmallIntegerField(_("length (cm)"), default=0)
+    width_cm = models.PositiveSmallIntegerField(_("width (cm)"), default=0)
+    height_cm = models.PositiveSmallIntegerField(_("height (cm)"), default=0)
     is_returnable = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,34 +8,36 @@ from typing import Any
 from ninja import Schema
 from pydantic import BaseModel, Field
 
-from haumai.catalog.models import Product, Unit
+from haumai.catalog.models import Product, Unit, UnitStatus, WarrantyProvider, WarrantyStart
+from haumai.catalog.services import MAX_PRICE
+from haumai.core import openapi as doc
 
 
 class ProductIn(Schema):
-    sku: str = Field(min_length=1, max_length=64)
-    name: str = Field(max_length=200)
+    sku: str = Field(min_length=1, max_length=64, json_schema_extra=doc.NOT_BLANK)
+    name: str = Field(max_length=200, json_schema_extra=doc.NOT_BLANK)
     brand: str = Field("", max_length=80)
     category_code: str | None = Field(None, max_length=60)
-    price: int = Field(0, description="integer VND")
+    price: int = Field(0, description="integer VND", json_schema_extra=doc.between(0, MAX_PRICE))
     is_serialized: bool = False
-    warranty_months: int = 0
-    warranty_start: str = "purchase"
-    warranty_provider: str = "retailer"
-    return_days: int = 7
+    warranty_months: int = Field(0, json_schema_extra=doc.between(0, 240))
+    warranty_start: str = Field("purchase", json_schema_extra=doc.one_of(WarrantyStart.values))
+    warranty_provider: str = Field("retailer", json_schema_extra=doc.one_of(WarrantyProvider.values))
+    return_days: int = Field(7, json_schema_extra=doc.between(0, 3650))
     is_returnable: bool = True
     is_active: bool = True
 
 
 class ProductPatch(Schema):
-    name: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, max_length=200, json_schema_extra=doc.NOT_BLANK)
     brand: str | None = Field(None, max_length=80)
     category_code: str | None = Field(None, max_length=60)
-    price: int | None = None
+    price: int | None = Field(None, json_schema_extra=doc.between(0, MAX_PRICE))
     is_serialized: bool | None = None
-    warranty_months: int | None = None
-    warranty_start: str | None = None
-    warranty_provider: str | None = None
-    return_days: int | None = None
+    warranty_months: int | None = Field(None, json_schema_extra=doc.between(0, 240))
+    warranty_start: str | None = Field(None, json_schema_extra=doc.one_of(WarrantyStart.values, null=True))
+    warranty_provider: str | None = Field(None, json_schema_extra=doc.one_of(WarrantyProvider.values, null=True))
+    return_days: int | None = Field(None, json_schema_extra=doc.between(0, 3650))
     is_returnable: bool | None = None
     is_active: bool | None = None
 
@@ -67,7 +69,7 @@ class ProductPage(BaseModel):
 class UnitIn(Schema):
     serial: str = Field("", max_length=64)
     imei: str | None = Field(None, max_length=20)
-    status: str = "in_stock"
+    status: str = Field("in_stock", json_schema_extra=doc.one_of(UnitStatus.values))
 
 
 class UnitOut(BaseModel):

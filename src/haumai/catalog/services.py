@@ -26,7 +26,13 @@ PRODUCT_FIELDS = (
     "return_days",
     "is_returnable",
     "is_active",
+    "weight_grams",
+    "length_cm",
+    "width_cm",
+    "height_cm",
 )
+# Packed sizes a carrier takes at all (the largest household appliances included).
+PARCEL_LIMITS = {"weight_grams": 300_000, "length_cm": 300, "width_cm": 300, "height_cm": 300}
 
 
 class UnitAlreadySold(Conflict):
@@ -60,6 +66,12 @@ def _clean_product_fields(values: dict[str, Any], errors: list[FieldError]) -> d
                     FieldError("price", _("Price is too large (at most %(max)s VND)") % {"max": MAX_PRICE}, "max_value")
                 )
             cleaned["price"] = value
+        elif key in PARCEL_LIMITS:
+            limit = PARCEL_LIMITS[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
+                message = _("Must be a whole number from 0 to %(max)s") % {"max": limit}
+                errors.append(FieldError(key, message, "invalid"))
+            cleaned[key] = value
         elif key in ("warranty_months", "return_days"):
             limit = 240 if key == "warranty_months" else 3650
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:

@@ -136,3 +136,17 @@ def navigation(request: Any) -> dict[str, Any]:
         "console_nav": SimpleLazyObject(lambda: sidebar(request)),
         "console_active": SimpleLazyObject(lambda: active_item(request) or ""),
     }
+
+
+def landing_url(user: Any) -> str:
+    """The page a signed-in user lands on when a module registered one for their role ('' = console home)."""
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return ""
+    roles = {group.name for group in user.groups.all()}
+    for entry in allowed_entries(user):
+        if roles.intersection(entry.landing_for):
+            try:
+                return reverse(entry.url_name)
+            except NoReverseMatch:
+                continue
+    return ""

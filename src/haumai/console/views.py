@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from haumai.console.forms import StaffLoginForm
-from haumai.console.navigation import count_label, nav_counts
+from haumai.console.navigation import count_label, landing_url, nav_counts
 from haumai.console.selectors import global_search
 from haumai.console.work_queues import queues_for
 
@@ -18,6 +18,10 @@ class LoginView(auth_views.LoginView):
     template_name = "console/login.html"
     authentication_form = StaffLoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        """A role's registered landing page (the agents' inbox), else the console home."""
+        return landing_url(self.request.user) or super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

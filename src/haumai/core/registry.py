@@ -37,6 +37,8 @@ class NavEntry:
     # (one indexed COUNT, capped), it runs on every console page.
     count: Callable[[Any], int | None] | None = None
     allowed: Callable[[Any], bool] | None = None  # extra check beyond the permission (e.g. is_staff)
+    # Roles (group names) that land on this page after signing in, instead of the console home.
+    landing_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

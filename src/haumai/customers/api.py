@@ -6,11 +6,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
 from haumai.accounts.selectors import can_look_up_by_contact, can_see_pii
+from haumai.core import openapi as doc
 from haumai.core.errors import Forbidden
 from haumai.core.permissions import require
 from haumai.customers import selectors, services
@@ -33,10 +34,19 @@ MAX_PAGE = 100
 
 class CustomerFilters(Schema):
     q: str = Field("", max_length=160, description="name without diacritics, phone, e-mail or CUS- code")
-    phone: str = Field("", max_length=32, description="any format: 0912 345 678, +84912345678, 84912345678")
-    email: str = Field("", max_length=254)
+    phone: str = Field(
+        "",
+        max_length=32,
+        description="any format: 0912 345 678, +84912345678, 84912345678",
+        json_schema_extra=doc.phone(optional=True),
+    )
+    email: str = Field("", max_length=254, json_schema_extra=doc.email(optional=True))
     limit: int = Field(20, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=100_000)
+
+
+class PhonePath(Schema):
+    phone: str = Field(max_length=32, json_schema_extra=doc.phone())
 
 
 def _require_contact_lookup(user: Any) -> None:
@@ -66,10 +76,10 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
 
 
 @router.get("/by-phone/{phone}", response=CustomerOut, summary="Find a customer by phone (any format)")
-def get_customer_by_phone(request: HttpRequest, phone: str) -> dict[str, Any]:
+def get_customer_by_phone(request: HttpRequest, path: Path[PhonePath]) -> dict[str, Any]:
     user = require(request, "customers.view_customer")
     _require_contact_lookup(user)
-    return customer_out(selectors.customer_by_phone(phone), pii=can_see_pii(user))
+    return customer_out(selectors.customer_by_phone(path.phone), pii=can_see_pii(user))
 
 
 @router.get("/{code}", response=CustomerDetailOut, summary="Get a customer by code")
@@ -102,7 +112,7 @@ def update_customer(request: HttpRequest, code: str, payload: CustomerPatch) -> 
     user = require(request, "customers.change_customer")
     customer = selectors.customer_by_code(code, detail=False)
     sent = payload.model_dump(exclude_unset=True)
-    consents = [services.ConsentInput(**c) for c in sent.pop("consents", [])]
+    consents = [services.ConsentInput(**{"evidence_channel": "api", **c}) for c in sent.pop("consents", [])]
     # null clears optional fields; for the language it means "leave as is"; a null name is refused.
     if sent.get("preferred_language", "") is None:
         del sent["preferred_language"]

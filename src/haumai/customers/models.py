@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,8 @@ class Customer(models.Model):
     preferred_language = models.CharField(max_length=5, default="vi")
     preferred_channel = models.CharField(max_length=20, blank=True, default="")
     external_id = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    # Set when this record was merged into another customer (its orders, identities... moved there).
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,6 +83,7 @@ class IdentityKind(models.TextChoices):
     EMAIL = "email", _("Email")
     ZALO = "zalo", _("Zalo")
     FACEBOOK = "facebook", _("Facebook")
+    WEB = "web", _("Website visitor")
     EXTERNAL = "external", _("External system")
 
 
@@ -130,8 +134,41 @@ class ConsentChannel(models.TextChoices):
     PHONE = "phone", _("Phone call")
 
 
+class ConsentText(models.Model):
+    """The wording a person agrees to for one purpose, versioned (one version number for vi and en).
+    A version that `requires_reconsent` makes grants of older versions stop counting for that purpose."""
+
+    purpose = models.CharField(max_length=20, choices=ConsentPurpose.choices)
+    version = models.PositiveIntegerField()
+    language = models.CharField(max_length=5, choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    body = models.TextField()
+    requires_reconsent = models.BooleanField(default=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "version", "language"], name="consenttext_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} v{self.version} ({self.language})"
+
+
+class EvidenceChannel(models.TextChoices):
+    PORTAL = "portal", _("Customer portal")
+    CONSOLE = "console", _("Recorded by staff")
+    API = "api", _("Connected system (API)")
+    IMPORT = "import", _("Imported file")
+    MESSAGE_LINK = "message_link", _("Link in a message")
+    IN_STORE = "in_store", _("Signed at a store")
+
+
 class Consent(models.Model):
-    """The current consent state for one purpose on one channel; history lives in events."""
+    """The current consent state for one purpose on one channel, with the wording version agreed to and
+    the evidence of how it was given (channel, time, address or agent); history lives in events."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(max_length=20, choices=ConsentPurpose.choices)
@@ -139,6 +176,11 @@ class Consent(models.Model):
     granted = models.BooleanField()
     source = models.CharField(max_length=40, blank=True)
     recorded_at = models.DateTimeField()
+    text_version = models.PositiveIntegerField(null=True, blank=True, help_text="ConsentText version agreed to")
+    # db_default: bulk writers (the demo's COPY) that do not name these columns still get "".
+    evidence_channel = models.CharField(max_length=20, choices=EvidenceChannel.choices, blank=True, db_default="")
+    evidence_ip = models.GenericIPAddressField(null=True, blank=True)
+    evidence_agent = models.CharField(max_length=200, blank=True, db_default="", help_text="browser, or staff member")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["customer", "purpose", "channel"], name="consent_unique")]

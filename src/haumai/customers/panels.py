@@ -73,7 +73,12 @@ def profile(request: HttpRequest, customer: Customer) -> dict[str, Any]:
 
 
 def consent(request: HttpRequest, customer: Customer) -> dict[str, Any]:
-    return {"consents": sorted(customer.consents.all(), key=lambda c: (c.purpose, c.channel))}
+    """Each consent with whether it still counts (a newer wording may require consent again) and its evidence."""
+    from haumai.customers.consents import counts, reconsent_floors
+
+    floors = reconsent_floors()
+    rows = sorted(customer.consents.all(), key=lambda c: (c.purpose, c.channel))
+    return {"consents": [(row, counts(row, floors)) for row in rows], "pii": can_see_pii(request.user)}
 
 
 def addresses(request: HttpRequest, customer: Customer) -> dict[str, Any]:

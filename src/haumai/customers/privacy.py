@@ -40,7 +40,17 @@ def export(person: Person) -> ExportPart:
             ),
             "customers.consent": rows(
                 Consent.objects.filter(customer=customer).order_by("id"),
-                ("purpose", "channel", "granted", "source", "recorded_at"),
+                (
+                    "purpose",
+                    "channel",
+                    "granted",
+                    "source",
+                    "recorded_at",
+                    "text_version",
+                    "evidence_channel",
+                    "evidence_ip",
+                    "evidence_agent",
+                ),
             ),
         }
     )
@@ -65,12 +75,16 @@ register(
             PersonalModel(
                 "customers.Address", ("label", "recipient_name", "phone", "street"), handling="exported; deleted"
             ),
-            PersonalModel("customers.Consent", ("source",), handling="exported; deleted"),
+            PersonalModel(
+                "customers.Consent", ("source", "evidence_ip", "evidence_agent"), handling="exported; deleted"
+            ),
         ),
         not_personal={
             # Official province and ward names and their folded search keys (public reference data).
             "customers.Province": ("name", "search_key"),
             "customers.Ward": ("name", "search_key"),
+            # The wording shown to everyone, not about anyone.
+            "customers.ConsentText": ("body",),
         },
         export=export,
         anonymize=anonymize,

@@ -8,9 +8,21 @@ from typing import Any
 from ninja import Schema
 from pydantic import BaseModel, Field
 
+from haumai.core import openapi as doc
 from haumai.core.phone import mask_phone
 from haumai.core.text import mask_email
-from haumai.customers.models import Address, Consent, Customer, Identity, IdentityKind
+from haumai.customers.models import (
+    Address,
+    Consent,
+    ConsentChannel,
+    ConsentPurpose,
+    Customer,
+    EvidenceChannel,
+    Gender,
+    Identity,
+    IdentityKind,
+)
+from haumai.customers.services import LANGUAGES
 
 
 class AddressIn(Schema):
@@ -19,24 +31,35 @@ class AddressIn(Schema):
     ward_code: int | None = None
     label: str = Field("", max_length=40)
     recipient_name: str = Field("", max_length=160)
-    phone: str = Field("", max_length=32)
+    phone: str = Field("", max_length=32, json_schema_extra=doc.phone(optional=True))
     is_default: bool = False
 
 
 class ConsentIn(Schema):
-    purpose: str
-    channel: str
+    purpose: str = Field(json_schema_extra=doc.one_of(ConsentPurpose.values))
+    channel: str = Field(json_schema_extra=doc.one_of(ConsentChannel.values))
     granted: bool
     source: str = Field("", max_length=40)
+    # Evidence of the consent: the wording version shown (default: the purpose's current one), how and from where.
+    text_version: int | None = Field(None, ge=1, le=100000)
+    evidence_channel: str = Field("api", max_length=20, json_schema_extra=doc.one_of(EvidenceChannel.values))
+    ip_address: str | None = Field(
+        None,
+        max_length=45,
+        json_schema_extra={
+            "anyOf": [{"type": "string", "format": "ipv4"}, {"type": "string", "format": "ipv6"}, {"type": "null"}]
+        },
+    )
+    agent: str = Field("", max_length=200)
 
 
 class CustomerIn(Schema):
-    full_name: str = Field(max_length=160)
-    phone: str | None = Field(None, max_length=32)
-    email: str | None = Field(None, max_length=254)
+    full_name: str = Field(max_length=160, json_schema_extra=doc.NOT_BLANK)
+    phone: str | None = Field(None, max_length=32, json_schema_extra=doc.phone())
+    email: str | None = Field(None, max_length=254, json_schema_extra=doc.email())
     birth_date: dt.date | None = None
-    gender: str = ""
-    preferred_language: str = "vi"
+    gender: str = Field("", json_schema_extra=doc.one_of(Gender.values, blank=True))
+    preferred_language: str = Field("vi", json_schema_extra=doc.one_of(LANGUAGES))
     preferred_channel: str = Field("", max_length=20)
     external_id: str | None = Field(None, max_length=80)
     addresses: list[AddressIn] = Field(default_factory=list, max_length=20)
@@ -44,12 +67,13 @@ class CustomerIn(Schema):
 
 
 class CustomerPatch(Schema):
-    full_name: str | None = Field(None, max_length=160)
-    phone: str | None = Field(None, max_length=32)
-    email: str | None = Field(None, max_length=254)
+    # Not nullable: a name can be changed, never cleared (null is refused like a blank name).
+    full_name: str = Field(None, max_length=160, json_schema_extra=doc.NOT_BLANK)  # type: ignore[assignment]
+    phone: str | None = Field(None, max_length=32, json_schema_extra=doc.phone())
+    email: str | None = Field(None, max_length=254, json_schema_extra=doc.email())
     birth_date: dt.date | None = None
-    gender: str | None = None
-    preferred_language: str | None = None
+    gender: str | None = Field(None, json_schema_extra=doc.one_of(Gender.values, blank=True, null=True))
+    preferred_language: str | None = Field(None, json_schema_extra=doc.one_of(LANGUAGES, null=True))
     preferred_channel: str | None = Field(None, max_length=20)
     consents: list[ConsentIn] = Field(default_factory=list, max_length=20)
 
@@ -78,6 +102,8 @@ class ConsentOut(BaseModel):
     channel: str
     granted: bool
     recorded_at: dt.datetime
+    text_version: int | None = None
+    evidence_channel: str = ""
 
 
 class CustomerOut(BaseModel):
@@ -167,6 +193,8 @@ def consent_out(consent: Consent) -> dict[str, Any]:
         "channel": consent.channel,
         "granted": consent.granted,
         "recorded_at": consent.recorded_at,
+        "text_version": consent.text_version,
+        "evidence_channel": consent.evidence_channel,
     }
 
 

@@ -31,9 +31,7 @@ def customer_created(event: Any) -> TimelineEntry:
 def customer_updated(event: Any) -> TimelineEntry:
     fields = event.payload.get("fields") if isinstance(event.payload, dict) else None
     names = [str(FIELD_LABELS.get(name, name)) for name in fields or [] if isinstance(name, str)]
-    text = (
-        _("Profile updated: %(fields)s") % {"fields": ", ".join(names)} if names else _("Profile updated")
-    )
+    text = _("Profile updated: %(fields)s") % {"fields": ", ".join(names)} if names else _("Profile updated")
     return said(text, icon="user-pen", url=customer_url(event, "profile"))
 
 
@@ -69,3 +67,30 @@ def customer_anonymized(event: Any) -> TimelineEntry:
 
 
 register_sentence("customer.anonymized", customer_anonymized)
+
+
+def consent_text_published(event: Any) -> TimelineEntry:
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    text = _("New consent wording (version %(version)s) published for %(purpose)s") % {
+        "version": payload.get("version", "?"),
+        "purpose": label(ConsentPurpose, payload.get("purpose")),
+    }
+    return said(text, icon="file-text", tone="info")
+
+
+register_sentence("customer.consent_text_published", consent_text_published)
+def customer_merged(event: Any) -> TimelineEntry:
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    return said(
+        _("Customer record %(code)s merged into this one") % {"code": payload.get("merged_code", "")},
+        icon="merge",
+        tone="info",
+    )
+
+
+def identity_added(event: Any) -> TimelineEntry:
+    return said(_("New contact channel linked"), icon="fingerprint")
+
+
+register_sentence("customer.merged", customer_merged)
+register_sentence("customer.identity_added", identity_added)

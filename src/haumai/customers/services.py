@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,16 +12,14 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from haumai.core import clock
 from haumai.core.codes import next_code
 from haumai.core.errors import Conflict, FieldError, ValidationFailed
 from haumai.core.phone import InvalidPhone, normalize_phone
 from haumai.core.text import search_key
+from haumai.customers.consents import ConsentInput, clean_consents, write_consents
 from haumai.customers.models import (
     Address,
     Consent,
-    ConsentChannel,
-    ConsentPurpose,
     Customer,
     Gender,
     Identity,
@@ -30,6 +28,8 @@ from haumai.customers.models import (
     Ward,
 )
 from haumai.events.services import record_event
+
+__all__ = ["AddressInput", "ConsentInput"]
 
 CUSTOMER_CODE_PREFIX = "CUS"
 LANGUAGES = ("vi", "en")
@@ -46,16 +46,6 @@ class AddressInput:
     recipient_name: str = ""
     phone: str = ""
     is_default: bool = False
-
-
-@dataclass(frozen=True)
-class ConsentInput:
-    """One consent flag: purpose (service/marketing) on one channel."""
-
-    purpose: str
-    channel: str
-    granted: bool
-    source: str = ""
 
 
 _UNSET: Any = object()
@@ -141,28 +131,6 @@ def _clean_addresses(
     return cleaned
 
 
-def _clean_consents(consents: Sequence[ConsentInput], prefix: str, errors: list[FieldError]) -> None:
-    for index, consent in enumerate(consents):
-        if consent.purpose not in ConsentPurpose.values:
-            errors.append(
-                FieldError(
-                    f"{prefix}.{index}.purpose",
-                    _("Unknown consent purpose '%(value)s' (one of: %(allowed)s)")
-                    % {"value": consent.purpose, "allowed": ", ".join(ConsentPurpose.values)},
-                    "invalid_choice",
-                )
-            )
-        if consent.channel not in ConsentChannel.values:
-            errors.append(
-                FieldError(
-                    f"{prefix}.{index}.channel",
-                    _("Unknown consent channel '%(value)s' (one of: %(allowed)s)")
-                    % {"value": consent.channel, "allowed": ", ".join(ConsentChannel.values)},
-                    "invalid_choice",
-                )
-            )
-
-
 def _check_choice(value: str, allowed: Sequence[str], field: str, errors: list[FieldError]) -> None:
     if value not in allowed:
         errors.append(
@@ -194,8 +162,14 @@ def _owner_of_phone(phone: str, exclude_id: int | None = None) -> Customer | Non
     return owner
 
 
-def _add_identity(customer: Customer, kind: str, value: str) -> None:
-    Identity.objects.get_or_create(kind=kind, value=value, defaults={"customer": customer})
+def _add_identities(customer: Customer, identities: Sequence[tuple[str, str | None]]) -> None:
+    """Record the customer's phone/e-mail identities; one already recorded (for anyone) stays as it is.
+
+    One INSERT ... ON CONFLICT DO NOTHING for all of them (was a select, a savepoint, an insert and a release each).
+    """
+    rows = [Identity(customer=customer, kind=kind, value=value) for kind, value in identities if value]
+    if rows:
+        Identity.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _write_addresses(customer: Customer, cleaned: list[tuple[AddressInput, str | None]]) -> list[Address]:
@@ -222,33 +196,6 @@ def _write_addresses(customer: Customer, cleaned: list[tuple[AddressInput, str |
     return Address.objects.bulk_create(rows)
 
 
-def _write_consents(customer: Customer, consents: Sequence[ConsentInput], actor: Any) -> list[dict[str, Any]]:
-    """Upsert consent flags; return the ones that changed (for the event payload)."""
-    moment = clock.now()
-    changed = []
-    existing = {(c.purpose, c.channel): c for c in Consent.objects.filter(customer=customer)}
-    for consent in consents:
-        current = existing.get((consent.purpose, consent.channel))
-        if current is not None and current.granted == consent.granted:
-            continue
-        Consent.objects.update_or_create(
-            customer=customer,
-            purpose=consent.purpose,
-            channel=consent.channel,
-            defaults={"granted": consent.granted, "source": consent.source or "api", "recorded_at": moment},
-        )
-        changed.append({"purpose": consent.purpose, "channel": consent.channel, "granted": consent.granted})
-    if changed:
-        record_event(
-            name="customer.consent_changed",
-            customer=customer,
-            subject=customer,
-            actor=actor,
-            payload={"code": customer.code, "changes": changed},
-        )
-    return changed
-
-
 def create_customer(
     *,
     actor: Any,
@@ -272,7 +219,7 @@ def create_customer(
     _check_choice(gender, Gender.values, "gender", errors)
     _check_choice(preferred_language, LANGUAGES, "preferred_language", errors)
     cleaned_addresses = _clean_addresses(addresses, "addresses", errors)
-    _clean_consents(consents, "consents", errors)
+    clean_consents(consents, "consents", errors)
     external = (external_id or "").strip() or None
     _raise_if(errors)
     if e164:
@@ -300,10 +247,7 @@ def create_customer(
                 preferred_channel=preferred_channel,
                 external_id=external,
             )
-            if e164:
-                _add_identity(customer, IdentityKind.PHONE, e164)
-            if clean_mail:
-                _add_identity(customer, IdentityKind.EMAIL, clean_mail)
+            _add_identities(customer, [(IdentityKind.PHONE, e164), (IdentityKind.EMAIL, clean_mail)])
             _write_addresses(customer, cleaned_addresses)
             record_event(
                 name="customer.created",
@@ -313,7 +257,7 @@ def create_customer(
                 actor_label=actor_label,
                 payload={"code": customer.code},
             )
-            _write_consents(customer, consents, actor)
+            write_consents(customer, consents, actor)
     except IntegrityError as exc:
         # A concurrent request created the same phone/external id between our check and insert.
         raise Conflict(_("A customer with the same phone or external id already exists"), code="duplicate") from exc
@@ -394,7 +338,7 @@ def update_customer(
         changes["preferred_language"] = preferred_language
     if preferred_channel is not _UNSET:
         changes["preferred_channel"] = preferred_channel
-    _clean_consents(consents, "consents", errors)
+    clean_consents(consents, "consents", errors)
     _raise_if(errors)
     new_phone = changes.get("phone")
     if new_phone and new_phone != customer.phone:
@@ -412,10 +356,13 @@ def update_customer(
             customer.search_key = search_key(customer.full_name)
         if changed:
             customer.save(update_fields=[*changed, *(["search_key"] if "full_name" in changed else []), "updated_at"])
-            if "phone" in changed and customer.phone:
-                _add_identity(customer, IdentityKind.PHONE, customer.phone)
-            if "email" in changed and customer.email:
-                _add_identity(customer, IdentityKind.EMAIL, customer.email)
+            _add_identities(
+                customer,
+                [
+                    (IdentityKind.PHONE, customer.phone if "phone" in changed else None),
+                    (IdentityKind.EMAIL, customer.email if "email" in changed else None),
+                ],
+            )
             # Field names only: the event log must not become a second copy of personal data.
             record_event(
                 name="customer.updated",
@@ -424,7 +371,7 @@ def update_customer(
                 actor=actor,
                 payload={"code": customer.code, "fields": changed},
             )
-        _write_consents(customer, consents, actor)
+        write_consents(customer, consents, actor)
     return customer
 
 
@@ -460,7 +407,7 @@ def withdraw_consents(
         if purposes:
             granted = granted.filter(purpose__in=list(purposes))
         inputs = [ConsentInput(purpose=c.purpose, channel=c.channel, granted=False, source=source) for c in granted]
-        return _write_consents(customer, inputs, actor)
+        return write_consents(customer, inputs, actor)
 
 
 def anonymize_customer(*, actor: Any, customer: Customer) -> dict[str, int]:
@@ -494,3 +441,88 @@ def anonymize_customer(*, actor: Any, customer: Customer) -> dict[str, int]:
         )
     customer.refresh_from_db()
     return counts
+
+
+def add_identity(*, actor: Any, customer: Customer, kind: str, value: str) -> Identity:
+    """Attach a channel identity (Zalo user id, Facebook PSID ...); Conflict when another customer holds it."""
+    if kind not in IdentityKind.values or not value.strip():
+        raise ValidationFailed(_("Some fields are invalid"), [FieldError("kind", _("Unknown identity kind"))])
+    identity, created = Identity.objects.get_or_create(kind=kind, value=value.strip(), defaults={"customer": customer})
+    if identity.customer_id != customer.pk:
+        raise Conflict(_("This identity belongs to another customer"), code="identity_taken")
+    if created:
+        record_event(
+            name="customer.identity_added",
+            customer=customer,
+            subject=customer,
+            actor=actor,
+            payload={"code": customer.code, "kind": kind},
+        )
+    return identity
+
+
+MergeStep = Callable[..., int]
+# Other apps' steps run inside the merge transaction: step(source=, target=) -> rows moved.
+_merge_steps: dict[str, MergeStep] = {}
+
+
+def register_merge_step(key: str, step: MergeStep) -> None:
+    """Let an app move its own rows when two customers are merged (e.g. support tickets)."""
+    _merge_steps[key] = step
+
+
+def merge_customers(*, actor: Any, source: Customer, target: Customer) -> dict[str, int]:
+    """Merge `source` into `target`: identities, orders, returns, warranties, events (and registered apps'
+    rows) move to `target`; `source` stays as an empty record pointing to `target`. Recorded as customer.merged."""
+    # The apps that hold customer rows; imported here because they build on customers.
+    from haumai.events.services import reassign_customer_events
+    from haumai.returns.services import reassign_customer_returns
+    from haumai.sales.services import reassign_customer_orders
+    from haumai.warranty.services import reassign_customer_warranties
+
+    if source.pk == target.pk:
+        raise ValidationFailed(
+            _("Some fields are invalid"), [FieldError("target", _("A customer cannot be merged into itself"))]
+        )
+    with transaction.atomic():
+        first, second = sorted([source.pk, target.pk])
+        locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
+        source, target = locked[source.pk], locked[target.pk]
+        if source.merged_into_id or target.merged_into_id:
+            raise Conflict(_("One of these customers was already merged"), code="already_merged")
+        moved = {
+            # (kind, value) is unique across customers, so nothing collides on the way.
+            "identities": Identity.objects.filter(customer=source).update(customer=target),
+            "orders": reassign_customer_orders(source=source, target=target),
+            "returns": reassign_customer_returns(source=source, target=target),
+            "warranties": reassign_customer_warranties(source=source, target=target),
+        }
+        for key, step in _merge_steps.items():
+            moved[key] = step(source=source, target=target)
+        fill = {
+            field: getattr(source, field)
+            for field in ("email", "birth_date", "external_id")
+            if getattr(source, field) and not getattr(target, field)
+        }
+        phone = source.phone
+        source.phone = None
+        source.external_id = None
+        source.merged_into = target
+        source.save(update_fields=["phone", "external_id", "merged_into", "updated_at"])
+        if phone and not target.phone:
+            fill["phone"] = phone
+        for field, value in fill.items():
+            setattr(target, field, value)
+        if fill:
+            target.save(update_fields=[*fill, "updated_at"])
+        if phone:
+            Identity.objects.get_or_create(kind=IdentityKind.PHONE, value=phone, defaults={"customer": target})
+        moved["events"] = reassign_customer_events(source=source, target=target)
+        record_event(
+            name="customer.merged",
+            customer=target,
+            subject=target,
+            actor=actor,
+            payload={"code": target.code, "merged_code": source.code, "moved": moved},
+        )
+    return moved

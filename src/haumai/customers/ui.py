@@ -7,13 +7,19 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from haumai.accounts.selectors import shown_phone
+from haumai.accounts.selectors import can_look_up_by_contact, shown_phone
 from haumai.core.registry import NavEntry, SearchHit, SearchProvider, register_nav, register_search
-from haumai.customers.selectors import customer_search
+from haumai.customers.selectors import customer_search, searches_by_contact
 
 
 def search_customers(query: str, user: Any, limit: int) -> list[SearchHit]:
-    """Customers by name (any order, no diacritics), phone, e-mail or code; closest first."""
+    """Customers by name (any order, no diacritics), phone, e-mail or code; closest first.
+
+    A phone number or an e-mail finds nothing for staff who may not look customers up by contact
+    (even "is this number a customer?" reveals personal data; accounts/README.md).
+    """
+    if searches_by_contact(query) and not can_look_up_by_contact(user):
+        return []
     found = customer_search(query, limit=limit)
     return [
         SearchHit(

@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from haumai.accounts.selectors import shown_phone
+from haumai.accounts.selectors import can_look_up_by_contact, can_see_pii, shown_phone
 from haumai.core.errors import DomainError, NotFound
 from haumai.core.paging import page_number
 from haumai.core.registry import registry
-from haumai.customers.selectors import customer_by_code, customer_list
+from haumai.customers.selectors import customer_by_code, customer_list, searches_by_contact
+from haumai.privacy.audit import AccessAction, record_access
 
 PAGE_SIZE = 25
 
@@ -25,17 +26,26 @@ PAGE_SIZE = 25
 def customer_index(request: HttpRequest) -> HttpResponse:
     """Customers, searchable, paginated without counting the whole table."""
     query = request.GET.get("q", "").strip()[:100]
+    # Separation of duties: without PII access, not even "is this phone a customer?" (accounts/README.md).
+    contact_refused = searches_by_contact(query) and not can_look_up_by_contact(request.user)
     try:
-        customers = customer_list(q=query)
+        customers = customer_list(q=query) if not contact_refused else customer_list().none()
     except DomainError:
         customers = customer_list()
     page = page_number(request)
     rows = list(customers[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     for customer in rows:
         customer.shown_phone = shown_phone(request.user, customer.phone)  # type: ignore[attr-defined]
+    if rows and can_see_pii(request.user):
+        # Unmasked phone numbers were listed: the access log keeps who, when and how many (not the query).
+        record_access(
+            actor=request.user, action=AccessAction.VIEW_LIST, target="customers",
+            detail={"rows": len(rows[:PAGE_SIZE]), "page": page, "searched": bool(query)}, http=request,
+        )  # fmt: skip
     context = {
         "customers": rows[:PAGE_SIZE],
         "query": query,
+        "contact_refused": contact_refused,
         "page": page,
         "has_next": len(rows) > PAGE_SIZE,
     }
@@ -59,5 +69,12 @@ def customer_360(request: HttpRequest, code: str) -> HttpResponse:
         context = {**panel.context(request, customer), "customer": customer, "panel": panel}
         rendered = {"panel": panel, "html": render_to_string(panel.template, context, request=request)}
         (side if panel.column == "side" else main).append(rendered)
-    context = {"customer": customer, "side_panels": side, "main_panels": main}
+    access = None
+    if can_see_pii(request.user):
+        # The 360 shows contact details unmasked to this user: recorded, with an optional reason to add.
+        access = record_access(
+            actor=request.user, action=AccessAction.VIEW_CUSTOMER, customer=customer, target=customer.code,
+            http=request,
+        )  # fmt: skip
+    context = {"customer": customer, "side_panels": side, "main_panels": main, "access_entry": access}
     return render(request, "customers/customer_360.html", context)

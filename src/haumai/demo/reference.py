@@ -11,6 +11,7 @@ from haumai.core.phone import normalize_phone
 from haumai.core.text import search_key
 from haumai.customers.models import Province, Ward
 from haumai.demo.catalog_data import CATEGORIES, IMEI_BRAND, PRODUCTS, SERIAL_BRAND
+from haumai.demo.parcels import parcel_fields
 from haumai.demo.plan import PROVINCE_POPULATION, STORE_CITY_BOOST, ProductRef, ProvinceRef, region_of_province
 from haumai.inventory.models import Warehouse
 from haumai.sales.models import Channel, Store
@@ -141,7 +142,7 @@ def ensure_catalog() -> tuple[list[ProductRef], list[int]]:
                 "category": categories[spec.category], "price": spec.price, "is_serialized": spec.is_serialized,
                 "warranty_months": spec.warranty_months, "warranty_start": spec.warranty_start,
                 "warranty_provider": spec.warranty_provider, "return_days": spec.return_days,
-                "is_returnable": spec.is_returnable,
+                "is_returnable": spec.is_returnable, **parcel_fields(spec.category),
             },
         )
         if created:

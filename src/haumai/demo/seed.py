@@ -25,11 +25,15 @@ from haumai.core.phone import normalize_phone
 from haumai.customers.models import Customer
 from haumai.demo import reference
 from haumai.demo.assembly import GENERATED_TABLES, CustomerGenerator
+from haumai.demo.booking import seed_booking
 from haumai.demo.generator import BLOCK
 from haumai.demo.identifiers import MOBILE_PREFIXES
 from haumai.demo.parallel import ChunkSource, default_workers
+from haumai.demo.personal_data import PERSONAL_DATA_FROM, seed_personal_data
 from haumai.demo.plan import Plan
+from haumai.demo.repairs import seed_repairs
 from haumai.demo.stock import stock_rows
+from haumai.demo.surveys import seed_surveys
 from haumai.demo.warranties import seed_warranties
 from haumai.demo.writer import (
     CUSTOMER,
@@ -149,6 +153,17 @@ def seed_demo(
         reset_sequences()
         _restore_session()
     result.counts.update(seed_warranties(seed=seed))
+    result.counts.update(seed_repairs(seed=seed))
+    result.counts.update(seed_booking(seed=seed))
+    result.counts.update(seed_surveys(seed=seed))
+    if customers >= PERSONAL_DATA_FROM:  # small test worlds stay as they were (exact consent counts, resets)
+        result.counts.update(seed_personal_data(seed=seed))
+    from haumai.support.sla.demo import seed_sla
+
+    result.counts.update(seed_sla())
+    from haumai.support.demo import seed_support
+
+    result.counts.update(seed_support())
     result.bulk_seconds = time.monotonic() - bulk_started
     result.seconds = time.monotonic() - started
     result.sample = _sample()

@@ -88,3 +88,8 @@ def dispatch_events(events: Sequence[Event]) -> None:
             if fnmatch.fnmatchcase(event.name, pattern):
                 handler(event)
     Event.objects.filter(pk__in=[e.pk for e in events]).update(dispatched_at=clock.now(), due_at=None)
+
+
+def reassign_customer_events(*, source: Any, target: Any) -> int:
+    """Move the timeline of `source` to `target` (customer merge): the events stay as written, only their owner."""
+    return Event.objects.filter(customer=source).update(customer=target)

@@ -4,6 +4,7 @@ which quote cell values (a phone, a name) (haumai.privacy). The files themselves
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -35,6 +36,19 @@ def purge_import_errors(cutoff: dt.datetime) -> int:
     return ImportRun.objects.filter(pk__in=ids).update(errors=[])
 
 
+def purge_import_reports(cutoff: dt.datetime) -> int:
+    """Delete the problem-report CSV files (they quote cell values) of runs started before the cutoff."""
+    runs = list(
+        ImportRun.objects.filter(started_at__lt=cutoff).exclude(report_file="").only("id", "report_file")[:BATCH]
+    )
+    for run in runs:
+        path = Path(run.report_file)
+        # Only what the run wrote: a CSV file (never a folder or another kind of file named by mistake).
+        if path.suffix.lower() == ".csv" and path.is_file():
+            path.unlink()
+    return ImportRun.objects.filter(pk__in=[run.pk for run in runs]).update(report_file="")
+
+
 register(
     PersonalDataSource(
         app="integrations",
@@ -56,6 +70,13 @@ register(
                 setting="HAUMAI_RETENTION_IMPORT_ERRORS_DAYS",
                 default_days=90,
                 purge=purge_import_errors,
+            ),
+            RetentionRule(
+                key="integrations.import_reports",
+                label=_("Import problem reports (files)"),
+                setting="HAUMAI_RETENTION_IMPORT_FILES_DAYS",
+                default_days=90,
+                purge=purge_import_reports,
             ),
         ),
     )

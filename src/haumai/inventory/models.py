@@ -43,6 +43,7 @@ class MoveReason(models.TextChoices):
     TRANSFER_IN = "transfer_in", _("Transfer in")
     TRANSFER_OUT = "transfer_out", _("Transfer out")
     SCRAP = "scrap", _("Scrap")
+    REPAIR_PART = "repair_part", _("Part used in a repair")
 
 
 class ImmutableRecord(Exception):

@@ -18,11 +18,12 @@ def stock_moved(event: Any) -> TimelineEntry:
         "quantity": f"{quantity:+d}",
         "sku": value(event, "sku") or "—",
         "grade": label(Grade, value(event, "grade")) or "—",
-        "warehouse": value(event, "warehouse") or "—",
+        # The name staff know the place by; events from before it was recorded show the code.
+        "warehouse": value(event, "warehouse_name", "warehouse") or "—",
         "reason": label(MoveReason, value(event, "reason")) or "—",
     }
     text = _("Stock %(quantity)s × %(sku)s (%(grade)s) at %(warehouse)s — %(reason)s") % params
-    return said(text, icon="boxes", tone="success" if quantity > 0 else "neutral")
+    return said(text, icon="warehouse", tone="success" if quantity > 0 else "neutral")
 
 
 register_sentence("stock.moved", stock_moved)

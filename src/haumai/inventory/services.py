@@ -106,13 +106,13 @@ def move_stock(
             raise _refuse(
                 "quantity",
                 _(
-                    "Not enough stock of %(sku)s (grade %(grade)s) in %(warehouse)s: "
+                    "Not enough stock of %(sku)s (%(grade)s) in %(warehouse)s: "
                     "%(on_hand)s on hand, cannot take %(take)s"
                 )
                 % {
                     "sku": product.sku,
-                    "grade": grade,
-                    "warehouse": warehouse.code,
+                    "grade": _grade_label(grade),
+                    "warehouse": warehouse.name,
                     "on_hand": on_hand,
                     "take": -quantity,
                 },
@@ -139,6 +139,7 @@ def move_stock(
             payload={
                 "sku": product.sku,
                 "warehouse": warehouse.code,
+                "warehouse_name": warehouse.name,
                 "grade": grade,
                 "quantity": quantity,
                 "reason": reason,
@@ -153,7 +154,7 @@ def _check_unit_move(unit: Unit, warehouse: Warehouse, grade: str, quantity: int
     """Refuse a move that would put a serialised unit in two places, or take it from where it is not."""
     place_rows = (
         StockMove.objects.filter(unit=unit)
-        .values("warehouse__code", "grade")
+        .values("warehouse__code", "warehouse__name", "grade")
         .annotate(total=Sum("quantity"))
         .filter(total__gt=0)
         .order_by()[:1]
@@ -162,8 +163,8 @@ def _check_unit_move(unit: Unit, warehouse: Warehouse, grade: str, quantity: int
     if quantity > 0 and place is not None:
         raise _refuse(
             "serial",
-            _("Serial %(serial)s is already in stock in %(warehouse)s (grade %(grade)s)")
-            % {"serial": unit.serial, "warehouse": place["warehouse__code"], "grade": place["grade"]},
+            _("Serial %(serial)s is already in stock in %(warehouse)s (%(grade)s)")
+            % {"serial": unit.serial, "warehouse": place["warehouse__name"], "grade": _grade_label(place["grade"])},
             "serial_in_stock",
         )
     if quantity > 0 and reason != MoveReason.RETURN_RESTOCK and unit.status in (UnitStatus.SOLD, UnitStatus.SCRAPPED):
@@ -185,10 +186,15 @@ def _check_unit_move(unit: Unit, warehouse: Warehouse, grade: str, quantity: int
     if quantity < 0 and (place is None or (place["warehouse__code"], place["grade"]) != (warehouse.code, grade)):
         raise _refuse(
             "serial",
-            _("Serial %(serial)s is not in stock in %(warehouse)s (grade %(grade)s)")
-            % {"serial": unit.serial, "warehouse": warehouse.code, "grade": grade},
+            _("Serial %(serial)s is not in stock in %(warehouse)s (%(grade)s)")
+            % {"serial": unit.serial, "warehouse": warehouse.name, "grade": _grade_label(grade)},
             "serial_not_here",
         )
+
+
+def _grade_label(grade: str) -> str:
+    """The grade as staff read it ("B — open box"), in messages that name a place in stock."""
+    return str(Grade(grade).label) if grade in Grade.values else grade
 
 
 def _check_first_restock(product: Product, reference: str) -> None:

@@ -120,5 +120,5 @@ def branch_holds(
     if condition == "category":
         return order is not None and value in order.category_codes
     if condition == "previous_send_skipped":
-        return last_send_outcome() == "skipped"
+        return last_send_outcome() in ("skipped", "not_delivered")
     return False

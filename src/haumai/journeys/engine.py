@@ -20,9 +20,10 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from haumai.core import clock
-from haumai.customers.models import Consent, Customer
+from haumai.customers.consents import effective_consents
+from haumai.customers.models import Customer
 from haumai.events.models import Event
-from haumai.journeys import conf, sending
+from haumai.journeys import conf, sending, surveying
 from haumai.journeys.conditions import OrderFacts, branch_holds
 from haumai.journeys.models import (
     CareTask,
@@ -66,6 +67,8 @@ class PendingSend:
     tried: int = 0
     reason: str = ""
     refusals: list[str] = field(default_factory=list)
+    invitation_id: int | None = None  # survey steps: the invitation whose link the message carries
+    surveyed: bool = False
 
     def request(self) -> sending.SendRequest:
         return sending.SendRequest(
@@ -92,11 +95,8 @@ class Batch:
             self.steps[step.journey_id][step.position] = step
         # Identities prefetched: messaging reads reachable channels from this cache, not one query each.
         self.customers = Customer.objects.prefetch_related("identities").in_bulk(customer_ids)
-        consent_rows: dict[int, dict[tuple[str, str], bool]] = defaultdict(dict)
-        for customer_id, purpose, channel, granted in Consent.objects.filter(customer_id__in=customer_ids).values_list(
-            "customer_id", "purpose", "channel", "granted"
-        ):
-            consent_rows[customer_id][(purpose, channel)] = granted
+        # A grant of a consent wording superseded by one that requires re-consent counts as no grant.
+        consent_rows = effective_consents(customer_ids)
         self.consents = {cid: ConsentState(consent_rows.get(cid, {})) for cid in customer_ids}
         self.cap = conf.marketing_cap()
         self.marketing_sent: dict[int, int] = {}
@@ -117,6 +117,7 @@ class Batch:
         self.tasks: list[CareTask] = []
         self.pending: list[PendingSend] = []
         self.steps_taken: dict[int, int] = defaultdict(int)
+        self.carried: dict[int, tuple[int, str]] = {}  # invitation id -> (delivery id, channel)
         self._reachable: dict[int, list[str]] = {}
         self._orders: dict[int, OrderFacts | None] = {}
 
@@ -156,11 +157,12 @@ def advance_runs(runs: Sequence[JourneyRun]) -> None:
         if _enter(batch, run):
             _advance(batch, run)
     while batch.pending:
-        pending, batch.pending = batch.pending, []
+        pending, batch.pending = _with_survey_links(batch, batch.pending), []
         answers = sending.queue_many([send.request() for send in pending])
         for send, answer in zip(pending, answers, strict=True):
             if _settle(batch, send, answer):
                 _advance(batch, send.run)
+    surveying.attach_deliveries(batch.carried)
     StepRun.objects.bulk_create(batch.step_runs, batch_size=1000)
     if batch.tasks:
         CareTask.objects.bulk_create(batch.tasks, batch_size=1000)
@@ -229,7 +231,7 @@ def _run_step(batch: Batch, run: JourneyRun, journey: Journey, customer: Custome
         run.position = step.position + 1
         run.due_at = until
         return False
-    if step.kind == StepKind.SEND:
+    if step.kind in (StepKind.SEND, StepKind.SURVEY):
         return _send(batch, run, journey, customer, step)
     if step.kind == StepKind.TASK:
         batch.tasks.append(
@@ -338,8 +340,11 @@ def _send(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer, s
     return False
 
 
-def _settle(batch: Batch, send: PendingSend, answer: int | sending.SendRefused) -> bool:
-    """Record a queued send (True: the run goes on); a refusal tries the next channel in the next call."""
+def _settle(batch: Batch, send: PendingSend, answer: int | sending.SendRefused | sending.NotDelivered) -> bool:
+    """Record a queued send (True: the run goes on); a refusal tries the next channel in the next call.
+
+    A message messaging could not even prepare (a template that does not render) is recorded as not
+    delivered, never as sent."""
     run, step, purpose = send.run, send.step, send.purpose
     if isinstance(answer, sending.SendRefused):
         send.refusals.append(answer.message)
@@ -352,6 +357,24 @@ def _settle(batch: Batch, send: PendingSend, answer: int | sending.SendRefused) 
             batch.marketing_sent[send.customer.pk] -= 1
         return _skip(batch, run, step, send.reason, "; ".join(send.refusals), purpose=purpose, channel=send.channels[0])
     channel = send.channels[send.tried]
+    if isinstance(answer, sending.NotDelivered):
+        if purpose == Purpose.MARKETING:
+            batch.marketing_sent[send.customer.pk] -= 1
+        batch.record(
+            run,
+            step,
+            Outcome.NOT_DELIVERED,
+            reason=Reason.DELIVERY_FAILED,
+            message=(_("Not delivered on %(channel)s: %(error)s") % {"channel": channel, "error": answer.error})[:300],
+            purpose=purpose,
+            channel=channel,
+            template_key=step.template_key,
+            delivery_id=answer.delivery_id,
+        )
+        run.position = step.position + 1
+        return True
+    if send.invitation_id is not None:
+        batch.carried[send.invitation_id] = (answer, channel)
     batch.record(
         run,
         step,
@@ -364,6 +387,49 @@ def _settle(batch: Batch, send: PendingSend, answer: int | sending.SendRefused) 
     )
     run.position = step.position + 1
     return True
+
+
+def _with_survey_links(batch: Batch, pending: list[PendingSend]) -> list[PendingSend]:
+    """Open the invitations of this round's survey steps (one call) and put their links into the context.
+
+    A survey that is missing or switched off skips the step (the run goes on after it)."""
+    pending, batch.pending = list(pending), []
+    asks = [send for send in pending if send.step.kind == StepKind.SURVEY and not send.surveyed]
+    if not asks:
+        return pending
+    answers = surveying.open_invitations(
+        [
+            surveying.SurveyAsk(
+                survey_key=send.step.survey_key,
+                customer=send.customer,
+                idempotency_key=idempotency_key(send.run, send.step),
+                subject_type=send.run.subject_type,
+                subject_id=send.run.subject_id,
+                subject_code=send.run.subject_label if ":" not in send.run.subject_label else "",
+                channel=send.channels[send.tried],
+                language=send.customer.preferred_language or "vi",
+            )
+            for send in asks
+        ]
+    )
+    dropped: set[int] = set()
+    for send, answer in zip(asks, answers, strict=True):
+        send.surveyed = True
+        if answer is None:
+            if send.purpose == Purpose.MARKETING:
+                batch.marketing_sent[send.customer.pk] -= 1
+            _skip(batch, send.run, send.step, Reason.SURVEY_MISSING,
+                  _("Survey '%(key)s' is missing or switched off") % {"key": send.step.survey_key},
+                  purpose=send.purpose)
+            _advance(batch, send.run)
+            dropped.add(id(send))
+            continue
+        send.invitation_id = answer["invitation_id"]
+        send.context = {**send.context, "survey": answer["survey"],
+                        "links": {**send.context.get("links", {}), "survey": answer["link"]}}
+    # A skipped run that went on may have stopped at another send: it joins this round.
+    kept = [send for send in pending if id(send) not in dropped] + batch.pending
+    return _with_survey_links(batch, kept)
 
 
 def _event_for(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer) -> Event:

@@ -65,6 +65,7 @@ class Journey(models.Model):
 class StepKind(models.TextChoices):
     WAIT = "wait", _("Wait")
     SEND = "send", _("Send a message")
+    SURVEY = "survey", _("Send a survey")
     TASK = "task", _("Create a care task")
     BRANCH = "branch", _("Branch on a condition")
     EXIT = "exit", _("Exit")
@@ -86,6 +87,7 @@ class JourneyStep(models.Model):
     kind = models.CharField(max_length=20, choices=StepKind.choices)
     wait_hours = models.PositiveIntegerField(default=0)
     template_key = models.CharField(max_length=80, blank=True)
+    survey_key = models.CharField(max_length=60, blank=True, help_text="survey step: which survey to invite to")
     task_title = models.CharField(max_length=200, blank=True)
     branch_condition = models.CharField(max_length=40, choices=BranchCondition.choices, blank=True)
     branch_value = models.CharField(max_length=80, blank=True)
@@ -153,6 +155,7 @@ class Outcome(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")
     DEFERRED = "deferred", _("Deferred")
     EXITED = "exited", _("Exited")
+    NOT_DELIVERED = "not_delivered", _("Not delivered")
 
 
 class Reason(models.TextChoices):
@@ -166,6 +169,8 @@ class Reason(models.TextChoices):
     JOURNEY_INACTIVE = "journey_inactive", _("Journey switched off")
     STEP_REMOVED = "step_removed", _("Step removed")
     SEND_REFUSED = "send_refused", _("Messaging refused the send")
+    DELIVERY_FAILED = "delivery_failed", _("The message could not be delivered")
+    SURVEY_MISSING = "survey_missing", _("Survey missing or switched off")
 
 
 class StepRun(models.Model):

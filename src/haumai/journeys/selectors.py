@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from haumai.core.errors import NotFound
 from haumai.journeys.models import CareTask, Journey, JourneyRun, RunStatus, StepRun, TaskStatus, TriggerKind
@@ -62,7 +63,34 @@ def with_step_runs(runs: list[JourneyRun]) -> list[JourneyRun]:
     from django.db.models import prefetch_related_objects
 
     prefetch_related_objects(runs, Prefetch("step_runs", queryset=StepRun.objects.order_by("id")))
+    _attach_delivery_states(runs)
     return runs
+
+
+DELIVERY_SHOWN = {
+    # Delivery status -> (what the step run says, badge tone). A "sent" step is only as good as its message.
+    "queued": (_("Queued"), "info"),
+    "sending": (_("Sending"), "info"),
+    "sent": (_("Delivered to the provider"), "success"),
+    "failed": (_("Failed, will retry"), "warning"),
+    "given_up": (_("Not delivered"), "danger"),
+    "unknown": (_("Unknown — check provider"), "warning"),
+}
+
+
+def _attach_delivery_states(runs: list[JourneyRun]) -> None:
+    """Give every step run with a message `delivery_label`, `delivery_tone`, `delivery_error` (one query)."""
+    from haumai.journeys import sending
+
+    step_runs = [sr for run in runs for sr in run.step_runs.all()]
+    states = sending.delivery_states([sr.delivery_id for sr in step_runs if sr.delivery_id])
+    for step_run in step_runs:
+        status, code, message = states.get(step_run.delivery_id or 0, ("", "", ""))
+        label, tone = DELIVERY_SHOWN.get(status, ("", ""))
+        step_run.delivery_status = status  # type: ignore[attr-defined]
+        step_run.delivery_label = label  # type: ignore[attr-defined]
+        step_run.delivery_tone = tone  # type: ignore[attr-defined]
+        step_run.delivery_error = (message or code) if status in ("failed", "given_up", "unknown") else ""  # type: ignore[attr-defined]
 
 
 def open_tasks(*, status: str = TaskStatus.OPEN) -> QuerySet[CareTask]:

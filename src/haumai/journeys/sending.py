@@ -8,6 +8,9 @@ from typing import Any
 
 from haumai.core.errors import DomainError
 
+# Delivery states that mean the customer did not get the message.
+NOT_DELIVERED = {"given_up"}
+
 
 class SendRefused(Exception):
     """Messaging refused a send; `reason` is a journeys Reason code."""
@@ -69,7 +72,15 @@ def _refusal(error: DomainError) -> SendRefused:
     return SendRefused("send_refused", str(error))
 
 
-def queue_many(requests: Sequence[SendRequest]) -> list[int | SendRefused]:
+@dataclass(frozen=True)
+class NotDelivered:
+    """Messaging kept the message but gave up on it at once (e.g. its template does not render)."""
+
+    delivery_id: int
+    error: str
+
+
+def queue_many(requests: Sequence[SendRequest]) -> list[int | SendRefused | NotDelivered]:
     """Queue a batch of messages in one messaging call: per request the Delivery id, or why it was refused.
 
     Same idempotency key -> the same Delivery, nothing new (within the batch and across batches).
@@ -90,13 +101,18 @@ def queue_many(requests: Sequence[SendRequest]) -> list[int | SendRefused]:
             for r in requests
         ]
     )
-    answers: list[int | SendRefused] = []
+    answers: list[int | SendRefused | NotDelivered] = []
     for result in results:
         if result.error is not None:
             answers.append(_refusal(result.error))
         else:
             assert result.delivery is not None
-            answers.append(int(result.delivery.pk))
+            delivery = result.delivery
+            if delivery.status in NOT_DELIVERED:
+                error = delivery.last_error_message or delivery.last_error_code
+                answers.append(NotDelivered(delivery_id=int(delivery.pk), error=error))
+            else:
+                answers.append(int(delivery.pk))
     return answers
 
 
@@ -123,4 +139,13 @@ def queue(
     (answer,) = queue_many([request])
     if isinstance(answer, SendRefused):
         raise answer
+    if isinstance(answer, NotDelivered):
+        return answer.delivery_id
     return answer
+
+
+def delivery_states(delivery_ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+    """(status, error code, error message) of the given Deliveries."""
+    from haumai.messaging import selectors
+
+    return selectors.delivery_states(delivery_ids)

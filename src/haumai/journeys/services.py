@@ -13,7 +13,7 @@ from haumai.catalog.models import Category
 from haumai.core import clock
 from haumai.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haumai.events.services import record_event
-from haumai.journeys import sending
+from haumai.journeys import sending, surveying
 from haumai.journeys.enrollment import forget_journeys, next_enrollment
 from haumai.journeys.models import (
     BranchCondition,
@@ -38,6 +38,7 @@ class StepInput:
     kind: str
     wait_hours: int = 0
     template_key: str = ""
+    survey_key: str = ""
     task_title: str = ""
     branch_condition: str = ""
     branch_value: str = ""
@@ -130,11 +131,18 @@ def _step_errors(steps: list[StepInput]) -> list[FieldError]:
                     f"{where}.wait_hours", _("Step %(n)s: wait more than 0 hours (at most a year)") % {"n": position}
                 )
             )
-        elif step.kind == StepKind.SEND and step.template_key not in templates:
+        elif step.kind in (StepKind.SEND, StepKind.SURVEY) and step.template_key not in templates:
             errors.append(
                 FieldError(
                     f"{where}.template_key",
                     _("Step %(n)s: unknown template key '%(key)s'") % {"n": position, "key": step.template_key},
+                )
+            )
+        elif step.kind == StepKind.SURVEY and step.survey_key not in surveying.known_survey_keys():
+            errors.append(
+                FieldError(
+                    f"{where}.survey_key",
+                    _("Step %(n)s: unknown or inactive survey '%(key)s'") % {"n": position, "key": step.survey_key},
                 )
             )
         elif step.kind == StepKind.TASK and not step.task_title.strip():
@@ -179,7 +187,10 @@ JOURNEY_FIELDS = [
     "condition_min_order_total", "condition_category", "condition_sales_channel", "condition_language",
     "condition_reachable_channel", "purpose", "channel_order", "allow_quiet_hours", "allow_reentry", "exit_event",
 ]  # fmt: skip
-STEP_FIELDS = ["kind", "wait_hours", "template_key", "task_title", "branch_condition", "branch_value", "branch_target"]
+STEP_FIELDS = [
+    "kind", "wait_hours", "template_key", "survey_key", "task_title",
+    "branch_condition", "branch_value", "branch_target",
+]  # fmt: skip
 
 
 def save_journey(*, actor: Any, data: JourneyInput, journey: Journey | None = None) -> Journey:

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from haumai.core.errors import DomainError, NotFound, ValidationFailed
 from haumai.core.paging import page_number
 from haumai.customers.selectors import customer_by_code
-from haumai.journeys import selectors, sending, services
+from haumai.journeys import selectors, sending, services, surveying
 from haumai.journeys.forms import apply_row_action, errors_by_field, parse_journey, step_rows
+from haumai.journeys.labels import category_labels, template_labels, trigger_event_choices
 from haumai.journeys.models import (
     BranchCondition,
     JourneyRun,
@@ -40,7 +41,8 @@ def _slice(queryset: Any, page: int) -> tuple[list[Any], bool]:
 @require_GET
 def journey_index(request: HttpRequest) -> HttpResponse:
     """All journeys with their trigger and step count."""
-    return render(request, "journeys/list.html", {"journeys": list(selectors.journey_list())})
+    context = {"journeys": list(selectors.journey_list()), "category_labels": category_labels()}
+    return render(request, "journeys/list.html", context)
 
 
 @login_required
@@ -49,7 +51,13 @@ def journey_index(request: HttpRequest) -> HttpResponse:
 def journey_detail(request: HttpRequest, key: str) -> HttpResponse:
     """One journey: trigger, conditions, rules, steps, runs per status."""
     journey = _journey_or_404(key)
-    context = {"journey": journey, "steps": list(journey.steps.all()), "counts": selectors.run_status_counts(journey)}
+    context = {
+        "journey": journey,
+        "steps": list(journey.steps.all()),
+        "counts": selectors.run_status_counts(journey),
+        "template_labels": template_labels(),
+        "category_labels": category_labels(),
+    }
     return render(request, "journeys/detail.html", context)
 
 
@@ -62,6 +70,7 @@ def _journey_or_404(key: str) -> Any:
 
 def _builder_context(data: services.JourneyInput, errors: list[Any], *, creating: bool) -> dict[str, Any]:
     by_field = errors_by_field(errors)
+    names = template_labels()
     return {
         "data": data,
         "channel_order_text": ", ".join(data.channel_order),
@@ -72,7 +81,11 @@ def _builder_context(data: services.JourneyInput, errors: list[Any], *, creating
         "purposes": Purpose.choices,
         "step_kinds": StepKind.choices,
         "branch_conditions": BranchCondition.choices,
-        "template_keys": sending.known_template_keys(),
+        "template_keys": sorted(((key, names.get(key, key)) for key in sending.known_template_keys()),
+                                key=lambda choice: choice[1]),
+        "template_labels": names,
+        "trigger_events": trigger_event_choices(),
+        "survey_keys": sorted(surveying.known_survey_keys()),
         "channels": KNOWN_CHANNELS,
     }
 
@@ -135,6 +148,7 @@ def journey_runs(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "journey": journey,
         "runs": selectors.with_step_runs(runs),
+        "template_labels": template_labels(),
         "status": status,
         "statuses": RunStatus.choices,
         "page": page,
@@ -151,7 +165,8 @@ def run_detail(request: HttpRequest, key: str, run_id: int) -> HttpResponse:
     run = JourneyRun.objects.select_related("journey", "customer").filter(pk=run_id, journey__key=key).first()
     if run is None:
         raise Http404(_("No such run"))
-    return render(request, "journeys/run_detail.html", {"run": selectors.with_step_runs([run])[0]})
+    context = {"run": selectors.with_step_runs([run])[0], "template_labels": template_labels()}
+    return render(request, "journeys/run_detail.html", context)
 
 
 @login_required
@@ -165,7 +180,13 @@ def customer_runs(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(str(exc)) from exc
     page = page_number(request)
     runs, has_next = _slice(selectors.runs_for_customer(customer.pk), page)
-    context = {"customer": customer, "runs": selectors.with_step_runs(runs), "page": page, "has_next": has_next}
+    context = {
+        "customer": customer,
+        "runs": selectors.with_step_runs(runs),
+        "template_labels": template_labels(),
+        "page": page,
+        "has_next": has_next,
+    }
     return render(request, "journeys/customer_runs.html", context)
 
 

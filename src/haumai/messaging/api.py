@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from haumai.core import openapi as doc
 from haumai.core.permissions import require
 from haumai.messaging.models import Channel, DeliveryStatus
 from haumai.messaging.selectors import delivery_list, template_list
@@ -45,10 +46,28 @@ class DeliveryPage(Schema):
 
 
 class DeliveryFilters(Schema):
-    status: str = Field("", max_length=20, description="queued, sending, sent, failed, given_up, unknown")
-    channel: str = Field("", max_length=20, description="email, zalo, zns, sms, webhook")
+    status: str = Field(
+        "",
+        max_length=20,
+        description="queued, claimed, sending, sent, failed, given_up, unknown",
+        json_schema_extra=doc.one_of(DeliveryStatus.values, blank=True),
+    )
+    channel: str = Field(
+        "",
+        max_length=20,
+        description="email, zalo, zns, sms, webhook",
+        json_schema_extra=doc.one_of(Channel.values, blank=True),
+    )
     customer: str = Field("", max_length=20, description="customer code")
     template_key: str = Field("", max_length=80)
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=100_000)
+
+
+class TemplateFilters(Schema):
+    channel: str = Field("", max_length=20, json_schema_extra=doc.one_of(Channel.values, blank=True))
+    language: str = Field("", max_length=5)
+    key: str = Field("", max_length=80)
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=100_000)
 
@@ -66,6 +85,13 @@ class TemplateOut(Schema):
     body_html: str
     provider_template_id: str
     updated_at: dt.datetime
+
+
+class TemplatePage(Schema):
+    items: list[TemplateOut]
+    limit: int
+    offset: int
+    next_offset: int | None
 
 
 def _filters_or_error(filters: DeliveryFilters) -> None:
@@ -114,16 +140,19 @@ def list_deliveries(request: HttpRequest, filters: Query[DeliveryFilters]) -> De
     return DeliveryPage(items=items, limit=filters.limit, offset=filters.offset, next_offset=next_offset)
 
 
-@router.get("/templates", response=list[TemplateOut], summary="Message templates with their current version")
-def list_templates(request: HttpRequest, channel: str = "", language: str = "", key: str = "") -> list[TemplateOut]:
-    """Every template (key x channel x language) with the text of its current version."""
+@router.get("/templates", response=TemplatePage, summary="Message templates with their current version")
+def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> TemplatePage:
+    """Templates (key x channel x language) with the text of their current version, a page at a time."""
     require(request, "messaging.view_template")
+    channel, language, key = filters.channel, filters.language, filters.key
     if channel and channel not in Channel.values:
         from haumai.core.errors import FieldError, ValidationFailed
 
         raise ValidationFailed("Invalid filters", [FieldError("channel", "Unknown channel")])
     result = []
-    for t in template_list(channel=channel, language=language[:5], q=key[:80]):
+    found = template_list(channel=channel, language=language[:5], q=key[:80])
+    rows = list(found[filters.offset : filters.offset + filters.limit + 1])
+    for t in rows[: filters.limit]:
         v = t.current_version
         result.append(
             TemplateOut(
@@ -133,4 +162,5 @@ def list_templates(request: HttpRequest, channel: str = "", language: str = "", 
                 updated_at=t.updated_at,
             )
         )
-    return result
+    next_offset = filters.offset + filters.limit if len(rows) > filters.limit else None
+    return TemplatePage(items=result, limit=filters.limit, offset=filters.offset, next_offset=next_offset)

@@ -44,7 +44,12 @@ def retry_max_seconds() -> int:
 
 def sending_timeout_seconds() -> int:
     """A delivery still 'sending' after this long was interrupted and is reconciled."""
-    return _int("HAUMAI_MESSAGING_SENDING_TIMEOUT_SECONDS", 600)
+    return max(_int("HAUMAI_MESSAGING_SENDING_TIMEOUT_SECONDS", 600), 1)
+
+
+def claim_timeout_seconds() -> int:
+    """A claimed delivery whose send has not started after this long returns to the queue."""
+    return max(_int("HAUMAI_MESSAGING_CLAIM_TIMEOUT_SECONDS", 300), 1)
 
 
 def http_timeout_seconds() -> float:

@@ -1,24 +1,30 @@
-"""The worker side: claim due deliveries, mark them sending (committed), then call the providers.
+"""The worker side: claim due deliveries, then start and send them one at a time.
 
-A claimed batch is marked "sending" inside the scheduler's claim transaction; the provider calls run
-after that transaction commits (`on_commit`), so a crash mid-send leaves rows in "sending" with a
-due_at at the sending timeout. When that passes, `reconcile` resends only where the provider
-deduplicates by our tracking id (eSMS RequestId, ZNS tracking_id, webhook X-Haumai-Delivery), and
-otherwise marks the delivery "unknown" for a person to check: nothing is blindly sent twice.
+A claimed batch is marked "claimed" (with a claim expiry in `due_at`) inside the scheduler's claim
+transaction; the provider calls run after that transaction commits (`on_commit`). Right before each
+provider call the delivery alone is marked "sending" with `send_started_at`, and that is COMMITTED
+(compare-and-set on the claim, so a claim that ran out during a long batch is dropped unsent). The
+outcome of one message is written in the same transaction as the start of the next one.
+
+So a worker killed mid-batch leaves: the messages already answered recorded; at most the one in
+flight "sending"; the rest "claimed". When a claim expires, the message returns to the queue (it was
+never sent). When the sending timeout of a started message passes, `_reconcile` resends only where the
+provider deduplicates by our tracking id (eSMS RequestId, ZNS tracking_id, webhook X-Haumai-Delivery),
+and otherwise marks the delivery "unknown" for a person to check: nothing is blindly sent twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from django.db import transaction
 from django.db.models import F, QuerySet
 
 from haumai.core import clock
 from haumai.events.services import record_events
-from haumai.messaging import conf
+from haumai.messaging import conf, sendstep
 from haumai.messaging.bulk import update_rows
 from haumai.messaging.channels.base import Outcome, Sender
 from haumai.messaging.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
@@ -26,7 +32,6 @@ from haumai.messaging.models import AttemptOutcome, Delivery, DeliveryAttempt, D
 logger = logging.getLogger(__name__)
 
 SOURCE_NAME = "messaging.deliveries"
-FLUSH_EVERY = 100
 # Providers that recognise a resent request by the tracking id we generated, so a resend is safe.
 DEDUPLICATING_CHANNELS = {"sms", "zns", "webhook"}
 
@@ -63,31 +68,38 @@ def backoff(attempt: int) -> dt.timedelta:
 
 
 def handle_due(rows: Sequence[Delivery]) -> None:
-    """Scheduler handler (inside the claim transaction): mark due rows sending, send after commit."""
+    """Scheduler handler (inside the claim transaction): claim due rows; they are sent after commit."""
     now = clock.now()
     to_send: list[Delivery] = []
     settled: list[int] = []
+    expired = 0
     for delivery in rows:
         if delivery.status == DeliveryStatus.SENDING:
             if _reconcile(delivery, now):
                 to_send.append(delivery)
+        elif delivery.status == DeliveryStatus.CLAIMED:
+            # The claim ran out before the send started (the worker died or fell behind): nothing was
+            # sent, so it simply goes out again.
+            expired += 1
+            to_send.append(delivery)
         elif delivery.status in (DeliveryStatus.QUEUED, DeliveryStatus.FAILED):
             to_send.append(delivery)
         else:
             settled.append(delivery.pk)
     if settled:  # due but already settled (e.g. by a person): nothing to send
         Delivery.objects.filter(pk__in=settled).update(due_at=None)
+    if expired:
+        logger.info("messaging: %d claimed deliveries whose send never started are sent again", expired)
     if not to_send:
         return
-    sending_until = now + dt.timedelta(seconds=conf.sending_timeout_seconds())
+    claimed_until = now + dt.timedelta(seconds=conf.claim_timeout_seconds())
     Delivery.objects.filter(pk__in=[d.pk for d in to_send]).update(
-        status=DeliveryStatus.SENDING, attempt_count=F("attempt_count") + 1, due_at=sending_until, updated_at=now
+        status=DeliveryStatus.CLAIMED, due_at=claimed_until, updated_at=now
     )
     for delivery in to_send:
-        delivery.status = DeliveryStatus.SENDING
-        delivery.attempt_count += 1
-        delivery.due_at = sending_until
-    transaction.on_commit(lambda: send_claimed(to_send, started_at=now))
+        delivery.status = DeliveryStatus.CLAIMED
+        delivery.due_at = claimed_until
+    transaction.on_commit(lambda: send_claimed(to_send))
 
 
 def _reconcile(delivery: Delivery, now: dt.datetime) -> bool:
@@ -121,33 +133,129 @@ def _reconcile(delivery: Delivery, now: dt.datetime) -> bool:
     return False
 
 
-def send_claimed(
-    deliveries: Sequence[Delivery], *, started_at: dt.datetime, sender_for: Callable[[str], Sender] | None = None
-) -> None:
+def start_sending(delivery: Delivery) -> bool:
+    """Mark one claimed delivery 'sending' right before its provider call; False if the claim is gone.
+
+    Compare-and-set on the claim expiry: a claim that expired (and may have been taken by another
+    worker meanwhile) is not sent here. Call inside a transaction that commits before the provider call.
+    """
+    now = clock.now()
+    claimed_until = delivery.due_at
+    if delivery.status != DeliveryStatus.CLAIMED or claimed_until is None or claimed_until <= now:
+        return False
+    sending_until = now + dt.timedelta(seconds=conf.sending_timeout_seconds())
+    started = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.CLAIMED, due_at=claimed_until).update(
+        status=DeliveryStatus.SENDING,
+        send_started_at=now,
+        attempt_count=F("attempt_count") + 1,
+        due_at=sending_until,
+        updated_at=now,
+    )
+    if started != 1:
+        return False
+    delivery.status = DeliveryStatus.SENDING
+    delivery.send_started_at = now
+    delivery.attempt_count += 1
+    delivery.due_at = sending_until
+    return True
+
+
+class _ChannelRun:
+    """One channel's claimed deliveries on their way through its sender, committed one at a time."""
+
+    def __init__(self, deliveries: Sequence[Delivery]) -> None:
+        self.deliveries = list(deliveries)
+        self.offered: set[int] = set()
+        self.started: dict[int, Delivery] = {}
+        self.answered: set[int] = set()
+        self.outcomes: list[tuple[Delivery, Outcome]] = []
+
+    def feed(self) -> Iterator[Delivery]:
+        """The deliveries for the sender, each started (committed) only when the sender asks for it."""
+        for delivery in self.deliveries:
+            self.offered.add(delivery.pk)
+            # The previous message's outcome and this one's start: one commit per message.
+            if sendstep.usable(self.outcomes):
+                started = self._fast_step(delivery)
+            else:
+                with transaction.atomic():
+                    self._flush()
+                    started = start_sending(delivery)
+            if started:
+                self.started[delivery.pk] = delivery
+                yield delivery
+            else:
+                logger.info("messaging: delivery %s not sent: its claim expired before the send", delivery.pk)
+
+    def answer(self, delivery: Delivery, outcome: Outcome) -> None:
+        """Keep a sender's outcome; it is written with the next start (or when the run closes)."""
+        if delivery.pk in self.started and delivery.pk not in self.answered:
+            self.answered.add(delivery.pk)
+            self.outcomes.append((delivery, outcome))
+
+    def close(self, failure: Outcome | None) -> None:
+        """Write what is left; started but unanswered ones failed, never-offered ones go back to the queue."""
+        unanswered = [d for pk, d in self.started.items() if pk not in self.answered]
+        if unanswered:
+            outcome = failure or Outcome.retry("worker_error", "The sender returned no outcome for this delivery")
+            self.outcomes += [(d, outcome) for d in unanswered]
+        unoffered = [d for d in self.deliveries if d.pk not in self.offered]
+        with transaction.atomic():
+            self._flush()
+            if unoffered:
+                _release(unoffered, failure)
+
+    def _fast_step(self, delivery: Delivery) -> bool:
+        now = clock.now()
+        claimed_until = delivery.due_at
+        held = delivery.status == DeliveryStatus.CLAIMED and claimed_until is not None and claimed_until > now
+        sending_until = now + dt.timedelta(seconds=conf.sending_timeout_seconds())
+        previous = self.outcomes[0] if self.outcomes else None
+        self.outcomes = []
+        return sendstep.sent_and_start(previous, delivery if held else None, now=now, sending_until=sending_until)
+
+    def _flush(self) -> None:
+        if self.outcomes:
+            record_outcomes(self.outcomes)
+            self.outcomes = []
+
+
+def _release(deliveries: Sequence[Delivery], failure: Outcome | None) -> None:
+    """Give claimed deliveries that were never started back to the queue (after the retry delay)."""
+    now = clock.now()
+    retry_at = now + backoff(1)
+    groups: dict[tuple[str, dt.datetime | None], list[int]] = {}
+    for delivery in deliveries:
+        back_to = DeliveryStatus.FAILED if delivery.attempt_count else DeliveryStatus.QUEUED
+        groups.setdefault((back_to, delivery.due_at), []).append(delivery.pk)
+    extra: dict[str, str] = {}
+    if failure is not None:
+        extra = {"last_error_code": failure.error_code[:60], "last_error_message": failure.error_message}
+    for (status, claimed_until), pks in groups.items():
+        Delivery.objects.filter(pk__in=pks, status=DeliveryStatus.CLAIMED, due_at=claimed_until).update(
+            status=status, due_at=retry_at, updated_at=now, **extra
+        )
+
+
+def send_claimed(deliveries: Sequence[Delivery], *, sender_for: Callable[[str], Sender] | None = None) -> None:
     """Send claimed deliveries channel by channel (one connection per channel), recording each outcome."""
     by_channel: dict[str, list[Delivery]] = {}
     for delivery in deliveries:
         by_channel.setdefault(delivery.channel, []).append(delivery)
     make = sender_for or _sender_for
     for channel, batch in by_channel.items():
-        results: list[tuple[Delivery, Outcome]] = []
-        done: set[int] = set()
+        run = _ChannelRun(batch)
+        failure = None
         try:
-            for delivery, outcome in make(channel).send_batch(batch):
-                results.append((delivery, outcome))
-                done.add(delivery.pk)
-                if len(results) >= FLUSH_EVERY:
-                    record_outcomes(results, started_at=started_at)
-                    results = []
+            for delivery, outcome in make(channel).send_batch(run.feed()):
+                run.answer(delivery, outcome)
         except Exception as exc:
             logger.exception("messaging: %s sender failed", channel)
             failure = Outcome.retry("worker_error", f"{type(exc).__name__}: {exc}")
-            results += [(d, failure) for d in batch if d.pk not in done]
-        if results:
-            record_outcomes(results, started_at=started_at)
+        run.close(failure)
 
 
-def record_outcomes(results: Sequence[tuple[Delivery, Outcome]], *, started_at: dt.datetime) -> None:
+def record_outcomes(results: Sequence[tuple[Delivery, Outcome]]) -> None:
     """Write the attempts and the new delivery states of a batch of outcomes."""
     now = clock.now()
     attempts = []
@@ -157,7 +265,7 @@ def record_outcomes(results: Sequence[tuple[Delivery, Outcome]], *, started_at: 
             DeliveryAttempt(
                 delivery=delivery,
                 number=delivery.attempt_count,
-                started_at=started_at,
+                started_at=delivery.send_started_at or now,
                 finished_at=now,
                 outcome=AttemptOutcome.SENT if outcome.sent else AttemptOutcome.FAILED,
                 http_status=outcome.http_status,
@@ -183,7 +291,7 @@ def record_outcomes(results: Sequence[tuple[Delivery, Outcome]], *, started_at: 
         delivery.updated_at = now
     # Webhook give-ups are not events: a subscriber of "*" would be sent news of its own failures.
     given_up = [d for d, _ in results if d.status == DeliveryStatus.GIVEN_UP and d.channel != "webhook"]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         DeliveryAttempt.objects.bulk_create(attempts)
         if given_up:
             # On the customer's timeline (and for journeys that fall back to another channel).

@@ -71,6 +71,7 @@ class TemplateVersion(models.Model):
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    CLAIMED = "claimed", _("Claimed by a worker")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will retry")
@@ -101,7 +102,8 @@ class Delivery(models.Model):
         "WebhookSubscription", null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
     status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
-    # Due for a send (queued/failed) or, while sending, for reconciliation after the sending timeout.
+    # Due for a send (queued/failed); while claimed, when the claim expires (then it returns to the queue);
+    # while sending, for reconciliation after the sending timeout.
     due_at = models.DateTimeField(null=True, blank=True)
     attempt_count = models.PositiveIntegerField(default=0)
     tracking_id = models.CharField(max_length=64, help_text="Our id sent to the provider (dedup on resend)")
@@ -114,6 +116,8 @@ class Delivery(models.Model):
     )
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Committed right before the provider call of the latest attempt: only a started send can be "unknown".
+    send_started_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

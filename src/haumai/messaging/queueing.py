@@ -272,3 +272,45 @@ def queue_message(
         raise result.error
     assert result.delivery is not None
     return result.delivery
+
+
+def queue_direct_message(
+    *,
+    customer: Any,
+    channel: str,
+    destination: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    headers: dict[str, str] | None = None,
+    idempotency_key: str,
+    source: str = "",
+    actor: Any = None,
+) -> Delivery:
+    """Queue a message written by a person (a support reply), not rendered from a template; same key -> same row.
+
+    `headers` are extra e-mail headers (Message-ID, In-Reply-To, References) so the customer's client threads it.
+    """
+    if channel not in (Channel.EMAIL, Channel.ZALO):
+        raise ValidationFailed(_("Some fields are invalid"), [FieldError("channel", _("Unsupported channel"))])
+    now = clock.now()
+    delivery, _created = Delivery.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "customer": customer,
+            "channel": channel,
+            "purpose": Purpose.SERVICE,
+            "destination": destination,
+            "subject": subject[:255],
+            "body_text": body_text,
+            "body_html": body_html,
+            "payload": {"headers": dict(headers or {})},
+            "status": DeliveryStatus.QUEUED,
+            "due_at": now,
+            "tracking_id": uuid.uuid4().hex,
+            "source": source[:120],
+            "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "created_at": now,
+        },
+    )
+    return delivery

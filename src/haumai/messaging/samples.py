@@ -30,11 +30,21 @@ _SHIPMENT = {"code": "SH-2026-000045", "carrier": "GHN", "tracking": "GHN5FQ7X9L
 _REFUND = {"code": "RF-2026-000067", "amount": 12990000, "method": "original"}
 _UNIT = {"serial": "SN-AP300-000987", "product": "Máy lọc không khí AirPure 300", "warranty_expires": "2027-11-04"}
 
+_APPOINTMENT = {
+    "code": "AP-2026-000123",
+    "when": "08/12/2026 09:00",
+    "center": "Trung tâm bảo hành Cầu Giấy",
+    "address": "123 Xuân Thủy, Cầu Giấy, Hà Nội",
+    "link": "https://haumai.example.vn/portal/appointments/link/sample/",
+}
+
 _BY_KEY: dict[str, dict[str, Any]] = {
     "order.thank_you": {"order": _ORDER},
     "survey.satisfaction": {"order": _ORDER, "links": {"survey": "https://haumai.example.vn/s/sample/"}},
     "warranty.expiring": {"unit": _UNIT},
-    "maintenance.due": {"unit": _UNIT},
+    "maintenance.due": {"unit": _UNIT, "payload": {"link": "https://haumai.example.vn/portal/appointments/maintenance/sample/"}},
+    "appointment.booked": {"payload": _APPOINTMENT},
+    "appointment.reminder": {"payload": _APPOINTMENT},
     "birthday.greeting": {},
     "shipment.delayed": {"shipment": _SHIPMENT},
     "return.approved": {"return": _RETURN},
@@ -42,6 +52,13 @@ _BY_KEY: dict[str, dict[str, Any]] = {
     "return.received": {"return": _RETURN},
     "refund.sent": {"refund": _REFUND, "return": _RETURN},
     "return.rejected": {"return": _RETURN},
+    "survey.invitation": {
+        "survey": {"code": "SV-2026-000012", "name": "Hài lòng với hỗ trợ khách hàng",
+                   "subject_code": "RMA-2026-000123",
+                   "question": "Anh/chị hài lòng thế nào với cách chúng tôi hỗ trợ lần này?",
+                   "expires_at": "2026-12-16T10:00:00+07:00"},
+        "links": {"survey": "https://haumai.example.vn/s/sample/"},
+    },
 }
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from haumai.core.paging import capped_count
 from haumai.messaging.models import Delivery, DeliveryAttempt, Template, TemplateVersion
@@ -41,8 +42,8 @@ def reachable_channels(customer: Any) -> list[str]:
     return [channel for channel in CUSTOMER_CHANNELS if destination_for(customer, channel)]
 
 
-def template_list(*, channel: str = "", language: str = "", q: str = "") -> QuerySet[Template]:
-    """Templates with their current version."""
+def template_list(*, channel: str = "", language: str = "", q: str = "", name: str = "") -> QuerySet[Template]:
+    """Templates with their current version; `q` matches the key, `name` the key or the name."""
     templates = Template.objects.select_related("current_version").order_by("key", "channel", "language")
     if channel:
         templates = templates.filter(channel=channel)
@@ -50,6 +51,8 @@ def template_list(*, channel: str = "", language: str = "", q: str = "") -> Quer
         templates = templates.filter(language=language)
     if q:
         templates = templates.filter(key__icontains=q)
+    if name:
+        templates = templates.filter(Q(key__icontains=name) | Q(name__icontains=name))
     return templates
 
 
@@ -94,3 +97,22 @@ def delivery_detail(pk: int) -> Delivery | None:
 def delivery_count(status: str, *, cap: int) -> int:
     """How many deliveries are in a status, counting at most cap + 1 (indexed by status)."""
     return capped_count(Delivery.objects.filter(status=status), cap)
+
+
+def template_names(*, language: str) -> dict[str, str]:
+    """Template key -> its name, in `language` when a template of that language exists, else Vietnamese."""
+    names: dict[str, str] = {}
+    rows = Template.objects.filter(language__in=[language, "vi"]).order_by("key", "channel")
+    for key, lang, name in rows.values_list("key", "language", "name"):
+        if name and (lang == language or key not in names):
+            names[key] = name
+    return names
+
+
+def delivery_states(ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """(status, last error code, last error message) per Delivery id, in one query (journeys show them)."""
+    wanted = {int(i) for i in ids if i}
+    if not wanted:
+        return {}
+    rows = Delivery.objects.filter(pk__in=wanted).values_list("pk", "status", "last_error_code", "last_error_message")
+    return {pk: (status, code, message) for pk, status, code, message in rows}

@@ -27,7 +27,7 @@ def _delivery_url(event: Any) -> str:
 def message_given_up(event: Any) -> TimelineEntry:
     params = {"channel": label(Channel, value(event, "channel")) or "—"}
     text = _("A %(channel)s message could not be delivered; sending stopped") % params
-    return said(text, icon="mail-x", tone="danger", url=_delivery_url(event))
+    return said(text, icon="circle-x", tone="danger", url=_delivery_url(event))
 
 
 def delivery_settled(event: Any) -> TimelineEntry:
@@ -37,7 +37,7 @@ def delivery_settled(event: Any) -> TimelineEntry:
         "resolution": str(RESOLUTIONS.get(resolution, resolution)) or "—",
     }
     text = _("A %(channel)s message was checked by staff: %(resolution)s") % params
-    return said(text, icon="mail-check", url=_delivery_url(event))
+    return said(text, icon="mail", url=_delivery_url(event))
 
 
 def template_changed(event: Any) -> TimelineEntry:

@@ -24,6 +24,7 @@ from haumai.messaging.queueing import (
     NoDestination,
     QueueResult,
     TemplateMissing,
+    queue_direct_message,
     queue_message,
     queue_messages,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "TemplateMissing",
     "context_for_event",
     "create_template",
+    "queue_direct_message",
     "queue_message",
     "queue_messages",
     "save_template_version",

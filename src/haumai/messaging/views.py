@@ -63,7 +63,7 @@ def template_index(request: HttpRequest) -> HttpResponse:
     channel = channel if channel in Channel.values else ""
     query = request.GET.get("q", "").strip()[:80]
     context = {
-        "templates": list(template_list(channel=channel, q=query)),
+        "templates": list(template_list(channel=channel, name=query)),
         "channels": [c for c in Channel.choices if c[0] != Channel.WEBHOOK],
         "channel": channel,
         "query": query,

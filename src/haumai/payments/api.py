@@ -10,9 +10,11 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
+from haumai.core import openapi as doc
 from haumai.core.errors import FieldError, NotFound, ValidationFailed
 from haumai.core.permissions import require
 from haumai.payments import selectors, services
+from haumai.payments.models import RefundMethod, RefundStatus
 from haumai.payments.schemas import (
     ConfirmIn,
     PaymentIn,
@@ -30,11 +32,16 @@ MAX_PAGE = 100
 
 
 class RefundFilters(Schema):
-    status: str = Field("", max_length=30)
-    method: str = Field("", max_length=20)
+    status: str = Field("", max_length=30, json_schema_extra=doc.one_of(RefundStatus.values, blank=True))
+    method: str = Field("", max_length=20, json_schema_extra=doc.one_of(RefundMethod.values, blank=True))
     reference: str = Field("", max_length=40, description="e.g. an RMA code")
     customer: str = Field("", max_length=20, description="customer code")
-    cursor: str = Field("", max_length=20, description="next_cursor of the previous page")
+    cursor: str = Field(
+        "",
+        max_length=20,
+        description="next_cursor of the previous page",
+        json_schema_extra={"pattern": r"^[0-9]{0,18}$"},
+    )
     limit: int = Field(20, ge=1, le=MAX_PAGE)
 
 
@@ -43,7 +50,8 @@ def _order(code: str) -> Any:
         return order_by_code(code)
     except NotFound as exc:  # the body named an order that does not exist: a field error
         raise ValidationFailed(
-            _("Some fields are invalid"), [FieldError("order", _("Unknown order '%(code)s'") % {"code": code})]
+            _("Some fields are invalid"),
+            [FieldError("order", _("Unknown order '%(code)s'") % {"code": code}, "unknown_order")],
         ) from exc
 
 
@@ -72,7 +80,7 @@ def list_refunds(request: HttpRequest, filters: Query[RefundFilters]) -> dict[st
     if filters.reference:
         refunds = refunds.filter(reference=filters.reference)
     if filters.cursor:
-        if not filters.cursor.isdigit():
+        if not (filters.cursor.isascii() and filters.cursor.isdigit()) or len(filters.cursor) > 18:
             raise ValidationFailed(
                 _("Some fields are invalid"),
                 [FieldError("cursor", _("Invalid cursor; use next_cursor from the previous page"), "invalid_cursor")],

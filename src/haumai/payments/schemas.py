@@ -6,19 +6,39 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from haumai.payments.models import Payment, Refund
+from haumai.core import openapi as doc
+from haumai.payments.models import Payment, PaymentMethod, Refund, RefundMethod
+
+_TEXT = {"type": "string", **doc.NOT_BLANK}
 
 
 class PaymentIn(Schema):
+    """A payment; VNPay and MoMo payments need both provider transaction fields."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"method": {"enum": ["cod", "bank_transfer", "cash", "card"]}}},
+                {
+                    "required": ["provider_transaction_ref", "provider_transaction_no"],
+                    "properties": {"provider_transaction_ref": _TEXT, "provider_transaction_no": _TEXT},
+                },
+            ]
+        }
+    )
     order: str = Field(max_length=24, description="order code, e.g. ORD-2026-000123")
-    method: str = Field(max_length=20, description="vnpay, momo, cod, bank_transfer, cash or card")
-    amount_vnd: int = Field(description="integer VND")
+    method: str = Field(
+        max_length=20,
+        description="vnpay, momo, cod, bank_transfer, cash or card",
+        json_schema_extra=doc.one_of(PaymentMethod.values),
+    )
+    amount_vnd: int = Field(description="integer VND", json_schema_extra=doc.between(1))
     provider_transaction_ref: str = Field("", max_length=64, description="vnp_TxnRef / MoMo orderId")
     provider_transaction_no: str = Field("", max_length=64, description="vnp_TransactionNo / MoMo transId")
-    transaction_date: dt.datetime | None = None
-    paid_at: dt.datetime | None = None
+    transaction_date: doc.ClientDateTime | None = None
+    paid_at: doc.ClientDateTime | None = None
     idempotency_key: str | None = Field(None, max_length=100)
 
 
@@ -35,17 +55,44 @@ class PaymentOut(BaseModel):
 
 
 class RefundIn(Schema):
+    """A refund request; a bank transfer needs the bank account (bank, account_number, account_name)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"method": {"enum": ["original", "cash", "store_credit"]}}},
+                {
+                    "required": ["bank_account"],
+                    "properties": {
+                        "bank_account": {
+                            "type": "object",
+                            "required": ["bank", "account_number", "account_name"],
+                            "properties": {"bank": _TEXT, "account_number": _TEXT, "account_name": _TEXT},
+                        }
+                    },
+                },
+            ]
+        }
+    )
     order: str = Field(max_length=24, description="order code")
-    amount_vnd: int
-    method: str = Field(max_length=20, description="original, bank_transfer, cash or store_credit")
+    amount_vnd: int = Field(description="integer VND", json_schema_extra=doc.between(1))
+    method: str = Field(
+        max_length=20,
+        description="original, bank_transfer, cash or store_credit",
+        json_schema_extra=doc.one_of(RefundMethod.values),
+    )
     reference: str = Field("", max_length=40, description="business document, e.g. the RMA code")
     reason: str = Field("", max_length=2000)
-    idempotency_key: str = Field(max_length=100)
+    idempotency_key: str = Field(max_length=100, json_schema_extra=doc.NOT_BLANK)
     bank_account: dict[str, str] | None = Field(None, description="bank, account_number, account_name")
 
 
 class ConfirmIn(Schema):
-    transfer_reference: str = Field(max_length=80, description="the bank transfer (FT...) or cash receipt reference")
+    transfer_reference: str = Field(
+        max_length=80,
+        description="the bank transfer (FT...) or cash receipt reference",
+        json_schema_extra=doc.NOT_BLANK,
+    )
 
 
 class AttemptOut(BaseModel):

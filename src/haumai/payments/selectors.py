@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet, Sum
 
 from haumai.core.errors import NotFound
-from haumai.payments.models import Payment, Refund, RefundStatus, StoreCreditEntry
+from haumai.payments.models import PROVIDER_METHODS, Payment, Refund, RefundMethod, RefundStatus, StoreCreditEntry
 
 ATTENTION_STATUSES = (RefundStatus.NEEDS_ATTENTION, RefundStatus.AWAITING_CONFIRMATION)
 
@@ -76,3 +76,12 @@ def store_credit_entries(customer_id: int) -> QuerySet[StoreCreditEntry]:
 def refund_exists(idempotency_key: str) -> bool:
     """Whether a refund was already requested with this key."""
     return Refund.objects.filter(idempotency_key=(idempotency_key or "").strip()).exists()
+
+
+def refund_methods_for(order_id: int) -> list[str]:
+    """The refund methods that can work for an order: back to the original payment only when it went
+    through VNPay or MoMo (a provider can reverse it); bank transfer, cash and store credit always."""
+    methods = [RefundMethod.BANK_TRANSFER.value, RefundMethod.CASH.value, RefundMethod.STORE_CREDIT.value]
+    if Payment.objects.filter(order_id=order_id, method__in=PROVIDER_METHODS).exists():
+        methods.insert(0, RefundMethod.ORIGINAL.value)
+    return methods

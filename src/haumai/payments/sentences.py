@@ -30,7 +30,7 @@ def payment_recorded(event: Any) -> TimelineEntry:
         "order": order or _("(no code)"),
     }
     text = _("Payment of %(amount)s by %(method)s for order %(order)s") % params
-    return said(text, icon="credit-card", tone="success", url=customer_url(event, f"order-{order}"), link_text=order)
+    return said(text, icon="wallet", tone="success", url=customer_url(event, f"order-{order}"), link_text=order)
 
 
 def _refund_sentence(name: str) -> Callable[[Any], TimelineEntry]:

@@ -117,7 +117,11 @@ def record_payment(
     errors: list[FieldError] = []
     if method not in PaymentMethod.values:
         allowed = ", ".join(PaymentMethod.values)
-        errors.append(FieldError("method", _("Unknown payment method (one of: %(allowed)s)") % {"allowed": allowed}))
+        errors.append(
+            FieldError(
+                "method", _("Unknown payment method (one of: %(allowed)s)") % {"allowed": allowed}, "invalid_choice"
+            )
+        )
     try:
         _check_amount(amount_vnd)
     except ValidationFailed as exc:
@@ -232,7 +236,11 @@ def request_refund(
         allowed = ", ".join(RefundMethod.values)
         raise ValidationFailed(
             _("Some fields are invalid"),
-            [FieldError("method", _("Unknown refund method (one of: %(allowed)s)") % {"allowed": allowed})],
+            [
+                FieldError(
+                    "method", _("Unknown refund method (one of: %(allowed)s)") % {"allowed": allowed}, "invalid_choice"
+                )
+            ],
         )
     account = _bank_account(method, bank_account)
     try:

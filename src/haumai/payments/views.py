@@ -83,17 +83,27 @@ def refund_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _detail(request, refund, ConfirmManualRefundForm(), ResolveRefundForm(initial={"outcome": "query"}))
 
 
+SETTLEABLE = (RefundStatus.AWAITING_CONFIRMATION, RefundStatus.NEEDS_ATTENTION)
+
+
 def _detail(
     request: HttpRequest, refund: Refund, confirm_form: ConfirmManualRefundForm, resolve_form: ResolveRefundForm
 ) -> HttpResponse:
     can_act = request.user.has_perm("payments.add_refund")
+    # Separation of duties: the requester may ask the provider again but not confirm, cancel or settle.
+    can_settle = can_act and services.may_settle(request.user, refund)
+    if can_act and not can_settle:
+        field = resolve_form.fields["outcome"]
+        field.choices = [choice for choice in ResolveRefundForm.OUTCOMES if choice[0] == "query"]  # type: ignore[attr-defined]
+    awaiting = refund.status == RefundStatus.AWAITING_CONFIRMATION
     context = {
         "refund": refund,
         "attempts": list(refund.attempts.all()),
         "bank_account": _masked_account(request, refund),
-        "confirm_form": confirm_form if can_act and refund.status == RefundStatus.AWAITING_CONFIRMATION else None,
+        "confirm_form": confirm_form if can_settle and awaiting else None,
         "resolve_form": resolve_form if can_act and refund.status == RefundStatus.NEEDS_ATTENTION else None,
-        "can_cancel": can_act and refund.status == RefundStatus.AWAITING_CONFIRMATION,
+        "can_cancel": can_settle and awaiting,
+        "settle_refused": can_act and not can_settle and refund.status in SETTLEABLE,
     }
     return render(request, "payments/refund_detail.html", context)
 

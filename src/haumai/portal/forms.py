@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from haumai.core import network
 from haumai.core.phone import InvalidPhone, normalize_phone
 from haumai.portal.services import LoginDestination
 
@@ -19,8 +20,8 @@ _SERIAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:#+-]{0,63}$")
 
 
 def client_ip(request: Any) -> str | None:
-    """The client's address as seen by this process (a proxy must set REMOTE_ADDR correctly)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address (behind the trusted proxies, see haumai.core.network)."""
+    return network.client_ip(request)
 
 
 def _phone(raw: str) -> str:

@@ -8,14 +8,18 @@ import os
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haumai.core import clock
 from haumai.core.errors import DomainError
-from haumai.customers.models import Customer
+from haumai.customers import consents
+from haumai.customers import services as customer_services
+from haumai.customers.models import ConsentChannel, Customer
+from haumai.customers.services import ConsentInput
+from haumai.portal.forms import client_ip
 from haumai.portal.views import _page, portal_login_required
 from haumai.privacy import exports, selectors, services
 from haumai.privacy.models import RequestKind, RequestOrigin, RequestStatus
@@ -24,6 +28,12 @@ NOTICES = {
     "export": gettext_lazy("We are preparing your data. The download link appears here when it is ready."),
     "deletion": gettext_lazy("We received your deletion request and will confirm it before the deadline shown."),
     "consent": gettext_lazy("Your consent has been withdrawn. We will not send you marketing messages."),
+    "agreed": gettext_lazy("Thank you. We recorded your consent with the wording you read."),
+}
+CONSENT_CHANNELS = ("zalo", "sms", "email")
+ERRORS = {
+    "open": gettext_lazy("A request of this type is already open."),
+    "consent": gettext_lazy("Tick at least one channel. If the wording changed meanwhile, read it again."),
 }
 
 
@@ -48,11 +58,50 @@ def my_data(request: HttpRequest, customer: Customer) -> HttpResponse:
     context = {
         "portal_customer": customer,
         "requests": items,
-        "consents": list(customer.consents.order_by("purpose", "channel")),
+        "consents": _consent_rows(customer),
+        "marketing_text": consents.current_texts(get_language() or "vi").get("marketing"),
+        "consent_channels": [(c, ConsentChannel(c).label) for c in CONSENT_CHANNELS],
         "notice": NOTICES.get(request.GET.get("done", ""), ""),
-        "error": _("A request of this type is already open.") if request.GET.get("error") == "open" else "",
+        "error": ERRORS.get(request.GET.get("error", ""), ""),
     }
     return _page(request, "portal/privacy/my_data.html", context)
+
+
+def _consent_rows(customer: Customer) -> list[dict[str, object]]:
+    floors = consents.reconsent_floors()
+    return [
+        {
+            "consent": row,
+            "counts": consents.counts(row, floors),
+            "outdated": row.granted and not consents.counts(row, floors),
+        }
+        for row in customer.consents.order_by("purpose", "channel")
+    ]
+
+
+@require_POST
+@portal_login_required
+def grant_marketing(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """Agree to marketing on the ticked channels with the wording shown (its version, the address and the
+    browser are the evidence)."""
+    text = consents.current_texts(get_language() or "vi").get("marketing")
+    version = request.POST.get("version", "")
+    channels = [c for c in request.POST.getlist("channel") if c in CONSENT_CHANNELS]
+    if text is None or version != str(text.version) or not channels:
+        return _back(error="consent")
+    agent = request.META.get("HTTP_USER_AGENT", "")[:200]
+    customer_services.update_customer(
+        actor=None,
+        customer=customer,
+        consents=[
+            ConsentInput(
+                purpose="marketing", channel=channel, granted=True, source="portal", text_version=text.version,
+                evidence_channel="portal", ip_address=client_ip(request), agent=agent,
+            )
+            for channel in channels
+        ],
+    )  # fmt: skip
+    return _back(done="agreed")
 
 
 def _back(done: str = "", error: str = "") -> HttpResponseRedirect:

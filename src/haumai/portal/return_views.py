@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from typing import Any
 
@@ -11,21 +10,25 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from haumai.core import clock
 from haumai.core.errors import DomainError, NotFound
 from haumai.customers.models import Customer
 from haumai.portal import return_form
 from haumai.portal.views import _page, portal_login_required
-from haumai.returns import qr, selectors, services
+from haumai.returns import qr, refunds, selectors, services
 from haumai.returns.models import Condition, Logistics, Origin, Reason, Resolution, Status
 from haumai.returns.policy import explain
 from haumai.sales.selectors import order_by_code
 
 # What customers may choose themselves (exchange for another item and repairs go through an agent).
-PORTAL_RESOLUTIONS = (Resolution.REFUND_ORIGINAL, Resolution.BANK_TRANSFER, Resolution.STORE_CREDIT,
-                      Resolution.EXCHANGE_SAME)
+PORTAL_RESOLUTIONS = (
+    Resolution.REFUND_ORIGINAL,
+    Resolution.BANK_TRANSFER,
+    Resolution.STORE_CREDIT,
+    Resolution.EXCHANGE_SAME,
+)
 PICKUP_SLOTS = ((8, 12), (13, 17))
 # Events the customer sees on the timeline, in their words.
 TIMELINE_LABELS = {
@@ -175,6 +178,13 @@ def new_return(request: HttpRequest, customer: Customer, code: str) -> HttpRespo
         errors = outcome
     addresses = selectors.customer_addresses(customer)
     province = data.get("pickup_province", "")
+    # Only what can work for how the order was paid (no "back to your card" for cash on delivery).
+    workable = refunds.offered_resolutions(order)
+    offered = [
+        value
+        for value in PORTAL_RESOLUTIONS
+        if workable is None or value not in refunds.REFUND_METHODS or value in workable
+    ]
     context = {
         "order": order,
         "rows": return_form.rows_as_typed(rows, data, errors),
@@ -183,8 +193,8 @@ def new_return(request: HttpRequest, customer: Customer, code: str) -> HttpRespo
         "photos_dropped": bool(errors and request.FILES.getlist("photos")),
         "reasons": Reason.choices,
         "conditions": Condition.choices,
-        "resolutions": [(value, Resolution(value).label) for value in PORTAL_RESOLUTIONS],
-        "resolution": data.get("resolution") or PORTAL_RESOLUTIONS[0],
+        "resolutions": [(value, Resolution(value).label) for value in offered],
+        "resolution": data.get("resolution") or offered[0],
         "logistics": data.get("logistics") or (Logistics.CARRIER_PICKUP if addresses else Logistics.STORE_DROPOFF),
         "address": data.get("address") or (str(addresses[0].pk) if addresses else "new"),
         "addresses": addresses,
@@ -215,24 +225,33 @@ def return_detail(request: HttpRequest, customer: Customer, code: str) -> HttpRe
         "lines": [(line, [explain(note) for note in line.notes]) for line in found.lines.all()],
         "timeline": timeline,
         "qr_svg": qr.svg(found.dropoff_code) if found.dropoff_code and found.status == Status.AWAITING_DROPOFF else "",
-        "can_cancel": found.status in services.common.BEFORE_RECEIPT,
+        "can_cancel": services.common.customer_may_cancel(found),
         "portal_customer": customer,
     }
     return _page(request, "portal/returns/detail.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @portal_login_required
 def cancel_return(request: HttpRequest, customer: Customer, code: str) -> HttpResponse:
-    """Cancel my return before it reaches the warehouse."""
+    """Cancel my return before the carrier has the parcel: GET asks to confirm, POST cancels."""
     try:
         found = selectors.my_return(customer, code)
     except NotFound:
         raise Http404("Return not found") from None
-    # A return that reached the warehouse cannot be cancelled: the page then shows its state as it is.
-    with contextlib.suppress(DomainError):
-        services.cancel_return(actor=None, request=found, note=_("Cancelled by the customer"), actor_label="customer")
-    return redirect("portal:return_detail", code=found.code)
+    context: dict[str, Any] = {"rma": found, "portal_customer": customer, "error": ""}
+    if request.method == "POST":
+        try:
+            services.cancel_return(
+                actor=None, request=found, note=_("Cancelled by the customer"), actor_label="customer"
+            )
+        except DomainError as refused:
+            context["error"] = refused.message
+            return _page(request, "portal/returns/cancel.html", context, status=409)
+        return redirect("portal:return_detail", code=found.code)
+    if not services.common.customer_may_cancel(found):
+        context["error"] = _("This return can no longer be cancelled here. Contact us if you need to stop it.")
+    return _page(request, "portal/returns/cancel.html", context)
 
 
 @require_GET

@@ -45,5 +45,15 @@ urlpatterns += [
     path("privacy/export/", privacy_views.request_export, name="privacy_export"),
     path("privacy/delete/", privacy_views.request_deletion, name="privacy_delete"),
     path("privacy/consent/withdraw/", privacy_views.withdraw_consent, name="privacy_withdraw"),
+    path("privacy/consent/marketing/", privacy_views.grant_marketing, name="privacy_grant"),
     path("privacy/download/<str:token>/", privacy_views.download_export, name="privacy_download"),
+]
+
+# Repairs (haumai.repairs): my repairs, the quote to approve (logged in or by signed link).
+from haumai.portal import repair_views  # noqa: E402
+
+urlpatterns += [
+    path("repairs/", repair_views.my_repairs, name="my_repairs"),
+    path("repairs/quote/<str:token>/", repair_views.repair_quote, name="repair_quote"),
+    path("repairs/<str:code>/", repair_views.repair_detail, name="repair_detail"),
 ]

@@ -111,3 +111,85 @@ class RetentionSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} next {self.next_run_at}"
+
+
+class AccessAction(models.TextChoices):
+    VIEW_CUSTOMER = "view_customer", _("Opened a customer record with contact details shown")
+    VIEW_LIST = "view_list", _("Listed customers with contact details shown")
+    VIEW_RECORD = "view_record", _("Opened a page showing a customer's contact details")
+    EXPORT_DOWNLOAD = "export_download", _("Downloaded a personal-data export")
+    CSV_EXPORT = "csv_export", _("Exported a CSV file")
+    BULK_DOWNLOAD = "bulk_download", _("Bulk download")
+
+
+class AccessLog(models.Model):
+    """One look at, or export of, personal data by staff (or a download by the person): who, what, when, why.
+    Append-only: written by `privacy.audit.record_access`, never edited except to add the reason."""
+
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=150, blank=True, help_text="user name at the time (kept if the user goes)"
+    )
+    action = models.CharField(max_length=20, choices=AccessAction.choices)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target = models.CharField(max_length=60, blank=True, help_text="code of what was opened or exported")
+    reason = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True, help_text="counts and filters, never personal values")
+
+    class Meta:
+        permissions = [("export_accesslog", "Can export the access log")]
+        indexes = [
+            models.Index(fields=["-occurred_at", "-id"], name="accesslog_recent"),
+            models.Index(fields=["actor", "-occurred_at"], name="accesslog_actor"),
+            models.Index(fields=["customer", "-occurred_at"], name="accesslog_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.target}"
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Open, being assessed")
+    CONTAINED = "contained", _("Contained")
+    NOTIFIED = "notified", _("Authority notified")
+    CLOSED = "closed", _("Closed")
+
+
+class Incident(models.Model):
+    """A personal-data breach (or suspected one) with the legal clock to notify the authority."""
+
+    code = models.CharField(max_length=24, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="what happened; name no one")
+    data_categories = models.CharField(max_length=300, blank=True, help_text="kinds of data concerned")
+    measures = models.TextField(blank=True, help_text="what was done to contain it and to limit the harm")
+    status = models.CharField(max_length=12, choices=IncidentStatus.choices, default=IncidentStatus.OPEN)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    discovered_at = models.DateTimeField()
+    notify_by = models.DateTimeField(help_text="deadline to notify the authority (discovered_at + setting)")
+    authority_notified_at = models.DateTimeField(null=True, blank=True)
+    authority_reference = models.CharField(max_length=100, blank=True)
+    customers_notified_at = models.DateTimeField(null=True, blank=True)
+    affected_estimate = models.PositiveIntegerField(default=0, help_text="people affected, when not all are known")
+    affected_customers = models.ManyToManyField("customers.Customer", blank=True, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "notify_by"], name="incident_status_due")]
+
+    def __str__(self) -> str:
+        return self.code

@@ -4,7 +4,7 @@ Requests stay after a deletion as proof that it was carried out; their free text
 from __future__ import annotations
 
 from haumai.privacy.models import DataRequest
-from haumai.privacy.registry import ExportPart, Person, PersonalDataSource, PersonalModel, register, rows
+from haumai.privacy.registry import SUBJECT_STAFF, ExportPart, Person, PersonalDataSource, PersonalModel, register, rows
 
 
 def export(person: Person) -> ExportPart:
@@ -29,8 +29,21 @@ register(
                 legal_hold="proof that the person's request was handled, and when",
                 handling="exported; free text cleared on deletion (by privacy.services.erase_customer)",
             ),
+            PersonalModel(
+                "privacy.AccessLog",
+                ("actor_label", "ip_address", "user_agent"),
+                subject=SUBJECT_STAFF,
+                legal_hold="the record of who looked at personal data is itself the protection of it",
+                handling="kept; the customer link stays on the anonymized customer; names no customer",
+            ),
         ),
-        not_personal={"privacy.RetentionSchedule": ("last_counts",)},
+        not_personal={
+            "privacy.RetentionSchedule": ("last_counts",),
+            # Counts and filters only (record_access callers pass codes, never the values shown).
+            "privacy.AccessLog": ("detail",),
+            # Describes a breach, not a person: staff are told to name no one (affected people are links).
+            "privacy.Incident": ("title", "description", "measures"),
+        },
         export=export,
     )
 )

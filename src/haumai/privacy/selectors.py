@@ -6,8 +6,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from haumai.core import clock
 from haumai.core.errors import NotFound
 from haumai.customers.models import Customer, IdentityKind
+from haumai.events.models import Event
+from haumai.events.selectors import event_list
 from haumai.privacy.models import OPEN_STATUSES, DataRequest, RetentionSchedule
 from haumai.privacy.registry import Person
 
@@ -39,13 +42,19 @@ def person_for(customer: Customer) -> Person:
     )
 
 
-def request_list(*, status: str = "", kind: str = "", open_only: bool = False) -> QuerySet[DataRequest]:
-    """Requests, the most urgent first when open, else newest first."""
+def request_list(
+    *, status: str = "", kind: str = "", open_only: bool = False, overdue: bool = False, customer_code: str = ""
+) -> QuerySet[DataRequest]:
+    """Requests, the most urgent first when open (or overdue), else newest first."""
     requests = DataRequest.objects.select_related("customer", "owner")
     if status:
         requests = requests.filter(status=status)
     if kind:
         requests = requests.filter(kind=kind)
+    if customer_code:
+        requests = requests.filter(customer__code=customer_code.strip().upper())
+    if overdue:
+        return requests.filter(status__in=OPEN_STATUSES, due_at__lt=clock.now()).order_by("due_at", "id")
     if open_only:
         return requests.filter(status__in=OPEN_STATUSES).order_by("due_at", "id")
     return requests.order_by("-received_at", "-id")
@@ -72,3 +81,25 @@ def open_request_count() -> int:
 def pending_retention() -> QuerySet[RetentionSchedule]:
     """The retention schedule rows (the tick picks those whose next_run_at has passed)."""
     return RetentionSchedule.objects.filter(next_run_at__isnull=False)
+
+
+def request_trail(request: DataRequest) -> QuerySet[Event]:
+    """The request's audit trail (its events), oldest first."""
+    return event_list(subject_type="privacy.datarequest", subject_id=str(request.pk)).order_by("occurred_at", "id")
+
+
+def overdue_count() -> int:
+    """Open requests past their deadline (capped, for a badge)."""
+    return DataRequest.objects.filter(status__in=OPEN_STATUSES, due_at__lt=clock.now()).order_by()[:100].count()
+
+
+def processors() -> list[Any]:
+    """Active staff who may process requests (owner choices), by user name."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    wanted = Q(groups__permissions__codename="process_datarequest") | Q(
+        user_permissions__codename="process_datarequest"
+    )
+    users = get_user_model().objects.filter(is_active=True).filter(wanted | Q(is_superuser=True))
+    return list(users.distinct().order_by("username")[:200])

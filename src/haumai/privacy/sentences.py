@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -20,7 +21,8 @@ def _code(event: Any) -> str:
 def _request(text: str, icon: str, tone: str = "neutral") -> Callable[[Any], TimelineEntry]:
     def describe(event: Any) -> TimelineEntry:
         code = _code(event)
-        return said(_(text) % {"code": code}, icon=icon, tone=tone, link_text=code)
+        url = reverse("privacy:detail", args=[code]) if code.startswith("DSR-") else ""
+        return said(_(text) % {"code": code}, icon=icon, tone=tone, url=url, link_text=code)
 
     return describe
 
@@ -35,6 +37,8 @@ gettext_noop("Request %(code)s refused")
 gettext_noop("Copy of personal data prepared for request %(code)s")
 gettext_noop("Copy of personal data downloaded (%(code)s)")
 gettext_noop("Personal data anonymized (%(code)s)")
+gettext_noop("Work started on request %(code)s")
+gettext_noop("Copy of personal data ready for request %(code)s")
 
 for name, text, icon, tone in (
     ("privacy.request_received", "Personal-data request %(code)s received", "shield-check", "info"),
@@ -43,6 +47,8 @@ for name, text, icon, tone in (
     ("privacy.request_extended", "Request %(code)s given more time", "circle-alert", "warning"),
     ("privacy.request_completed", "Request %(code)s completed", "check", "success"),
     ("privacy.request_rejected", "Request %(code)s refused", "x", "danger"),
+    ("privacy.request_processing", "Work started on request %(code)s", "list-checks", "neutral"),
+    ("privacy.export_built", "Copy of personal data ready for request %(code)s", "package-check", "success"),
     ("privacy.export_queued", "Copy of personal data prepared for request %(code)s", "package", "neutral"),
     ("privacy.export_downloaded", "Copy of personal data downloaded (%(code)s)", "arrow-down", "neutral"),
     ("privacy.customer_anonymized", "Personal data anonymized (%(code)s)", "trash-2", "warning"),
@@ -55,3 +61,28 @@ def retention_applied(event: Any) -> TimelineEntry:
 
 
 register_sentence("privacy.retention_applied", retention_applied)
+
+
+def _incident(text: str, icon: str, tone: str) -> Callable[[Any], TimelineEntry]:
+    def describe(event: Any) -> TimelineEntry:
+        code = _code(event)
+        url = reverse("privacy:incident", args=[code]) if code.startswith("INC-") else ""
+        return said(_(text) % {"code": code}, icon=icon, tone=tone, url=url, link_text=code)
+
+    return describe
+
+
+gettext_noop("Personal-data breach %(code)s recorded")
+gettext_noop("Breach %(code)s updated")
+gettext_noop("Authority notified of breach %(code)s")
+gettext_noop("Affected customers notified of breach %(code)s")
+gettext_noop("Breach %(code)s closed")
+
+for name, text, icon, tone in (
+    ("privacy.incident_opened", "Personal-data breach %(code)s recorded", "shield-alert", "danger"),
+    ("privacy.incident_updated", "Breach %(code)s updated", "shield-alert", "neutral"),
+    ("privacy.incident_authority_notified", "Authority notified of breach %(code)s", "send", "warning"),
+    ("privacy.incident_customers_notified", "Affected customers notified of breach %(code)s", "mail", "warning"),
+    ("privacy.incident_closed", "Breach %(code)s closed", "circle-check", "success"),
+):
+    register_sentence(name, _incident(text, icon, tone))

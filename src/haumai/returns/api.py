@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 from pydantic import Field
 
+from haumai.core import openapi as doc
 from haumai.core.errors import FieldError, NotFound, ValidationFailed
 from haumai.core.permissions import require
 from haumai.customers.selectors import customer_by_code
@@ -19,6 +20,7 @@ from haumai.returns.schemas import (
     InspectIn,
     NoteIn,
     ReceiveIn,
+    RejectIn,
     ReturnIn,
     ReturnOut,
     ReturnPage,
@@ -31,7 +33,7 @@ router = Router(tags=["returns"])
 
 
 class ReturnFilters(Schema):
-    status: str = Field("", max_length=24)
+    status: str = Field("", max_length=24, json_schema_extra=doc.one_of(Status.values, blank=True))
     q: str = Field("", max_length=64, description="RMA, drop-off, customer or order code, or tracking code")
     problems: bool = False
     offset: int = Field(0, ge=0, le=100_000)
@@ -114,7 +116,7 @@ def approve(request: HttpRequest, code: str, payload: NoteIn) -> dict[str, Any]:
 
 
 @router.post("/{code}/reject", response=ReturnOut, summary="Reject a requested return (note required)")
-def reject(request: HttpRequest, code: str, payload: NoteIn) -> dict[str, Any]:
+def reject(request: HttpRequest, code: str, payload: RejectIn) -> dict[str, Any]:
     user = require(request, "returns.approve_returnrequest")
     services.reject_return(actor=user, request=selectors.return_by_code(code), note=payload.note)
     return _detail(code)
@@ -158,4 +160,3 @@ def inspect(request: HttpRequest, code: str, line_id: int, payload: InspectIn) -
         notes=payload.notes,
     )
     return _detail(code)
-

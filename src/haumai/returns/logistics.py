@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -64,6 +65,26 @@ def _warehouse_address(warehouse: Warehouse) -> dict[str, Any]:
     }
 
 
+# A product whose size is not recorded yet travels as a small box (what every parcel was before sizes).
+DEFAULT_ITEM = (500, 30, 20, 15)  # grams, cm, cm, cm
+
+
+def parcel_size(lines: Sequence[Any]) -> tuple[int, int, int, int]:
+    """Weight and box of the returned items from their products: weights add up, the box is as long and
+    wide as the largest item and as high as the items stacked (an estimate the carrier re-weighs)."""
+    weight = length = width = height = 0
+    for line in lines:
+        product = line.product
+        known = product.weight_grams > 0 and product.length_cm > 0
+        item = (
+            (product.weight_grams, product.length_cm, product.width_cm, product.height_cm) if known else DEFAULT_ITEM
+        )
+        weight += item[0] * line.quantity
+        length, width = max(length, item[1]), max(width, item[2])
+        height += item[3] * line.quantity
+    return max(weight, 1), max(length, 1), max(width, 1), max(height, 1)
+
+
 def book_reverse_shipment(*, request: ReturnRequest, actor: Any) -> Any:
     """Create the reverse shipment (customer -> warehouse); the carrier is called by the worker."""
     shipping = _shipping()
@@ -79,11 +100,12 @@ def book_reverse_shipment(*, request: ReturnRequest, actor: Any) -> Any:
         province_code=_code(request.pickup_province_code),
     )
     recipient = shipping.Party(warehouse=warehouse.code, **_warehouse_address(warehouse))
+    weight, length, width, height = parcel_size(lines)
     parcel = shipping.Parcel(
-        weight_grams=max(500, 500 * sum(line.quantity for line in lines)),
-        length=30,
-        width=20,
-        height=15,
+        weight_grams=weight,
+        length=length,
+        width=width,
+        height=height,
         value_vnd=sum(line.value for line in lines),
         items=[{"name": line.product.name, "sku": line.product.sku, "quantity": line.quantity} for line in lines],
         note=request.code,

@@ -193,6 +193,8 @@ class ReturnRequest(models.Model):
     inspected_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Staff stopped the return while the carrier had the parcel: it goes back to the customer.
+    stopped_in_transit_at = models.DateTimeField(null=True, blank=True)
     # Missing items after receipt: wait until due_at for them, then resolve with what arrived.
     due_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -18,6 +18,19 @@ REFUND_METHODS = {
 }
 
 
+def offered_resolutions(order: Any) -> set[str] | None:
+    """The refund resolutions that can work for the order's payment, or None when anything may
+    (no order, or no payments app to ask). Other resolutions (exchange, repair) are not money."""
+    if order is None:
+        return None
+    try:
+        from haumai.payments.selectors import refund_methods_for
+    except ImportError:  # pragma: no cover - the payments app is part of the product
+        return None
+    methods = set(refund_methods_for(order.pk))
+    return {resolution for resolution, method in REFUND_METHODS.items() if method in methods}
+
+
 class PaymentsUnavailable(DomainError):
     """The payments app cannot take refunds."""
 

@@ -6,10 +6,15 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from haumai.returns.models import ReturnRequest
+from haumai.core import openapi as doc
+from haumai.inventory.models import Grade
+from haumai.returns.models import Condition, Disposition, Logistics, Reason, Resolution, ReturnRequest
 from haumai.returns.policy import explain
+
+# Line ids as object keys (JSON keys are strings): digits only.
+_LINE_ID_KEYS: dict[str, Any] = {"propertyNames": {"pattern": r"^[1-9][0-9]{0,17}$"}}
 
 
 class LineIn(Schema):
@@ -17,7 +22,7 @@ class LineIn(Schema):
     sku: str = Field("", max_length=64)
     serial: str = Field("", max_length=64)
     quantity: int = Field(1, ge=1, le=10_000)
-    condition: str = Field("opened_unused", max_length=24)
+    condition: str = Field("opened_unused", max_length=24, json_schema_extra=doc.one_of(Condition.values))
     unit_price: int | None = Field(None, ge=0, le=100_000_000_000, description="only for items not on an order")
 
 
@@ -27,8 +32,8 @@ class PickupIn(Schema):
     street: str = Field("", max_length=255)
     ward_code: str = Field("", max_length=10)
     province_code: str = Field("", max_length=10)
-    window_from: dt.datetime | None = None
-    window_to: dt.datetime | None = None
+    window_from: doc.ClientDateTime | None = None
+    window_to: doc.ClientDateTime | None = None
 
 
 class BankAccountIn(Schema):
@@ -41,9 +46,13 @@ class ReturnIn(Schema):
     customer: str = Field(max_length=20, description="customer code")
     order: str | None = Field(None, max_length=24, description="order code (omit for items bought elsewhere)")
     lines: list[LineIn] = Field(max_length=50)
-    reason: str = Field(max_length=24)
-    resolution: str = Field(max_length=24)
-    logistics: str = Field(max_length=20, description="carrier_pickup, staff_pickup or store_dropoff")
+    reason: str = Field(max_length=24, json_schema_extra=doc.one_of(Reason.values))
+    resolution: str = Field(max_length=24, json_schema_extra=doc.one_of(Resolution.values))
+    logistics: str = Field(
+        max_length=20,
+        description="carrier_pickup, staff_pickup or store_dropoff",
+        json_schema_extra=doc.one_of(Logistics.values),
+    )
     carrier: str = Field("", max_length=20)
     pickup: PickupIn | None = None
     warehouse: str = Field("", max_length=40)
@@ -58,15 +67,33 @@ class NoteIn(Schema):
     note: str = Field("", max_length=2000)
 
 
+class RejectIn(Schema):
+    """A refusal: the customer reads the note, so it is required."""
+
+    model_config = ConfigDict(json_schema_extra=doc.also_required("note"))
+    note: str = Field("", max_length=2000, json_schema_extra=doc.NOT_BLANK)
+
+
 class ReceiveIn(Schema):
-    lines: dict[int, int] | None = Field(None, description="line id -> quantity received (omit: everything)")
-    serials: dict[int, str] | None = Field(None, description="line id -> scanned serial/IMEI, checked")
+    lines: dict[int, int] | None = Field(
+        None,
+        description="line id -> quantity received, 0 to the line's quantity (omit: everything)",
+        # At least one line with a quantity: "every line 0" (or none) is "nothing received", which is refused.
+        json_schema_extra={
+            **_LINE_ID_KEYS,
+            "additionalProperties": {"type": "integer", "minimum": 0},
+            "not": {"additionalProperties": {"const": 0}},
+        },
+    )
+    serials: dict[int, str] | None = Field(
+        None, description="line id -> scanned serial/IMEI, checked", json_schema_extra=_LINE_ID_KEYS
+    )
     warehouse: str = Field("", max_length=40)
 
 
 class InspectIn(Schema):
-    grade: str = Field(max_length=4)
-    disposition: str = Field(max_length=24)
+    grade: str = Field(max_length=4, json_schema_extra=doc.one_of([Grade.A, Grade.B, Grade.C, Grade.D]))
+    disposition: str = Field(max_length=24, json_schema_extra=doc.one_of(Disposition.values))
     warehouse: str = Field("", max_length=40)
     notes: str = Field("", max_length=2000)
 
@@ -94,7 +121,7 @@ class LineOut(BaseModel):
     inspections: list[InspectionOut]
 
 
-class EventOut(BaseModel):
+class ReturnEventOut(BaseModel):
     name: str
     occurred_at: dt.datetime
     actor: str
@@ -131,7 +158,7 @@ class ReturnOut(ReturnSummaryOut):
     received_at: dt.datetime | None
     resolved_at: dt.datetime | None
     lines: list[LineOut]
-    timeline: list[EventOut]
+    timeline: list[ReturnEventOut]
 
 
 class ReturnPage(BaseModel):

@@ -212,3 +212,73 @@ def wards_of(province_code: int) -> list[Any]:
 def count_in_status(status: str, *, cap: int) -> int:
     """How many returns are in a state, counting at most cap + 1 (indexed by status)."""
     return capped_count(ReturnRequest.objects.filter(status=status), cap)
+
+
+def daily_facts(start: dt.datetime, end: dt.datetime) -> dict[str, dict[str, int]]:
+    """The returns KPIs' inputs for one period [start, end) (analytics rolls them up per local day):
+    units sold (order placed, not cancelled), units returned (return requested, not rejected/cancelled),
+    refunds sent with their requested -> refunded seconds, and the value tied up at `end` (requested before
+    `end`, not inspected by then, not rejected/cancelled)."""
+    sold = OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end).exclude(
+        order__status="cancelled"
+    ).aggregate(units=Sum("quantity"))["units"] or 0
+    returned = ReturnLine.objects.filter(request__requested_at__gte=start, request__requested_at__lt=end).exclude(
+        request__status__in=(Status.REJECTED, Status.CANCELLED)
+    ).aggregate(units=Sum("quantity"))["units"] or 0
+    refunds = list(
+        ReturnRequest.objects.filter(refund_sent_at__gte=start, refund_sent_at__lt=end).values_list(
+            "requested_at", "refund_sent_at"
+        )
+    )
+    seconds = 0.0
+    for requested, refunded in refunds:
+        if requested is not None and refunded is not None:
+            seconds += (refunded - requested).total_seconds()
+    tied = ReturnLine.objects.filter(request__requested_at__lt=end).exclude(
+        request__status__in=(Status.REJECTED, Status.CANCELLED)
+    ).filter(Q(request__inspected_at__isnull=True) | Q(request__inspected_at__gte=end)).aggregate(
+        value=Sum(F("quantity") * F("unit_price")), units=Sum("quantity")
+    )
+    return {
+        "units_sold": {"n": int(sold)},
+        "units_returned": {"n": int(returned)},
+        "refund_cycle": {"n": len(refunds), "total": int(seconds)},
+        "tied_up": {"n": int(tied["units"] or 0), "total": int(tied["value"] or 0)},
+    }
+
+
+def returned_lines_between(start: dt.datetime, end: dt.datetime) -> QuerySet[ReturnLine]:
+    """Return lines requested in [start, end), not rejected/cancelled (drill-down of the return rate)."""
+    return (
+        ReturnLine.objects.filter(request__requested_at__gte=start, request__requested_at__lt=end)
+        .exclude(request__status__in=(Status.REJECTED, Status.CANCELLED))
+        .select_related("request__customer", "product")
+        .order_by("-request__requested_at", "-id")
+    )
+
+
+def refunded_between(start: dt.datetime, end: dt.datetime) -> QuerySet[ReturnRequest]:
+    """Returns whose refund was sent in [start, end) (drill-down of the cycle time)."""
+    return (
+        ReturnRequest.objects.filter(refund_sent_at__gte=start, refund_sent_at__lt=end)
+        .select_related("customer")
+        .order_by("-refund_sent_at", "-id")
+    )
+
+
+def tied_up_at(moment: dt.datetime) -> QuerySet[ReturnLine]:
+    """Return lines whose value is tied up at a moment (drill-down of the value tied up)."""
+    return (
+        ReturnLine.objects.filter(request__requested_at__lt=moment)
+        .exclude(request__status__in=(Status.REJECTED, Status.CANCELLED))
+        .filter(Q(request__inspected_at__isnull=True) | Q(request__inspected_at__gte=moment))
+        .select_related("request__customer", "product")
+        .order_by("request__requested_at", "id")
+    )
+
+
+def earliest_sale() -> dt.datetime | None:
+    """When the first (not cancelled) order was placed: where KPI history can start."""
+    from haumai.sales.models import Order
+
+    return Order.objects.exclude(status="cancelled").order_by("placed_at").values_list("placed_at", flat=True).first()

@@ -74,7 +74,7 @@ def refund_requested(event: Any) -> TimelineEntry:
     )
     if event.payload.get("early") if isinstance(event.payload, dict) else False:
         text += " " + _("(early refund for a trusted customer)")
-    return _entry(event, text, icon="banknote", tone="info")
+    return _entry(event, text, icon="coins", tone="info")
 
 
 def line_inspected(event: Any) -> TimelineEntry:
@@ -90,7 +90,7 @@ def line_inspected(event: Any) -> TimelineEntry:
 
 def missing_items_given_up(event: Any) -> TimelineEntry:
     text = _("Return %(code)s: stopped waiting for the missing items") % {"code": _code(event)}
-    return _entry(event, text, icon="package-x", tone="warning")
+    return _entry(event, text, icon="circle-x", tone="warning")
 
 
 def _state_sentence(name: str) -> Callable[[Any], TimelineEntry]:

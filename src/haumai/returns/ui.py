@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from haumai.accounts.selectors import can_look_up_by_contact
 from haumai.core.paging import BADGE_CAP
 from haumai.core.registry import NavEntry, SearchHit, SearchProvider, register_nav, register_search
 from haumai.core.text import search_key, words_match
-from haumai.customers.selectors import customer_search
+from haumai.customers.selectors import customer_search, searches_by_contact
 from haumai.returns.models import Status
 from haumai.returns.selectors import count_in_status, return_queue
 
@@ -29,7 +30,10 @@ def _to_approve(user: Any) -> int | None:
 def search_returns(query: str, user: Any, limit: int) -> list[SearchHit]:
     """Returns by RMA code, drop-off code or carrier tracking code (exact)."""
     text = query.strip()
-    if " " in text or len(text) < 4 or not any(ch.isdigit() for ch in text) or text.upper().startswith("ORD-"):
+    # Codes carry a digit, except a drop-off short code, which may be 8 letters of its alphabet by chance.
+    dropoff_like = len(text) == 8 and text.isalnum() and text.isascii()
+    has_digit = any(ch.isdigit() for ch in text)
+    if " " in text or len(text) < 4 or not (has_digit or dropoff_like) or text.upper().startswith("ORD-"):
         return []
     found = list(return_queue(q=text)[:limit])
     return [
@@ -62,6 +66,8 @@ def return_actions(query: str, user: Any, limit: int) -> list[SearchHit]:
             rest = text.split(maxsplit=len(prefix.split()))[-1]
             if rest.upper().startswith("ORD-"):
                 return return_actions(rest, user, limit)
+            if searches_by_contact(rest) and not can_look_up_by_contact(user):
+                return []
             return [
                 _new_return(gettext("New return for %(name)s") % {"name": customer.full_name}, customer=customer.code)
                 for customer in customer_search(rest, limit=min(limit, 5))

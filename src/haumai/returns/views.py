@@ -94,6 +94,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "can": {name: user.has_perm(permission) for name, permission in ACTIONS.items()},
         "can_receive": user.has_perm("returns.receive_returnrequest"),
         "before_receipt": found.status in services.common.BEFORE_RECEIPT,
+        "refund_started": services.common.refund_started(found),
         "can_retry_resolution": found.status == Status.INSPECTED
         and bool(found.problem)
         and (not found.refund_code or found.refund_status == "failed"),

@@ -13,10 +13,12 @@ from ninja.responses import Status
 from pydantic import Field
 
 from haumai.accounts.selectors import can_see_pii
+from haumai.core import openapi as doc
 from haumai.core.errors import FieldError, ValidationFailed
 from haumai.core.permissions import require
 from haumai.core.phone import mask_phone
 from haumai.sales import selectors, services
+from haumai.sales.models import OrderStatus
 from haumai.sales.schemas import OrderIn, OrderOut, OrderPage, StatusIn, order_out
 
 router = Router(tags=["orders"])
@@ -47,11 +49,11 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
 
 class OrderFilters(Schema):
     customer: str = Field("", max_length=20, description="customer code")
-    status: str = Field("", max_length=20)
+    status: str = Field("", max_length=20, json_schema_extra=doc.one_of(OrderStatus.values, blank=True))
     channel: str = Field("", max_length=40, description="channel code")
-    placed_from: dt.datetime | None = Field(None, description="inclusive")
-    placed_to: dt.datetime | None = Field(None, description="exclusive")
-    cursor: str = Field("", max_length=200)
+    placed_from: doc.ClientDateTime | None = Field(None, description="inclusive")
+    placed_to: doc.ClientDateTime | None = Field(None, description="exclusive")
+    cursor: str = Field("", max_length=200, json_schema_extra=doc.token("next_cursor of the previous page"))
     limit: int = Field(20, ge=1, le=MAX_PAGE)
 
 

@@ -6,42 +6,76 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from haumai.core import openapi as doc
 from haumai.core.phone import mask_phone
-from haumai.sales.models import Order, OrderLine
+from haumai.sales.models import Order, OrderLine, OrderStatus
+from haumai.sales.services import MAX_LINE_QUANTITY, MAX_UNIT_PRICE
 
 
 class CustomerRefIn(Schema):
+    """An existing customer's code, or a phone that finds or creates the customer: one of the two is required."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["code"], "properties": {"code": {"type": "string", **doc.NOT_BLANK}}},
+                {"required": ["phone"], "properties": {"phone": {"type": "string"}}},
+            ]
+        }
+    )
     code: str | None = Field(None, max_length=20, description="an existing customer code")
-    phone: str | None = Field(None, max_length=32, description="any format; finds or creates the customer")
+    phone: str | None = Field(
+        None, max_length=32, description="any format; finds or creates the customer", json_schema_extra=doc.phone()
+    )
     full_name: str = Field("", max_length=160)
-    email: str | None = Field(None, max_length=254)
+    email: str | None = Field(None, max_length=254, json_schema_extra=doc.email())
 
 
 class OrderLineIn(Schema):
+    """One line; a line naming a serial or IMEI is for exactly one unit."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"serial": {"enum": [None, ""]}, "imei": {"enum": [None, ""]}}},
+                {"properties": {"quantity": {"const": 1}}},
+            ]
+        }
+    )
     sku: str = Field(max_length=64)
-    quantity: int = 1
-    unit_price: int = Field(description="integer VND")
+    quantity: int = Field(1, json_schema_extra=doc.between(1, MAX_LINE_QUANTITY))
+    unit_price: int = Field(description="integer VND", json_schema_extra=doc.between(0, MAX_UNIT_PRICE))
     serial: str | None = Field(None, max_length=64)
     imei: str | None = Field(None, max_length=20)
 
 
 class OrderIn(Schema):
+    """An order; with an external_id, placed_at is required (the pair identifies the order)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"external_id": {"enum": [None, ""]}}},
+                {"required": ["placed_at"], "properties": {"placed_at": {"type": "string", "format": "date-time"}}},
+            ]
+        }
+    )
     channel: str = Field(max_length=40, description="channel code, e.g. shopee")
     external_id: str | None = Field(None, max_length=80, description="the channel's order id (idempotency key)")
     customer: CustomerRefIn
-    lines: list[OrderLineIn] = Field(max_length=500)
-    placed_at: dt.datetime | None = None
+    lines: list[OrderLineIn] = Field(max_length=500, json_schema_extra={"minItems": 1})
+    placed_at: doc.ClientDateTime | None = None
     store: str | None = Field(None, max_length=40)
     payment_method: str = Field("", max_length=30)
-    status: str = "placed"
-    delivered_at: dt.datetime | None = None
+    status: str = Field("placed", json_schema_extra=doc.one_of(OrderStatus.values))
+    delivered_at: doc.ClientDateTime | None = None
 
 
 class StatusIn(Schema):
-    status: str
-    at: dt.datetime | None = None
+    status: str = Field(json_schema_extra=doc.one_of(OrderStatus.values))
+    at: doc.ClientDateTime | None = None
 
 
 class OrderLineOut(BaseModel):

@@ -36,7 +36,7 @@ def order_created(event: Any) -> TimelineEntry:
         if total
         else _("Order %(code)s was placed") % {"code": code}
     )
-    return _order(event, text, icon="shopping-cart", tone="info")
+    return _order(event, text, icon="shopping-bag", tone="info")
 
 
 def order_imported(event: Any) -> TimelineEntry:

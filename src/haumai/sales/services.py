@@ -440,3 +440,8 @@ def change_order_status(*, actor: Any, order: Order, status: str, at: dt.datetim
         )
         record_event(name=f"order.{status}", customer=locked.customer, subject=locked, actor=actor, payload=payload)
     return locked
+
+
+def reassign_customer_orders(*, source: Customer, target: Customer) -> int:
+    """Move every order of `source` to `target` (customer merge); returns how many moved."""
+    return Order.objects.filter(customer=source).update(customer=target)

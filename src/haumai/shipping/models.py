@@ -73,6 +73,8 @@ class Shipment(models.Model):
         indexes = [
             models.Index(fields=["reference"], name="shipment_reference"),
             models.Index(fields=["carrier", "tracking_code"], name="shipment_carrier_tracking"),
+            # The console search finds a shipment by the carrier's code without knowing the carrier.
+            models.Index(fields=["tracking_code"], name="shipment_tracking"),
             models.Index(fields=["-created_at", "-id"], name="shipment_created"),
             models.Index(fields=["status", "-created_at"], name="shipment_status_created"),
             models.Index(fields=["due_at"], name="shipment_due", condition=models.Q(due_at__isnull=False)),

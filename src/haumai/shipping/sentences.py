@@ -69,7 +69,7 @@ def created(event: Any) -> TimelineEntry:
         text = _("Return shipment %(code)s was created") % {"code": _code(event)}
     else:
         text = _("Shipment %(code)s was created") % {"code": _code(event)}
-    return _entry(event, _with_carrier(event, text), icon="package-plus")
+    return _entry(event, _with_carrier(event, text), icon="package")
 
 
 def booked(event: Any) -> TimelineEntry:
@@ -90,12 +90,12 @@ def booking_failed(event: Any) -> TimelineEntry:
 
 def booking_retried(event: Any) -> TimelineEntry:
     text = _("Booking of shipment %(code)s will be tried again") % {"code": _code(event)}
-    return _entry(event, text, icon="rotate-cw")
+    return _entry(event, text, icon="refresh-cw")
 
 
 def delayed(event: Any) -> TimelineEntry:
     text = _("Shipment %(code)s has had no carrier news for too long") % {"code": _code(event)}
-    return _entry(event, text, icon="clock-alert", tone="warning")
+    return _entry(event, text, icon="alarm-clock", tone="warning")
 
 
 def _status_sentence(status: str) -> Callable[[Any], TimelineEntry]:

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from haumai.accounts.selectors import can_see_pii, shown_phone
 from haumai.console.timeline import build_timeline
 from haumai.core.errors import DomainError, NotFound
-from haumai.core.paging import page_number
+from haumai.core.paging import page_number, page_of
 from haumai.events.selectors import event_list
+from haumai.privacy import audit
 from haumai.shipping import sandbox, selectors, services
 from haumai.shipping.models import CarrierKind, Shipment
 from haumai.shipping.statuses import ShipmentStatus, can_move, is_final
@@ -39,20 +40,18 @@ def shipment_index(request: HttpRequest) -> HttpResponse:
     carrier = carrier if carrier in {c.code for c in carriers} else ""
     reference = request.GET.get("reference", "").strip()[:40]
     page = page_number(request)
-    rows = list(
-        selectors.shipment_list(status=status, carrier=carrier, reference=reference)[
-            (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1
-        ]
+    shipments, has_next = page_of(
+        selectors.shipment_list(status=status, carrier=carrier, reference=reference), page, PAGE_SIZE
     )
     context = {
-        "shipments": rows[:PAGE_SIZE],
+        "shipments": shipments,
         "statuses": ShipmentStatus.choices,
         "carriers": carriers,
         "status": status,
         "carrier": carrier,
         "reference": reference,
         "page": page,
-        "has_next": len(rows) > PAGE_SIZE,
+        "has_next": has_next,
         "failed_count": selectors.failed_booking_count(),
     }
     return render(request, "shipping/list.html", context)
@@ -64,8 +63,8 @@ def shipment_index(request: HttpRequest) -> HttpResponse:
 def failed_bookings(request: HttpRequest) -> HttpResponse:
     """Shipments whose booking gave up: the error the carrier gave, and a 'retry now' button."""
     page = page_number(request)
-    rows = list(selectors.shipment_list(booking_failed=True)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    context = {"shipments": rows[:PAGE_SIZE], "page": page, "has_next": len(rows) > PAGE_SIZE}
+    shipments, has_next = page_of(selectors.shipment_list(booking_failed=True), page, PAGE_SIZE)
+    context = {"shipments": shipments, "page": page, "has_next": has_next}
     return render(request, "shipping/failed.html", context)
 
 
@@ -104,6 +103,8 @@ def shipment_detail(request: HttpRequest, code: str) -> HttpResponse:
         "sandbox_steps": sandbox.next_steps(shipment) if can_change else [],
         **_live_context(shipment, last_event_id=max((e.pk for e in shipment.tracking_events.all()), default=None)),
     }
+    if shipment.customer is not None:
+        audit.contact_shown(request, customer=shipment.customer, target=shipment.code, page="shipment")
     return render(request, "shipping/detail.html", context)
 
 

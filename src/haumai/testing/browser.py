@@ -35,7 +35,8 @@ def page() -> Iterator[Any]:
 
 def console_login(page: Any, live_server: Any, username: str) -> None:
     """Log a staff user (made by make_staff) in to the console."""
-    page.goto(live_server.url + "/console/login/")
+    # Through the home page, so the login returns there (agents would otherwise land on their inbox).
+    page.goto(live_server.url + "/console/login/?next=/console/")
     page.fill("#id_username", username)
     page.fill("#id_password", STAFF_PASSWORD)
     page.click("button[type=submit]")

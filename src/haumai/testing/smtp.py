@@ -7,10 +7,13 @@
 
 Recipients whose address starts with `reject` are refused with 550 (permanent), with `busy` with
 451 (temporary), like a real server would; `smtp.connections` counts SMTP sessions.
+`local_smtp(delay=0.02)` answers each message's DATA only after that many seconds (a slow provider,
+so a test can stop a worker in the middle of a batch); the message is kept before the wait.
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Iterator
@@ -41,6 +44,7 @@ class LocalSmtp:
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     connections: int = 0
+    delay: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def configure(self, settings: Any) -> None:
@@ -81,6 +85,8 @@ class _Handler:
         with self.store._lock:
             self.store.messages.append(message)
             self.store.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
+        if self.store.delay:
+            await asyncio.sleep(self.store.delay)
         return "250 Message accepted for delivery"
 
 
@@ -105,9 +111,9 @@ class _Controller(Controller):
 
 
 @contextmanager
-def local_smtp() -> Iterator[LocalSmtp]:
+def local_smtp(*, delay: float = 0.0) -> Iterator[LocalSmtp]:
     """Run an SMTP server on a free 127.0.0.1 port for the duration of the block."""
-    store = LocalSmtp(port=free_port())
+    store = LocalSmtp(port=free_port(), delay=delay)
     controller = _Controller(store, hostname=store.host, port=store.port)
     controller.start()
     store.connections = 0  # start() opens one session itself to check the server is up

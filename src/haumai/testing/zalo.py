@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 APP_SECRET = "local-zalo-app-secret"  # noqa: S105 - a test server's fixed credential
+OA_SECRET_KEY = "local-zalo-oa-secret-key"  # noqa: S105 - signs the OA webhook events below
 
 
 class LocalHttpServer:
@@ -117,6 +118,7 @@ class LocalZalo(LocalHttpServer):
         settings.HAUMAI_ZALO_CS_URL = f"{self.base_url}/v3.0/oa/message/cs"
         settings.HAUMAI_ZALO_ZNS_URL = f"{self.base_url}/message/template"
         settings.HAUMAI_ZALO_APP_SECRET = APP_SECRET
+        settings.HAUMAI_ZALO_OA_SECRET_KEY = OA_SECRET_KEY
         settings.HAUMAI_MESSAGING_HTTP_TIMEOUT = 2.0
 
     def expire_access_token(self) -> None:
@@ -168,6 +170,43 @@ class LocalZalo(LocalHttpServer):
         if answer == "unknown":
             return 200, {"error": -999, "message": "Unexpected error"}
         return 200, {"error": 0, "message": "Success", "data": data}
+
+
+def oa_event(event_name: str, *, oa_id: str, user_id: str, app_id: str = "1234567890", msg_id: str = "",
+             text: str = "", timestamp: int | None = None) -> dict[str, Any]:
+    """An OA webhook event in the shapes of Zalo's webhook documentation (text, image, file, sticker,
+    follow, unfollow)."""
+    stamp = str(timestamp if timestamp is not None else int(time.time() * 1000))
+    if event_name in ("follow", "unfollow"):
+        return {"oa_id": oa_id, "follower": {"id": user_id}, "user_id_by_app": "55" + user_id[-8:],
+                "event_name": event_name, "source": "oa_profile", "app_id": app_id, "timestamp": stamp}
+    message: dict[str, Any] = {"msg_id": msg_id or secrets.token_hex(16)}
+    if event_name == "user_send_text":
+        message["text"] = text
+    elif event_name == "user_send_image":
+        message["text"] = text
+        message["attachments"] = [{"payload": {"thumbnail": "https://photo-stal.zdn.vn/t.jpg",
+                                               "url": "https://photo-stal.zdn.vn/hoa-don.jpg"}, "type": "image"}]
+    elif event_name == "user_send_file":
+        message["attachments"] = [{"payload": {"size": "48213", "name": "bien-nhan.pdf", "checksum": "a1b2",
+                                               "type": "pdf", "url": "https://f.zdn.vn/bien-nhan.pdf"},
+                                   "type": "file"}]
+    elif event_name == "user_send_sticker":
+        message["attachments"] = [{"payload": {"id": "bfe0f2a5a4e04dbe14f1", "url": "https://zalo-api.zadn.vn/s.png"},
+                                   "type": "sticker"}]
+    return {"app_id": app_id, "user_id_by_app": "55" + user_id[-8:], "event_name": event_name,
+            "timestamp": stamp, "sender": {"id": user_id}, "recipient": {"id": oa_id}, "message": message}
+
+
+def signed_oa_event(event: dict[str, Any], *, secret: str = OA_SECRET_KEY) -> tuple[bytes, dict[str, str]]:
+    """Body and Django test-client headers of a webhook POST signed as Zalo signs it:
+    X-ZEvent-Signature: mac=sha256(app_id + body + timestamp + OA secret key)."""
+    import hashlib
+
+    body = json.dumps(event, ensure_ascii=False).encode("utf-8")
+    mac = hashlib.sha256(str(event.get("app_id", "")).encode() + body + str(event.get("timestamp", "")).encode()
+                         + secret.encode()).hexdigest()
+    return body, {"HTTP_X_ZEVENT_SIGNATURE": f"mac={mac}"}
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 from pydantic import Field
 
+from haumai.core import openapi as doc
 from haumai.core.errors import FieldError, NotFound, ValidationFailed
 from haumai.core.permissions import require
 from haumai.warranty import selectors, services
@@ -48,21 +49,21 @@ class WarrantyFilters(Schema):
     customer: str = Field("", max_length=20, description="customer code")
     serial: str = Field("", max_length=64, description="serial number or IMEI")
     order: str = Field("", max_length=24, description="order code")
-    status: str = Field("", max_length=20)
+    status: str = Field("", max_length=20, json_schema_extra=doc.one_of(WarrantyStatus.values, blank=True))
     q: str = Field("", max_length=64, description="warranty code, serial, IMEI or phone")
     offset: int = Field(0, ge=0, le=100_000)
     limit: int = Field(20, ge=1, le=100)
 
 
 class ClaimFilters(Schema):
-    status: str = Field("", max_length=20)
+    status: str = Field("", max_length=20, json_schema_extra=doc.one_of(ClaimStatus.values, blank=True))
     q: str = Field("", max_length=64)
     offset: int = Field(0, ge=0, le=100_000)
     limit: int = Field(20, ge=1, le=100)
 
 
-def _invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(_("Some fields are invalid"), [FieldError(field, message)])
+def _invalid(field: str, message: str, code: str = "invalid") -> ValidationFailed:
+    return ValidationFailed(_("Some fields are invalid"), [FieldError(field, message, code)])
 
 
 @router.get("", response=WarrantyPage, summary="List warranties by customer, serial/IMEI, order code or state")
@@ -179,7 +180,7 @@ def sell_plan(request: HttpRequest, code: str, payload: PlanIn) -> HttpStatus[di
     user = require(request, "warranty.add_extendedcoverage")
     plan = ExtendedPlan.objects.filter(code=payload.plan).first()
     if plan is None:
-        raise _invalid("plan", _("Unknown plan %(code)s") % {"code": payload.plan})
+        raise _invalid("plan", _("Unknown plan %(code)s") % {"code": payload.plan}, "unknown_plan")
     coverage, created = services.sell_plan(
         actor=user,
         warranty=selectors.warranty_by_code(code),

@@ -6,16 +6,17 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from haumai.accounts.selectors import shown_phone
 from haumai.core import clock
+from haumai.core import openapi as doc
 from haumai.warranty import selectors
-from haumai.warranty.models import Claim, ExtendedCoverage, Warranty
+from haumai.warranty.models import Claim, ClaimResolution, ExtendedCoverage, ExtensionKind, Warranty
 from haumai.warranty.policy import explain
 
 
-class CustomerOut(Schema):
+class WarrantyCustomerOut(Schema):
     code: str
     name: str
     phone: str
@@ -33,7 +34,7 @@ class WarrantyOut(Schema):
     imei: str | None
     sku: str
     product: str
-    customer: CustomerOut
+    customer: WarrantyCustomerOut
     order: str | None
     source: str
     status: str
@@ -102,21 +103,26 @@ class WarrantyDetailOut(WarrantyOut):
 
 class ActivateIn(Schema):
     serial: str = Field(max_length=64, description="serial number or IMEI")
-    phone: str = Field(max_length=32, description="the phone the product was bought with")
+    phone: str = Field(
+        max_length=32, description="the phone the product was bought with", json_schema_extra=doc.phone()
+    )
 
 
 class ImportRowIn(Schema):
-    serial: str = Field(max_length=64)
+    """One warranty to import; full_name is needed only when the phone is not a customer yet."""
+
+    model_config = ConfigDict(json_schema_extra=doc.also_required("full_name"))
+    serial: str = Field(max_length=64, json_schema_extra=doc.NOT_BLANK)
     imei: str | None = Field(None, max_length=20)
     sku: str = Field(max_length=64)
-    phone: str = Field(max_length=32)
-    full_name: str = Field("", max_length=160)
+    phone: str = Field(max_length=32, json_schema_extra=doc.phone())
+    full_name: str = Field("", max_length=160, json_schema_extra=doc.NOT_BLANK)
     purchased_on: dt.date
     starts_on: dt.date | None = None
 
 
 class ImportIn(Schema):
-    rows: list[ImportRowIn] = Field(max_length=10_000)
+    rows: list[ImportRowIn] = Field(max_length=10_000, json_schema_extra={"minItems": 1})
     dry_run: bool = False
 
 
@@ -134,7 +140,7 @@ class PlanIn(Schema):
 
 class ExtensionIn(Schema):
     days: int = Field(ge=1, le=3650)
-    kind: str = Field("service_days", max_length=20)
+    kind: str = Field("service_days", max_length=20, json_schema_extra=doc.one_of(ExtensionKind.values))
     reference: str = Field("", max_length=40)
     service_from: dt.date | None = None
     service_until: dt.date | None = None
@@ -147,7 +153,12 @@ class ClaimIn(Schema):
 
 class DecisionIn(Schema):
     accept: bool
-    resolution: str = Field("", max_length=20, description="repair, replacement or refund")
+    resolution: str = Field(
+        "",
+        max_length=20,
+        description="repair, replacement or refund",
+        json_schema_extra=doc.one_of(ClaimResolution.values, blank=True),
+    )
     note: str = Field("", max_length=500)
 
 

@@ -14,6 +14,7 @@ from haumai.core import clock
 from haumai.core.errors import NotFound
 from haumai.core.phone import try_normalize_phone
 from haumai.customers.models import Customer
+from haumai.sales.models import OrderLine
 from haumai.warranty.models import (
     Claim,
     ExtendedCoverage,
@@ -31,6 +32,14 @@ def _base() -> QuerySet[Warranty]:
     ).prefetch_related(Prefetch("plans", queryset=active_plans, to_attr="active_plans"))
 
 
+def _public_base() -> QuerySet[Warranty]:
+    """What a public answer reads (product, serial, dates, plans): fewer joins than the staff pages."""
+    active_plans = ExtendedCoverage.objects.filter(status=PlanStatus.ACTIVE).order_by("-ends_on")
+    return Warranty.objects.select_related("unit__product").prefetch_related(
+        Prefetch("plans", queryset=active_plans, to_attr="active_plans")
+    )
+
+
 def warranty_list(
     *, q: str = "", status: str = "", customer_code: str = "", order_code: str = "", today: dt.date | None = None
 ) -> QuerySet[Warranty]:
@@ -39,10 +48,12 @@ def warranty_list(
     day = today or clock.today()
     text = q.strip()
     if text:
+        # Resolve the units and the customer first (unique indexes), then match warranties by their own
+        # indexed columns: an OR across joined tables makes PostgreSQL scan every warranty.
+        match = Q(code=text.upper()) | Q(unit_id__in=_unit_ids(text))
         phone = try_normalize_phone(text) if any(ch.isdigit() for ch in text) else None
-        match = Q(code=text.upper()) | Q(unit__serial=text) | Q(unit__imei=text)
         if phone:
-            match |= Q(customer__phone=phone)
+            match |= Q(customer_id__in=_customer_ids_by_phone(phone))
         rows = rows.filter(match)
     if status == WarrantyStatus.EXPIRED:
         rows = rows.filter(status=WarrantyStatus.ACTIVE, ends_on__lt=day)
@@ -51,10 +62,27 @@ def warranty_list(
     elif status in WarrantyStatus.values:
         rows = rows.filter(status=status)
     if customer_code:
-        rows = rows.filter(customer__code=customer_code.strip().upper())
+        rows = rows.filter(customer_id__in=_ids(Customer.objects.filter(code=customer_code.strip().upper())))
     if order_code:
-        rows = rows.filter(order_line__order__code=order_code.strip().upper())
+        rows = rows.filter(order_line_id__in=_order_line_ids(order_code))
     return rows.order_by("-created_at", "-id")
+
+
+def _ids(rows: QuerySet[Any], limit: int = 500) -> list[int]:
+    return list(rows.values_list("id", flat=True)[:limit])
+
+
+def _unit_ids(serial_or_imei: str) -> list[int]:
+    return _ids(Unit.objects.filter(Q(serial=serial_or_imei) | Q(imei=serial_or_imei)))
+
+
+def _customer_ids_by_phone(phone: str) -> list[int]:
+    by_identity = Customer.objects.filter(identities__kind="phone", identities__value=phone)
+    return sorted(set(_ids(Customer.objects.filter(phone=phone))) | set(_ids(by_identity)))
+
+
+def _order_line_ids(order_code: str) -> list[int]:
+    return _ids(OrderLine.objects.filter(order__code=order_code.strip().upper()), limit=1000)
 
 
 def warranty_by_code(code: str) -> Warranty:
@@ -75,7 +103,8 @@ def warranties_by_serial(serial: str) -> list[Warranty]:
     text = serial.strip()
     if not text:
         return []
-    return list(_base().filter(Q(unit__serial=text) | Q(unit__imei=text)).order_by("-created_at", "-id"))
+    unit_ids = _unit_ids(text)
+    return list(_base().filter(unit_id__in=unit_ids).order_by("-created_at", "-id")) if unit_ids else []
 
 
 def warranties_for_lines(line_ids: list[int]) -> dict[int, Warranty]:
@@ -142,19 +171,19 @@ def answer(warranty: Warranty, *, today: dt.date | None = None) -> PublicAnswer:
 
 def public_by_serial(serial: str) -> list[PublicAnswer]:
     """The public answer for a serial/IMEI: the unit's current warranty only."""
-    rows = warranties_by_serial(serial)
-    return [answer(rows[0])] if rows else []
+    unit_ids = _unit_ids(serial.strip()) if serial.strip() else []
+    current = _public_base().filter(unit_id__in=unit_ids).order_by("-created_at", "-id")[:1] if unit_ids else []
+    return [answer(row) for row in current]
 
 
 def public_by_order(*, phone: str, order_code: str) -> list[PublicAnswer]:
     """The public answers for an order's units when the phone is the buyer's; otherwise nothing."""
-    rows = list(
-        _base()
-        .filter(order_line__order__code=order_code.strip().upper())
-        .filter(Q(customer__phone=phone) | Q(customer__identities__kind="phone", customer__identities__value=phone))
-        .distinct()
-        .order_by("order_line_id", "-id")
-    )
+    line_ids = _order_line_ids(order_code)
+    customer_ids = _customer_ids_by_phone(phone) if line_ids else []
+    if not customer_ids:
+        return []
+    rows = _public_base().filter(order_line_id__in=line_ids, customer_id__in=customer_ids)
+    rows = rows.order_by("order_line_id", "-id")
     return [answer(row) for row in rows]
 
 

@@ -13,6 +13,7 @@ from haumai.accounts.selectors import shown_phone
 from haumai.core import clock
 from haumai.core.errors import DomainError, NotFound
 from haumai.core.paging import page_number, page_of
+from haumai.privacy import audit
 from haumai.warranty import policy, selectors, services
 from haumai.warranty.models import (
     Claim,
@@ -58,8 +59,10 @@ def warranty_list(request: HttpRequest) -> HttpResponse:
     status = status if status in WarrantyStatus.values else ""
     query = request.GET.get("q", "").strip()[:64]
     order = request.GET.get("order", "").strip()[:24]
+    customer = request.GET.get("customer", "").strip()[:20]
     page = page_number(request)
-    rows, has_next = page_of(selectors.warranty_list(q=query, status=status, order_code=order), page, PAGE_SIZE)
+    found = selectors.warranty_list(q=query, status=status, order_code=order, customer_code=customer)
+    rows, has_next = page_of(found, page, PAGE_SIZE)
     today = clock.today()
     context = {
         "rows": [(w, selectors.answer(w, today=today)) for w in rows],
@@ -68,6 +71,7 @@ def warranty_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "query": query,
         "order": order,
+        "customer": customer,
         "statuses": STATUS_FILTERS,
     }
     return render(request, "warranty/list.html", context)
@@ -91,6 +95,7 @@ def warranty_detail(request: HttpRequest, code: str) -> HttpResponse:
         "plans_on_sale": list(selectors.active_plans()),
         "extension_kinds": ExtensionKind.choices,
     }
+    audit.contact_shown(request, customer=warranty.customer, target=warranty.code, page="warranty")
     return render(request, "warranty/detail.html", context)
 
 

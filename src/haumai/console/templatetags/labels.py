@@ -1,4 +1,5 @@
-"""Template filters that show labels instead of raw codes: channels, channel chains, languages, carriers."""
+"""Template filters that show labels instead of raw codes: channels, channel chains, languages, carriers,
+journey trigger events and message template keys."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
+from haumai.journeys.labels import trigger_event_label
 from haumai.journeys.rules import DEFAULT_CHANNEL_ORDER
 from haumai.messaging.models import Channel
 from haumai.shipping.sentences import carrier_name
@@ -48,3 +50,24 @@ def language_label(code: Any) -> str:
 def carrier_label(code: Any) -> str:
     """'ghn' -> 'GHN', 'viettel_post' -> 'Viettel Post'."""
     return carrier_name(str(code)) if code else ""
+
+
+@register.filter
+def trigger_label(pattern: Any) -> str:
+    """'order.delivered' -> 'An order is delivered' (a journey's trigger event)."""
+    return trigger_event_label(str(pattern)) if pattern else ""
+
+
+@register.filter
+def template_label(key: Any, names: dict[str, str] | None) -> str:
+    """A template key as its name, from the `template_labels` the view passed (no query here)."""
+    if not key:
+        return ""
+    return (names or {}).get(str(key), str(key))
+
+
+@register.filter
+def named(code: Any, names: dict[str, str] | None) -> str:
+    """A code as its name from a dict the view passed (e.g. product categories); unknown codes as they are."""
+    return template_label(code, names)
+

@@ -40,6 +40,18 @@ def test_create_customer(api_client_for: Any, ward: Any) -> None:
     assert Event.objects.filter(name="customer.created", customer__code=data["code"]).exists()
 
 
+def test_create_customer_query_budget(api_client_for: Any, django_assert_max_num_queries: Any) -> None:
+    """Issue 17: a write has a budget like the reads; it ran 22 statements on PostgreSQL before."""
+    client = api_client_for("agent")
+    assert post(client, URL, {"full_name": "Khách Một", "phone": "0912000001"}).status_code == 201
+    from django.db import connection
+
+    # The code is one nextval on PostgreSQL, a savepoint, an update, a select and a release on SQLite.
+    with django_assert_max_num_queries(15 if connection.vendor == "postgresql" else 18):
+        response = post(client, URL, {"full_name": "Khách Hai", "phone": "0912000002", "email": "hai@example.vn"})
+    assert response.status_code == 201
+
+
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [
@@ -256,6 +268,8 @@ def test_patch_customer(api_client_for: Any, make_staff: Any) -> None:
             "channel": "email",
             "granted": False,
             "recorded_at": data["consents"][0]["recorded_at"],
+            "text_version": None,  # no consent wording published
+            "evidence_channel": "api",
         }
     ]
     assert Event.objects.filter(name="customer.updated").count() == 1

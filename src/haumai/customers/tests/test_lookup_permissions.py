@@ -47,3 +47,21 @@ def test_roles_with_pii_look_up_by_phone(api_client_for: Any, known_phone: str, 
     client = api_client_for(role)
     assert client.get(f"{URL}/by-phone/{known_phone}").status_code == 200
     assert len(client.get(f"{URL}?phone={known_phone}").json()["items"]) == 1
+
+
+@pytest.mark.parametrize("query", ["0912345678", "0912 345 678", "+84912345678", "an@x.vn"])
+def test_warehouse_console_search_finds_no_one_by_phone_or_email(
+    client: Any, make_staff: Any, known_phone: str, query: str
+) -> None:
+    from haumai.console.selectors import global_search
+
+    warehouse, agent = make_staff("warehouse"), make_staff("agent")
+    assert not [hit for hit in global_search(query, warehouse).hits if "/customers/" in hit.url]
+    assert [hit.title for hit in global_search(query, agent).hits if "/customers/" in hit.url] == ["Nguyễn Văn An"]
+    assert "Nguyễn Văn An" not in str(global_search(f"doi tra {query}", warehouse).hits)
+    client.force_login(warehouse)
+    page = client.get("/console/customers/", {"q": query}).content.decode()
+    assert "Nguyễn Văn An" not in page and "needs access to personal data" in page
+    assert "Nguyễn Văn An" in client.get("/console/customers/", {"q": "nguyen van an"}).content.decode()
+    client.force_login(agent)
+    assert "Nguyễn Văn An" in client.get("/console/customers/", {"q": query}).content.decode()

@@ -17,7 +17,7 @@ from django.db.models import Count, Sum
 from haumai.accounts.models import User
 from haumai.catalog.models import Product, Unit
 from haumai.core import clock
-from haumai.core.models import CodeSequence
+from haumai.core.codes import reset_codes
 from haumai.core.phone import normalize_phone
 from haumai.customers.models import Address, Consent, Customer, Identity, Province
 from haumai.demo.identifiers import luhn_valid
@@ -26,8 +26,26 @@ from haumai.demo.seed import seed_demo
 from haumai.events.models import Event
 from haumai.inventory.models import StockLevel, StockMove, Warehouse
 from haumai.payments.models import Payment
+from haumai.repairs.models import (
+    Appointment,
+    AppointmentSlot,
+    LoanDevice,
+    MaintenanceRecord,
+    MaintenanceSchedule,
+    OnSiteVisit,
+    PartUsage,
+    QuoteLine,
+    RepairOrder,
+    RepairPhoto,
+    RepairStateChange,
+)
 from haumai.sales.models import Channel, Order, OrderLine, Store
+from haumai.support.models import GoodwillRequest, Ticket
 from haumai.warranty.models import Claim, Warranty
+
+# The demo's repair rows point at its claims and units: deleted first.
+REPAIRS = (PartUsage, QuoteLine, RepairPhoto, RepairStateChange, LoanDevice, RepairOrder)
+BOOKING = (MaintenanceRecord, MaintenanceSchedule, OnSiteVisit, Appointment, AppointmentSlot)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,10 +177,11 @@ def test_same_seed_gives_identical_data_after_a_reset() -> None:
     run_demo("--customers", "120", "--seed", "5")
     first = fingerprint()
     # Empty the database again (demo rows, code counters); reference data stays and is reused.
-    demo_models = (Claim, Warranty, Event, Payment, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address)
+    demo_models = (GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine, Order)
+    demo_models = (*demo_models, StockMove, StockLevel, Unit, Identity, Address)
     for model in (*demo_models, Consent, Customer):
         model.objects.all().delete()
-    CodeSequence.objects.all().delete()
+    reset_codes()
     run_demo("--customers", "120", "--seed", "5")
     assert fingerprint() == first
     assert len(first["orders"]) > 120
@@ -207,10 +226,14 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
     with clock.frozen(NOW):
         seed_demo(customers=2_100, seed=9, workers=2, out=lambda line: None)
     parallel = fingerprint()
-    demo_models = (Claim, Warranty, Event, Payment, OrderLine, Order, StockMove, StockLevel, Unit, Identity, Address)
-    for model in (*demo_models, Consent, Customer):
+    demo_models = (GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine, Order)
+    demo_models = (*demo_models, StockMove, StockLevel, Unit, Identity, Address)
+    from haumai.customers.models import ConsentText
+    from haumai.privacy.models import AccessLog, DataRequest, Incident
+
+    for model in (AccessLog, Incident, DataRequest, ConsentText, *demo_models, Consent, Customer):
         model.objects.all().delete()
-    CodeSequence.objects.all().delete()
+    reset_codes()
     with clock.frozen(NOW):
         seed_demo(customers=2_100, seed=9, workers=0, out=lambda line: None)
     assert fingerprint() == parallel
@@ -219,7 +242,8 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
 def test_rerun_after_deleting_customers_continues_the_serial_numbers() -> None:
     run_demo("--customers", "60")
     serials = set(Unit.objects.values_list("serial", flat=True))
-    for model in (Claim, Warranty, Event, Payment, OrderLine, Order, Identity, Address, Consent, Customer):
+    for model in (GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine, Order,
+                  Identity, Address, Consent, Customer):  # fmt: skip
         model.objects.all().delete()
     run_demo("--customers", "60")  # units and stock stay; new serials must not collide
     assert serials < set(Unit.objects.values_list("serial", flat=True))

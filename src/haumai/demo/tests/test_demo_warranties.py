@@ -21,4 +21,5 @@ def test_demo_creates_warranties_for_delivered_units(settings: Any) -> None:
     assert not Warranty.objects.exclude(order_line__order__status__in=("delivered", "completed")).exists()
     assert Warranty.objects.filter(status="pending").exists() and Warranty.objects.filter(status="active").exists()
     assert len(set(Warranty.objects.values_list("code", flat=True))) == delivered
-    assert Claim.objects.count() == result.counts["warranty_claim"] > 0
+    repair_claims = result.counts.get("repairs_warranty_claim", 0)  # the demo repairs file their own claims
+    assert Claim.objects.count() == result.counts["warranty_claim"] + repair_claims > 0

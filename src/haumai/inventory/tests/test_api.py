@@ -37,7 +37,7 @@ def test_post_move_bad_input_changes_nothing(api_client_for: Any, product: Any, 
         (
             body(quantity=-3, reason="sale"),
             "quantity",
-            "Not enough stock of FAN-1 (grade new) in kho-hcm: 2 on hand, cannot take 3",
+            "Not enough stock of FAN-1 (New) in Kho Hồ Chí Minh: 2 on hand, cannot take 3",
         ),
         (body(quantity=0), "quantity", "Quantity must be a whole number other than 0"),
         (body(sku="NOPE"), "sku", "No product with SKU NOPE"),

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs
 def test_concurrent_takes_stop_at_zero(make_staff: Any, product: Any, warehouse: Any) -> None:
     actor = make_staff("warehouse")
     move_stock(actor=actor, product=product, warehouse=warehouse, grade="new", quantity=5, reason="receipt")
-    barrier = threading.Barrier(8)
+    barrier = threading.Barrier(8, timeout=60)
     outcomes: list[str] = []
 
     def take() -> None:
@@ -49,7 +49,7 @@ def test_parallel_receipts_of_one_serial_accept_one(make_staff: Any, warehouse: 
     actor = make_staff("warehouse")
     phone = Product.objects.create(sku="PHONE-9", name="Phone", search_key="phone", price=1, is_serialized=True)
     unit = Unit.objects.create(product=phone, serial="IMEI-RACE")
-    barrier = threading.Barrier(20)
+    barrier = threading.Barrier(20, timeout=60)
     outcomes: list[str] = []
 
     def receive() -> None:

@@ -24,6 +24,10 @@ def test_moves_update_level_and_write_ledger(make_staff: Any, product: Any, ware
     event = Event.objects.filter(name="stock.moved").order_by("-id").first()
     assert event.payload["quantity"] == -4
     assert event.payload["reference"] == "ORD-1"
+    from haumai.console.timeline import describe
+
+    text = describe(event).text  # staff read the warehouse's name, not its code
+    assert warehouse.name in text and f" {warehouse.code} " not in text
 
 
 def test_refuses_going_negative_and_changes_nothing(make_staff: Any, product: Any, warehouse: Any) -> None:
@@ -34,7 +38,7 @@ def test_refuses_going_negative_and_changes_nothing(make_staff: Any, product: An
         move_stock(actor=actor, product=product, warehouse=warehouse, grade="B", quantity=-3, reason="sale")
     error = info.value.errors[0]
     assert error.code == "insufficient_stock"
-    assert error.message == "Not enough stock of FAN-1 (grade B) in kho-hcm: 2 on hand, cannot take 3"
+    assert error.message == "Not enough stock of FAN-1 (B — open box) in Kho Hồ Chí Minh: 2 on hand, cannot take 3"
     assert StockLevel.objects.get(grade="B").quantity == 2
     assert StockMove.objects.count() == 1
 

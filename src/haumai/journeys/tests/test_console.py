@@ -124,13 +124,13 @@ def test_runs_pages_show_why_and_keep_query_counts_flat(
         deliver(place_order(phone=f"091200000{index}"))
     tick(capture)
     client.force_login(make_staff("agent"))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # one of them reads the template names (labels, not keys)
         page = client.get("/console/journeys/order-thank-you/runs/").content.decode()
     assert page.count("Condition false") == 5
     customer = JourneyRun.objects.first().customer  # type: ignore[union-attr]
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(f"/console/journeys/customers/{customer.code}/").status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # one reads the category names
         assert client.get("/console/journeys/").status_code == 200
     assert client.get("/console/journeys/order-thank-you/runs/?page=abc&status=bogus").status_code == 200
     assert client.get("/console/journeys/no-such/runs/").status_code == 404
@@ -176,3 +176,20 @@ def test_builder_speaks_vietnamese(client: Any, make_staff: Any) -> None:
     assert "Lưu hành trình" in page and "Thêm bước" in page
     response = client.post("/console/journeys/new/", builder_post(step_count="0"))
     assert "Hành trình cần ít nhất một bước" in response.content.decode()
+
+
+def test_journey_pages_show_trigger_and_template_names_not_codes(client: Any, make_staff: Any) -> None:
+    from haumai.catalog.models import Category
+
+    Category.objects.update_or_create(code="dieu-hoa", defaults={"name": "Điều hòa"})
+    client.force_login(make_staff("manager"))
+    listing = client.get("/console/journeys/").content.decode()
+    assert "An order is delivered" in listing and "A parcel is late" in listing
+    assert ">order.delivered<" not in listing and "<code>" not in listing
+    assert "(Điều hòa)" in listing and "(dieu-hoa)" not in listing  # the maintenance trigger's category
+    detail = client.get("/console/journeys/order-thank-you/").content.decode()
+    assert "An order is delivered" in detail and "Thank you for your order" in detail
+    assert "order.thank_you" not in detail
+    builder = client.get("/console/journeys/order-thank-you/edit/").content.decode()
+    assert '<option value="order.thank_you" selected>Thank you for your order</option>' in builder
+    assert '<option value="shipment.delayed">A parcel is late</option>' in builder

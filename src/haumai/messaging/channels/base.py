@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,5 +36,9 @@ class Outcome:
 class Sender(Protocol):
     """Sends a batch of deliveries of one channel, reusing one connection."""
 
-    def send_batch(self, deliveries: Sequence[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
-        """Yield one Outcome per delivery as soon as it is known; never raise for a provider problem."""
+    def send_batch(self, deliveries: Iterable[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
+        """Yield one Outcome per delivery as soon as it is known; never raise for a provider problem.
+
+        `deliveries` is iterated once, lazily: the worker commits each delivery's "sending started"
+        mark when the sender takes it, so take the next one only when about to call the provider.
+        """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +17,8 @@ from haumai.messaging import conf
 from haumai.messaging.channels import mime
 from haumai.messaging.channels.base import Outcome
 from haumai.messaging.models import Delivery
+
+THREADING_HEADERS = ("Message-ID", "In-Reply-To", "References")
 
 
 def _classify(exc: Exception) -> Outcome:
@@ -38,6 +40,10 @@ def _classify(exc: Exception) -> Outcome:
 
 def _headers(delivery: Delivery) -> dict[str, str]:
     headers = {"X-Haumai-Delivery": delivery.tracking_id}
+    # Threading headers of a support reply (Message-ID, In-Reply-To, References), set by the caller.
+    for name, value in ((delivery.payload or {}).get("headers") or {}).items():
+        if name in THREADING_HEADERS and isinstance(value, str):
+            headers[name] = value
     unsubscribe = (delivery.payload or {}).get("unsubscribe_url")
     if unsubscribe:
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
@@ -85,7 +91,7 @@ def _send_one(connection: Any, delivery: Delivery, sender: str, envelope_from: s
 class EmailSender:
     """Sends a batch through one SMTP connection (reopened once if the server drops it)."""
 
-    def send_batch(self, deliveries: Sequence[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
+    def send_batch(self, deliveries: Iterable[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
         connection = get_connection(backend=conf.email_backend(), fail_silently=False)
         sender = conf.email_from() or str(settings.DEFAULT_FROM_EMAIL)
         envelope_from = _envelope_from(sender)

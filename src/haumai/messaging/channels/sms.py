@@ -8,7 +8,7 @@ refuses a repeated RequestId with 124, so a resend after an interrupted send can
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 import httpx
 
@@ -29,7 +29,7 @@ def local_phone(e164: str) -> str:
 class EsmsSender:
     """eSMS.vn SendMultipleMessage_V4_post_json, one request per message, one HTTP connection per batch."""
 
-    def send_batch(self, deliveries: Sequence[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
+    def send_batch(self, deliveries: Iterable[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
         api_key, secret_key = conf.esms_api_key(), conf.esms_secret_key()
         if not api_key or not secret_key:
             for delivery in deliveries:

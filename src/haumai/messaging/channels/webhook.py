@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -37,12 +37,14 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 class WebhookSender:
     """POSTs each delivery to its subscription's URL."""
 
-    def send_batch(self, deliveries: Sequence[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
-        ids = {d.subscription_id for d in deliveries if d.subscription_id}
-        subscriptions = {s.pk: s for s in WebhookSubscription.objects.filter(pk__in=ids)}
+    def send_batch(self, deliveries: Iterable[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
+        subscriptions: dict[int, WebhookSubscription | None] = {}
         with httpx.Client(timeout=conf.http_timeout_seconds(), follow_redirects=False) as client:
-            for delivery in deliveries:
-                subscription = subscriptions.get(delivery.subscription_id or 0)
+            for delivery in deliveries:  # taken one at a time (see Sender): subscriptions read as they come
+                key = delivery.subscription_id or 0
+                if key not in subscriptions:
+                    subscriptions[key] = WebhookSubscription.objects.filter(pk=key).first() if key else None
+                subscription = subscriptions[key]
                 if subscription is None or not subscription.is_active:
                     yield delivery, Outcome.permanent("subscription_inactive", "The subscription was removed or paused")
                     continue

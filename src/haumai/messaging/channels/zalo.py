@@ -8,7 +8,7 @@ token rotates on every refresh, so the new pair is stored in the same locked tra
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -105,7 +105,7 @@ class ZaloSender:
         }
         return conf.zalo_zns_url(), body
 
-    def send_batch(self, deliveries: Sequence[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
+    def send_batch(self, deliveries: Iterable[Delivery]) -> Iterator[tuple[Delivery, Outcome]]:
         with httpx.Client(timeout=conf.http_timeout_seconds()) as client:
             try:
                 credential = _credential()

@@ -56,7 +56,22 @@ EMAIL_VI = {
         "Đã đến lúc bảo trì {{ unit.product }}",
         "Chào anh/chị {{ customer.name }},\n\n"
         "{{ unit.product }} (số serial {{ unit.serial }}) đã đến kỳ bảo trì, bảo dưỡng định kỳ để hoạt động bền bỉ. "
-        "Anh/chị có thể đặt lịch tại: {{ links.portal }}",
+        "Anh/chị có thể đặt lịch tại: {{ payload.link or links.portal }}",
+    ),
+    "appointment.booked": (
+        "Xác nhận lịch hẹn",
+        "Lịch hẹn {{ payload.code }} lúc {{ payload.when }}",
+        "Chào anh/chị {{ customer.name }},\n\n"
+        "Anh/chị đã đặt lịch hẹn {{ payload.code }} lúc {{ payload.when }} tại {{ payload.center }} "
+        "({{ payload.address }}). Xem hoặc hủy lịch hẹn: {{ payload.link or links.portal }}",
+    ),
+    "appointment.reminder": (
+        "Nhắc lịch hẹn",
+        "Nhắc lịch hẹn ngày mai lúc {{ payload.when }}",
+        "Chào anh/chị {{ customer.name }},\n\n"
+        "Nhắc anh/chị lịch hẹn {{ payload.code }} lúc {{ payload.when }} tại {{ payload.center }} "
+        "({{ payload.address }}). Nếu không đến được, anh/chị vui lòng hủy hoặc đổi lịch: "
+        "{{ payload.link or links.portal }}",
     ),
     "birthday.greeting": (
         "Chúc mừng sinh nhật",
@@ -136,7 +151,20 @@ EMAIL_EN = {
         "Maintenance due",
         "Time to service your {{ unit.product }}",
         "Hello {{ customer.name }},\n\nYour {{ unit.product }} (serial {{ unit.serial }}) is due for its regular "
-        "maintenance. Book a visit: {{ links.portal }}",
+        "maintenance. Book a visit: {{ payload.link or links.portal }}",
+    ),
+    "appointment.booked": (
+        "Appointment confirmed",
+        "Appointment {{ payload.code }} at {{ payload.when }}",
+        "Hello {{ customer.name }},\n\nYou booked appointment {{ payload.code }} at {{ payload.when }} at "
+        "{{ payload.center }} ({{ payload.address }}). See or cancel it: {{ payload.link or links.portal }}",
+    ),
+    "appointment.reminder": (
+        "Appointment reminder",
+        "Reminder: your appointment tomorrow at {{ payload.when }}",
+        "Hello {{ customer.name }},\n\nA reminder of appointment {{ payload.code }} at {{ payload.when }} at "
+        "{{ payload.center }} ({{ payload.address }}). Cannot come? Cancel or move it: "
+        "{{ payload.link or links.portal }}",
     ),
     "birthday.greeting": (
         "Birthday greeting",
@@ -192,6 +220,9 @@ SMS_VI = {
     "shipment.delayed": "Kien hang {{ shipment.code }} ({{ shipment.carrier }}) dang cham. Chung toi se cap nhat som.",
     "return.picked_up": "Da lay hang doi tra {{ return.code }}, ma van don {{ shipment.tracking }}.",
     "return.rejected": "Yeu cau doi tra {{ return.code }} chua duoc chap nhan. Chi tiet: {{ links.portal }}",
+    "maintenance.due": "{{ unit.product }} ({{ unit.serial }}) da den ky bao tri. Dat lich: {{ payload.link or links.portal }}",
+    "appointment.booked": "Da dat lich hen {{ payload.code }} luc {{ payload.when }}. Xem/huy: {{ payload.link or links.portal }}",
+    "appointment.reminder": "Nhac lich hen {{ payload.code }} luc {{ payload.when }}. Huy/doi: {{ payload.link or links.portal }}",
 }
 
 ZALO_VI = {
@@ -204,6 +235,28 @@ ZALO_VI = {
     "warranty.expiring": "Bảo hành {{ unit.product }} (serial {{ unit.serial }}) hết hạn ngày "
     "{{ unit.warranty_expires | date }}. Gửi yêu cầu bảo hành: {{ links.portal }}",
     "birthday.greeting": "Chúc mừng sinh nhật anh/chị {{ customer.first_name }}! Chúc anh/chị nhiều sức khỏe và niềm vui.",
+    "maintenance.due": "{{ unit.product }} (serial {{ unit.serial }}) đã đến kỳ bảo trì định kỳ. "
+    "Đặt lịch: {{ payload.link or links.portal }}",
+    "appointment.booked": "Đã đặt lịch hẹn {{ payload.code }} lúc {{ payload.when }} tại {{ payload.center }}. "
+    "Xem hoặc hủy: {{ payload.link or links.portal }}",
+    "appointment.reminder": "Nhắc lịch hẹn {{ payload.code }} lúc {{ payload.when }} tại {{ payload.center }}. "
+    "Hủy hoặc đổi lịch: {{ payload.link or links.portal }}",
+}
+
+# Zalo ZNS (template messages to a phone number, no OA follow needed): the parameters of the booking
+# reminders as JSON. Zalo approves each retailer's own template, so these ship inactive without a
+# provider template id; a manager fills in the approved id and switches them on (0007_booking_templates).
+_APPOINTMENT_ZNS = (
+    '{"customer_name": "{{ customer.name }}", "appointment_code": "{{ payload.code }}", '
+    '"time": "{{ payload.when }}", "center": "{{ payload.center }}", "link": "{{ payload.link or links.portal }}"}'
+)
+ZNS_VI = {
+    "maintenance.due": (
+        '{"customer_name": "{{ customer.name }}", "product": "{{ unit.product }}", "serial": "{{ unit.serial }}", '
+        '"link": "{{ payload.link or links.portal }}"}'
+    ),
+    "appointment.booked": _APPOINTMENT_ZNS,
+    "appointment.reminder": _APPOINTMENT_ZNS,
 }
 
 
@@ -219,3 +272,8 @@ def rows() -> list[tuple[str, str, str, str, str, str, str]]:
     for key, text in ZALO_VI.items():
         result.append((key, "zalo", "vi", EMAIL_VI[key][0], "", text, ""))
     return result
+
+
+def zns_rows() -> list[tuple[str, str, str, str, str, str, str]]:
+    """The Zalo ZNS parameter templates (created inactive: they need the retailer's approved template id)."""
+    return [(key, "zns", "vi", EMAIL_VI[key][0], "", text, "") for key, text in ZNS_VI.items()]

@@ -43,6 +43,20 @@ def test_template_pages(make_staff: Any, db: Any, django_assert_max_num_queries:
     assert template.versions.count() == 1
 
 
+def test_template_list_leads_with_the_name_and_finds_by_name_or_key(make_staff: Any, db: Any) -> None:
+    """Issue 10: the list showed keys (order.thank_you) first; staff look templates up by what they say."""
+    client = _login(make_staff, "agent")
+    template = Template.objects.get(key="refund.sent", channel="email", language="vi")
+    body = client.get(reverse("messaging:templates")).content.decode()
+    link = reverse("messaging:template_detail", args=[template.pk])
+    assert f'<a href="{link}" lang="vi">{template.name}</a>' in body
+    word = template.name.split()[-1]
+    found = client.get(reverse("messaging:templates"), {"q": word}).content.decode()
+    assert link in found
+    assert link in client.get(reverse("messaging:templates"), {"q": "refund.se"}).content.decode()
+    assert link not in client.get(reverse("messaging:templates"), {"q": "zzz-nothing"}).content.decode()
+
+
 def test_manager_edits_with_preview_and_errors_change_nothing(make_staff: Any, db: Any) -> None:
     client = _login(make_staff, "manager")
     template = Template.objects.get(key="refund.sent", channel="email", language="vi")
@@ -68,11 +82,11 @@ def test_manager_creates_a_zns_template(make_staff: Any, db: Any) -> None:
     client = _login(make_staff, "manager")
     url = reverse("messaging:template_create")
     missing = client.post(url, {"key": "return.approved", "channel": "zns", "language": "vi", "body_text": "{}"})
-    assert missing.status_code == 422 and not Template.objects.filter(channel="zns").exists()
+    assert missing.status_code == 422 and not Template.objects.filter(channel="zns", key="return.approved").exists()
     created = client.post(url, {"key": "return.approved", "channel": "zns", "language": "vi", "name": "RMA ZNS",
                                 "provider_template_id": "300001", "body_text": '{"rma": "{{ return.code }}"}'})
     assert created.status_code == 302
-    assert Template.objects.get(channel="zns").current_version.provider_template_id == "300001"  # type: ignore[union-attr]
+    assert Template.objects.get(channel="zns", key="return.approved").current_version.provider_template_id == "300001"  # type: ignore[union-attr]
 
 
 def test_delivery_pages_mask_pii(make_staff: Any, customer: Any, django_assert_max_num_queries: Any) -> None:
@@ -119,6 +133,21 @@ def test_api_deliveries(api_client_for: Any, customer: Any, role: str, django_as
 def test_api_templates_and_permissions(api_client_for: Any, db: Any) -> None:
     response = api_client_for("agent").get("/api/v1/messaging/templates", {"channel": "email", "language": "en"})
     assert response.status_code == 200
-    keys = {t["key"] for t in response.json()}
-    assert "return.rejected" in keys and len(keys) == 12  # 11 from messaging + warranty.started (warranty app)
+    page = response.json()
+    keys = {t["key"] for t in page["items"]}
+    # 12 from messaging (survey.invitation included), warranty.started (warranty app), five repair notices
+    # (repairs), appointment.booked and appointment.reminder (repairs.booking)
+    assert "return.rejected" in keys and len(keys) == 20 and page["next_offset"] is None
+    # Paginated like every list: pages of `limit`, in key order, with no template twice or left out.
+    seen: list[str] = []
+    offset: int | None = 0
+    while offset is not None:
+        part = api_client_for("agent").get(
+            "/api/v1/messaging/templates", {"channel": "email", "language": "en", "limit": 7, "offset": offset}
+        ).json()
+        assert len(part["items"]) <= 7
+        seen += [t["key"] for t in part["items"]]
+        offset = part["next_offset"]
+    assert seen == sorted(keys)
+    assert api_client_for("agent").get("/api/v1/messaging/templates", {"limit": 0}).status_code == 422
     assert api_client_for("warehouse").get("/api/v1/messaging/templates").status_code == 403

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs
 
 
 def _race(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(count)
+    barrier = threading.Barrier(count, timeout=60)
     results: list[Any] = []
     failures: list[BaseException] = []
 

@@ -106,3 +106,23 @@ def test_the_api_refuses_the_requester_with_403(paid_order: Any, make_staff: Any
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "separation_of_duties"
     _unchanged(Refund.objects.get(code=code), RefundStatus.AWAITING_CONFIRMATION)
+
+
+def test_the_refund_page_hides_the_settle_forms_from_the_requester(
+    paid_order: Any, make_staff: Any, client: Client
+) -> None:
+    order, _payment = paid_order("cod")
+    agent = make_staff("agent")
+    refund = _request(order, agent, key="sod-page")
+    url = f"/console/payments/refunds/{refund.code}/"
+    client.force_login(agent)
+    page = client.get(url).content.decode()
+    assert 'id="settle-refused"' in page
+    assert "/confirm/" not in page and 'value="failed"' not in page
+    client.force_login(make_staff("agent"))
+    page = client.get(url).content.decode()
+    assert 'id="settle-refused"' not in page and 'name="transfer_reference"' in page and 'value="failed"' in page
+    Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.NEEDS_ATTENTION, due_at=None)
+    client.force_login(agent)
+    page = client.get(url).content.decode()
+    assert 'value="query"' in page and 'value="sent"' not in page and 'value="failed"' not in page

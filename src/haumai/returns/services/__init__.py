@@ -5,6 +5,7 @@ from __future__ import annotations
 from haumai.returns.services.common import TRANSITIONS, ReturnNotEligible
 from haumai.returns.services.creation import LineInput, PickupInput, check_goodwill, create_return
 from haumai.returns.services.decisions import approve_return, cancel_return, reject_return, retry_pickup_booking
+from haumai.returns.services.merging import reassign_customer_returns
 from haumai.returns.services.receiving import find_for_scan, inspect_line, receive_return
 from haumai.returns.services.resolution import (
     close_return,
@@ -33,6 +34,7 @@ __all__ = [
     "on_refund_event",
     "on_shipment_event",
     "pending_missing_items",
+    "reassign_customer_returns",
     "receive_return",
     "reject_return",
     "resolve_return",

@@ -75,6 +75,25 @@ BEFORE_RECEIPT = (
     Status.AWAITING_DROPOFF,
     Status.IN_TRANSIT,
 )
+# The customer may cancel only before the parcel is handed to the carrier (DESIGN.md, return state machine).
+CUSTOMER_CANCELLABLE = (
+    Status.REQUESTED,
+    Status.APPROVED,
+    Status.AWAITING_PICKUP,
+    Status.AWAITING_DROPOFF,
+)
+
+
+def refund_started(request: ReturnRequest) -> bool:
+    """Whether money went (or is on its way) to the customer: then nothing can be cancelled."""
+    return bool(request.refund_code) or request.refund_sent_at is not None
+
+
+def customer_may_cancel(request: ReturnRequest) -> bool:
+    """Whether the portal offers "cancel": before the hand-over to the carrier and before any refund."""
+    return request.status in CUSTOMER_CANCELLABLE and not refund_started(request)
+
+
 # Short codes: no 0/O/1/I, so they can be read out on the phone.
 SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"RIFF": "image/webp"}

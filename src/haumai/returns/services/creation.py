@@ -18,7 +18,7 @@ from haumai.core.errors import FieldError
 from haumai.customers.models import Customer
 from haumai.events.services import record_event
 from haumai.inventory.models import Warehouse
-from haumai.returns import conf, policy
+from haumai.returns import conf, policy, refunds
 from haumai.returns.models import (
     Condition,
     Logistics,
@@ -46,8 +46,8 @@ from haumai.sales.models import Order, OrderLine, OrderStatus
 CODE_PREFIX = "RMA"
 MAX_LINES = 50
 CARRIERS = ("ghn", "ghtk", "viettel_post", "jt", "ninjavan")
-# Resolutions the product can carry out end to end (repairs need the repairs app, not built yet).
-OFFERED_RESOLUTIONS = tuple(r for r in Resolution.values if r != Resolution.REPAIR)
+# Resolutions the product can carry out end to end (a repair hands the unit to a repair order: haumai.repairs).
+OFFERED_RESOLUTIONS = tuple(Resolution.values)
 
 
 @dataclass(frozen=True)
@@ -317,6 +317,18 @@ def create_return(
         errors.append(FieldError("order", _("A cancelled order cannot be returned"), "order_cancelled"))
     if resolution == Resolution.EXCHANGE_OTHER and not Product.objects.filter(sku=exchange_sku.strip()).exists():
         errors.append(FieldError("exchange_sku", _("Choose the item to exchange for"), "unknown_sku"))
+    workable = refunds.offered_resolutions(order) if resolution in refunds.REFUND_METHODS else None
+    if workable is not None and resolution not in workable:
+        errors.append(
+            FieldError(
+                "resolution",
+                _(
+                    "This order was not paid through VNPay or MoMo, so the money cannot go back that way: "
+                    "choose bank transfer or store credit"
+                ),
+                "refund_method_not_possible",
+            )
+        )
     account = {k: str(v).strip()[:120] for k, v in (bank_account or {}).items() if k in ("bank", "number", "name")}
     if resolution == Resolution.BANK_TRANSFER and not all(account.get(k) for k in ("bank", "number", "name")):
         errors.append(FieldError("bank_account", _("Give the bank, account number and account holder"), "required"))

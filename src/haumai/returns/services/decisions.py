@@ -7,15 +7,18 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from haumai.core.errors import DomainError
+from haumai.core import clock
+from haumai.core.errors import Conflict, DomainError
 from haumai.returns import logistics
 from haumai.returns.models import Logistics, ReturnRequest, Status
 from haumai.returns.services.common import (
     BEFORE_RECEIPT,
+    CUSTOMER_CANCELLABLE,
     clear_problem,
     flag_problem,
     lock,
     new_short_code,
+    refund_started,
     refuse,
     transition,
 )
@@ -98,17 +101,49 @@ def reject_return(*, actor: Any, request: ReturnRequest, note: str) -> ReturnReq
 
 
 def cancel_return(*, actor: Any, request: ReturnRequest, note: str = "", actor_label: str = "") -> ReturnRequest:
-    """Cancel a return before it is received (by the customer or an agent); cancels the pickup if booked."""
+    """Cancel a return before it is received; cancels the pickup if booked.
+
+    The customer (actor_label "customer") may cancel only before the parcel is handed to the carrier.
+    Once it is in transit, stopping the return is a staff decision: the return is cancelled and the
+    parcel goes back to the customer (the shipment is not cancelled: the carrier has it). Nothing is
+    cancelled after a refund was sent.
+    """
+    by_customer = actor_label == "customer"
     with transaction.atomic():
         locked = lock(request)
         if locked.status == Status.CANCELLED:
             return locked
+        if refund_started(locked):
+            raise Conflict(
+                _("Return %(code)s cannot be cancelled: the refund %(refund)s was already sent.")
+                % {"code": locked.code, "refund": locked.refund_code or _("(sent)")},
+                code="refund_sent",
+            )
         if locked.status not in BEFORE_RECEIPT:
             transition(locked, Status.CANCELLED, actor=actor)  # the clear invalid-transition error
+        in_transit = locked.status not in CUSTOMER_CANCELLABLE
+        if in_transit and by_customer:
+            raise Conflict(
+                _(
+                    "Return %(code)s is already with the carrier and can no longer be cancelled here. "
+                    "Contact us and we will have the parcel brought back to you."
+                )
+                % {"code": locked.code},
+                code="handed_to_carrier",
+            )
         locked.decision_note = note.strip()[:2000] or locked.decision_note
         locked.save(update_fields=["decision_note", "updated_at"])
-        transition(locked, Status.CANCELLED, actor=actor, actor_label=actor_label, note=note.strip()[:2000])
-        if locked.shipment_code and not logistics.cancel_shipment(request=locked, actor=actor):
+        extra = {"parcel": "back_to_customer"} if in_transit else {}
+        transition(locked, Status.CANCELLED, actor=actor, actor_label=actor_label, note=note.strip()[:2000], **extra)
+        if in_transit:
+            locked.stopped_in_transit_at = clock.now()
+            locked.save(update_fields=["stopped_in_transit_at", "updated_at"])
+            flag_problem(
+                locked,
+                _("Stopped in transit: ask the carrier to bring parcel %(code)s back to the customer")
+                % {"code": locked.shipment_code or locked.code},
+            )
+        elif locked.shipment_code and not logistics.cancel_shipment(request=locked, actor=actor):
             flag_problem(
                 locked,
                 _("The pickup %(code)s could not be cancelled automatically: cancel it with the carrier")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from haumai.catalog import services as catalog_services
 from haumai.catalog.models import UnitStatus
 from haumai.core import clock
-from haumai.core.errors import NotFound
+from haumai.core.errors import Conflict, NotFound
 from haumai.events.services import record_event
 from haumai.inventory import services as inventory_services
 from haumai.inventory.models import Grade, MoveReason, Warehouse
@@ -65,8 +65,7 @@ def find_for_scan(text: str) -> ReturnRequest:
         found = line.request if line else None
     if found is None:
         raise NotFound(
-            _("No return matches “%(text)s”: check the code on the parcel or look the customer up")
-            % {"text": raw[:60]}
+            _("No return matches “%(text)s”: check the code on the parcel or look the customer up") % {"text": raw[:60]}
         )
     return found
 
@@ -97,7 +96,9 @@ def receive_return(
         counts = {line.pk: line.quantity for line in lines} if received is None else dict(received)
         unknown = set(counts) - {line.pk for line in lines}
         if unknown:
-            raise refuse("lines", _("These lines are not part of return %(code)s") % {"code": locked.code})
+            raise refuse(
+                "lines", _("These lines are not part of return %(code)s") % {"code": locked.code}, "unknown_line"
+            )
         for line in lines:
             quantity = counts.get(line.pk, 0)
             if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 <= quantity <= line.quantity:
@@ -122,7 +123,9 @@ def receive_return(
         if warehouse_code:
             warehouse = Warehouse.objects.filter(code=warehouse_code.strip()).first()
             if warehouse is None:
-                raise refuse("warehouse", _("Unknown warehouse '%(code)s'") % {"code": warehouse_code})
+                raise refuse(
+                    "warehouse", _("Unknown warehouse '%(code)s'") % {"code": warehouse_code}, "unknown_warehouse"
+                )
             locked.warehouse = warehouse
         missing = []
         for line in lines:
@@ -176,7 +179,7 @@ def inspect_line(
             existing = line.inspections.order_by("-pk").first()
             if existing is not None:
                 return existing  # inspected already: a repeated submit changes nothing
-            raise refuse("line", _("Nothing of this line was received"))
+            raise Conflict(_("Nothing of this line was received"), "not_received")
         if request.status != Status.RECEIVED:
             raise refuse(
                 "status",
@@ -188,7 +191,9 @@ def inspect_line(
         if warehouse_code:
             warehouse = Warehouse.objects.filter(code=warehouse_code.strip()).first()
             if warehouse is None:
-                raise refuse("warehouse", _("Unknown warehouse '%(code)s'") % {"code": warehouse_code})
+                raise refuse(
+                    "warehouse", _("Unknown warehouse '%(code)s'") % {"code": warehouse_code}, "unknown_warehouse"
+                )
         if disposition == Disposition.RESTOCK and warehouse is None:
             raise refuse("warehouse", _("Choose the warehouse to restock into"), "required")
         move = None

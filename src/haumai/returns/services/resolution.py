@@ -54,6 +54,9 @@ def resolve_return(*, actor: Any, request: ReturnRequest) -> ReturnRequest:
                     _refund(locked, actor)
                 elif locked.resolution in EXCHANGE_RESOLUTIONS:
                     _exchange(locked, actor)
+                elif locked.resolution == Resolution.REPAIR:
+                    # The repairs app opens the repair order from this event (haumai.repairs.handlers).
+                    transition(locked, Status.REPAIRED, actor=actor, handed_to="repairs")
                 else:
                     raise refuse("resolution", _("This resolution is handled by hand: return the item to the customer"))
         except DomainError as exc:

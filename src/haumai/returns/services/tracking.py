@@ -41,6 +41,17 @@ def _request_for(reference: Any) -> ReturnRequest | None:
     return lock(found) if found is not None else None
 
 
+def _follow_stopped_parcel(request: ReturnRequest, name: str) -> None:
+    """A return stopped in transit: done when the parcel is back with the customer, flagged if it arrives."""
+    if name == "shipment.returned":
+        clear_problem(request)
+    elif name == "shipment.delivered":
+        flag_problem(
+            request,
+            gettext("The parcel arrived at the warehouse after the return was stopped: send it back to the customer"),
+        )
+
+
 def on_shipment_event(event: Any) -> None:
     """A reverse shipment of an RMA moved: picked up -> in transit, delivered -> ready for receiving."""
     payload = event.payload or {}
@@ -55,6 +66,9 @@ def on_shipment_event(event: Any) -> None:
         request.tracking_code = str(payload.get("tracking_code") or request.tracking_code or "")[:64]
         request.save(update_fields=["shipment_code", "shipment_status", "tracking_code", "updated_at"])
         name = event.name
+        if request.status == Status.CANCELLED and request.stopped_in_transit_at is not None:
+            _follow_stopped_parcel(request, name)
+            return
         if request.status in (Status.CANCELLED, Status.REJECTED, Status.CLOSED):
             return  # e.g. the pickup of a cancelled return was cancelled: nothing to advance or flag
         if name in SHIPMENT_PROBLEMS:

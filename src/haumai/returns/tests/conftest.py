@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,12 +11,14 @@ import pytest
 
 from haumai.catalog.models import Category
 from haumai.catalog.services import create_product
-from haumai.core import clock
-from haumai.customers.models import Customer, Province
+from haumai.core import clock, scheduler
+from haumai.customers.models import Customer, Province, Ward
 from haumai.customers.services import create_customer
 from haumai.inventory.models import Warehouse
 from haumai.sales.models import Channel, Order
 from haumai.sales.services import CustomerRef, OrderLineInput, upsert_order
+from haumai.testing.carriers import LocalCarriers, local_carriers
+from haumai.testing.payments import LocalPayments, local_payments
 
 DELIVERED = dt.datetime(2026, 11, 1, 3, 0, tzinfo=dt.UTC)  # 01/11 10:00 in Vietnam
 
@@ -67,3 +70,52 @@ def shop(db: Any) -> Shop:
         ],
     )
     return Shop(customer=customer, other=other, order=order, warehouse=warehouse, channel=channel)
+
+
+# The local carrier and payment servers and the worker tick, for the integration tests.
+@pytest.fixture
+def carriers(settings: Any) -> Iterator[LocalCarriers]:
+    with local_carriers(timeout_seconds=0.5) as local:
+        for name, value in local.settings().items():
+            setattr(settings, name, value)
+        settings.HAUMAI_SHIPPING_READ_TIMEOUT = "0.3"
+        yield local
+
+
+@pytest.fixture
+def pay(settings: Any) -> Iterator[LocalPayments]:
+    with local_payments(slow_seconds=1.0) as state:
+        state.configure(settings, http_timeout=0.4)
+        yield state
+
+
+@pytest.fixture
+def tick(django_capture_on_commit_callbacks: Any) -> Callable[[], None]:
+    """Run the worker: every scheduler source, twice (booking, then the events it wrote)."""
+
+    def run() -> None:
+        for _ in range(3):
+            with django_capture_on_commit_callbacks(execute=True):
+                scheduler.tick()
+
+    return run
+
+
+@pytest.fixture
+def ward() -> Ward:
+    return Ward.objects.select_related("province").order_by("code").first()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def paid(shop: Shop) -> Shop:
+    from haumai.payments.services import record_payment
+
+    record_payment(
+        order=shop.order,
+        method="vnpay",
+        amount_vnd=shop.order.total,
+        provider_transaction_ref=f"{shop.order.code}-P",
+        provider_transaction_no="70000001",
+        paid_at=DELIVERED - dt.timedelta(days=2),
+    )
+    return shop

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs
 
 def in_parallel(count: int, work: Callable[[int], Any]) -> list[Any]:
     """Run work(index) in `count` threads released together, each with its own connection."""
-    barrier = threading.Barrier(count)
+    barrier = threading.Barrier(count, timeout=60)
     results: list[Any] = [None] * count
 
     def run(index: int) -> None:

@@ -3,72 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from haumai.core import clock, scheduler
+from haumai.core import clock
 from haumai.customers.models import Ward
 from haumai.events.models import Event
 from haumai.inventory.models import StockLevel
 from haumai.returns import services
 from haumai.returns.models import ReturnRequest, Status
 from haumai.returns.services import LineInput, PickupInput
-from haumai.returns.tests.conftest import DELIVERED, Shop
-from haumai.testing.carriers import LocalCarriers, local_carriers
-from haumai.testing.payments import LocalPayments, local_payments
+from haumai.returns.tests.conftest import Shop
+from haumai.testing.carriers import LocalCarriers
+from haumai.testing.payments import LocalPayments
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def carriers(settings: Any) -> Iterator[LocalCarriers]:
-    with local_carriers(timeout_seconds=0.5) as local:
-        for name, value in local.settings().items():
-            setattr(settings, name, value)
-        settings.HAUMAI_SHIPPING_READ_TIMEOUT = "0.3"
-        yield local
-
-
-@pytest.fixture
-def pay(settings: Any) -> Iterator[LocalPayments]:
-    with local_payments(slow_seconds=1.0) as state:
-        state.configure(settings, http_timeout=0.4)
-        yield state
-
-
-@pytest.fixture
-def tick(django_capture_on_commit_callbacks: Any) -> Callable[[], None]:
-    """Run the worker: every scheduler source, twice (booking, then the events it wrote)."""
-
-    def run() -> None:
-        for _ in range(3):
-            with django_capture_on_commit_callbacks(execute=True):
-                scheduler.tick()
-
-    return run
-
-
-@pytest.fixture
-def ward() -> Ward:
-    return Ward.objects.select_related("province").order_by("code").first()  # type: ignore[return-value]
-
-
-@pytest.fixture
-def paid(shop: Shop) -> Shop:
-    from haumai.payments.services import record_payment
-
-    record_payment(
-        order=shop.order,
-        method="vnpay",
-        amount_vnd=shop.order.total,
-        provider_transaction_ref=f"{shop.order.code}-P",
-        provider_transaction_no="70000001",
-        paid_at=DELIVERED - dt.timedelta(days=2),
-    )
-    return shop
 
 
 def ghn_pickup(shop: Shop, ward: Ward, settings: Any, **kwargs: Any) -> ReturnRequest:
@@ -76,13 +28,15 @@ def ghn_pickup(shop: Shop, ward: Ward, settings: Any, **kwargs: Any) -> ReturnRe
     settings.HAUMAI_RETURNS_ADDRESS_WARD_CODE = str(ward.code)
     settings.HAUMAI_RETURNS_ADDRESS_PHONE = "0283 822 0000"
     start = clock.now() + dt.timedelta(days=1)
+    # Money goes back the way it came when the order was paid through VNPay/MoMo; otherwise store credit.
+    paid_online = shop.order.payments.filter(method__in=("vnpay", "momo")).exists()
     values: dict[str, Any] = {
         "actor": None,
         "customer": shop.customer,
         "order": shop.order,
         "lines": [LineInput(serial="SN-0001")],
         "reason": "changed_mind",
-        "resolution": "refund_original",
+        "resolution": "refund_original" if paid_online else "store_credit",
         "logistics": "carrier_pickup",
         "carrier_code": "ghn",
         "origin": "portal",

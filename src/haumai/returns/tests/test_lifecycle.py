@@ -200,7 +200,8 @@ def test_partial_receipt_waits_then_resolves_with_what_arrived(shop: Shop, make_
     assert Order.objects.get(code=request.exchange_order_code).lines.get().quantity == 1
 
 
-def test_refund_without_payments_app_is_flagged_not_lost(shop: Shop, make_staff: Any) -> None:
+def test_refund_without_payments_app_is_flagged_not_lost(paid: Shop, make_staff: Any) -> None:
+    shop = paid
     keeper = make_staff("warehouse")
     request = dropoff(shop, resolution="refund_original")
     services.receive_return(actor=keeper, request=request)
@@ -231,7 +232,7 @@ def test_most_specific_policy_wins(shop: Shop) -> None:
 
 
 def test_a_refund_needing_attention_is_never_retried_as_a_new_refund(shop: Shop) -> None:
-    request = dropoff(shop, resolution="refund_original")
+    request = dropoff(shop, resolution="store_credit")
     ReturnRequest.objects.filter(pk=request.pk).update(
         status=Status.INSPECTED, refund_code="RF-2026-000077", refund_status="needs_attention", problem="x"
     )

@@ -153,3 +153,20 @@ def test_my_returns_query_count(shop: Shop, django_assert_max_num_queries: Any) 
     with django_assert_max_num_queries(8):
         page = client.get("/portal/returns/")
     assert page.content.count(b'id="return-RMA-') == 5
+
+
+def test_only_refunds_that_can_work_are_offered(shop: Shop) -> None:
+    """Cash on delivery cannot go back to a card: the form does not offer it and the service refuses it."""
+    client = portal(shop.customer)
+    page = client.get(f"/portal/orders/{shop.order.code}/return/").content.decode()
+    assert 'value="refund_original"' not in page and 'value="bank_transfer"' in page
+
+    response = client.post(f"/portal/orders/{shop.order.code}/return/", form(shop, resolution="refund_original"))
+
+    assert response.status_code == 422 and b"not paid through VNPay or MoMo" in response.content
+    assert ReturnRequest.objects.count() == 0
+
+
+def test_an_order_paid_through_vnpay_offers_the_refund_to_it(paid: Shop) -> None:
+    page = portal(paid.customer).get(f"/portal/orders/{paid.order.code}/return/").content.decode()
+    assert 'value="refund_original"' in page

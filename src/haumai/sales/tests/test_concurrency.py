@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_identical_pushes_create_one_order(make_staff: Any, shopee: Any, products: Any) -> None:
     actor = make_staff("agent")
-    barrier = threading.Barrier(4)
+    barrier = threading.Barrier(4, timeout=60)
     results: list[tuple[str, bool]] = []
     failures: list[BaseException] = []
 

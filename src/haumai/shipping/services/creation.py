@@ -22,6 +22,9 @@ from haumai.shipping.statuses import ShipmentStatus
 
 MAX_WEIGHT_GRAMS = 50_000  # the carriers' parcel limit (GHN, GHTK light goods)
 MAX_SIDE_CM = 200
+# Our own staff with a van carry what a carrier will not (a 335 L fridge weighs about 70 kg).
+MAX_FLEET_WEIGHT_GRAMS = 300_000
+MAX_FLEET_SIDE_CM = 300
 MAX_VALUE_VND = 10_000_000_000
 MAX_COD_VND = 50_000_000
 
@@ -70,7 +73,9 @@ def create_shipment(
     key = (idempotency_key or "").strip()
     existing = Shipment.objects.select_related("carrier").filter(idempotency_key=key).first() if key else None
     if existing is not None:
-        return _same_request(existing, carrier_code=carrier_code, reference=reference)
+        return _same_request(
+            existing, carrier_code=carrier_code, reference=reference, direction=direction, recipient=recipient
+        )
     errors: list[FieldError] = []
     if not key:
         errors.append(FieldError("idempotency_key", _("An idempotency key is required.")))
@@ -94,7 +99,7 @@ def create_shipment(
     recipient_snapshot = _party_snapshot(
         "recipient", recipient, errors, need_address=kind == CarrierKind.API, need_phone=kind == CarrierKind.API
     )
-    parcel_snapshot = _parcel_snapshot(parcel, errors)
+    parcel_snapshot = _parcel_snapshot(parcel, errors, by_carrier=kind == CarrierKind.API)
     if not isinstance(cod_amount, int) or not 0 <= cod_amount <= MAX_COD_VND:
         errors.append(FieldError("cod_amount", _("Cash on delivery must be between 0 and 50,000,000 VND.")))
     if pickup_window is not None:
@@ -136,7 +141,9 @@ def create_shipment(
         existing = Shipment.objects.select_related("carrier").filter(idempotency_key=key).first()
         if existing is None:
             raise
-        return _same_request(existing, carrier_code=carrier_code, reference=reference)
+        return _same_request(
+            existing, carrier_code=carrier_code, reference=reference, direction=direction, recipient=recipient
+        )
     return shipment
 
 
@@ -161,12 +168,38 @@ def _book_without_carrier(shipment: Shipment, *, actor: Any) -> None:
     )
 
 
-def _same_request(existing: Shipment, *, carrier_code: str, reference: str) -> Shipment:
-    if existing.carrier.code != carrier_code or existing.reference != (reference or "").strip():
+def _same_request(
+    existing: Shipment, *, carrier_code: str, reference: str, direction: str, recipient: Party
+) -> Shipment:
+    """A replay answers with the stored shipment; the same key for another parcel or address is a conflict."""
+    same = (
+        existing.carrier.code == carrier_code
+        and existing.reference == (reference or "").strip()
+        and existing.direction == direction
+        and _same_party(existing.recipient, recipient)
+    )
+    if not same:
         raise Conflict(
             _("This idempotency key was already used for another shipment (%(code)s).") % {"code": existing.code}
         )
     return existing
+
+
+def _same_party(stored: dict[str, Any], party: Party) -> bool:
+    """Whether a replayed recipient is the stored one: what was given must match (empty falls back)."""
+    street = (party.street or "").strip()
+    if street and street != stored.get("street", ""):
+        return False
+    phone = (party.phone or "").strip()
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except InvalidPhone:
+            return False
+        if phone != stored.get("phone", ""):
+            return False
+    warehouse = _warehouse(party.warehouse) if party.warehouse else None
+    return not party.warehouse or (warehouse is not None and warehouse.code == stored.get("warehouse", ""))
 
 
 def _party_snapshot(
@@ -240,14 +273,23 @@ def _int_or_none(value: Any) -> int | None:
         return -1  # matches no unit: reported as a field error
 
 
-def _parcel_snapshot(parcel: Parcel, errors: list[FieldError]) -> dict[str, Any]:
+def _parcel_snapshot(parcel: Parcel, errors: list[FieldError], *, by_carrier: bool) -> dict[str, Any]:
     snapshot: dict[str, Any] = asdict(parcel)
-    if not isinstance(parcel.weight_grams, int) or not 1 <= parcel.weight_grams <= MAX_WEIGHT_GRAMS:
-        errors.append(FieldError("parcel.weight_grams", _("The weight must be between 1 and 50,000 grams.")))
+    max_weight = MAX_WEIGHT_GRAMS if by_carrier else MAX_FLEET_WEIGHT_GRAMS
+    max_side = MAX_SIDE_CM if by_carrier else MAX_FLEET_SIDE_CM
+    if not isinstance(parcel.weight_grams, int) or not 1 <= parcel.weight_grams <= max_weight:
+        message = _("The weight must be between 1 and %(max)s grams.") % {"max": f"{max_weight:,}"}
+        if by_carrier and isinstance(parcel.weight_grams, int) and parcel.weight_grams > max_weight:
+            message = _("%(kg)s kg is more than a carrier takes (50 kg): book a pickup by our own staff.") % {
+                "kg": parcel.weight_grams // 1000
+            }
+        errors.append(FieldError("parcel.weight_grams", message))
     for side in ("length", "width", "height"):
         value = getattr(parcel, side)
-        if not isinstance(value, int) or not 0 <= value <= MAX_SIDE_CM:
-            errors.append(FieldError(f"parcel.{side}", _("Each side must be between 0 and 200 cm.")))
+        if not isinstance(value, int) or not 0 <= value <= max_side:
+            errors.append(
+                FieldError(f"parcel.{side}", _("Each side must be between 0 and %(max)s cm.") % {"max": max_side})
+            )
     if not isinstance(parcel.value_vnd, int) or not 0 <= parcel.value_vnd <= MAX_VALUE_VND:
         errors.append(FieldError("parcel.value_vnd", _("The declared value must be a whole, non-negative VND amount.")))
     if len(parcel.note or "") > 500:

@@ -25,7 +25,7 @@ def test_the_same_webhook_on_eight_connections_is_stored_once(carriers: Any, mak
     webhook = carriers.webhook("ghn", shipment.tracking_code, "delivered")
     updates = adapter_for("ghn").parse_webhook(webhook.body, {}, {}, url_secret=carriers.webhook_secrets["ghn"])
     outcomes: list[str] = []
-    barrier = threading.Barrier(8)
+    barrier = threading.Barrier(8, timeout=60)
 
     def deliver() -> None:
         try:

@@ -45,6 +45,21 @@ def test_same_key_for_another_shipment_is_a_conflict(make_shipment: Any) -> None
         make_shipment("ghtk", idempotency_key="rma-1", reference="RMA-2026-000002")
 
 
+def test_same_key_to_another_recipient_is_a_conflict_and_stores_nothing(make_shipment: Any, wards: Any) -> None:
+    first = make_shipment("ghtk", idempotency_key="rma-1", reference="RMA-2026-000001")
+    elsewhere = Party(name="Kho Haumai", phone="02873001234", street="99 Đường Khác", ward_code=wards[1].code)
+    other_phone = Party(name="Kho Haumai", phone="0987654321", street="1 Kho Vận", ward_code=wards[1].code)
+
+    for recipient in (elsewhere, other_phone):
+        with pytest.raises(Conflict):
+            make_shipment("ghtk", idempotency_key="rma-1", reference="RMA-2026-000001", recipient=recipient)
+    with pytest.raises(Conflict):
+        make_shipment("ghtk", idempotency_key="rma-1", reference="RMA-2026-000001", direction="forward")
+
+    assert list(Shipment.objects.values_list("pk", flat=True)) == [first.pk]
+    assert first.recipient["street"] == "1 Kho Vận"
+
+
 def test_bad_input_is_refused_field_by_field_and_changes_nothing(make_shipment: Any, wards: Any) -> None:
     with pytest.raises(ValidationFailed) as caught:
         make_shipment(

@@ -1,8 +1,9 @@
 """Warranty writes: start, activate, import, void, extend, plans and claims (see README.md)."""
 
-from haumai.warranty.services.claims import coverage_for, decide_claim, file_claim, resolve_claim
+from haumai.warranty.services.claims import complete_service, coverage_for, decide_claim, file_claim, resolve_claim
 from haumai.warranty.services.common import UploadedPhoto, check_photo
 from haumai.warranty.services.importing import ImportRow, import_warranties
+from haumai.warranty.services.merging import reassign_customer_warranties
 from haumai.warranty.services.plans import cancel_plan, extend_warranty, pro_rata_refund, sell_plan
 from haumai.warranty.services.starting import (
     activate,
@@ -19,6 +20,7 @@ __all__ = [
     "activate",
     "cancel_plan",
     "check_photo",
+    "complete_service",
     "coverage_for",
     "decide_claim",
     "extend_warranty",
@@ -26,6 +28,7 @@ __all__ = [
     "find_unit",
     "import_warranties",
     "pro_rata_refund",
+    "reassign_customer_warranties",
     "resolve_claim",
     "sell_plan",
     "start_for_order",

@@ -206,3 +206,26 @@ def resolve_claim(
             payload=_payload(locked, **extra),
         )
     return locked
+
+
+def complete_service(*, actor: Any, claim: Claim, reference: str = "") -> Claim:
+    """A repair claim's unit came back from service (the repairs app): the claim is resolved."""
+    with transaction.atomic():
+        locked = _lock(claim)
+        if locked.status != ClaimStatus.IN_SERVICE:
+            raise Conflict(
+                _("Only a claim in service can be completed (claim %(code)s is %(status)s)")
+                % {"code": locked.code, "status": ClaimStatus(locked.status).label},
+                code="invalid_transition",
+            )
+        locked.status = ClaimStatus.RESOLVED
+        locked.resolved_at = clock.now()
+        locked.save(update_fields=["status", "resolved_at", "updated_at"])
+        record_event(
+            name="warranty.claim_resolved",
+            customer=locked.customer,
+            subject=locked,
+            actor=actor,
+            payload=_payload(locked, repair=reference),
+        )
+    return locked

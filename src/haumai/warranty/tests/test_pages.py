@@ -36,6 +36,8 @@ def test_console_list_filters_and_detail(shop: Shop, make_staff: Any, django_ass
     assert "TV-B" in pending and "SN-AN-001" not in pending
     by_order = client.get("/console/warranty/", {"order": order.code}).content.decode()
     assert "SN-AN-001" in by_order and "TV-B" not in by_order
+    by_customer = client.get("/console/warranty/", {"customer": shop.binh.code.lower()}).content.decode()
+    assert "TV-B" in by_customer and "SN-AN-001" not in by_customer
     code = Warranty.objects.get(unit__serial="SN-AN-001").code
     detail = client.get(f"/console/warranty/{code}/").content.decode()
     assert "Under warranty until 28/02/2027" in detail and order.code in detail

@@ -133,7 +133,7 @@ def test_parallel_handlers_create_one_warranty(shop: Shop) -> None:
     Warranty.objects.all().delete()
     Event.objects.filter(name__startswith="warranty.").delete()
     order = OrderLine.objects.get().order
-    barrier = threading.Barrier(4)
+    barrier = threading.Barrier(4, timeout=60)
     errors: list[BaseException] = []
 
     def run() -> None:

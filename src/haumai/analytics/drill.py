@@ -1,0 +1,120 @@
+"""Drill-downs: the raw records behind each KPI number (paginated pages, streamed exports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from haumai.analytics.days import start_of
+from haumai.analytics.models import DailyMetric
+from haumai.core import clock
+
+
+def _local(moment: Any) -> str:
+    return moment.astimezone(clock.LOCAL_TZ).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def _range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return start_of(first), start_of(last + dt.timedelta(days=1))
+
+
+def _responses(kind: str) -> Callable[[dt.date, dt.date], QuerySet[Any]]:
+    def queryset(first: dt.date, last: dt.date) -> QuerySet[Any]:
+        from haumai.surveys import selectors
+
+        start, end = _range(first, last)
+        return selectors.response_list(kind=kind, since=start, until=end).filter(score__isnull=False)
+
+    return queryset
+
+
+def _response_row(r: Any, user: Any) -> list[Any]:
+    return [
+        r.invitation.code,
+        _local(r.submitted_at),
+        r.survey.name,
+        r.score,
+        r.subject_code,
+        r.customer.code,
+        r.comment[:200],
+    ]
+
+
+def _returned(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.returns import selectors
+
+    return selectors.returned_lines_between(*_range(first, last))
+
+
+def _line_row(line: Any, user: Any) -> list[Any]:
+    return [
+        line.request.code,
+        _local(line.request.requested_at),
+        line.product.sku,
+        line.product.name,
+        line.quantity,
+        line.unit_price * line.quantity,
+        line.request.get_status_display(),
+    ]
+
+
+def _refunded(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.returns import selectors
+
+    return selectors.refunded_between(*_range(first, last))
+
+
+def _refund_row(rma: Any, user: Any) -> list[Any]:
+    days = (rma.refund_sent_at - rma.requested_at).total_seconds() / 86400
+    return [rma.code, _local(rma.requested_at), _local(rma.refund_sent_at), f"{days:.1f}", rma.refund_amount]
+
+
+def _tied(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.returns import selectors
+
+    return selectors.tied_up_at(start_of(last + dt.timedelta(days=1)))
+
+
+@dataclass(frozen=True)
+class DrillSpec:
+    """What one drill-down lists."""
+
+    kpi: str
+    title: Any
+    header: tuple[Any, ...]
+    queryset: Callable[[dt.date, dt.date], QuerySet[Any]]
+    row: Callable[[Any, Any], list[Any]]
+    link: str = ""  # "response" | "return": the first column links to the record
+
+
+RESPONSE_HEADER = (_("Invitation"), _("Answered"), _("Survey"), _("Score"), _("About"), _("Customer"), _("Comment"))
+LINE_HEADER = (_("Return"), _("Requested"), _("SKU"), _("Product"), _("Quantity"), _("Value (VND)"), _("State"))
+SPECS: dict[str, DrillSpec] = {
+    "csat": DrillSpec("csat", _("CSAT responses"), RESPONSE_HEADER, _responses("csat"), _response_row, "response"),
+    "nps": DrillSpec("nps", _("NPS responses"), RESPONSE_HEADER, _responses("nps"), _response_row, "response"),
+    "ces": DrillSpec("ces", _("CES responses"), RESPONSE_HEADER, _responses("ces"), _response_row, "response"),
+    "returned": DrillSpec("return_rate", _("Returned units"), LINE_HEADER, _returned, _line_row, "return"),
+    "refunded": DrillSpec(
+        "cycle_time",
+        _("Refunded returns"),
+        (_("Return"), _("Requested"), _("Refund sent"), _("Days"), _("Refund (VND)")),
+        _refunded,
+        _refund_row,
+        "return",
+    ),
+    "tied_up": DrillSpec("tied_up", _("Returned units not yet inspected"), LINE_HEADER, _tied, _line_row, "return"),
+}
+
+
+def daily_rows(first: dt.date, last: dt.date) -> tuple[list[str], Iterator[list[Any]]]:
+    """The rollup table itself, for export."""
+    rows = DailyMetric.objects.filter(day__gte=first, day__lte=last).order_by("day", "metric")
+    return (
+        ["day", "metric", "n", "hits", "misses", "total"],
+        ([r.day.isoformat(), r.metric, r.n, r.hits, r.misses, r.total] for r in rows.iterator(chunk_size=2000)),
+    )

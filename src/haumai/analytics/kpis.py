@@ -1,0 +1,191 @@
+"""Every KPI defined once: its formula (shown next to the number, vi/en) and how it adds up daily rollups.
+
+A KPI over a date range is computed from `DailyMetric` rows of those local days (Asia/Ho_Chi_Minh), never
+from raw history. Formulas (DESIGN.md §3):
+- CSAT = responses scoring 4-5 / all responses (1-5 scale), as a percentage.
+- NPS = % promoters (9-10) minus % detractors (0-6), from -100 to 100.
+- CES = mean of the 1-7 scores (lower is easier).
+- Return rate = units returned (requested in the range, not rejected/cancelled) / units sold (ordered in the
+  range, not cancelled).
+- Return cycle time = mean of requested -> refund sent, over returns refunded in the range.
+- Value tied up in returns = VND of return lines requested and not yet inspected (restocked or disposed) at
+  the end of the range, not rejected/cancelled.
+
+Support KPIs (FRT, FCR, SLA attainment, ...) are not defined here yet: the support app registers a
+`rollups.MetricSource` and adds its `Kpi` entries to `KPIS` when its tickets exist (no number is faked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from haumai.analytics.models import DailyMetric
+
+Sums = dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class Value:
+    """A KPI's number (None when there is nothing to compute it from) with its parts, for the UI."""
+
+    number: float | None
+    display: str
+    parts: str
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One definition: label, formula text, the rollup metrics it reads, and how it turns sums into a value."""
+
+    key: str
+    label: Any
+    formula: Any
+    metrics: tuple[str, ...]
+    compute: Callable[[Sums], Value]
+    snapshot: bool = False  # a level at the end of the range (read the last day), not a sum over it
+    drill: str = ""  # the drill-down's name in analytics.views
+
+
+def _none(parts: str = "") -> Value:
+    return Value(None, "—", parts)
+
+
+def csat(s: Sums) -> Value:
+    """CSAT % = 4-5 responses / all responses."""
+    n, hits = s["csat"]["n"], s["csat"]["hits"]
+    if not n:
+        return _none(str(_("no responses")))
+    value = 100 * hits / n
+    return Value(value, f"{value:.1f}%", f"{hits} / {n}")
+
+
+def nps(s: Sums) -> Value:
+    """NPS = % promoters - % detractors."""
+    n, promoters, detractors = s["nps"]["n"], s["nps"]["hits"], s["nps"]["misses"]
+    if not n:
+        return _none(str(_("no responses")))
+    value = 100 * (promoters - detractors) / n
+    return Value(value, f"{value:+.0f}", f"({promoters} − {detractors}) / {n}")
+
+
+def ces(s: Sums) -> Value:
+    """CES = mean score (1-7)."""
+    n, total = s["ces"]["n"], s["ces"]["total"]
+    if not n:
+        return _none(str(_("no responses")))
+    value = total / n
+    return Value(value, f"{value:.2f}", f"{total} / {n}")
+
+
+def return_rate(s: Sums) -> Value:
+    """Return rate % = units returned / units sold."""
+    sold, returned = s["units_sold"]["n"], s["units_returned"]["n"]
+    if not sold:
+        return _none(str(_("no units sold")))
+    value = 100 * returned / sold
+    return Value(value, f"{value:.2f}%", f"{returned} / {sold}")
+
+
+def cycle_time(s: Sums) -> Value:
+    """Return cycle time (days) = sum of requested -> refunded / refunds."""
+    n, seconds = s["refund_cycle"]["n"], s["refund_cycle"]["total"]
+    if not n:
+        return _none(str(_("no refunds")))
+    days = seconds / n / 86400
+    return Value(days, str(_("%(days).1f days") % {"days": days}), f"{seconds / 86400:.1f} / {n}")
+
+
+def tied_up(s: Sums) -> Value:
+    """Value tied up (VND) at the end of the range."""
+    from haumai.core.money import format_vnd
+
+    value, units = s["tied_up"]["total"], s["tied_up"]["n"]
+    return Value(float(value), format_vnd(value), str(_("%(units)s units") % {"units": units}))
+
+
+KPIS: list[Kpi] = [
+    Kpi("csat", _("CSAT"), _("Responses scoring 4-5 ÷ all responses (scale 1-5)"), ("csat",), csat, drill="csat"),
+    Kpi("nps", _("NPS"), _("% promoters (9-10) − % detractors (0-6), scale 0-10"), ("nps",), nps, drill="nps"),
+    Kpi("ces", _("CES"), _("Mean effort score (1 = very easy, 7 = very difficult)"), ("ces",), ces, drill="ces"),
+    Kpi(
+        "return_rate",
+        _("Return rate"),
+        _("Units returned (requested in the period, not rejected or cancelled) ÷ units sold (ordered in the period)"),
+        ("units_sold", "units_returned"),
+        return_rate,
+        drill="returned",
+    ),
+    Kpi(
+        "cycle_time",
+        _("Return cycle time"),
+        _("Mean time from return requested to refund sent, for returns refunded in the period"),
+        ("refund_cycle",),
+        cycle_time,
+        drill="refunded",
+    ),
+    Kpi(
+        "tied_up",
+        _("Value tied up in returns"),
+        _("Value of returned units requested but not yet inspected (restocked or disposed) at the end of the period"),
+        ("tied_up",),
+        tied_up,
+        snapshot=True,
+        drill="tied_up",
+    ),
+]
+BY_KEY = {kpi.key: kpi for kpi in KPIS}
+
+
+def sums(first: dt.date, last: dt.date, metrics: set[str]) -> Sums:
+    """Per metric, the sums of n/hits/misses/total over [first, last] (one grouped query)."""
+    result: Sums = defaultdict(lambda: {"n": 0, "hits": 0, "misses": 0, "total": 0})
+    rows = (
+        DailyMetric.objects.filter(day__gte=first, day__lte=last, metric__in=metrics)
+        .values("metric")
+        .annotate(n=Sum("n"), hits=Sum("hits"), misses=Sum("misses"), total=Sum("total"))
+        .order_by()
+    )
+    for row in rows:
+        result[row["metric"]] = {k: int(row[k] or 0) for k in ("n", "hits", "misses", "total")}
+    return result
+
+
+def snapshot(day: dt.date, metrics: set[str]) -> Sums:
+    """The rows of one day (levels such as the value tied up)."""
+    result: Sums = defaultdict(lambda: {"n": 0, "hits": 0, "misses": 0, "total": 0})
+    for row in DailyMetric.objects.filter(day=day, metric__in=metrics).values("metric", "n", "hits", "misses", "total"):
+        result[row["metric"]] = {"n": row["n"], "hits": row["hits"], "misses": row["misses"], "total": row["total"]}
+    return result
+
+
+def evaluate(first: dt.date, last: dt.date) -> list[tuple[Kpi, Value]]:
+    """Every KPI over [first, last], in two queries."""
+    summed = sums(first, last, {m for k in KPIS if not k.snapshot for m in k.metrics})
+    levels = snapshot(last, {m for k in KPIS if k.snapshot for m in k.metrics})
+    return [(kpi, kpi.compute(levels if kpi.snapshot else summed)) for kpi in KPIS]
+
+
+def daily_series(first: dt.date, last: dt.date, keys: tuple[str, ...]) -> dict[str, list[float | None]]:
+    """Per KPI, one value per day of [first, last] (the chart), from one query."""
+    metrics = {m for key in keys for m in BY_KEY[key].metrics}
+    by_day: dict[dt.date, Sums] = defaultdict(lambda: defaultdict(lambda: {"n": 0, "hits": 0, "misses": 0, "total": 0}))
+    for row in DailyMetric.objects.filter(day__gte=first, day__lte=last, metric__in=metrics).values(
+        "day", "metric", "n", "hits", "misses", "total"
+    ):
+        by_day[row["day"]][row["metric"]] = {
+            "n": row["n"], "hits": row["hits"], "misses": row["misses"], "total": row["total"]
+        }
+    series: dict[str, list[float | None]] = {key: [] for key in keys}
+    day = first
+    while day <= last:
+        for key in keys:
+            series[key].append(BY_KEY[key].compute(by_day[day]).number)
+        day += dt.timedelta(days=1)
+    return series

@@ -1,0 +1,12 @@
+"""Console pages of analytics."""
+
+from django.urls import path
+
+from haumai.analytics import views
+
+app_name = "analytics"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("drill/<slug:name>/", views.drill_down, name="drill"),
+    path("export/<slug:name>.csv", views.export_csv, name="export"),
+]

@@ -1,0 +1,125 @@
+"""Console KPI dashboard: each number with its formula, a daily chart, drill-down to the records, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from haumai.analytics import drill, kpis
+from haumai.analytics.days import MAX_RANGE_DAYS, local_day
+from haumai.core import clock
+from haumai.core.paging import page_number, page_of
+
+DEFAULT_DAYS = 30
+PAGE_SIZE = 50
+CHART_KEYS = ("csat", "nps", "ces", "return_rate")
+
+
+def date_range(request: HttpRequest) -> tuple[dt.date, dt.date, str]:
+    """The requested [first, last] local days (default: the last 30 days) and an error when it was refused."""
+    today = local_day(clock.now())
+    default = (today - dt.timedelta(days=DEFAULT_DAYS - 1), today)
+    raw_first, raw_last = request.GET.get("since", "").strip()[:10], request.GET.get("until", "").strip()[:10]
+    if not raw_first and not raw_last:
+        return default[0], default[1], ""
+    try:
+        first = dt.date.fromisoformat(raw_first) if raw_first else default[0]
+        last = dt.date.fromisoformat(raw_last) if raw_last else today
+    except ValueError:
+        return default[0], default[1], _("Dates must look like 2026-03-31.")
+    if last < first:
+        return default[0], default[1], _("The end date is before the start date.")
+    if (last - first).days + 1 > MAX_RANGE_DAYS:
+        return default[0], default[1], _("Choose at most %(days)s days.") % {"days": MAX_RANGE_DAYS}
+    return first, last, ""
+
+
+@login_required
+@permission_required("analytics.view_dashboard", raise_exception=True)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """KPI cards (value, formula, parts), a daily chart, links to drill-downs and exports."""
+    first, last, error = date_range(request)
+    values = kpis.evaluate(first, last)
+    series = kpis.daily_series(first, last, CHART_KEYS)
+    labels = [(first + dt.timedelta(days=i)).strftime("%d/%m") for i in range((last - first).days + 1)]
+    chart = {
+        "labels": labels,
+        "datasets": [{"key": key, "label": str(kpis.BY_KEY[key].label), "data": series[key]} for key in CHART_KEYS],
+    }
+    context = {
+        "values": values,
+        "since": first.isoformat(),
+        "until": last.isoformat(),
+        "error": error,
+        "chart": chart,
+        "days": (last - first).days + 1,
+    }
+    return render(request, "analytics/dashboard.html", context, status=400 if error else 200)
+
+
+@login_required
+@permission_required("analytics.view_dashboard", raise_exception=True)
+@require_GET
+def drill_down(request: HttpRequest, name: str) -> HttpResponse:
+    """The records behind one number, paginated."""
+    spec = drill.SPECS.get(name)
+    if spec is None:
+        raise Http404("Unknown drill-down")
+    first, last, error = date_range(request)
+    page = page_number(request)
+    rows, has_next = page_of(spec.queryset(first, last), page, PAGE_SIZE)
+    context = {
+        "spec": spec,
+        "name": name,
+        "rows": [spec.row(r, request.user) for r in rows],
+        "has_next": has_next,
+        "page": page,
+        "since": first.isoformat(),
+        "until": last.isoformat(),
+        "error": error,
+        "kpi": kpis.BY_KEY.get(spec.kpi),
+    }
+    return render(request, "analytics/drill.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(header: list[str], rows: Iterator[list[Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)  # BOM: Excel reads Vietnamese as UTF-8
+    for row in rows:
+        yield writer.writerow(row)
+
+
+@login_required
+@permission_required("analytics.view_dashboard", raise_exception=True)
+@require_GET
+def export_csv(request: HttpRequest, name: str) -> HttpResponse | StreamingHttpResponse:
+    """Stream a drill-down (or the daily table, `daily`) as CSV: rows are read in chunks, memory stays flat."""
+    first, last, error = date_range(request)
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    if name == "daily":
+        header, rows = drill.daily_rows(first, last)
+    else:
+        spec = drill.SPECS.get(name)
+        if spec is None:
+            raise Http404("Unknown export")
+        header = [str(h) for h in spec.header]
+        user = request.user
+        rows = (spec.row(r, user) for r in spec.queryset(first, last).iterator(chunk_size=2000))
+    response = StreamingHttpResponse(_csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="haumai-{name}-{first}-{last}.csv"'
+    return response

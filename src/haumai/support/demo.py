@@ -1,0 +1,113 @@
+"""Demo tickets: conversations across e-mail, Zalo, Facebook and phone on existing demo customers, with
+replies, notes, pending and solved tickets, a reopened one, an upset customer, goodwill waiting for a
+manager, and customers who write from a second channel and land on the same record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.contrib.auth import get_user_model
+
+from haumai.core import clock
+from haumai.customers.models import Customer
+from haumai.customers.services import add_identity
+from haumai.support.channels.inbound import InboundMessage
+from haumai.support.models import Ticket
+from haumai.support.services import goodwill, tickets
+from haumai.support.services.ingest import ingest_inbound
+
+QUESTIONS = [
+    ("Máy giặt không vắt được", "Máy giặt nhà tôi mua tháng trước giờ không vắt được nữa, nhờ shop kiểm tra giúp."),
+    ("Hỏi thời hạn bảo hành", "Cho mình hỏi tủ lạnh mua ở cửa hàng Quận 7 còn bảo hành không ạ?"),
+    ("Đổi size áo", "Áo mình nhận bị rộng, đổi sang size M được không shop?"),
+    ("Xin hóa đơn VAT", "Công ty mình cần hóa đơn VAT cho đơn hàng hôm qua."),
+    ("Giao hàng chậm", "Đơn của tôi chờ mãi chưa thấy giao, tôi rất thất vọng."),
+    ("Điều hòa kêu to", "Điều hòa chạy kêu to vào ban đêm, có kỹ thuật qua xem được không?"),
+    ("Hủy đơn hàng", "Mình muốn hủy đơn vừa đặt vì đặt nhầm màu."),
+]
+REPLIES = [
+    "Dạ em chào anh/chị, em đã nhận thông tin và chuyển bộ phận kỹ thuật kiểm tra ngay ạ.",
+    "Dạ anh/chị gửi giúp em số serial và ảnh hóa đơn để em kiểm tra bảo hành nhé.",
+    "Dạ bên em đã xử lý xong, anh/chị kiểm tra giúp em ạ. Cảm ơn anh/chị!",
+]
+CHANNELS = ["email", "zalo", "facebook", "phone"]
+
+
+def _digits(customer: Customer) -> str:
+    """A stable number per customer (year + sequence of the code) for demo channel ids."""
+    return "".join(ch for ch in customer.code if ch.isdigit())
+
+
+def _message(channel: str, customer: Customer, key: str, subject: str, text: str, at: dt.datetime) -> InboundMessage:
+    if channel == "email" and not customer.email:
+        channel = "phone"  # no address to write from: the customer called instead
+    if channel == "email":
+        sender_kind, value = "email", str(customer.email)
+    elif channel == "zalo":
+        sender_kind, value = "zalo_user_id", f"84{_digits(customer)}"
+    elif channel == "facebook":
+        sender_kind, value = "facebook_psid", f"7{_digits(customer)}"
+    else:
+        sender_kind, value = "phone", customer.phone or "+84900000000"
+    return InboundMessage(
+        channel=channel,  # type: ignore[arg-type]
+        external_id=f"demo-{key}",
+        sender_kind=sender_kind,  # type: ignore[arg-type]
+        sender_value=value,
+        sender_name=customer.full_name,
+        sent_at=at,
+        subject=subject if channel == "email" else "",
+        text=text,
+    )
+
+
+def seed_support(*, count: int = 40, seed: int = 7) -> dict[str, int]:
+    """Create the demo tickets once (skipped when tickets exist or there are no customers)."""
+    if Ticket.objects.exists():
+        return {}
+    people = list(Customer.objects.filter(phone__isnull=False, merged_into__isnull=True).order_by("id")[:count])
+    User = get_user_model()
+    agent = User.objects.filter(groups__name="agent").order_by("id").first()
+    if not people or agent is None:
+        return {}
+    rng = random.Random(seed)
+    now = clock.now()
+    made = 0
+    for index, customer in enumerate(people):
+        channel = CHANNELS[index % len(CHANNELS)]
+        subject, text = QUESTIONS[index % len(QUESTIONS)]
+        at = now - dt.timedelta(hours=rng.randint(1, 96))
+        probe = _message(channel, customer, f"{index}-1", subject, text, at)
+        channel = probe.channel
+        if channel in ("zalo", "facebook"):  # the customer followed the shop's OA / page before
+            add_identity(actor=None, customer=customer, kind=channel, value=probe.sender_value)
+        with clock.frozen(at):
+            first = ingest_inbound(_message(channel, customer, f"{index}-1", subject, text, at))
+        if first is None:
+            continue
+        made += 1
+        ticket = first.ticket
+        fate = index % 5
+        if fate == 0:
+            continue  # new, unassigned
+        tickets.assign(actor=agent, ticket=ticket, assignee=agent)
+        tickets.reply(actor=agent, ticket=ticket, body=REPLIES[index % len(REPLIES)],
+                      then_status="pending" if fate == 2 else "solved" if fate == 3 else "")  # fmt: skip
+        if fate == 1:
+            tickets.reply(actor=agent, ticket=ticket, body="Khách hẹn kỹ thuật sau 17h.", visibility="note")
+        if fate == 4 and channel != "phone":
+            ingest_inbound(_message(channel, customer, f"{index}-2", subject, "Vẫn chưa được, tôi rất bực mình!", now))
+            goodwill.request_goodwill(actor=agent, ticket=ticket, kind="free_repair", amount_vnd=1_200_000,
+                                      reason="Khách chờ lâu, sửa miễn phí phần linh kiện")  # fmt: skip
+    # Three customers write again from Zalo: their Zalo id is linked, so it lands on the same customer.
+    linked = 0
+    for index, customer in enumerate(people[:3]):
+        value = f"99{_digits(customer)}"
+        add_identity(actor=None, customer=customer, kind="zalo", value=value)
+        message = ingest_inbound(InboundMessage(
+            channel="zalo", external_id=f"demo-second-{index}", sender_kind="zalo_user_id", sender_value=value,
+            sender_name=customer.full_name, sent_at=now, text="Shop ơi cho mình hỏi thêm về đơn hàng với",
+        ))  # fmt: skip
+        linked += int(message is not None and message.ticket.customer_id == customer.pk)
+    return {"support.ticket": Ticket.objects.count(), "support.second_channel": linked, "support.seeded": made}

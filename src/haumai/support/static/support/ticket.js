@@ -1,0 +1,77 @@
+/* Ticket page: keys (r reply, n note, a assign to me, e solve, j / k next / previous message), the
+   presence heartbeat (collision notice, "writing a reply") and a notice when the ticket changed. */
+(function () {
+  "use strict";
+  var HEARTBEAT_MS = 10000;
+  function typing(event) {
+    var target = event.target;
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+  function csrf() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var root = document.querySelector("[data-ticket]");
+    if (!root) { return; }
+    var body = document.getElementById("reply-body");
+    var messages = Array.prototype.slice.call(document.querySelectorAll(".hm-message"));
+    var current = messages.length - 1;
+    function focusReply(kind) {
+      var radio = document.getElementById(kind === "note" ? "vis-note" : "vis-public");
+      if (radio) { radio.checked = true; }
+      if (body) { body.focus(); }
+    }
+    function submit(id) {
+      var form = document.getElementById(id);
+      if (form) { form.submit(); }
+    }
+    function show(i) {
+      if (!messages.length) { return; }
+      current = Math.max(0, Math.min(messages.length - 1, i));
+      messages[current].scrollIntoView({ block: "nearest" });
+      messages.forEach(function (m, n) { m.classList.toggle("hm-message-current", n === current); });
+    }
+    document.addEventListener("keydown", function (event) {
+      if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) { return; }
+      var actions = {
+        r: function () { focusReply("public"); },
+        n: function () { focusReply("note"); },
+        a: function () { submit("assign-me-form"); },
+        e: function () { submit("solve-form"); },
+        j: function () { show(current + 1); },
+        k: function () { show(current - 1); }
+      };
+      var action = actions[event.key];
+      if (action) { event.preventDefault(); action(); }
+    });
+
+    var url = root.getAttribute("data-presence-url");
+    var version = root.getAttribute("data-version");
+    var collision = document.getElementById("ticket-collision");
+    var changed = document.getElementById("ticket-changed");
+    var composing = false;
+    if (body) { body.addEventListener("input", function () { composing = body.value.trim().length > 0; }); }
+    function beat() {
+      var data = new URLSearchParams();
+      data.set("composing", composing ? "1" : "0");
+      fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (state) {
+          if (!state) { return; }
+          if (collision) {
+            var names = state.others.map(function (p) {
+              return p.name + (p.composing ? " (" + collision.getAttribute("data-label-writing") + ")" : "");
+            });
+            collision.hidden = names.length === 0;
+            var text = collision.querySelector("[data-collision-text]");
+            if (text) { text.textContent = collision.getAttribute("data-label-viewing") + " " + names.join(", "); }
+          }
+          if (changed && String(state.version) !== version) { changed.hidden = false; }
+        })
+        .catch(function () { /* offline for a moment: the next beat tries again */ });
+    }
+    window.setInterval(beat, HEARTBEAT_MS);
+    window.setTimeout(beat, 1500);
+  });
+})();

@@ -80,6 +80,68 @@ def _tied(first: dt.date, last: dt.date) -> QuerySet[Any]:
     return selectors.tied_up_at(start_of(last + dt.timedelta(days=1)))
 
 
+def _first_responses(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.support import metrics
+
+    return metrics.first_responses_between(*_range(first, last))
+
+
+def _solved(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.support import metrics
+
+    return metrics.solved_between(*_range(first, last))
+
+
+def _reopened(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.support import metrics
+
+    return metrics.reopens_between(*_range(first, last))
+
+
+def _backlog(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.support import metrics
+
+    return metrics.backlog_at(start_of(last + dt.timedelta(days=1)))
+
+
+def _agent(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user is not None else str(_("Unassigned"))
+
+
+def _hours_between(a: Any, b: Any) -> str:
+    return f"{(b - a).total_seconds() / 3600:.1f}" if a and b else ""
+
+
+def _first_response_row(ticket: Any, user: Any) -> list[Any]:
+    return [
+        ticket.code, _local(ticket.created_at), _local(ticket.first_response_at),
+        _hours_between(ticket.created_at, ticket.first_response_at), _agent(ticket.assignee),
+        ticket.get_channel_display(), ticket.customer.code,
+    ]  # fmt: skip
+
+
+def _solved_row(ticket: Any, user: Any) -> list[Any]:
+    fcr = _("yes") if ticket.first_contact_resolution else _("no")
+    late = [name for name, state in (ticket.sla_states or {}).items() if state in ("met_late", "breached")]
+    return [
+        ticket.code, _local(ticket.created_at), _local(ticket.solved_then),
+        _hours_between(ticket.created_at, ticket.solved_then), _agent(ticket.assignee), str(fcr),
+        ticket.reopen_count, ", ".join(late), ticket.customer.code,
+    ]  # fmt: skip
+
+
+def _reopen_row(change: Any, user: Any) -> list[Any]:
+    ticket = change.ticket
+    return [ticket.code, _local(change.at), _agent(ticket.assignee), ticket.get_channel_display(), ticket.customer.code]
+
+
+def _backlog_row(ticket: Any, user: Any) -> list[Any]:
+    return [
+        ticket.code, _local(ticket.created_at), ticket.get_status_display(), ticket.get_priority_display(),
+        _agent(ticket.assignee), ticket.get_channel_display(), ticket.customer.code,
+    ]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class DrillSpec:
     """What one drill-down lists."""
@@ -89,7 +151,7 @@ class DrillSpec:
     header: tuple[Any, ...]
     queryset: Callable[[dt.date, dt.date], QuerySet[Any]]
     row: Callable[[Any, Any], list[Any]]
-    link: str = ""  # "response" | "return": the first column links to the record
+    link: str = ""  # "response" | "return" | "ticket": the first column links to the record
 
 
 RESPONSE_HEADER = (_("Invitation"), _("Answered"), _("Survey"), _("Score"), _("About"), _("Customer"), _("Comment"))
@@ -108,6 +170,39 @@ SPECS: dict[str, DrillSpec] = {
         "return",
     ),
     "tied_up": DrillSpec("tied_up", _("Returned units not yet inspected"), LINE_HEADER, _tied, _line_row, "return"),
+    "first_responses": DrillSpec(
+        "frt",
+        _("Tickets first answered"),
+        (_("Ticket"), _("Created"), _("First reply"), _("Hours"), _("Agent"), _("Channel"), _("Customer")),
+        _first_responses,
+        _first_response_row,
+        "ticket",
+    ),
+    "solved": DrillSpec(
+        "resolution",
+        _("Tickets solved"),
+        (_("Ticket"), _("Created"), _("Solved"), _("Hours"), _("Agent"), _("FCR"), _("Reopens"), _("SLA missed"),
+         _("Customer")),
+        _solved,
+        _solved_row,
+        "ticket",
+    ),
+    "reopened": DrillSpec(
+        "reopen_rate",
+        _("Reopened tickets"),
+        (_("Ticket"), _("Reopened"), _("Agent"), _("Channel"), _("Customer")),
+        _reopened,
+        _reopen_row,
+        "ticket",
+    ),
+    "backlog": DrillSpec(
+        "backlog",
+        _("Tickets in the backlog"),
+        (_("Ticket"), _("Created"), _("State now"), _("Priority"), _("Agent"), _("Channel"), _("Customer")),
+        _backlog,
+        _backlog_row,
+        "ticket",
+    ),
 }
 
 

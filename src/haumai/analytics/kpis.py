@@ -11,8 +11,14 @@ from raw history. Formulas (DESIGN.md §3):
 - Value tied up in returns = VND of return lines requested and not yet inspected (restocked or disposed) at
   the end of the range, not rejected/cancelled.
 
-Support KPIs (FRT, FCR, SLA attainment, ...) are not defined here yet: the support app registers a
-`rollups.MetricSource` and adds its `Kpi` entries to `KPIS` when its tickets exist (no number is faked).
+- FRT = mean of ticket created -> first public agent reply, over tickets first answered in the range, in
+  calendar hours and in business hours (the team's SLA calendar).
+- Resolution time = mean of created -> solved, over tickets solved in the range.
+- FCR = tickets solved with one public agent reply and never reopened / tickets solved in the range.
+- Reopen rate = reopens in the range / tickets solved in the range.
+- SLA attainment = SLA clocks met on time / SLA clocks finished (met on time, late or breached), over the
+  tickets solved in the range.
+- Backlog = tickets still needing work (new, open, pending) at the end of the range.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ class Kpi:
     compute: Callable[[Sums], Value]
     snapshot: bool = False  # a level at the end of the range (read the last day), not a sum over it
     drill: str = ""  # the drill-down's name in analytics.views
+    section: str = "voice"  # the dashboard group: voice (surveys), returns, support
 
 
 def _none(parts: str = "") -> Value:
@@ -110,6 +117,47 @@ def tied_up(s: Sums) -> Value:
     return Value(float(value), format_vnd(value), str(_("%(units)s units") % {"units": units}))
 
 
+def _hours(seconds: float) -> str:
+    return str(_("%(hours).1f h") % {"hours": seconds / 3600})
+
+
+def _mean_hours(metric: str, empty: Any) -> Callable[[Sums], Value]:
+    def compute(s: Sums) -> Value:
+        n, seconds = s[metric]["n"], s[metric]["total"]
+        if not n:
+            return _none(str(empty))
+        value = seconds / n
+        return Value(value / 3600, _hours(value), f"{_hours(seconds)} / {n}")
+
+    return compute
+
+
+def _ratio(metric: str, empty: Any) -> Callable[[Sums], Value]:
+    def compute(s: Sums) -> Value:
+        n, hits = s[metric]["n"], s[metric]["hits"]
+        if not n:
+            return _none(str(empty))
+        value = 100 * hits / n
+        return Value(value, f"{value:.1f}%", f"{hits} / {n}")
+
+    return compute
+
+
+def reopen_rate(s: Sums) -> Value:
+    """Reopen rate % = reopens / tickets solved."""
+    solved, reopened = s["resolution"]["n"], s["reopened"]["n"]
+    if not solved:
+        return _none(str(_("no tickets solved")))
+    value = 100 * reopened / solved
+    return Value(value, f"{value:.1f}%", f"{reopened} / {solved}")
+
+
+def backlog(s: Sums) -> Value:
+    """Backlog = tickets still needing work at the end of the range."""
+    n = s["backlog"]["n"]
+    return Value(float(n), str(n), str(_("tickets")))
+
+
 KPIS: list[Kpi] = [
     Kpi("csat", _("CSAT"), _("Responses scoring 4-5 ÷ all responses (scale 1-5)"), ("csat",), csat, drill="csat"),
     Kpi("nps", _("NPS"), _("% promoters (9-10) − % detractors (0-6), scale 0-10"), ("nps",), nps, drill="nps"),
@@ -121,6 +169,7 @@ KPIS: list[Kpi] = [
         ("units_sold", "units_returned"),
         return_rate,
         drill="returned",
+        section="returns",
     ),
     Kpi(
         "cycle_time",
@@ -129,6 +178,7 @@ KPIS: list[Kpi] = [
         ("refund_cycle",),
         cycle_time,
         drill="refunded",
+        section="returns",
     ),
     Kpi(
         "tied_up",
@@ -138,8 +188,77 @@ KPIS: list[Kpi] = [
         tied_up,
         snapshot=True,
         drill="tied_up",
+        section="returns",
+    ),
+    Kpi(
+        "frt",
+        _("First response time (FRT), calendar hours"),
+        _("Mean time from ticket created to the first public agent reply, over tickets first answered in the period"),
+        ("frt",),
+        _mean_hours("frt", _("no first replies")),
+        drill="first_responses",
+        section="support",
+    ),
+    Kpi(
+        "frt_business",
+        _("First response time (FRT), business hours"),
+        _("The same, counting only the team's working hours (shifts, breaks, closed days and public holidays)"),
+        ("frt_business",),
+        _mean_hours("frt_business", _("no first replies")),
+        drill="first_responses",
+        section="support",
+    ),
+    Kpi(
+        "resolution",
+        _("Resolution time"),
+        _("Mean time from ticket created to solved, over tickets solved in the period (calendar hours)"),
+        ("resolution",),
+        _mean_hours("resolution", _("no tickets solved")),
+        drill="solved",
+        section="support",
+    ),
+    Kpi(
+        "fcr",
+        _("First contact resolution (FCR)"),
+        _("Tickets solved with one public agent reply and never reopened ÷ tickets solved in the period"),
+        ("fcr",),
+        _ratio("fcr", _("no tickets solved")),
+        drill="solved",
+        section="support",
+    ),
+    Kpi(
+        "reopen_rate",
+        _("Reopen rate"),
+        _("Reopens in the period ÷ tickets solved in the period"),
+        ("reopened", "resolution"),
+        reopen_rate,
+        drill="reopened",
+        section="support",
+    ),
+    Kpi(
+        "sla",
+        _("SLA attainment"),
+        _(
+            "SLA clocks met on time ÷ SLA clocks finished (first reply, next reply, resolution) "
+            "of the tickets solved in the period"
+        ),
+        ("sla",),
+        _ratio("sla", _("no SLA clocks finished")),
+        drill="solved",
+        section="support",
+    ),
+    Kpi(
+        "backlog",
+        _("Backlog"),
+        _("Tickets still needing work (new, open or waiting on the customer) at the end of the period"),
+        ("backlog",),
+        backlog,
+        snapshot=True,
+        drill="backlog",
+        section="support",
     ),
 ]
+SECTIONS = (("voice", _("Customer voice")), ("returns", _("Returns")), ("support", _("Support")))
 BY_KEY = {kpi.key: kpi for kpi in KPIS}
 
 

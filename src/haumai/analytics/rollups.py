@@ -3,8 +3,8 @@
 `refresh_day(day)` recomputes every metric of one local day from the owning apps' selectors (surveys,
 returns) and upserts the rows; it is idempotent. The scheduler source `analytics.rollups` refreshes today
 and yesterday every REFRESH_MINUTES (yesterday late events settle), and on its first run backfills
-BACKFILL_DAYS of history. Other apps add metrics by registering a `MetricSource` (see `register_source`):
-the support app's FRT / FCR / SLA attainment plug in here when its tickets exist.
+BACKFILL_DAYS of history. Each app's metrics come from a `MetricSource` (see `register_source`): surveys,
+returns and support (FRT, resolution, FCR, reopens, SLA clocks, backlog: `haumai.support.metrics`).
 """
 
 from __future__ import annotations
@@ -56,15 +56,26 @@ def _return_facts(start: dt.datetime, end: dt.datetime) -> Facts:
     return selectors.daily_facts(start, end)
 
 
+def _support_facts(start: dt.datetime, end: dt.datetime) -> Facts:
+    from haumai.support import metrics
+
+    return metrics.daily_facts(start, end)
+
+
+SUPPORT_METRICS = ("frt", "frt_business", "resolution", "fcr", "reopened", "sla", "backlog")
 register_source(MetricSource("surveys", ("csat", "nps", "ces"), _survey_facts))
 register_source(MetricSource("returns", ("units_sold", "units_returned", "refund_cycle", "tied_up"), _return_facts))
+register_source(MetricSource("support", SUPPORT_METRICS, _support_facts))
 
 
 def _earliest_day() -> dt.date | None:
     from haumai.returns import selectors as returns_selectors
+    from haumai.support import metrics as support_metrics
     from haumai.surveys import selectors as survey_selectors
 
-    moments = [returns_selectors.earliest_sale(), survey_selectors.earliest_response()]
+    moments = [
+        returns_selectors.earliest_sale(), survey_selectors.earliest_response(), support_metrics.earliest_ticket()
+    ]
     known = [local_day(m) for m in moments if m is not None]
     return min(known) if known else None
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from haumai.analytics import drill, kpis
-from haumai.analytics.days import MAX_RANGE_DAYS, local_day
+from haumai.analytics.days import MAX_RANGE_DAYS, local_day, start_of
 from haumai.core import clock
 from haumai.core.paging import page_number, page_of
 
@@ -42,6 +42,21 @@ def date_range(request: HttpRequest) -> tuple[dt.date, dt.date, str]:
     return first, last, ""
 
 
+def _agent_rows(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """The per-agent table: tickets solved in the range, from one grouped query on the tickets."""
+    from haumai.support import metrics
+
+    rows = []
+    for row in metrics.by_agent(start_of(first), start_of(last + dt.timedelta(days=1))):
+        full = f"{row['assignee__first_name']} {row['assignee__last_name']}".strip()
+        name = full or row["assignee__username"] or _("Unassigned")
+        fcr = f"{100 * row['fcr'] / row['solved']:.0f}%" if row["solved"] else "—"
+        answered = row["answered"]
+        frt = _("%(hours).1f h") % {"hours": row["frt_seconds"] / answered / 3600} if answered else "—"
+        rows.append({"name": name, "solved": row["solved"], "fcr": fcr, "reopened": row["reopened"], "frt": frt})
+    return rows
+
+
 @login_required
 @permission_required("analytics.view_dashboard", raise_exception=True)
 @require_GET
@@ -55,8 +70,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "labels": labels,
         "datasets": [{"key": key, "label": str(kpis.BY_KEY[key].label), "data": series[key]} for key in CHART_KEYS],
     }
+    sections = [
+        (key, title, [(kpi, value) for kpi, value in values if kpi.section == key]) for key, title in kpis.SECTIONS
+    ]
     context = {
         "values": values,
+        "sections": sections,
+        "agents": _agent_rows(first, last),
         "since": first.isoformat(),
         "until": last.isoformat(),
         "error": error,

@@ -23,7 +23,7 @@ def test_manager_sees_each_kpi_with_its_formula(
     assert "57.1%" in body and "Responses scoring 4-5" in body
     assert "30.00%" in body and "Units returned" in body
     assert 'id="kpi-chart-data"' in body and "vendor/chart.umd.min.js" in body
-    assert "FRT" in body and "Not computed yet" in body
+    assert "FRT" in body and "no first replies" in body and "Not computed yet" not in body
 
 
 def test_ranges_too_long_or_backwards_are_refused(dataset: Any, client: Any, make_staff: Any) -> None:

@@ -116,6 +116,8 @@ class Ticket(models.Model):
             models.Index(fields=["team", "status", "-last_message_at"], name="ticket_team_queue"),
             models.Index(fields=["customer", "-last_message_at"], name="ticket_customer"),
             models.Index(fields=["search_key"], name="ticket_search_key"),
+            # The support KPIs read tickets by the moment of their first reply (solves come from the history).
+            models.Index(fields=["first_response_at"], name="ticket_first_response"),
             models.Index(
                 fields=["sla_check_at", "id"], name="ticket_sla_check", condition=models.Q(sla_check_at__isnull=False)
             ),
@@ -213,7 +215,10 @@ class TicketStatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["ticket", "at"], name="support_status_change_ticket")]
+        indexes = [
+            models.Index(fields=["ticket", "at"], name="support_status_change_ticket"),
+            models.Index(fields=["at"], name="support_status_change_at"),  # reopens per day (support KPIs)
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.old_status} -> {self.new_status}"

@@ -142,6 +142,52 @@ def _backlog_row(ticket: Any, user: Any) -> list[Any]:
     ]  # fmt: skip
 
 
+def _repairs_ready(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.repairs import selectors
+
+    return selectors.ready_between(*_range(first, last))
+
+
+def _repairs_received(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.repairs import selectors
+
+    return selectors.received_between(*_range(first, last))
+
+
+def _claims(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.warranty import selectors
+
+    return selectors.claims_between(*_range(first, last))
+
+
+def _ready_row(order: Any, user: Any) -> list[Any]:
+    from haumai.repairs import selectors
+
+    clock_ = selectors.turnaround(order)
+    on_target = _("yes") if not clock_.late else _("no")
+    return [
+        order.code, _local(order.received_at), _local(order.ready_at), f"{clock_.working_hours:.1f}",
+        f"{clock_.waiting_hours:.1f}", clock_.target_hours, str(on_target), order.service_center.name,
+        order.unit.product.name,
+    ]  # fmt: skip
+
+
+def _received_row(order: Any, user: Any) -> list[Any]:
+    return [
+        order.code, _local(order.received_at), order.unit.product.name, order.unit.serial,
+        order.repeat_of.code if order.repeat_of else "", order.service_center.name, order.get_status_display(),
+    ]  # fmt: skip
+
+
+def _claim_row(claim: Any, user: Any) -> list[Any]:
+    unit = claim.warranty.unit
+    covered = _("yes") if claim.covered else _("no")
+    return [
+        claim.code, _local(claim.submitted_at), unit.product.name, unit.serial, claim.get_status_display(),
+        str(covered), claim.customer.code,
+    ]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class DrillSpec:
     """What one drill-down lists."""
@@ -151,7 +197,7 @@ class DrillSpec:
     header: tuple[Any, ...]
     queryset: Callable[[dt.date, dt.date], QuerySet[Any]]
     row: Callable[[Any, Any], list[Any]]
-    link: str = ""  # "response" | "return" | "ticket": the first column links to the record
+    link: str = ""  # "response" | "return" | "ticket" | "repair" | "claim": the first column links to the record
 
 
 RESPONSE_HEADER = (_("Invitation"), _("Answered"), _("Survey"), _("Score"), _("About"), _("Customer"), _("Comment"))
@@ -202,6 +248,31 @@ SPECS: dict[str, DrillSpec] = {
         _backlog,
         _backlog_row,
         "ticket",
+    ),
+    "repairs_ready": DrillSpec(
+        "repair_turnaround",
+        _("Repairs made ready"),
+        (_("Repair"), _("Received"), _("Ready"), _("Working hours"), _("Waiting hours"), _("Target hours"),
+         _("On target"), _("Service centre"), _("Product")),
+        _repairs_ready,
+        _ready_row,
+        "repair",
+    ),
+    "repairs_received": DrillSpec(
+        "repeat_repairs",
+        _("Repairs received"),
+        (_("Repair"), _("Received"), _("Product"), _("Serial"), _("Repeat of"), _("Service centre"), _("State")),
+        _repairs_received,
+        _received_row,
+        "repair",
+    ),
+    "claims": DrillSpec(
+        "claim_rate",
+        _("Warranty claims submitted"),
+        (_("Claim"), _("Submitted"), _("Product"), _("Serial"), _("State"), _("Covered"), _("Customer")),
+        _claims,
+        _claim_row,
+        "claim",
     ),
 }
 

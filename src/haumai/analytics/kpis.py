@@ -19,6 +19,11 @@ from raw history. Formulas (DESIGN.md §3):
 - SLA attainment = SLA clocks met on time / SLA clocks finished (met on time, late or breached), over the
   tickets solved in the range.
 - Backlog = tickets still needing work (new, open, pending) at the end of the range.
+- Repair turnaround = mean hours on the technician's clock (intake -> ready; waiting for parts and for the
+  customer's answer to a quote left out), over repairs made ready in the range.
+- Repairs on target = repairs made ready within their centre's turnaround target / repairs made ready.
+- Repeat repairs = repairs received for a unit repaired before / repairs received in the range.
+- Warranty claim rate = claims submitted in the range per 1,000 units under warranty at its end.
 """
 
 from __future__ import annotations
@@ -55,9 +60,8 @@ class Kpi:
     formula: Any
     metrics: tuple[str, ...]
     compute: Callable[[Sums], Value]
-    snapshot: bool = False  # a level at the end of the range (read the last day), not a sum over it
     drill: str = ""  # the drill-down's name in analytics.views
-    section: str = "voice"  # the dashboard group: voice (surveys), returns, support
+    section: str = "voice"  # the dashboard group: voice (surveys), returns, support, service
 
 
 def _none(parts: str = "") -> Value:
@@ -158,6 +162,15 @@ def backlog(s: Sums) -> Value:
     return Value(float(n), str(n), str(_("tickets")))
 
 
+def claim_rate(s: Sums) -> Value:
+    """Claims per 1,000 units under warranty."""
+    claims, units = s["claims"]["n"], s["under_warranty"]["n"]
+    if not units:
+        return _none(str(_("no units under warranty")))
+    value = 1000 * claims / units
+    return Value(value, f"{value:.1f}‰", f"{claims} / {units}")
+
+
 KPIS: list[Kpi] = [
     Kpi("csat", _("CSAT"), _("Responses scoring 4-5 ÷ all responses (scale 1-5)"), ("csat",), csat, drill="csat"),
     Kpi("nps", _("NPS"), _("% promoters (9-10) − % detractors (0-6), scale 0-10"), ("nps",), nps, drill="nps"),
@@ -186,7 +199,6 @@ KPIS: list[Kpi] = [
         _("Value of returned units requested but not yet inspected (restocked or disposed) at the end of the period"),
         ("tied_up",),
         tied_up,
-        snapshot=True,
         drill="tied_up",
         section="returns",
     ),
@@ -253,12 +265,59 @@ KPIS: list[Kpi] = [
         _("Tickets still needing work (new, open or waiting on the customer) at the end of the period"),
         ("backlog",),
         backlog,
-        snapshot=True,
         drill="backlog",
         section="support",
     ),
 ]
-SECTIONS = (("voice", _("Customer voice")), ("returns", _("Returns")), ("support", _("Support")))
+KPIS += [
+    Kpi(
+        "repair_turnaround",
+        _("Repair turnaround"),
+        _(
+            "Mean hours on the technician's clock from intake to ready (waiting for parts or for the customer's "
+            "answer to a quote left out), over repairs made ready in the period"
+        ),
+        ("repair_ready",),
+        _mean_hours("repair_ready", _("no repairs made ready")),
+        drill="repairs_ready",
+        section="service",
+    ),
+    Kpi(
+        "repair_on_target",
+        _("Repairs on target"),
+        _("Repairs made ready within their service centre's turnaround target ÷ repairs made ready in the period"),
+        ("repair_ready",),
+        _ratio("repair_ready", _("no repairs made ready")),
+        drill="repairs_ready",
+        section="service",
+    ),
+    Kpi(
+        "repeat_repairs",
+        _("Repeat repairs"),
+        _("Repairs received for a unit that was repaired before ÷ repairs received in the period"),
+        ("repair_intake",),
+        _ratio("repair_intake", _("no repairs received")),
+        drill="repairs_received",
+        section="service",
+    ),
+    Kpi(
+        "claim_rate",
+        _("Warranty claim rate"),
+        _("Warranty claims submitted in the period per 1,000 units under warranty at its end"),
+        ("claims", "under_warranty"),
+        claim_rate,
+        drill="claims",
+        section="service",
+    ),
+]
+SECTIONS = (
+    ("voice", _("Customer voice")),
+    ("returns", _("Returns")),
+    ("support", _("Support")),
+    ("service", _("Warranty and repairs")),
+)
+# Levels at the end of a range (read from its last day), not sums over it.
+LEVEL_METRICS = frozenset({"tied_up", "backlog", "under_warranty"})
 BY_KEY = {kpi.key: kpi for kpi in KPIS}
 
 
@@ -286,9 +345,10 @@ def snapshot(day: dt.date, metrics: set[str]) -> Sums:
 
 def evaluate(first: dt.date, last: dt.date) -> list[tuple[Kpi, Value]]:
     """Every KPI over [first, last], in two queries."""
-    summed = sums(first, last, {m for k in KPIS if not k.snapshot for m in k.metrics})
-    levels = snapshot(last, {m for k in KPIS if k.snapshot for m in k.metrics})
-    return [(kpi, kpi.compute(levels if kpi.snapshot else summed)) for kpi in KPIS]
+    metrics = {m for k in KPIS for m in k.metrics}
+    summed = sums(first, last, metrics - LEVEL_METRICS)
+    summed.update(snapshot(last, metrics & LEVEL_METRICS))
+    return [(kpi, kpi.compute(summed)) for kpi in KPIS]
 
 
 def daily_series(first: dt.date, last: dt.date, keys: tuple[str, ...]) -> dict[str, list[float | None]]:

@@ -4,7 +4,8 @@
 returns) and upserts the rows; it is idempotent. The scheduler source `analytics.rollups` refreshes today
 and yesterday every REFRESH_MINUTES (yesterday late events settle), and on its first run backfills
 BACKFILL_DAYS of history. Each app's metrics come from a `MetricSource` (see `register_source`): surveys,
-returns and support (FRT, resolution, FCR, reopens, SLA clocks, backlog: `haumai.support.metrics`).
+returns, support (FRT, resolution, FCR, reopens, SLA clocks, backlog: `haumai.support.metrics`), repairs
+and warranty (their selectors' `daily_facts`).
 """
 
 from __future__ import annotations
@@ -62,19 +63,35 @@ def _support_facts(start: dt.datetime, end: dt.datetime) -> Facts:
     return metrics.daily_facts(start, end)
 
 
+def _repair_facts(start: dt.datetime, end: dt.datetime) -> Facts:
+    from haumai.repairs import selectors
+
+    return selectors.daily_facts(start, end)
+
+
+def _warranty_facts(start: dt.datetime, end: dt.datetime) -> Facts:
+    from haumai.warranty import selectors
+
+    return selectors.daily_facts(start, end)
+
+
 SUPPORT_METRICS = ("frt", "frt_business", "resolution", "fcr", "reopened", "sla", "backlog")
 register_source(MetricSource("surveys", ("csat", "nps", "ces"), _survey_facts))
 register_source(MetricSource("returns", ("units_sold", "units_returned", "refund_cycle", "tied_up"), _return_facts))
 register_source(MetricSource("support", SUPPORT_METRICS, _support_facts))
+register_source(MetricSource("repairs", ("repair_ready", "repair_intake"), _repair_facts))
+register_source(MetricSource("warranty", ("claims", "under_warranty"), _warranty_facts))
 
 
 def _earliest_day() -> dt.date | None:
+    from haumai.repairs import selectors as repair_selectors
     from haumai.returns import selectors as returns_selectors
     from haumai.support import metrics as support_metrics
     from haumai.surveys import selectors as survey_selectors
 
     moments = [
-        returns_selectors.earliest_sale(), survey_selectors.earliest_response(), support_metrics.earliest_ticket()
+        returns_selectors.earliest_sale(), survey_selectors.earliest_response(), support_metrics.earliest_ticket(),
+        repair_selectors.earliest_repair(),
     ]
     known = [local_day(m) for m in moments if m is not None]
     return min(known) if known else None

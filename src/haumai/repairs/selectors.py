@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from haumai.core import clock
@@ -215,3 +215,46 @@ def user_by_username(username: str) -> Any:
 def open_repair_of_unit(unit_id: int) -> RepairOrder | None:
     """The unit's open repair order, if any."""
     return RepairOrder.objects.filter(unit_id=unit_id).exclude(status=S.CLOSED).first()
+
+
+def ready_between(start: dt.datetime, end: dt.datetime) -> QuerySet[RepairOrder]:
+    """Repairs made ready for pickup in [start, end), with what the turnaround clock reads (KPI drill-down)."""
+    return (
+        RepairOrder.objects.filter(ready_at__gte=start, ready_at__lt=end)
+        .select_related("customer", "service_center", "unit__product")
+        .prefetch_related(Prefetch("changes", queryset=RepairStateChange.objects.order_by("at", "id")))
+        .order_by("-ready_at", "-id")
+    )
+
+
+def received_between(start: dt.datetime, end: dt.datetime) -> QuerySet[RepairOrder]:
+    """Repairs received in [start, end) (drill-down of repeat repairs)."""
+    return (
+        RepairOrder.objects.filter(received_at__gte=start, received_at__lt=end)
+        .select_related("customer", "service_center", "unit__product", "repeat_of")
+        .order_by("-received_at", "-id")
+    )
+
+
+def daily_facts(start: dt.datetime, end: dt.datetime) -> dict[str, dict[str, int]]:
+    """The repair KPIs' inputs of one period: `repair_ready` (made ready: n, working seconds on the turnaround
+    clock, hits = within the centre's target) and `repair_intake` (received: n, hits = repeat of an earlier
+    repair of the same unit)."""
+    clocks = [turnaround(order) for order in ready_between(start, end)]
+    repeats = Count("id", filter=Q(repeat_of__isnull=False))
+    received = RepairOrder.objects.filter(received_at__gte=start, received_at__lt=end)
+    intake = received.aggregate(n=Count("id"), repeats=repeats)
+    return {
+        "repair_ready": {
+            "n": len(clocks),
+            "total": int(sum(c.working_hours for c in clocks) * 3600),
+            "hits": sum(1 for c in clocks if not c.late),
+            "misses": sum(1 for c in clocks if c.late),
+        },
+        "repair_intake": {"n": int(intake["n"] or 0), "hits": int(intake["repeats"] or 0)},
+    }
+
+
+def earliest_repair() -> dt.datetime | None:
+    """When the first repair was received (the rollup backfill starts there)."""
+    return RepairOrder.objects.order_by("received_at").values_list("received_at", flat=True).first()

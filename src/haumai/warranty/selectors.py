@@ -248,3 +248,34 @@ def active_plans() -> QuerySet[Any]:
     from haumai.warranty.models import ExtendedPlan
 
     return ExtendedPlan.objects.filter(is_active=True).order_by("name")
+
+
+def claims_between(start: dt.datetime, end: dt.datetime) -> QuerySet[Claim]:
+    """Claims submitted in [start, end), newest first (KPI drill-down)."""
+    return (
+        Claim.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .select_related("warranty__unit__product", "customer")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def units_under_warranty_on(day: dt.date) -> int:
+    """Warranties covering a local day: started on or before it, ending on or after it, not voided by then
+    (pending activations and replaced units are left out)."""
+    return (
+        Warranty.objects.filter(starts_on__lte=day, ends_on__gte=day)
+        .exclude(status__in=(WarrantyStatus.PENDING, WarrantyStatus.REPLACED))
+        .exclude(status=WarrantyStatus.VOID, voided_at__date__lte=day)
+        .count()
+    )
+
+
+def daily_facts(start: dt.datetime, end: dt.datetime) -> dict[str, dict[str, int]]:
+    """The warranty KPIs' inputs of one period: `claims` (submitted: n, hits = covered) and `under_warranty`
+    (a level: units covered on the period's last local day)."""
+    claims = claims_between(start, end)
+    last_day = (end - dt.timedelta(microseconds=1)).astimezone(clock.LOCAL_TZ).date()
+    return {
+        "claims": {"n": claims.count(), "hits": claims.filter(covered=True).count()},
+        "under_warranty": {"n": units_under_warranty_on(last_day)},
+    }

@@ -115,6 +115,7 @@ class RepairOrder(models.Model):
             models.Index(fields=["technician", "status"], name="repair_technician_status"),
             models.Index(fields=["customer", "-received_at"], name="repair_customer_received"),
             models.Index(fields=["-received_at", "-id"], name="repair_received"),
+            models.Index(fields=["ready_at"], name="repair_ready"),  # turnaround KPI per day
         ]
         constraints = [
             models.UniqueConstraint(

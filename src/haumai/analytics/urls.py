@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("drill/<slug:name>/", views.drill_down, name="drill"),
     path("export/<slug:name>.csv", views.export_csv, name="export"),
+    path("export/<slug:name>.xlsx", views.export_xlsx, name="export_xlsx"),
 ]

@@ -114,3 +114,21 @@ def test_dashboard_and_drill_downs(
     export = client.get("/console/analytics/export/repairs_ready.csv", RANGE)
     lines = b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 3 and "30.0" in lines[1] + lines[2]
+
+
+def test_excel_export_has_the_drill_down_rows(service: Any, client: Any, make_staff: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(make_staff("manager"))
+    response = client.get("/console/analytics/export/repairs_ready.xlsx", RANGE)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Repair" and {r[0] for r in rows[1:]} == {"RO-2026-000001", "RO-2026-000003"}
+    assert client.get("/console/analytics/export/daily.xlsx", RANGE).status_code == 200
+    assert client.get("/console/analytics/export/nothing.xlsx", RANGE).status_code == 404
+    assert client.get("/console/analytics/export/claims.xlsx", {"since": "nope"}).status_code == 400
+    client.force_login(make_staff("agent"))
+    assert client.get("/console/analytics/export/claims.xlsx", RANGE).status_code == 403

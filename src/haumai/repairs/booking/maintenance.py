@@ -165,3 +165,48 @@ def record_done(
                      "next_due_on": next_due.isoformat()},
         )  # fmt: skip
     return record
+
+
+def create_plan(
+    *, actor: Any, name: str, product: Any = None, category: Any = None, interval_months: Any, onsite: bool = False
+) -> MaintenancePlan:
+    """A maintenance plan for one product or one category (not both); units sold from now on get schedules."""
+    require_perm(actor, "repairs.add_maintenanceplan")
+    name = (name or "").strip()
+    if not name:
+        raise refuse("name", _("Give the maintenance a name"), "required")
+    if len(name) > 160:
+        raise refuse("name", _("At most 160 characters"), "too_long")
+    if (product is None) == (category is None):
+        raise refuse("product", _("Choose a product or a category (one of them)"), "product_or_category")
+    try:
+        months = int(str(interval_months).strip())
+    except ValueError:
+        months = 0
+    if not 1 <= months <= 120:
+        raise refuse("interval_months", _("Every 1 to 120 months"), "out_of_range")
+    with transaction.atomic():
+        plan = MaintenancePlan.objects.create(
+            name=name, product=product, category=category, interval_months=months, onsite=bool(onsite)
+        )
+        record_event(
+            name="maintenance_plan.created", subject=plan, actor=actor,
+            payload={"name": plan.name, "interval_months": months, "onsite": plan.onsite,
+                     "for": product.name if product is not None else category.name},
+        )  # fmt: skip
+    return plan
+
+
+def set_plan_active(*, actor: Any, plan: MaintenancePlan, active: bool) -> MaintenancePlan:
+    """Stop a plan (no new schedules; existing ones keep running until stopped one by one) or start it again."""
+    require_perm(actor, "repairs.change_maintenanceplan")
+    with transaction.atomic():
+        locked = MaintenancePlan.objects.select_for_update().get(pk=plan.pk)
+        if locked.is_active != active:
+            locked.is_active = active
+            locked.save(update_fields=["is_active"])
+            record_event(
+                name="maintenance_plan.started" if active else "maintenance_plan.stopped", subject=locked,
+                actor=actor, payload={"name": locked.name},
+            )  # fmt: skip
+    return locked

@@ -27,6 +27,8 @@ def _url(event: Any) -> str:
             return reverse("booking:center", args=[event.payload["code"]])
         if event.name.startswith("maintenance."):
             return reverse("booking:maintenance")
+        if event.name.startswith("maintenance_plan."):
+            return reverse("booking:maintenance_plans")
     except NoReverseMatch:
         return ""
     return ""
@@ -111,6 +113,17 @@ SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
         lambda p: _("%(plan)s done for serial %(serial)s; next due %(day)s")
         % {"plan": _p(p, "plan"), "serial": _p(p, "serial"), "day": _day(p.get("next_due_on")) or "—"},
         "clipboard-check", "success",
+    ),
+    "maintenance_plan.created": (
+        lambda p: _("Maintenance plan %(name)s for %(target)s: every %(months)s months")
+        % {"name": _p(p, "name"), "target": _p(p, "for"), "months": _p(p, "interval_months")},
+        "calendar-plus", "neutral",
+    ),
+    "maintenance_plan.stopped": (
+        lambda p: _("Maintenance plan %(name)s stopped") % {"name": _p(p, "name")}, "calendar-x", "neutral",
+    ),
+    "maintenance_plan.started": (
+        lambda p: _("Maintenance plan %(name)s started again") % {"name": _p(p, "name")}, "calendar-check", "neutral",
     ),
     "service_center.created": (
         lambda p: _("Service centre %(name)s created") % {"name": _p(p, "name")}, "building-2", "neutral",

@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from haumai.repairs.booking import appointment_views, views, visit_views
+from haumai.repairs.booking import appointment_views, plan_views, views, visit_views
 
 app_name = "booking"
 
@@ -27,11 +27,14 @@ visits = [
     path("new/", visit_views.visit_new, name="visit_new"),
     path("<str:code>/", visit_views.visit_detail, name="visit"),
     path("<str:code>/outcome/", visit_views.visit_outcome, name="visit_outcome"),
+    path("<str:code>/assign/", visit_views.visit_assign, name="visit_assign"),
     path("<str:code>/cancel/", visit_views.visit_cancel, name="visit_cancel"),
 ]
 maintenance = [
     path("", visit_views.maintenance_list, name="maintenance"),
     path("<int:pk>/done/", visit_views.maintenance_done, name="maintenance_done"),
+    path("plans/", plan_views.plan_list, name="maintenance_plans"),
+    path("plans/<int:pk>/active/", plan_views.plan_active, name="maintenance_plan_active"),
 ]
 urlpatterns = [
     path("service-centers/", include(centers)),

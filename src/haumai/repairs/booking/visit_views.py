@@ -66,6 +66,7 @@ def visit_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "visit": visit, "phone": shown_phone(request.user, visit.customer.phone),
         "outcomes": VisitOutcome.choices, "is_mine": visit.technician_id == request.user.pk,
+        "technicians": visits.technicians() if request.user.has_perm("repairs.change_onsitevisit") else [],
     }  # fmt: skip
     audit.contact_shown(request, customer=visit.customer, target=visit.code, page="visit")
     return render(request, "repairs/booking/visit.html", context)
@@ -122,6 +123,26 @@ def visit_outcome(request: HttpRequest, code: str) -> HttpResponse:
         _refused(request, exc)
     else:
         messages.success(request, _("Outcome recorded."))
+    return redirect("booking:visit", code=visit.code)
+
+
+@login_required
+@permission_required("repairs.change_onsitevisit", raise_exception=True)
+@require_POST
+def visit_assign(request: HttpRequest, code: str) -> HttpResponse:
+    """Give a scheduled visit to a technician who is free in its window."""
+    visit = _load(code)
+    chosen = request.POST.get("technician", "")
+    technician = next((t for t in visits.technicians() if str(t.pk) == chosen), None)
+    try:
+        if technician is None:
+            raise visits.refuse("technician", _("Choose an active technician"), "not_technician")
+        visits.assign_technician(actor=request.user, visit=visit, technician=technician)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        name = technician.get_full_name() or technician.username
+        messages.success(request, _("Visit assigned to %(name)s.") % {"name": name})
     return redirect("booking:visit", code=visit.code)
 
 

@@ -25,6 +25,8 @@ from haumai.core.text import mask_email
 from haumai.customers.models import Customer
 from haumai.portal import selectors, services
 from haumai.portal.forms import CodeForm, LoginForm, LookupForm, client_ip
+from haumai.shipping import selectors as shipping_selectors
+from haumai.shipping.statuses import for_the_customer
 
 logger = logging.getLogger(__name__)
 
@@ -196,7 +198,12 @@ def order_detail(request: HttpRequest, customer: Customer, code: str) -> HttpRes
         view = selectors.my_order(customer, code[:40])
     except NotFound:
         raise Http404("Order not found") from None
-    return _page(request, "portal/order_detail.html", {"view": view, "portal_customer": customer})
+    deliveries = []
+    for shipment in shipping_selectors.deliveries_of_order(view.order.code):
+        events = [(event, for_the_customer(event.mapped_status)) for event in getattr(shipment, "applied_events", [])]
+        deliveries.append((shipment, for_the_customer(shipment.status), events))
+    context = {"view": view, "portal_customer": customer, "deliveries": deliveries}
+    return _page(request, "portal/order_detail.html", context)
 
 
 @never_cache

@@ -7,15 +7,19 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from haumai.accounts.selectors import can_see_pii, shown_phone
+from haumai.core import openapi as doc
 from haumai.core.errors import NotFound
 from haumai.core.permissions import require
 from haumai.shipping import selectors
 from haumai.shipping.models import Shipment
+from haumai.shipping.services.outbound import register_outbound
 
 router = Router(tags=["shipping"])
+API_CARRIERS = ("ghn", "ghtk", "viettel_post", "jt", "ninjavan")
 MAX_PAGE = 100
 
 
@@ -108,6 +112,30 @@ def _party(user: Any, party: dict[str, Any]) -> dict[str, Any]:
     if can_see_pii(user):
         return party
     return {**party, "phone": shown_phone(user, party.get("phone")), "street": "***" if party.get("street") else ""}
+
+
+class OutboundIn(Schema):
+    order: str = Field(min_length=1, max_length=40, description="the order's code, e.g. ORD-2026-000123")
+    carrier: str = Field(
+        description="the carrier that has the parcel", json_schema_extra=doc.one_of(list(API_CARRIERS))
+    )
+    tracking_code: str = Field(
+        min_length=3, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$",
+        description="the carrier's order code",
+    )  # fmt: skip
+
+
+@router.post(
+    "/outbound",
+    response={200: ShipmentOut, 201: ShipmentOut},
+    summary="Register an order's delivery booked outside Haumai (idempotent per carrier + tracking code)",
+)
+def register_delivery(request: HttpRequest, payload: OutboundIn) -> Status[dict[str, Any]]:
+    user = require(request, "shipping.add_shipment")
+    registered = register_outbound(
+        actor=user, order_code=payload.order, carrier_code=payload.carrier, tracking_code=payload.tracking_code
+    )
+    return Status(201 if registered.created else 200, shipment_out(registered.shipment))
 
 
 @router.get("", response=ShipmentPage, summary="List shipments (newest first)")

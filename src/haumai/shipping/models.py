@@ -70,6 +70,13 @@ class Shipment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [
+            # One carrier order code is one parcel: a delivery registered by code cannot be claimed twice.
+            models.UniqueConstraint(
+                fields=["carrier", "tracking_code"], condition=~models.Q(tracking_code=""),
+                name="shipment_tracking_code_once",
+            ),
+        ]
         indexes = [
             models.Index(fields=["reference"], name="shipment_reference"),
             models.Index(fields=["carrier", "tracking_code"], name="shipment_carrier_tracking"),

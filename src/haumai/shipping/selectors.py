@@ -74,3 +74,14 @@ def shipment_state(code: str) -> Shipment:
     if shipment is None:
         raise NotFound(f"No shipment {code}")
     return shipment
+
+
+def deliveries_of_order(order_code: str) -> list[Shipment]:
+    """An order's forward shipments with their carrier events (applied ones, newest first): two queries."""
+    events = TrackingEvent.objects.filter(applied=True).order_by("-occurred_at", "-id")
+    return list(
+        Shipment.objects.select_related("carrier")
+        .filter(reference=order_code.strip(), direction="forward")
+        .prefetch_related(Prefetch("tracking_events", queryset=events, to_attr="applied_events"))
+        .order_by("created_at", "id")
+    )

@@ -61,3 +61,22 @@ def same_rank(current: str, new: str) -> bool:
     """True when two different statuses are equally far along (a failed attempt and a new delivery round):
     only the newer report of the two may then move the shipment."""
     return current != new and _RANK[ShipmentStatus(new)] == _RANK[ShipmentStatus(current)]
+
+# What a forward shipment's state means to the customer waiting for it (the portal's order page).
+FOR_THE_CUSTOMER = {
+    ShipmentStatus.CREATED: _("The shop is preparing your parcel"),
+    ShipmentStatus.PICKUP_SCHEDULED: _("Your parcel is packed and waiting for the carrier"),
+    ShipmentStatus.PICKED_UP: _("The carrier has picked up your parcel"),
+    ShipmentStatus.IN_TRANSIT: _("Your parcel is on its way"),
+    ShipmentStatus.OUT_FOR_DELIVERY: _("Your parcel is out for delivery today"),
+    ShipmentStatus.DELIVERED: _("Your parcel was delivered"),
+    ShipmentStatus.FAILED: _("The carrier could not deliver; they will try again or call you"),
+    ShipmentStatus.RETURNED: _("The parcel went back to the shop; we will contact you"),
+    ShipmentStatus.CANCELLED: _("This delivery was cancelled"),
+    ShipmentStatus.LOST: _("The carrier lost the parcel; we will contact you"),
+}
+
+
+def for_the_customer(status: str) -> str:
+    """A forward shipment's state as a sentence for the customer."""
+    return str(FOR_THE_CUSTOMER.get(status, _("Delivery updated")))  # type: ignore[call-overload]

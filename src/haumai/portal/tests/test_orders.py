@@ -86,7 +86,8 @@ def test_my_orders_query_count(client: Client, settings: Any, shop: Shop, django
         response = client.get("/portal/orders/")
     assert response.status_code == 200
     assert response.content.decode().count("SN-Q-") == 10
-    with django_assert_max_num_queries(5):
+    # the order page adds its deliveries and their carrier events: 7 whatever the number of events
+    with django_assert_max_num_queries(7):
         assert client.get(f"/portal/orders/{shop.an_order.code}/").status_code == 200
 
 
@@ -119,3 +120,32 @@ def test_vietnamese_is_the_default_and_language_switch_works(client: Client, set
     assert response.status_code == 302
     assert response["Location"] == "/portal/lookup/"
     assert '<html lang="en">' in client.get("/portal/lookup/").content.decode()
+
+
+def test_my_order_page_follows_its_delivery_in_plain_words(
+    client: Client, settings: Any, shop: Shop, make_staff: Any, django_assert_max_num_queries: Any
+) -> None:
+    from haumai.shipping.carriers.base import TrackingUpdate
+    from haumai.shipping.services import ingest_tracking_updates
+    from haumai.shipping.services.outbound import register_outbound
+
+    register_outbound(actor=make_staff("agent"), order_code=shop.an_order.code, carrier_code="ghn",
+                      tracking_code="GHN-AN-778")  # fmt: skip
+    picked = clock.now() - dt.timedelta(hours=2)
+    ingest_tracking_updates(carrier_code="ghn", updates=[
+        TrackingUpdate(carrier_code="ghn", tracking_code="GHN-AN-778", raw_code="picked", occurred_at=picked,
+                       dedupe_key="ghn:GHN-AN-778:picked", mapped_status="picked_up",
+                       description="Lấy hàng thành công"),
+        TrackingUpdate(carrier_code="ghn", tracking_code="GHN-AN-778", raw_code="delivering",
+                       occurred_at=picked + dt.timedelta(hours=1), dedupe_key="ghn:GHN-AN-778:delivering",
+                       mapped_status="out_for_delivery"),
+    ])  # fmt: skip
+    log_in(client, settings)
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/portal/orders/{shop.an_order.code}/", HTTP_ACCEPT_LANGUAGE="en")
+    body = page.content.decode()
+    assert page.status_code == 200 and "GHN-AN-778" in body
+    assert "Your parcel is out for delivery today" in body and "The carrier has picked up your parcel" in body
+    assert "Lấy hàng thành công" in body
+    other = client.get(f"/portal/orders/{shop.binh_order.code}/")
+    assert other.status_code == 404 and "GHN-AN-778" not in other.content.decode()

@@ -1,0 +1,106 @@
+"""Deliveries the retailer booked itself: an order's forward shipment registered by carrier + tracking code,
+so the carrier's webhooks update it, stuck detection watches it and the customer follows it in the portal.
+
+One tracking code belongs to one shipment per carrier (a partial unique constraint; parallel registrations
+of one code for two orders: one wins, the other is told which order has it). Registering the same code
+for the same order again answers with the shipment already there and changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from haumai.core import clock, codes
+from haumai.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from haumai.events.services import record_event
+from haumai.sales import selectors as sales_selectors
+from haumai.shipping.models import Carrier, CarrierKind, Direction, Shipment
+from haumai.shipping.services.common import event_payload, schedule_stuck_check
+from haumai.shipping.statuses import ShipmentStatus
+
+TRACKING_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$")
+CLOSED_ORDER_STATUSES = ("cancelled",)
+
+
+@dataclass(frozen=True)
+class Registered:
+    """The order's shipment and whether this call created it (False: it was already registered)."""
+
+    shipment: Shipment
+    created: bool
+
+
+def _invalid(field: str, message: str, code: str) -> ValidationFailed:
+    return ValidationFailed(_("The delivery could not be registered."), [FieldError(field, message, code)])
+
+
+def _clean(order_code: str, carrier_code: str, tracking_code: str) -> tuple[Any, Carrier, str]:
+    tracking = (tracking_code or "").strip()
+    if not TRACKING_CODE.match(tracking):
+        message = _("A tracking code is 3 to 60 letters, digits, dots, dashes or underscores.")
+        raise _invalid("tracking_code", message, "invalid")
+    carrier = Carrier.objects.filter(code=(carrier_code or "").strip()).first()
+    if carrier is None or carrier.kind != CarrierKind.API:
+        raise _invalid("carrier", _("Unknown carrier '%(code)s'.") % {"code": carrier_code}, "unknown_carrier")
+    if not carrier.is_active:
+        raise _invalid("carrier", _("Carrier '%(code)s' is switched off.") % {"code": carrier_code}, "carrier_off")
+    try:
+        order = sales_selectors.order_by_code(order_code or "")
+    except NotFound:
+        raise _invalid("order", _("No order with code %(code)s") % {"code": order_code}, "unknown_order") from None
+    if order.status in CLOSED_ORDER_STATUSES:
+        raise _invalid("order", _("Order %(code)s is cancelled.") % {"code": order.code}, "order_cancelled")
+    return order, carrier, tracking
+
+
+def _existing(carrier: Carrier, tracking: str, order: Any) -> Shipment | None:
+    found = Shipment.objects.select_related("carrier").filter(carrier=carrier, tracking_code=tracking).first()
+    if found is None:
+        return None
+    if found.direction != Direction.FORWARD or found.reference != order.code:
+        raise Conflict(
+            _("Tracking code %(tracking)s of %(carrier)s is already used by %(reference)s.")
+            % {"tracking": tracking, "carrier": carrier.name, "reference": found.reference},
+            code="tracking_code_taken",
+        )
+    return found
+
+
+def register_outbound(*, actor: Any, order_code: str, carrier_code: str, tracking_code: str) -> Registered:
+    """Register the forward shipment of an order booked outside Haumai (idempotent per carrier + code)."""
+    permission = "shipping.add_shipment"
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(permission):
+        raise Forbidden(_("You do not have permission to do this (%(permission)s)") % {"permission": permission})
+    order, carrier, tracking = _clean(order_code, carrier_code, tracking_code)
+    found = _existing(carrier, tracking, order)
+    if found is not None:
+        return Registered(found, created=False)
+    recipient = {"name": order.customer.full_name, "phone": order.customer.phone}
+    try:
+        with transaction.atomic():
+            now = clock.now()
+            shipment = Shipment(
+                code=codes.next_code("SHP"), carrier=carrier, direction=Direction.FORWARD,
+                status=ShipmentStatus.PICKUP_SCHEDULED, tracking_code=tracking, reference=order.code,
+                customer=order.customer, recipient=recipient, booked_at=now,
+                idempotency_key=f"outbound:{carrier.code}:{tracking}",
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )  # fmt: skip
+            schedule_stuck_check(shipment, since=now)
+            shipment.save()
+            record_event(
+                name="shipment.created", customer=order.customer, subject=shipment, actor=actor,
+                payload=event_payload(shipment),
+            )  # fmt: skip
+    except IntegrityError:
+        # A parallel registration of the same code won: answer as if it had been first.
+        found = _existing(carrier, tracking, order)
+        if found is None:
+            raise
+        return Registered(found, created=False)
+    return Registered(shipment, created=True)

@@ -27,6 +27,7 @@ from haumai.customers.schemas import (
     customer_detail_out,
     customer_out,
 )
+from haumai.privacy import audit
 
 router = Router(tags=["customers"])
 MAX_PAGE = 100
@@ -67,6 +68,7 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
     )
     pii = can_see_pii(user)
     has_more = len(rows) > filters.limit
+    audit.contact_shown(request, target="customers", page="api", rows=len(rows[: filters.limit]))
     return {
         "items": [customer_out(c, pii=pii) for c in rows[: filters.limit]],
         "limit": filters.limit,
@@ -79,13 +81,17 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
 def get_customer_by_phone(request: HttpRequest, path: Path[PhonePath]) -> dict[str, Any]:
     user = require(request, "customers.view_customer")
     _require_contact_lookup(user)
-    return customer_out(selectors.customer_by_phone(path.phone), pii=can_see_pii(user))
+    customer = selectors.customer_by_phone(path.phone)
+    audit.contact_shown(request, customer=customer, target=customer.code, page="api")
+    return customer_out(customer, pii=can_see_pii(user))
 
 
 @router.get("/{code}", response=CustomerDetailOut, summary="Get a customer by code")
 def get_customer(request: HttpRequest, code: str) -> dict[str, Any]:
     user = require(request, "customers.view_customer")
-    return customer_detail_out(selectors.customer_by_code(code), pii=can_see_pii(user))
+    customer = selectors.customer_by_code(code)
+    audit.contact_shown(request, customer=customer, target=customer.code, page="api")
+    return customer_detail_out(customer, pii=can_see_pii(user))
 
 
 @router.post("", response={201: CustomerDetailOut}, summary="Create a customer")

@@ -132,3 +132,19 @@ def test_excel_export_has_the_drill_down_rows(service: Any, client: Any, make_st
     assert client.get("/console/analytics/export/claims.xlsx", {"since": "nope"}).status_code == 400
     client.force_login(make_staff("agent"))
     assert client.get("/console/analytics/export/claims.xlsx", RANGE).status_code == 403
+
+
+def test_drill_down_downloads_are_in_the_access_log(service: Any, client: Any, make_staff: Any) -> None:
+    from haumai.privacy.models import AccessLog
+
+    manager = make_staff("manager")
+    client.force_login(manager)
+    b"".join(client.get("/console/analytics/export/claims.csv", RANGE).streaming_content)
+    client.get("/console/analytics/export/claims.xlsx", RANGE)
+    client.get("/console/analytics/export/daily.csv", RANGE)
+    entries = list(AccessLog.objects.order_by("id").values_list("actor", "action", "target", "detail"))
+    detail = {"since": RANGE["since"], "until": RANGE["until"]}
+    assert entries == [
+        (manager.pk, "csv_export", "analytics:claims", {**detail, "format": "csv"}),
+        (manager.pk, "csv_export", "analytics:claims", {**detail, "format": "xlsx"}),
+    ]

@@ -99,3 +99,21 @@ def test_unknown_access_types_are_refused(customer: Customer) -> None:
     with pytest.raises(ValidationFailed):
         audit.record_access(actor=None, action="peek", customer=customer)
     assert not AccessLog.objects.exists()
+
+
+def test_api_reads_with_contact_details_are_recorded_one_by_one(customer: Customer, api_client_for: Any) -> None:
+    api = api_client_for("agent")
+    body = api.get(f"/api/v1/customers/{customer.code}").json()
+    assert body["phone"] == "+84977111222"
+    assert api.get("/api/v1/customers/by-phone/0977111222").status_code == 200
+    assert api.get("/api/v1/customers", {"q": "Mai"}).status_code == 200
+    entries = list(AccessLog.objects.order_by("id").values_list("action", "target", "detail"))
+    assert entries == [
+        ("view_record", customer.code, {"page": "api"}),
+        ("view_record", customer.code, {"page": "api"}),
+        ("view_list", "customers", {"page": "api", "rows": 1}),
+    ]
+    assert api.get("/api/v1/customers", {"q": "nobody"}).status_code == 200  # no row shown: nothing to record
+    masked = api_client_for("warehouse")
+    assert "+84977111222" not in masked.get(f"/api/v1/customers/{customer.code}").content.decode()
+    assert AccessLog.objects.count() == 3

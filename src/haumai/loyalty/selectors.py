@@ -145,3 +145,8 @@ def redemptions_of(campaign: VoucherCampaign) -> QuerySet[VoucherRedemption]:
 
 def unused_codes(campaign: VoucherCampaign) -> QuerySet[Voucher]:
     return campaign.vouchers.filter(~Q(redemptions__isnull=False)).select_related("owner").order_by("id")
+
+
+def earned_for(order: Any) -> PointsEntry | None:
+    """The order's earn entry, if it earned."""
+    return PointsEntry.objects.filter(order=order, kind="earn").first()

@@ -23,7 +23,7 @@ class NotEnoughStoreCredit(DomainError):
     def __init__(self, balance: int) -> None:
         message = _("Not enough store credit: %(balance)s ₫ available") % {"balance": f"{balance:,}".replace(",", ".")}
         super().__init__(message=message, code="insufficient_store_credit",
-                         errors=[FieldError("amount_vnd", message, "insufficient_store_credit")], status=422)  # fmt: skip
+                         errors=[FieldError("amount_vnd", message, "insufficient_store_credit")], status=409)  # fmt: skip
 
 
 def _invalid(field: str, message: str, code: str) -> ValidationFailed:

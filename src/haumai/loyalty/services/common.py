@@ -21,7 +21,7 @@ class NotEnoughPoints(DomainError):
         message = _("Not enough points: %(available)s available") % {"available": f"{available:,}".replace(",", ".")}
         super().__init__(
             message=message, code="insufficient_points", errors=[FieldError("points", message, "insufficient_points")],
-            status=422,
+            status=409,
         )  # fmt: skip
 
 

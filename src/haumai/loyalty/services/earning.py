@@ -10,11 +10,12 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from haumai.core import clock
+from haumai.core.errors import DomainError, FieldError
 from haumai.events.services import record_event
 from haumai.loyalty import conf
 from haumai.loyalty.models import EarnRule, EntryKind, PointsEntry, RuleScope
 from haumai.loyalty.services import tiers
-from haumai.loyalty.services.common import invalid, lock_customer, require, user_or_none
+from haumai.loyalty.services.common import lock_customer, require, user_or_none
 from haumai.loyalty.services.ledger import add_lot, consume, open_lots
 from haumai.sales.models import Order, OrderStatus
 
@@ -47,7 +48,9 @@ def earn_for_order(*, order: Order, actor: Any) -> PointsEntry | None:
     """Points for a delivered order, once (idempotent): None when the order earns nothing."""
     require(actor, "loyalty.add_pointsentry")
     if order.status not in (OrderStatus.DELIVERED, OrderStatus.COMPLETED):
-        raise invalid("order", _("Points are earned when the order is delivered"), "not_delivered")
+        message = _("Points are earned when the order is delivered")
+        raise DomainError(message=message, code="not_delivered", errors=[FieldError("order", message, "not_delivered")],
+                          status=409)  # fmt: skip
     existing = PointsEntry.objects.filter(order=order, kind=EntryKind.EARN).first()
     if existing is not None:
         return existing

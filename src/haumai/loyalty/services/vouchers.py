@@ -262,9 +262,9 @@ def _redeem_locked(actor: Any, code: str, customer: Any, order_reference: str, t
     campaign = voucher.campaign
     now = clock.now()
     if now < campaign.starts_at:
-        raise VoucherRefused(_("This voucher is not valid yet"), "voucher_not_started")
+        raise VoucherRefused(_("This voucher is not valid yet"), "voucher_not_started", status=409)
     if now >= campaign.ends_at:
-        raise VoucherRefused(_("This voucher has expired"), "voucher_expired")
+        raise VoucherRefused(_("This voucher has expired"), "voucher_expired", status=409)
     if voucher.owner_id is not None and voucher.owner_id != customer.pk:
         raise VoucherRefused(_("This voucher belongs to another customer"), "voucher_not_yours", status=403)
     if total < campaign.min_order_vnd:

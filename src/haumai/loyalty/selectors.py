@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from haumai.core import clock
 from haumai.core.errors import NotFound
@@ -143,8 +143,9 @@ def redemptions_of(campaign: VoucherCampaign) -> QuerySet[VoucherRedemption]:
     return campaign.redemptions.select_related("voucher", "customer").order_by("-created_at", "-id")
 
 
-def unused_codes(campaign: VoucherCampaign) -> QuerySet[Voucher]:
-    return campaign.vouchers.filter(~Q(redemptions__isnull=False)).select_related("owner").order_by("id")
+def campaign_codes(campaign: VoucherCampaign) -> QuerySet[Voucher]:
+    """A campaign's codes with their owner and how often each was used."""
+    return campaign.vouchers.select_related("owner").annotate(used=Count("redemptions")).order_by("-issued_at", "-id")
 
 
 def earned_for(order: Any) -> PointsEntry | None:

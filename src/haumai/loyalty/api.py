@@ -36,8 +36,12 @@ MAX_PAGE = 100
 
 
 class LoyaltyHistoryFilters(Schema):
-    cursor: str = Field("", max_length=18, description="next_cursor of the previous page",
-                        json_schema_extra={"pattern": r"^[0-9]{0,18}$"})  # fmt: skip
+    cursor: str = Field(
+        "",
+        max_length=18,
+        description="next_cursor of the previous page",
+        json_schema_extra={"pattern": r"^[0-9]{0,18}$"},
+    )
     limit: int = Field(20, ge=1, le=MAX_PAGE)
 
 
@@ -80,8 +84,11 @@ def get_standing(request: HttpRequest, code: str) -> dict[str, Any]:
     return _standing_out(_customer(code, field=None))
 
 
-@router.get("/customers/{code}/points", response=LoyaltyEntryPage,
-            summary="A member's points history, newest first (cursor pagination)")  # fmt: skip
+@router.get(
+    "/customers/{code}/points",
+    response=LoyaltyEntryPage,
+    summary="A member's points history, newest first (cursor pagination)",
+)
 def get_history(request: HttpRequest, code: str, filters: Query[LoyaltyHistoryFilters]) -> dict[str, Any]:
     require(request, "loyalty.view_pointsentry")
     customer = _customer(code, field=None)
@@ -99,8 +106,11 @@ def get_history(request: HttpRequest, code: str, filters: Query[LoyaltyHistoryFi
     return {"items": [entry_out(entry) for entry in page], "next_cursor": next_cursor}
 
 
-@router.post("/points/earn", response={200: LoyaltyMovementOut, 201: LoyaltyMovementOut},
-             summary="Earn the points of a delivered order (once per order; a repeat returns the same entry)")  # fmt: skip
+@router.post(
+    "/points/earn",
+    response={200: LoyaltyMovementOut, 201: LoyaltyMovementOut},
+    summary="Earn the points of a delivered order (once per order; a repeat returns the same entry)",
+)
 def earn(request: HttpRequest, payload: LoyaltyEarnIn) -> Status[dict[str, Any]]:
     user = require(request, "loyalty.add_pointsentry")
     try:
@@ -116,26 +126,40 @@ def earn(request: HttpRequest, payload: LoyaltyEarnIn) -> Status[dict[str, Any]]
     return Status(200 if known else 201, body)
 
 
-@router.post("/points/spend", response={200: LoyaltyMovementOut, 201: LoyaltyMovementOut},
-             summary="Spend points at checkout (idempotent by Idempotency-Key; 409 when the balance is short)")  # fmt: skip
+@router.post(
+    "/points/spend",
+    response={200: LoyaltyMovementOut, 201: LoyaltyMovementOut},
+    summary="Spend points at checkout (idempotent by Idempotency-Key; 409 when the balance is short)",
+)
 def spend(request: HttpRequest, payload: LoyaltySpendIn) -> Status[dict[str, Any]]:
     user = require(request, "loyalty.add_pointsentry")
     customer = _customer(payload.customer)
-    entry, created = ledger.spend_points(customer=customer, points=payload.points, actor=user,
-                                         idempotency_key=_key(request, payload.idempotency_key),
-                                         order_reference=payload.order_reference)  # fmt: skip
+    entry, created = ledger.spend_points(
+        customer=customer,
+        points=payload.points,
+        actor=user,
+        idempotency_key=_key(request, payload.idempotency_key),
+        order_reference=payload.order_reference,
+    )
     return Status(201 if created else 200, {"entry": entry_out(entry), "balance": selectors.balance(customer.pk)})
 
 
-@router.post("/vouchers/redeem", response={200: VoucherRedemptionOut, 201: VoucherRedemptionOut},
-             summary="Redeem a voucher on an order (idempotent by Idempotency-Key; atomic under parallel use)")  # fmt: skip
+@router.post(
+    "/vouchers/redeem",
+    response={200: VoucherRedemptionOut, 201: VoucherRedemptionOut},
+    summary="Redeem a voucher on an order (idempotent by Idempotency-Key; atomic under parallel use)",
+)
 def redeem(request: HttpRequest, payload: VoucherRedeemIn) -> Status[dict[str, Any]]:
     user = require(request, "loyalty.add_voucherredemption")
     customer = _customer(payload.customer)
-    redemption, created = vouchers.redeem(actor=user, code=payload.code, customer=customer,
-                                          order_reference=payload.order_reference,
-                                          order_total_vnd=payload.order_total_vnd,
-                                          idempotency_key=_key(request, payload.idempotency_key))  # fmt: skip
+    redemption, created = vouchers.redeem(
+        actor=user,
+        code=payload.code,
+        customer=customer,
+        order_reference=payload.order_reference,
+        order_total_vnd=payload.order_total_vnd,
+        idempotency_key=_key(request, payload.idempotency_key),
+    )
     body = {
         "code": redemption.voucher.code,
         "campaign": redemption.campaign.code,
@@ -148,15 +172,25 @@ def redeem(request: HttpRequest, payload: VoucherRedeemIn) -> Status[dict[str, A
     return Status(201 if created else 200, body)
 
 
-@router.post("/store-credit/spend", response={200: StoreCreditSpendOut, 201: StoreCreditSpendOut},
-             summary="Pay with store credit at checkout (idempotent; 409 when the balance is short)")  # fmt: skip
+@router.post(
+    "/store-credit/spend",
+    response={200: StoreCreditSpendOut, 201: StoreCreditSpendOut},
+    summary="Pay with store credit at checkout (idempotent; 409 when the balance is short)",
+)
 def spend_store_credit(request: HttpRequest, payload: StoreCreditSpendIn) -> Status[dict[str, Any]]:
     user = require(request, "payments.add_storecreditentry")
     customer = _customer(payload.customer)
-    entry, created = store_credit.spend_store_credit(customer=customer, amount_vnd=payload.amount_vnd,
-                                                     order_reference=payload.order_reference,
-                                                     idempotency_key=_key(request, payload.idempotency_key),
-                                                     actor=user)  # fmt: skip
-    body = {"customer": customer.code, "spent_vnd": -entry.amount_vnd, "reference": entry.reference,
-            "balance_vnd": payment_selectors.store_credit_balance(customer.pk)}  # fmt: skip
+    entry, created = store_credit.spend_store_credit(
+        customer=customer,
+        amount_vnd=payload.amount_vnd,
+        order_reference=payload.order_reference,
+        idempotency_key=_key(request, payload.idempotency_key),
+        actor=user,
+    )
+    body = {
+        "customer": customer.code,
+        "spent_vnd": -entry.amount_vnd,
+        "reference": entry.reference,
+        "balance_vnd": payment_selectors.store_credit_balance(customer.pk),
+    }
     return Status(201 if created else 200, body)

@@ -18,11 +18,18 @@ class LoyaltyConfig(AppConfig):
         subscribe("return.store_credited", handlers.on_return_refunded)
         scheduler.register(
             scheduler.DueSource(
-                name="loyalty.expiry", pending=selectors.pending_expiry, handle=expiry.expire_lots, due_field="expires_at"
+                name="loyalty.expiry",
+                pending=selectors.pending_expiry,
+                handle=expiry.expire_lots,
+                due_field="expires_at",
             )
         )
         scheduler.register(
-            scheduler.DueSource(name="loyalty.tier_reviews", pending=selectors.pending_reviews,
-                                handle=tiers.review_memberships, due_field="review_at")  # fmt: skip
+            scheduler.DueSource(
+                name="loyalty.tier_reviews",
+                pending=selectors.pending_reviews,
+                handle=tiers.review_memberships,
+                due_field="review_at",
+            )
         )
         customer_services.register_merge_step("loyalty", merging.move_customer_rows)

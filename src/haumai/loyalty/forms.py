@@ -25,7 +25,7 @@ class GoodwillVoucherForm(forms.Form):
 
     def __init__(self, *args: Any, campaigns: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].choices = [(c.code, c.name) for c in campaigns]
+        self.fields["campaign"].choices = [(c.code, c.name) for c in campaigns]  # type: ignore[attr-defined]
 
 
 class CampaignForm(forms.Form):

@@ -28,14 +28,20 @@ def loyalty_panel_context(request: HttpRequest, customer: Any) -> dict[str, Any]
         "loyalty_more": more,
         "loyalty_vouchers": [(voucher, selectors.usable(voucher)) for voucher in owned],
         "loyalty_campaigns": list(selectors.open_campaigns().filter(code_kind="unique")[:50])
-        if user.has_perm("loyalty.add_voucher") else [],
+        if user.has_perm("loyalty.add_voucher")
+        else [],
         "loyalty_customer": customer,
     }
 
 
 register_panel(
     CustomerPanel(
-        key="loyalty", title=_("Points and vouchers"), template="loyalty/_customer_panel.html",
-        context=loyalty_panel_context, permission="loyalty.view_pointsentry", column="main", order=35,
+        key="loyalty",
+        title=_("Points and vouchers"),
+        template="loyalty/_customer_panel.html",
+        context=loyalty_panel_context,
+        permission="loyalty.view_pointsentry",
+        column="main",
+        order=35,
     )
-)  # fmt: skip
+)

@@ -56,8 +56,9 @@ def buy(request: HttpRequest, customer: Customer, code: str) -> HttpResponse:
         raise Http404(str(exc)) from exc
     key = request.POST.get("key", "").strip()[:60]
     try:
-        voucher = vouchers.buy_with_points(actor=None, campaign=campaign, customer=customer,
-                                           idempotency_key=f"portal:{customer.pk}:{key}")  # fmt: skip
+        voucher = vouchers.buy_with_points(
+            actor=None, campaign=campaign, customer=customer, idempotency_key=f"portal:{customer.pk}:{key}"
+        )
     except DomainError as exc:
         request.session["loyalty_error"] = "; ".join(e.message for e in exc.errors) or exc.message
         return redirect("loyalty_portal:mine")

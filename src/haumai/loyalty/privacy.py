@@ -22,7 +22,9 @@ def export(person: Person) -> ExportPart:
                 PointsEntry.objects.filter(customer=customer).order_by("id"),
                 ("kind", "points", "order__code", "reference", "reason", "expires_at", "created_at"),
             ),
-            "loyalty.membership": rows(Membership.objects.filter(customer=customer), ("tier", "tier_since", "review_at")),
+            "loyalty.membership": rows(
+                Membership.objects.filter(customer=customer), ("tier", "tier_since", "review_at")
+            ),
             "loyalty.voucher": rows(
                 Voucher.objects.filter(owner=customer).order_by("id"),
                 ("code", "campaign__name", "source", "reason", "issued_at"),
@@ -48,11 +50,18 @@ register(
         app="loyalty",
         models=(
             PersonalModel("loyalty.PointsEntry", ("reason",), legal_hold=LEDGER, handling="exported; reason cleared"),
-            PersonalModel("loyalty.Voucher", ("reason",), legal_hold="a code is a discount promised: kept, reason cleared",
-                          handling="exported; reason cleared"),
-            PersonalModel("loyalty.VoucherRedemption", ("order_reference",),
-                          legal_hold="a discount given on a sale is an accounting record",
-                          handling="exported; kept (the order reference is not personal once the customer is anonymized)"),
+            PersonalModel(
+                "loyalty.Voucher",
+                ("reason",),
+                legal_hold="a code is a discount promised: kept, reason cleared",
+                handling="exported; reason cleared",
+            ),
+            PersonalModel(
+                "loyalty.VoucherRedemption",
+                ("order_reference",),
+                legal_hold="a discount given on a sale is an accounting record",
+                handling="exported; kept (the order reference is not personal once the customer is anonymized)",
+            ),
         ),
         not_personal={
             # Campaign names are the retailer's offers; earn rules are the retailer's terms.
@@ -62,4 +71,4 @@ register(
         export=export,
         anonymize=anonymize,
     )
-)  # fmt: skip
+)

@@ -13,12 +13,18 @@ from haumai.loyalty.models import EntryKind, PointsEntry
 
 MAX_POINTS = 1_000_000_000
 MAX_VND = 100_000_000_000
-_KEY = Field(min_length=1, max_length=100, description="idempotency key: a replay returns the first answer",
-             json_schema_extra=doc.NOT_BLANK)  # fmt: skip
-_CUSTOMER = Field(min_length=1, max_length=20, description="customer code, e.g. KH-2026-000123",
-                  json_schema_extra=doc.NOT_BLANK)  # fmt: skip
-_REFERENCE = Field(min_length=1, max_length=40, description="the POS or website order reference",
-                   json_schema_extra=doc.NOT_BLANK)  # fmt: skip
+_KEY = Field(
+    min_length=1,
+    max_length=100,
+    description="idempotency key: a replay returns the first answer",
+    json_schema_extra=doc.NOT_BLANK,
+)
+_CUSTOMER = Field(
+    min_length=1, max_length=20, description="customer code, e.g. KH-2026-000123", json_schema_extra=doc.NOT_BLANK
+)
+_REFERENCE = Field(
+    min_length=1, max_length=40, description="the POS or website order reference", json_schema_extra=doc.NOT_BLANK
+)
 
 
 class LoyaltyStandingOut(BaseModel):
@@ -51,8 +57,9 @@ class LoyaltyEntryPage(BaseModel):
 
 
 class LoyaltyEarnIn(Schema):
-    order: str = Field(min_length=1, max_length=24, description="a delivered order's code",
-                       json_schema_extra=doc.NOT_BLANK)  # fmt: skip
+    order: str = Field(
+        min_length=1, max_length=24, description="a delivered order's code", json_schema_extra=doc.NOT_BLANK
+    )
 
 
 class LoyaltySpendIn(Schema):
@@ -106,7 +113,7 @@ def entry_out(entry: PointsEntry) -> dict[str, Any]:
         "id": entry.pk,
         "kind": entry.kind,
         "points": entry.points,
-        "order": entry.order.code if entry.order_id else None,
+        "order": entry.order.code if entry.order is not None else None,
         "reference": entry.reference,
         "expires_at": entry.expires_at if entry.points > 0 else None,
         "created_at": entry.created_at,

@@ -47,11 +47,9 @@ def standing(customer: Any) -> Standing:
     spend = qualifying_spend(customer.pk)
     upcoming = conf.next_tier(tier)
     soon = now + dt.timedelta(days=EXPIRING_SOON_DAYS)
-    lots = (
-        PointsEntry.objects.filter(customer_id=customer.pk, points__gt=0, expiry_handled=False,
-                                   expires_at__gt=now, expires_at__lte=soon)
-        .annotate(used=Sum("consumed_by__points"))
-    )  # fmt: skip
+    lots = PointsEntry.objects.filter(
+        customer_id=customer.pk, points__gt=0, expiry_handled=False, expires_at__gt=now, expires_at__lte=soon
+    ).annotate(used=Sum("consumed_by__points"))
     expiring = sum(lot.points - (lot.used or 0) for lot in lots)
     to_next = max(0, upcoming.min_spend_vnd - spend) if upcoming else 0
     if upcoming:
@@ -60,10 +58,16 @@ def standing(customer: Any) -> Standing:
     else:
         progress = 100
     return Standing(
-        balance=balance(customer.pk), available=available_points(customer.pk), expiring_soon=expiring, tier=tier,
-        spend_vnd=spend, next_tier=upcoming, to_next_vnd=to_next, progress_percent=progress,
+        balance=balance(customer.pk),
+        available=available_points(customer.pk),
+        expiring_soon=expiring,
+        tier=tier,
+        spend_vnd=spend,
+        next_tier=upcoming,
+        to_next_vnd=to_next,
+        progress_percent=progress,
         review_at=membership.review_at if membership else None,
-    )  # fmt: skip
+    )
 
 
 def history(customer_id: int) -> QuerySet[PointsEntry]:

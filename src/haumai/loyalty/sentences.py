@@ -25,8 +25,10 @@ def _tier(code: Any) -> str:
 
 
 def _clawed(p: dict[str, Any]) -> str:
-    text = _("%(points)s points taken back for return %(code)s") % {"points": _n(p["points"]),
-                                                                   "code": p.get("return_code", "")}  # fmt: skip
+    text = _("%(points)s points taken back for return %(code)s") % {
+        "points": _n(p["points"]),
+        "code": p.get("return_code", ""),
+    }
     if p.get("written_off"):
         text += " · " + _("%(points)s already spent, written off") % {"points": _n(p["written_off"])}
     if p.get("debt"):
@@ -37,41 +39,64 @@ def _clawed(p: dict[str, Any]) -> str:
 SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
     "loyalty.points_earned": (
         lambda p: _("Earned %(points)s points on order %(order)s") % {"points": _n(p["points"]), "order": p["order"]},
-        "coins", "success",
+        "coins",
+        "success",
     ),
     "loyalty.points_spent": (
-        lambda p: _("Spent %(points)s points (%(reference)s)") % {"points": _n(p["points"]),
-                                                                "reference": p.get("reference") or "—"},
-        "coins", "neutral",
+        lambda p: (
+            _("Spent %(points)s points (%(reference)s)")
+            % {"points": _n(p["points"]), "reference": p.get("reference") or "—"}
+        ),
+        "coins",
+        "neutral",
     ),
     "loyalty.points_adjusted": (
-        lambda p: _("Points adjusted by %(points)s: %(reason)s") % {"points": f"{int(p['points']):+d}",
-                                                                  "reason": p.get("reason", "")},
-        "coins", "info",
+        lambda p: (
+            _("Points adjusted by %(points)s: %(reason)s")
+            % {"points": f"{int(p['points']):+d}", "reason": p.get("reason", "")}
+        ),
+        "coins",
+        "info",
     ),
-    "loyalty.points_expired": (lambda p: _("%(points)s points expired") % {"points": _n(p["points"])}, "hourglass",
-                               "warning"),
+    "loyalty.points_expired": (
+        lambda p: _("%(points)s points expired") % {"points": _n(p["points"])},
+        "hourglass",
+        "warning",
+    ),
     "loyalty.points_clawed_back": (_clawed, "undo-2", "warning"),
     "loyalty.points_restored": (
-        lambda p: _("%(points)s points spent on order %(order)s given back") % {"points": _n(p["points"]),
-                                                                              "order": p.get("order", "")},
-        "coins", "success",
+        lambda p: (
+            _("%(points)s points spent on order %(order)s given back")
+            % {"points": _n(p["points"]), "order": p.get("order", "")}
+        ),
+        "coins",
+        "success",
     ),
     "loyalty.tier_upgraded": (lambda p: _("Tier raised to %(tier)s") % {"tier": _tier(p["tier"])}, "star", "success"),
     "loyalty.tier_downgraded": (
-        lambda p: _("Tier lowered to %(tier)s at the yearly review") % {"tier": _tier(p["tier"])}, "star", "warning",
+        lambda p: _("Tier lowered to %(tier)s at the yearly review") % {"tier": _tier(p["tier"])},
+        "star",
+        "warning",
     ),
     "loyalty.voucher_issued": (
         lambda p: _("Voucher %(code)s given (%(campaign)s)") % {"code": p["code"], "campaign": p.get("campaign", "")},
-        "ticket", "info",
+        "ticket",
+        "info",
     ),
     "loyalty.voucher_redeemed": (
-        lambda p: _("Voucher %(code)s used on %(order)s, %(amount)s ₫ off") % {
-            "code": p["code"], "order": p.get("order", ""), "amount": _n(p.get("discount"))},
-        "ticket", "success",
+        lambda p: (
+            _("Voucher %(code)s used on %(order)s, %(amount)s ₫ off")
+            % {"code": p["code"], "order": p.get("order", ""), "amount": _n(p.get("discount"))}
+        ),
+        "ticket",
+        "success",
     ),
-    "loyalty.campaign_created": (lambda p: _("Voucher campaign %(code)s created") % {"code": p["code"]}, "gift", "info"),
-}  # fmt: skip
+    "loyalty.campaign_created": (
+        lambda p: _("Voucher campaign %(code)s created") % {"code": p["code"]},
+        "gift",
+        "info",
+    ),
+}
 
 
 def _url(event: Any) -> str:

@@ -19,14 +19,29 @@ def search_vouchers(query: str, user: Any, limit: int) -> list[SearchHit]:
     hits = []
     voucher = Voucher.objects.select_related("campaign", "owner").filter(code=text).first()
     if voucher is not None:
-        owner = voucher.owner.full_name if voucher.owner_id else _("anyone")
-        hits.append(SearchHit(kind=_("Voucher"), title=voucher.code, icon="ticket", score=1.0,
-                              url=reverse("loyalty:campaign", args=[voucher.campaign.code]),
-                              subtitle=f"{voucher.campaign.name} · {owner}"))  # fmt: skip
+        owner = voucher.owner.full_name if voucher.owner is not None else _("anyone")
+        hits.append(
+            SearchHit(
+                kind=_("Voucher"),
+                title=voucher.code,
+                icon="ticket",
+                score=1.0,
+                url=reverse("loyalty:campaign", args=[voucher.campaign.code]),
+                subtitle=f"{voucher.campaign.name} · {owner}",
+            )
+        )
     campaign = VoucherCampaign.objects.filter(code=text).first()
     if campaign is not None:
-        hits.append(SearchHit(kind=_("Voucher campaign"), title=campaign.code, icon="gift", score=0.9,
-                              url=reverse("loyalty:campaign", args=[campaign.code]), subtitle=campaign.name))  # fmt: skip
+        hits.append(
+            SearchHit(
+                kind=_("Voucher campaign"),
+                title=campaign.code,
+                icon="gift",
+                score=0.9,
+                url=reverse("loyalty:campaign", args=[campaign.code]),
+                subtitle=campaign.name,
+            )
+        )
     return hits[:limit]
 
 

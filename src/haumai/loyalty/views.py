@@ -44,11 +44,16 @@ def adjust(request: HttpRequest, code: str) -> HttpResponse:
     form = forms.AdjustmentForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}" if field in form.fields else errors)
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
         return _back(customer.code)
     try:
-        ledger.adjust_points(customer=customer, points=form.cleaned_data["points"], reason=form.cleaned_data["reason"],
-                             actor=request.user)  # fmt: skip
+        ledger.adjust_points(
+            customer=customer,
+            points=form.cleaned_data["points"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
     except DomainError as exc:
         _refused(request, exc)
     else:
@@ -68,8 +73,9 @@ def goodwill(request: HttpRequest, code: str) -> HttpResponse:
         return _back(customer.code)
     try:
         campaign = selectors.campaign_by_code(form.cleaned_data["campaign"])
-        voucher = vouchers.issue_goodwill_voucher(actor=request.user, campaign=campaign, customer=customer,
-                                                  reason=form.cleaned_data["reason"])  # fmt: skip
+        voucher = vouchers.issue_goodwill_voucher(
+            actor=request.user, campaign=campaign, customer=customer, reason=form.cleaned_data["reason"]
+        )
     except DomainError as exc:
         _refused(request, exc)
     else:
@@ -97,13 +103,25 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         starts_at, ends_at = form.window()
         data = form.cleaned_data
         try:
-            campaign = vouchers.create_campaign(actor=request.user, data=vouchers.CampaignInput(
-                code=data["code"], name=data["name"], code_kind=data["code_kind"], discount_kind=data["discount_kind"],
-                amount_vnd=data["amount_vnd"], percent=data["percent"], max_discount_vnd=data["max_discount_vnd"],
-                min_order_vnd=data["min_order_vnd"], starts_at=starts_at, ends_at=ends_at,
-                per_customer_limit=data["per_customer_limit"], points_price=data["points_price"],
-                shared_code=data["shared_code"], batch_size=data["batch_size"],
-            ))  # fmt: skip
+            campaign = vouchers.create_campaign(
+                actor=request.user,
+                data=vouchers.CampaignInput(
+                    code=data["code"],
+                    name=data["name"],
+                    code_kind=data["code_kind"],
+                    discount_kind=data["discount_kind"],
+                    amount_vnd=data["amount_vnd"],
+                    percent=data["percent"],
+                    max_discount_vnd=data["max_discount_vnd"],
+                    min_order_vnd=data["min_order_vnd"],
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    per_customer_limit=data["per_customer_limit"],
+                    points_price=data["points_price"],
+                    shared_code=data["shared_code"],
+                    batch_size=data["batch_size"],
+                ),
+            )
         except DomainError as exc:
             for error in exc.errors:
                 field = {"starts_at": "starts_on", "ends_at": "ends_on"}.get(error.field, error.field)

@@ -22,8 +22,12 @@ class NotEnoughStoreCredit(DomainError):
 
     def __init__(self, balance: int) -> None:
         message = _("Not enough store credit: %(balance)s ₫ available") % {"balance": f"{balance:,}".replace(",", ".")}
-        super().__init__(message=message, code="insufficient_store_credit",
-                         errors=[FieldError("amount_vnd", message, "insufficient_store_credit")], status=409)  # fmt: skip
+        super().__init__(
+            message=message,
+            code="insufficient_store_credit",
+            errors=[FieldError("amount_vnd", message, "insufficient_store_credit")],
+            status=409,
+        )
 
 
 def _invalid(field: str, message: str, code: str) -> ValidationFailed:
@@ -32,8 +36,11 @@ def _invalid(field: str, message: str, code: str) -> ValidationFailed:
 
 def _same(entry: StoreCreditEntry, customer: Any, amount_vnd: int, reference: str) -> StoreCreditEntry:
     if (entry.customer_id, entry.amount_vnd, entry.kind, entry.reference) != (
-        customer.pk, -amount_vnd, StoreCreditKind.SPEND, reference,
-    ):  # fmt: skip
+        customer.pk,
+        -amount_vnd,
+        StoreCreditKind.SPEND,
+        reference,
+    ):
         raise Conflict(_("This idempotency key was used for another request"), code="idempotency_conflict")
     return entry
 
@@ -43,8 +50,10 @@ def spend_store_credit(
 ) -> tuple[StoreCreditEntry, bool]:
     """Pay part of an order with store credit: (entry, created). The customer row is locked for the check."""
     if actor is not None and not actor.has_perm("payments.add_storecreditentry"):
-        raise Forbidden(_("You do not have permission to do this (%(permission)s)") % {
-            "permission": "payments.add_storecreditentry"})  # fmt: skip
+        raise Forbidden(
+            _("You do not have permission to do this (%(permission)s)")
+            % {"permission": "payments.add_storecreditentry"}
+        )
     if isinstance(amount_vnd, bool) or not isinstance(amount_vnd, int) or not 0 < amount_vnd <= MAX_AMOUNT_VND:
         raise _invalid("amount_vnd", _("Give a whole amount of VND greater than 0"), "invalid_amount")
     reference = (order_reference or "").strip()[:40]
@@ -69,12 +78,21 @@ def spend_store_credit(
             if amount_vnd > balance:
                 raise NotEnoughStoreCredit(int(balance))
             entry = StoreCreditEntry.objects.create(
-                customer=customer, amount_vnd=-amount_vnd, kind=StoreCreditKind.SPEND, reference=reference,
-                idempotency_key=key, actor=actor if getattr(actor, "is_authenticated", False) else None,
+                customer=customer,
+                amount_vnd=-amount_vnd,
+                kind=StoreCreditKind.SPEND,
+                reference=reference,
+                idempotency_key=key,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
                 created_at=clock.now(),
-            )  # fmt: skip
-            record_event(name="store_credit.spent", customer=customer, subject=entry, actor=actor,
-                         payload={"amount": amount_vnd, "reference": reference})  # fmt: skip
+            )
+            record_event(
+                name="store_credit.spent",
+                customer=customer,
+                subject=entry,
+                actor=actor,
+                payload={"amount": amount_vnd, "reference": reference},
+            )
     except IntegrityError:
         found = StoreCreditEntry.objects.filter(idempotency_key=key).first()
         if found is None:

@@ -20,9 +20,11 @@ class NotEnoughPoints(DomainError):
     def __init__(self, available: int) -> None:
         message = _("Not enough points: %(available)s available") % {"available": f"{available:,}".replace(",", ".")}
         super().__init__(
-            message=message, code="insufficient_points", errors=[FieldError("points", message, "insufficient_points")],
+            message=message,
+            code="insufficient_points",
+            errors=[FieldError("points", message, "insufficient_points")],
             status=409,
-        )  # fmt: skip
+        )
 
 
 class VoucherRefused(DomainError):

@@ -49,8 +49,9 @@ def earn_for_order(*, order: Order, actor: Any) -> PointsEntry | None:
     require(actor, "loyalty.add_pointsentry")
     if order.status not in (OrderStatus.DELIVERED, OrderStatus.COMPLETED):
         message = _("Points are earned when the order is delivered")
-        raise DomainError(message=message, code="not_delivered", errors=[FieldError("order", message, "not_delivered")],
-                          status=409)  # fmt: skip
+        raise DomainError(
+            message=message, code="not_delivered", errors=[FieldError("order", message, "not_delivered")], status=409
+        )
     existing = PointsEntry.objects.filter(order=order, kind=EntryKind.EARN).first()
     if existing is not None:
         return existing
@@ -63,10 +64,22 @@ def earn_for_order(*, order: Order, actor: Any) -> PointsEntry | None:
         points = points_for_order(order, tier.multiplier_percent)
         if points <= 0:
             return None
-        lot = add_lot(customer=customer, kind=EntryKind.EARN, points=points, actor=actor, spend_vnd=order.total,
-                      order=order, reference=order.code)  # fmt: skip
-        record_event(name="loyalty.points_earned", customer=customer, subject=lot, actor=actor,
-                     payload={"points": points, "order": order.code, "tier": tier.code})  # fmt: skip
+        lot = add_lot(
+            customer=customer,
+            kind=EntryKind.EARN,
+            points=points,
+            actor=actor,
+            spend_vnd=order.total,
+            order=order,
+            reference=order.code,
+        )
+        record_event(
+            name="loyalty.points_earned",
+            customer=customer,
+            subject=lot,
+            actor=actor,
+            payload={"points": points, "order": order.code, "tier": tier.code},
+        )
         tiers.upgrade_if_reached(customer=customer, actor=actor)
     return lot
 
@@ -93,7 +106,8 @@ def claw_back_for_return(*, order: Order, return_code: str, returned_vnd: int, a
         clawed = shortfall = 0
         if earn is not None:
             before = PointsEntry.objects.filter(order=order, kind=EntryKind.CLAWBACK).aggregate(
-                points=Sum("points"), short=Sum("shortfall_points"), spend=Sum("spend_vnd"))  # fmt: skip
+                points=Sum("points"), short=Sum("shortfall_points"), spend=Sum("spend_vnd")
+            )
             taken = -(before["points"] or 0) + (before["short"] or 0)
             wanted = min(_share(earn.points, returned_vnd, order.total), earn.points - taken)
             spend_back = min(returned_vnd, earn.spend_vnd + (before["spend"] or 0))
@@ -111,33 +125,72 @@ def _write_clawback(
     missing = wanted - covered
     debt = missing if missing and conf.debt_allowed() else 0
     entry = PointsEntry.objects.create(
-        customer=customer, kind=EntryKind.CLAWBACK, points=-covered, spend_vnd=spend_vnd, order=order,
-        reference=return_code[:40], shortfall_points=missing - debt, idempotency_key=key,
-        actor=user_or_none(actor), created_at=clock.now(),
-    )  # fmt: skip
+        customer=customer,
+        kind=EntryKind.CLAWBACK,
+        points=-covered,
+        spend_vnd=spend_vnd,
+        order=order,
+        reference=return_code[:40],
+        shortfall_points=missing - debt,
+        idempotency_key=key,
+        actor=user_or_none(actor),
+        created_at=clock.now(),
+    )
     consume(entry, covered, lots)
     if debt:
-        PointsEntry.objects.create(customer=customer, kind=EntryKind.DEBT, points=-debt, order=order,
-                                   reference=return_code[:40], created_at=clock.now())  # fmt: skip
-    record_event(name="loyalty.points_clawed_back", customer=customer, subject=entry, actor=actor,
-                 payload={"points": covered, "order": order.code, "return_code": return_code,
-                          "debt": debt, "written_off": missing - debt})  # fmt: skip
+        PointsEntry.objects.create(
+            customer=customer,
+            kind=EntryKind.DEBT,
+            points=-debt,
+            order=order,
+            reference=return_code[:40],
+            created_at=clock.now(),
+        )
+    record_event(
+        name="loyalty.points_clawed_back",
+        customer=customer,
+        subject=entry,
+        actor=actor,
+        payload={
+            "points": covered,
+            "order": order.code,
+            "return_code": return_code,
+            "debt": debt,
+            "written_off": missing - debt,
+        },
+    )
     return covered, missing
 
 
 def _restore_spent(customer: Any, order: Order, return_code: str, returned_vnd: int, actor: Any) -> int:
     """Points spent paying for this order come back in the returned share (as a new lot)."""
     references = {order.code, order.external_id or order.code}
-    spent = -(PointsEntry.objects.filter(customer=customer, kind=EntryKind.SPEND, reference__in=references)
-              .aggregate(total=Sum("points"))["total"] or 0)  # fmt: skip
+    spent = -(
+        PointsEntry.objects.filter(customer=customer, kind=EntryKind.SPEND, reference__in=references).aggregate(
+            total=Sum("points")
+        )["total"]
+        or 0
+    )
     if spent <= 0:
         return 0
     given = PointsEntry.objects.filter(order=order, kind=EntryKind.RESTORE).aggregate(total=Sum("points"))["total"]
     points = min(_share(spent, returned_vnd, order.total), spent - (given or 0))
     if points <= 0:
         return 0
-    lot = add_lot(customer=customer, kind=EntryKind.RESTORE, points=points, actor=actor, order=order,
-                  reference=return_code, idempotency_key=f"restore:{return_code}"[:120])  # fmt: skip
-    record_event(name="loyalty.points_restored", customer=customer, subject=lot, actor=actor,
-                 payload={"points": points, "order": order.code, "return_code": return_code})  # fmt: skip
+    lot = add_lot(
+        customer=customer,
+        kind=EntryKind.RESTORE,
+        points=points,
+        actor=actor,
+        order=order,
+        reference=return_code,
+        idempotency_key=f"restore:{return_code}"[:120],
+    )
+    record_event(
+        name="loyalty.points_restored",
+        customer=customer,
+        subject=lot,
+        actor=actor,
+        payload={"points": points, "order": order.code, "return_code": return_code},
+    )
     return points

@@ -16,7 +16,7 @@ from haumai.loyalty.services.ledger import consume
 
 
 def expire_lots(lots: Sequence[PointsEntry]) -> None:
-    """Claimed lots past their expiry: what is left of them expires (one entry per customer); each leaves the due set."""
+    """Claimed lots past expiry: what is left of them expires (one entry per customer); each leaves the due set."""
     by_customer: dict[int, list[int]] = defaultdict(list)
     for lot in lots:
         by_customer[lot.customer_id].append(lot.pk)

@@ -41,7 +41,7 @@ def open_lots(customer_id: int, *, prefer_order_id: int | None = None) -> list[t
         .annotate(used=Coalesce(Sum("consumed_by__points"), 0))
         .order_by(F("expires_at").asc(nulls_last=True), "id")
     )
-    rows = [(lot, lot.points - lot.used) for lot in lots if lot.points > lot.used]
+    rows: list[tuple[PointsEntry, int]] = [(lot, lot.points - lot.used) for lot in lots if lot.points > lot.used]
     if prefer_order_id is not None:
         rows.sort(key=lambda row: row[0].order_id != prefer_order_id or row[0].kind != EntryKind.EARN)
     return rows
@@ -84,16 +84,32 @@ def consume(entry: PointsEntry, points: int, lots: Iterable[tuple[PointsEntry, i
 
 
 def add_lot(
-    *, customer: Any, kind: str, points: int, actor: Any, spend_vnd: int = 0, order: Any = None,
-    reference: str = "", reason: str = "", idempotency_key: str | None = None,
-) -> PointsEntry:  # fmt: skip
+    *,
+    customer: Any,
+    kind: str,
+    points: int,
+    actor: Any,
+    spend_vnd: int = 0,
+    order: Any = None,
+    reference: str = "",
+    reason: str = "",
+    idempotency_key: str | None = None,
+) -> PointsEntry:
     """Write a positive entry (call with the customer locked); it first pays back any outstanding debt."""
     now = clock.now()
     lot = PointsEntry.objects.create(
-        customer=customer, kind=kind, points=points, spend_vnd=spend_vnd, order=order, reference=reference[:40],
-        reason=reason[:2000], expires_at=now + conf.expiry_period(), idempotency_key=idempotency_key or None,
-        actor=user_or_none(actor), created_at=now,
-    )  # fmt: skip
+        customer=customer,
+        kind=kind,
+        points=points,
+        spend_vnd=spend_vnd,
+        order=order,
+        reference=reference[:40],
+        reason=reason[:2000],
+        expires_at=now + conf.expiry_period(),
+        idempotency_key=idempotency_key or None,
+        actor=user_or_none(actor),
+        created_at=now,
+    )
     left = points
     for debt, owed in outstanding_debts(customer.pk):
         if left <= 0:
@@ -117,9 +133,15 @@ def _same(entry: PointsEntry, customer: Any, points: int) -> PointsEntry:
 
 
 def spend_points(
-    *, customer: Any, points: int, actor: Any, idempotency_key: str, order_reference: str = "", reason: str = "",
+    *,
+    customer: Any,
+    points: int,
+    actor: Any,
+    idempotency_key: str,
+    order_reference: str = "",
+    reason: str = "",
     event: str = "loyalty.points_spent",
-) -> tuple[PointsEntry, bool]:  # fmt: skip
+) -> tuple[PointsEntry, bool]:
     """Spend points (at checkout, or to buy a voucher) oldest-expiring first; (entry, created). Idempotent by key."""
     whole(points, "points", maximum=MAX_POINTS)
     require(actor, "loyalty.add_pointsentry")
@@ -133,8 +155,15 @@ def spend_points(
             found = _existing(key)
             if found is not None:
                 return _same(found, customer, points), False
-            entry = write_spend(customer=customer, points=points, actor=actor, key=key,
-                                order_reference=order_reference, reason=reason, event=event)  # fmt: skip
+            entry = write_spend(
+                customer=customer,
+                points=points,
+                actor=actor,
+                key=key,
+                order_reference=order_reference,
+                reason=reason,
+                event=event,
+            )
     except IntegrityError:
         found = _existing(key)
         if found is None:
@@ -151,12 +180,23 @@ def write_spend(
     if points > available:
         raise NotEnoughPoints(available)
     entry = PointsEntry.objects.create(
-        customer=customer, kind=EntryKind.SPEND, points=-points, reference=order_reference.strip()[:40],
-        reason=reason[:2000], idempotency_key=key or None, actor=user_or_none(actor), created_at=clock.now(),
-    )  # fmt: skip
+        customer=customer,
+        kind=EntryKind.SPEND,
+        points=-points,
+        reference=order_reference.strip()[:40],
+        reason=reason[:2000],
+        idempotency_key=key or None,
+        actor=user_or_none(actor),
+        created_at=clock.now(),
+    )
     consume(entry, points, open_lots(customer.pk))
-    record_event(name=event, customer=customer, subject=entry, actor=actor,
-                 payload={"points": points, "reference": entry.reference})  # fmt: skip
+    record_event(
+        name=event,
+        customer=customer,
+        subject=entry,
+        actor=actor,
+        payload={"points": points, "reference": entry.reference},
+    )
     return entry
 
 
@@ -174,17 +214,33 @@ def adjust_points(*, customer: Any, points: int, reason: str, actor: Any, idempo
     with transaction.atomic():
         lock_customer(customer.pk)
         if points > 0:
-            entry = add_lot(customer=customer, kind=EntryKind.ADJUSTMENT, points=points, actor=actor,
-                            reason=reason.strip(), idempotency_key=key)  # fmt: skip
+            entry = add_lot(
+                customer=customer,
+                kind=EntryKind.ADJUSTMENT,
+                points=points,
+                actor=actor,
+                reason=reason.strip(),
+                idempotency_key=key,
+            )
         else:
             available = available_points(customer.pk)
             if -points > available:
                 raise NotEnoughPoints(available)
             entry = PointsEntry.objects.create(
-                customer=customer, kind=EntryKind.ADJUSTMENT, points=points, reason=reason.strip()[:2000],
-                idempotency_key=key or None, actor=user_or_none(actor), created_at=clock.now(),
-            )  # fmt: skip
+                customer=customer,
+                kind=EntryKind.ADJUSTMENT,
+                points=points,
+                reason=reason.strip()[:2000],
+                idempotency_key=key or None,
+                actor=user_or_none(actor),
+                created_at=clock.now(),
+            )
             consume(entry, -points, open_lots(customer.pk))
-        record_event(name="loyalty.points_adjusted", customer=customer, subject=entry, actor=actor,
-                     payload={"points": points, "reason": reason.strip()[:200]})  # fmt: skip
+        record_event(
+            name="loyalty.points_adjusted",
+            customer=customer,
+            subject=entry,
+            actor=actor,
+            payload={"points": points, "reason": reason.strip()[:200]},
+        )
     return entry

@@ -57,11 +57,12 @@ def review_memberships(memberships: Sequence[Membership]) -> None:
         membership.review_at = now + conf.review_period()
         if reached.code != previous:
             membership.tier, membership.tier_since = reached.code, now
-            name = "loyalty.tier_downgraded" if conf.rank(reached.code) < conf.rank(previous) else "loyalty.tier_upgraded"
+            name = (
+                "loyalty.tier_downgraded" if conf.rank(reached.code) < conf.rank(previous) else "loyalty.tier_upgraded"
+            )
             _record(customer, name, previous, reached.code, None)
         membership.save(update_fields=["tier", "tier_since", "review_at"])
 
 
 def _record(customer: Any, name: str, previous: str, tier: str, actor: Any) -> None:
-    record_event(name=name, customer=customer, subject=customer, actor=actor,
-                 payload={"from": previous, "tier": tier})  # fmt: skip
+    record_event(name=name, customer=customer, subject=customer, actor=actor, payload={"from": previous, "tier": tier})

@@ -115,24 +115,44 @@ def create_campaign(*, actor: Any, data: CampaignInput) -> VoucherCampaign:
     now = clock.now()
     with transaction.atomic():
         campaign = VoucherCampaign.objects.create(
-            code=data.code, name=data.name.strip()[:160], code_kind=data.code_kind, discount_kind=data.discount_kind,
+            code=data.code,
+            name=data.name.strip()[:160],
+            code_kind=data.code_kind,
+            discount_kind=data.discount_kind,
             amount_vnd=data.amount_vnd if data.discount_kind == DiscountKind.AMOUNT else 0,
             percent=data.percent if data.discount_kind == DiscountKind.PERCENT else 0,
-            max_discount_vnd=data.max_discount_vnd, min_order_vnd=data.min_order_vnd, starts_at=data.starts_at,
-            ends_at=data.ends_at, per_customer_limit=data.per_customer_limit, points_price=data.points_price,
-            created_by=user_or_none(actor), created_at=now,
-        )  # fmt: skip
+            max_discount_vnd=data.max_discount_vnd,
+            min_order_vnd=data.min_order_vnd,
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            per_customer_limit=data.per_customer_limit,
+            points_price=data.points_price,
+            created_by=user_or_none(actor),
+            created_at=now,
+        )
         if data.code_kind == CodeKind.SHARED:
-            Voucher.objects.create(campaign=campaign, code=data.shared_code, max_uses=None,
-                                   source=VoucherSource.SHARED, issued_by=user_or_none(actor), issued_at=now)  # fmt: skip
+            Voucher.objects.create(
+                campaign=campaign,
+                code=data.shared_code,
+                max_uses=None,
+                source=VoucherSource.SHARED,
+                issued_by=user_or_none(actor),
+                issued_at=now,
+            )
         elif data.batch_size:
             codes = {new_code(campaign.code) for _ in range(data.batch_size)}
             Voucher.objects.bulk_create(
-                [Voucher(campaign=campaign, code=code, max_uses=1, issued_by=user_or_none(actor), issued_at=now)
-                 for code in sorted(codes)]  # fmt: skip
+                [
+                    Voucher(campaign=campaign, code=code, max_uses=1, issued_by=user_or_none(actor), issued_at=now)
+                    for code in sorted(codes)
+                ]
             )
-        record_event(name="loyalty.campaign_created", subject=campaign, actor=actor,
-                     payload={"code": campaign.code, "name": campaign.name})  # fmt: skip
+        record_event(
+            name="loyalty.campaign_created",
+            subject=campaign,
+            actor=actor,
+            payload={"code": campaign.code, "name": campaign.name},
+        )
     return campaign
 
 
@@ -143,19 +163,32 @@ def face_value(campaign: VoucherCampaign) -> int:
     return campaign.max_discount_vnd or MAX_VND
 
 
-def _issue(campaign: VoucherCampaign, customer: Any, source: str, reason: str, key: str, actor: Any,
-           points_entry: Any = None) -> Voucher:  # fmt: skip
+def _issue(
+    campaign: VoucherCampaign, customer: Any, source: str, reason: str, key: str, actor: Any, points_entry: Any = None
+) -> Voucher:
     if campaign.code_kind != CodeKind.UNIQUE:
         raise invalid("campaign", _("A shared-code campaign has one code for everyone; it issues no codes"))
     if campaign.ends_at <= clock.now():
         raise VoucherRefused(_("This campaign has ended"), "campaign_ended", field="campaign")
     voucher = Voucher.objects.create(
-        campaign=campaign, code=new_code(campaign.code), owner=customer, max_uses=1, source=source,
-        reason=reason.strip()[:2000], points_entry=points_entry, idempotency_key=key or None,
-        issued_by=user_or_none(actor), issued_at=clock.now(),
-    )  # fmt: skip
-    record_event(name="loyalty.voucher_issued", customer=customer, subject=voucher, actor=actor,
-                 payload={"code": voucher.code, "campaign": campaign.name, "source": source})  # fmt: skip
+        campaign=campaign,
+        code=new_code(campaign.code),
+        owner=customer,
+        max_uses=1,
+        source=source,
+        reason=reason.strip()[:2000],
+        points_entry=points_entry,
+        idempotency_key=key or None,
+        issued_by=user_or_none(actor),
+        issued_at=clock.now(),
+    )
+    record_event(
+        name="loyalty.voucher_issued",
+        customer=customer,
+        subject=voucher,
+        actor=actor,
+        payload={"code": voucher.code, "campaign": campaign.name, "source": source},
+    )
     return voucher
 
 
@@ -201,8 +234,15 @@ def buy_with_points(*, actor: Any, campaign: VoucherCampaign, customer: Any, ide
         found = _replayed(key, customer, campaign)
         if found is not None:
             return found
-        entry = write_spend(customer=customer, points=campaign.points_price, actor=actor, key=f"buy:{key}"[:120],
-                            order_reference=campaign.code, reason="", event="loyalty.points_spent")  # fmt: skip
+        entry = write_spend(
+            customer=customer,
+            points=campaign.points_price,
+            actor=actor,
+            key=f"buy:{key}"[:120],
+            order_reference=campaign.code,
+            reason="",
+            event="loyalty.points_spent",
+        )
         return _issue(campaign, customer, VoucherSource.POINTS, "", key, actor, points_entry=entry)
 
 
@@ -216,8 +256,11 @@ def discount_for(campaign: VoucherCampaign, order_total_vnd: int) -> int:
 
 def _same_redemption(found: VoucherRedemption, code: str, customer: Any, order_reference: str, total: int) -> None:
     if (found.voucher.code, found.customer_id, found.order_reference, found.order_total_vnd) != (
-        code, customer.pk, order_reference, total,
-    ):  # fmt: skip
+        code,
+        customer.pk,
+        order_reference,
+        total,
+    ):
         raise replay_conflict()
 
 
@@ -252,7 +295,9 @@ def redeem(
         return found, False
 
 
-def _redeem_locked(actor: Any, code: str, customer: Any, order_reference: str, total: int, key: str) -> VoucherRedemption:
+def _redeem_locked(
+    actor: Any, code: str, customer: Any, order_reference: str, total: int, key: str
+) -> VoucherRedemption:
     query = Voucher.objects.select_related("campaign").filter(code=code)
     if connection.features.has_select_for_update:
         query = query.select_for_update(of=("self",))
@@ -276,13 +321,25 @@ def _redeem_locked(actor: Any, code: str, customer: Any, order_reference: str, t
         raise VoucherRefused(_("This voucher has already been used"), "voucher_used_up", status=409)
     used = VoucherRedemption.objects.filter(campaign=campaign, customer=customer).count()
     if used >= campaign.per_customer_limit:
-        raise VoucherRefused(_("This customer has used this offer as often as it allows"), "customer_limit_reached",
-                             status=409)  # fmt: skip
+        raise VoucherRefused(
+            _("This customer has used this offer as often as it allows"), "customer_limit_reached", status=409
+        )
     redemption = VoucherRedemption.objects.create(
-        voucher=voucher, campaign=campaign, customer=customer, order_reference=order_reference[:60],
-        order_total_vnd=total, discount_vnd=discount_for(campaign, total), idempotency_key=key,
-        actor=user_or_none(actor), created_at=now,
-    )  # fmt: skip
-    record_event(name="loyalty.voucher_redeemed", customer=customer, subject=redemption, actor=actor,
-                 payload={"code": voucher.code, "discount": redemption.discount_vnd, "order": order_reference[:60]})  # fmt: skip
+        voucher=voucher,
+        campaign=campaign,
+        customer=customer,
+        order_reference=order_reference[:60],
+        order_total_vnd=total,
+        discount_vnd=discount_for(campaign, total),
+        idempotency_key=key,
+        actor=user_or_none(actor),
+        created_at=now,
+    )
+    record_event(
+        name="loyalty.voucher_redeemed",
+        customer=customer,
+        subject=redemption,
+        actor=actor,
+        payload={"code": voucher.code, "discount": redemption.discount_vnd, "order": order_reference[:60]},
+    )
     return redemption

@@ -27,10 +27,17 @@ def post(client: Any, url: str, data: dict[str, Any], **headers: Any) -> Any:
 def campaign(code: str = "SINHNHAT", **extra: Any) -> Any:
     now = clock.now()
     fields: dict[str, Any] = {
-        "code": code, "name": "Ưu đãi sinh nhật", "code_kind": "unique", "discount_kind": "amount",
-        "amount_vnd": 100_000, "percent": 0, "max_discount_vnd": 0, "min_order_vnd": 500_000,
-        "starts_at": now - dt.timedelta(days=1), "ends_at": now + dt.timedelta(days=30),
-    }  # fmt: skip
+        "code": code,
+        "name": "Ưu đãi sinh nhật",
+        "code_kind": "unique",
+        "discount_kind": "amount",
+        "amount_vnd": 100_000,
+        "percent": 0,
+        "max_discount_vnd": 0,
+        "min_order_vnd": 500_000,
+        "starts_at": now - dt.timedelta(days=1),
+        "ends_at": now + dt.timedelta(days=30),
+    }
     fields.update(extra)
     return vouchers.create_campaign(actor=None, data=vouchers.CampaignInput(**fields))
 
@@ -44,8 +51,9 @@ def test_standing_and_paginated_history(shop: Shop, api_client_for: Any) -> None
     assert standing["to_next_tier_vnd"] == 14_000_000 and standing["store_credit_vnd"] == 0
     first = client.get(f"/api/v1/loyalty/customers/{shop.an.code}/points", {"limit": 2}).json()
     assert [e["points"] for e in first["items"]] == [300, 200] and first["next_cursor"]
-    rest = client.get(f"/api/v1/loyalty/customers/{shop.an.code}/points",
-                      {"limit": 2, "cursor": first["next_cursor"]}).json()  # fmt: skip
+    rest = client.get(
+        f"/api/v1/loyalty/customers/{shop.an.code}/points", {"limit": 2, "cursor": first["next_cursor"]}
+    ).json()
     assert [e["points"] for e in rest["items"]] == [100] and rest["next_cursor"] is None
     assert client.get("/api/v1/loyalty/customers/KH-NOPE").status_code == 404
     assert api_client_for("warehouse").get(f"/api/v1/loyalty/customers/{shop.an.code}").status_code == 403
@@ -87,8 +95,13 @@ def test_redeem_a_voucher_replay_and_clear_errors(shop: Shop, api_client_for: An
     client = api_client_for("manager")
     offer = campaign()
     code = vouchers.issue_for_journey(campaign_code=offer.code, customer=shop.an, reference="birthday-2026").code
-    body = {"code": code, "customer": shop.an.code, "order_reference": "WEB-1", "order_total_vnd": 800_000,
-            "idempotency_key": "r-1"}  # fmt: skip
+    body = {
+        "code": code,
+        "customer": shop.an.code,
+        "order_reference": "WEB-1",
+        "order_total_vnd": 800_000,
+        "idempotency_key": "r-1",
+    }
     low = post(client, "/api/v1/loyalty/vouchers/redeem", {**body, "order_total_vnd": 400_000})
     assert low.status_code == 422 and low.json()["error"]["code"] == "below_minimum_order"
     theirs = post(client, "/api/v1/loyalty/vouchers/redeem", {**body, "customer": shop.binh.code})
@@ -108,19 +121,37 @@ def test_redeem_a_voucher_replay_and_clear_errors(shop: Shop, api_client_for: An
 
 def test_expired_voucher_and_percent_cap(shop: Shop, api_client_for: Any) -> None:
     client = api_client_for("manager")
-    percent = campaign("GIAM10", code_kind="shared", shared_code="GIAM10", discount_kind="percent", amount_vnd=0,
-                       percent=10, max_discount_vnd=200_000, min_order_vnd=0, per_customer_limit=1)  # fmt: skip
-    body = {"code": "giam10", "customer": shop.an.code, "order_reference": "W-9", "order_total_vnd": 5_000_000,
-            "idempotency_key": "p-1"}  # fmt: skip
+    percent = campaign(
+        "GIAM10",
+        code_kind="shared",
+        shared_code="GIAM10",
+        discount_kind="percent",
+        amount_vnd=0,
+        percent=10,
+        max_discount_vnd=200_000,
+        min_order_vnd=0,
+        per_customer_limit=1,
+    )
+    body = {
+        "code": "giam10",
+        "customer": shop.an.code,
+        "order_reference": "W-9",
+        "order_total_vnd": 5_000_000,
+        "idempotency_key": "p-1",
+    }
     assert post(client, "/api/v1/loyalty/vouchers/redeem", body).json()["discount_vnd"] == 200_000
     again = post(client, "/api/v1/loyalty/vouchers/redeem", {**body, "idempotency_key": "p-2"})
     assert again.status_code == 409 and again.json()["error"]["code"] == "customer_limit_reached"
-    other = post(client, "/api/v1/loyalty/vouchers/redeem", {**body, "customer": shop.binh.code, "idempotency_key": "p-3",
-                                                             "order_total_vnd": 1_000_000})  # fmt: skip
+    other = post(
+        client,
+        "/api/v1/loyalty/vouchers/redeem",
+        {**body, "customer": shop.binh.code, "idempotency_key": "p-3", "order_total_vnd": 1_000_000},
+    )
     assert other.json()["discount_vnd"] == 100_000  # a shared code serves many customers
     with clock.frozen(percent.ends_at):
-        late = post(client, "/api/v1/loyalty/vouchers/redeem", {**body, "customer": shop.binh.code,
-                                                                "idempotency_key": "p-4"})  # fmt: skip
+        late = post(
+            client, "/api/v1/loyalty/vouchers/redeem", {**body, "customer": shop.binh.code, "idempotency_key": "p-4"}
+        )
     assert late.status_code == 409 and late.json()["error"]["code"] == "voucher_expired"
 
 

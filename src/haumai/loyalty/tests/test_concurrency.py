@@ -50,10 +50,17 @@ def _race(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseE
 def _campaign(**extra: Any) -> Any:
     now = clock.now()
     fields: dict[str, Any] = {
-        "code": "SINHNHAT", "name": "Sinh nhật", "code_kind": "unique", "discount_kind": "amount",
-        "amount_vnd": 50_000, "percent": 0, "max_discount_vnd": 0, "min_order_vnd": 0,
-        "starts_at": now - dt.timedelta(days=1), "ends_at": now + dt.timedelta(days=30),
-    }  # fmt: skip
+        "code": "SINHNHAT",
+        "name": "Sinh nhật",
+        "code_kind": "unique",
+        "discount_kind": "amount",
+        "amount_vnd": 50_000,
+        "percent": 0,
+        "max_discount_vnd": 0,
+        "min_order_vnd": 0,
+        "starts_at": now - dt.timedelta(days=1),
+        "ends_at": now + dt.timedelta(days=30),
+    }
     fields.update(extra)
     return vouchers.create_campaign(actor=None, data=vouchers.CampaignInput(**fields))
 
@@ -78,8 +85,14 @@ def test_one_code_redeemed_by_ten_clients_at_once_is_redeemed_once(shop: Shop) -
     code = vouchers.issue_for_journey(campaign_code=offer.code, customer=shop.an, reference="b-2026").code
 
     def use(n: int) -> Any:
-        return vouchers.redeem(actor=None, code=code, customer=shop.an, order_reference=f"POS-{n}",
-                               order_total_vnd=500_000, idempotency_key=f"k-{n}")  # fmt: skip
+        return vouchers.redeem(
+            actor=None,
+            code=code,
+            customer=shop.an,
+            order_reference=f"POS-{n}",
+            order_total_vnd=500_000,
+            idempotency_key=f"k-{n}",
+        )
 
     results, failures = _race(PARALLEL, use)
     assert len(results) == 1 and VoucherRedemption.objects.count() == 1
@@ -91,8 +104,14 @@ def test_per_customer_limit_holds_across_parallel_codes(shop: Shop) -> None:
     _campaign(code_kind="shared", shared_code="FREESHIP", per_customer_limit=2)
 
     def use(n: int) -> Any:
-        return vouchers.redeem(actor=None, code="FREESHIP", customer=shop.an, order_reference=f"W-{n}",
-                               order_total_vnd=500_000, idempotency_key=f"f-{n}")  # fmt: skip
+        return vouchers.redeem(
+            actor=None,
+            code="FREESHIP",
+            customer=shop.an,
+            order_reference=f"W-{n}",
+            order_total_vnd=500_000,
+            idempotency_key=f"f-{n}",
+        )
 
     results, failures = _race(PARALLEL, use)
     assert len(results) == 2 and VoucherRedemption.objects.filter(customer=shop.an).count() == 2
@@ -104,8 +123,14 @@ def test_replays_of_one_key_in_parallel_make_one_redemption(shop: Shop) -> None:
     _campaign(code_kind="shared", shared_code="CHAOHE", per_customer_limit=5)
 
     def use(_n: int) -> Any:
-        return vouchers.redeem(actor=None, code="CHAOHE", customer=shop.an, order_reference="W-1",
-                               order_total_vnd=500_000, idempotency_key="same")  # fmt: skip
+        return vouchers.redeem(
+            actor=None,
+            code="CHAOHE",
+            customer=shop.an,
+            order_reference="W-1",
+            order_total_vnd=500_000,
+            idempotency_key="same",
+        )
 
     results, failures = _race(PARALLEL, use)
     assert failures == [] and {r[0].pk for r in results} == {VoucherRedemption.objects.get().pk}
@@ -116,8 +141,9 @@ def test_parallel_store_credit_spends_never_go_below_zero(shop: Shop) -> None:
     grant_store_credit(customer=shop.an, amount_vnd=250_000, reason="Hoàn tiền", actor=None, idempotency_key="g")
 
     def pay(n: int) -> Any:
-        return spend_store_credit(customer=shop.an, amount_vnd=100_000, order_reference=f"POS-{n}",
-                                  idempotency_key=f"c-{n}", actor=None)  # fmt: skip
+        return spend_store_credit(
+            customer=shop.an, amount_vnd=100_000, order_reference=f"POS-{n}", idempotency_key=f"c-{n}", actor=None
+        )
 
     results, failures = _race(PARALLEL, pay)
     assert len(results) == 2

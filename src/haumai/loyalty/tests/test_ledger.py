@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def spend(customer: Any, points: int, key: str, reference: str = "POS-1") -> PointsEntry:
-    entry, _created = ledger.spend_points(customer=customer, points=points, actor=None, idempotency_key=key,
-                                          order_reference=reference)  # fmt: skip
+    entry, _created = ledger.spend_points(
+        customer=customer, points=points, actor=None, idempotency_key=key, order_reference=reference
+    )
     return entry
 
 
@@ -43,8 +44,9 @@ def test_delivery_earns_once_by_the_base_rule(shop: Shop) -> None:
 def test_category_and_product_rules_and_the_tier_multiplier(shop: Shop) -> None:
     from haumai.catalog.models import Product
 
-    EarnRule.objects.create(name="Ốp lưng x2", scope=RuleScope.PRODUCT, product=Product.objects.get(sku="CASE"),
-                            vnd_per_point=5_000)  # fmt: skip
+    EarnRule.objects.create(
+        name="Ốp lưng x2", scope=RuleScope.PRODUCT, product=Product.objects.get(sku="CASE"), vnd_per_point=5_000
+    )
     case_order = deliver(shop.an, total=150_000, sku="CASE")
     assert PointsEntry.objects.get(order=case_order).points == 30
     Membership.objects.filter(customer=shop.an).update(tier="gold")
@@ -100,15 +102,12 @@ def test_a_partial_return_takes_back_its_share_and_gives_back_spent_points(shop:
     deliver(shop.an, total=3_000_000)  # 300 points to pay with
     order = deliver(shop.an, total=2_000_000, quantity=4)  # 200 points
     spend(shop.an, 100, "pay", reference=order.code)  # points paid part of this order
-    result = earning.claw_back_for_return(order=order, return_code="RMA-2026-000001", returned_vnd=500_000,
-                                          actor=None)  # fmt: skip
+    result = earning.claw_back_for_return(order=order, return_code="RMA-2026-000001", returned_vnd=500_000, actor=None)
     assert result == {"clawed": 50, "shortfall": 0, "restored": 25}
     assert selectors.balance(shop.an.pk) == 300 + 200 - 100 - 50 + 25
-    again = earning.claw_back_for_return(order=order, return_code="RMA-2026-000001", returned_vnd=500_000,
-                                         actor=None)  # fmt: skip
+    again = earning.claw_back_for_return(order=order, return_code="RMA-2026-000001", returned_vnd=500_000, actor=None)
     assert again["clawed"] == 0  # the same return twice takes nothing more
-    rest = earning.claw_back_for_return(order=order, return_code="RMA-2026-000002", returned_vnd=9_000_000,
-                                        actor=None)  # fmt: skip
+    rest = earning.claw_back_for_return(order=order, return_code="RMA-2026-000002", returned_vnd=9_000_000, actor=None)
     assert rest["clawed"] == 150  # never more than the order earned
     assert -PointsEntry.objects.filter(kind=EntryKind.CLAWBACK).aggregate(s=Sum("points"))["s"] == 200
 
@@ -116,8 +115,9 @@ def test_a_partial_return_takes_back_its_share_and_gives_back_spent_points(shop:
 def test_a_return_after_the_points_were_spent_is_written_off_without_a_debt_rule(shop: Shop) -> None:
     order = deliver(shop.an, total=1_000_000)
     spend(shop.an, 100, "all")
-    result = earning.claw_back_for_return(order=order, return_code="RMA-2026-000003", returned_vnd=1_000_000,
-                                          actor=None)  # fmt: skip
+    result = earning.claw_back_for_return(
+        order=order, return_code="RMA-2026-000003", returned_vnd=1_000_000, actor=None
+    )
     assert result == {"clawed": 0, "shortfall": 100, "restored": 0}
     assert selectors.balance(shop.an.pk) == 0  # never negative
     clawback = PointsEntry.objects.get(kind=EntryKind.CLAWBACK)
@@ -130,8 +130,9 @@ def test_with_the_debt_rule_the_shortfall_is_a_debt_the_next_earn_pays(shop: Sho
     settings.HAUMAI_LOYALTY_DEBT_ALLOWED = True
     order = deliver(shop.an, total=1_000_000)
     spend(shop.an, 80, "most")
-    result = earning.claw_back_for_return(order=order, return_code="RMA-2026-000004", returned_vnd=1_000_000,
-                                          actor=None)  # fmt: skip
+    result = earning.claw_back_for_return(
+        order=order, return_code="RMA-2026-000004", returned_vnd=1_000_000, actor=None
+    )
     assert result["clawed"] == 20 and result["shortfall"] == 80
     assert selectors.balance(shop.an.pk) == -80
     assert PointsEntry.objects.get(kind=EntryKind.DEBT).points == -80

@@ -35,16 +35,24 @@ def portal(customer: Any) -> Client:
 def offer(code: str = "XINLOI", **extra: Any) -> VoucherCampaign:
     now = clock.now()
     fields: dict[str, Any] = {
-        "code": code, "name": "Xin lỗi vì sự bất tiện", "code_kind": "unique", "discount_kind": "amount",
-        "amount_vnd": 200_000, "percent": 0, "max_discount_vnd": 0, "min_order_vnd": 0,
-        "starts_at": now - dt.timedelta(days=1), "ends_at": now + dt.timedelta(days=30),
-    }  # fmt: skip
+        "code": code,
+        "name": "Xin lỗi vì sự bất tiện",
+        "code_kind": "unique",
+        "discount_kind": "amount",
+        "amount_vnd": 200_000,
+        "percent": 0,
+        "max_discount_vnd": 0,
+        "min_order_vnd": 0,
+        "starts_at": now - dt.timedelta(days=1),
+        "ends_at": now + dt.timedelta(days=30),
+    }
     fields.update(extra)
     return vouchers.create_campaign(actor=None, data=vouchers.CampaignInput(**fields))
 
 
-def test_customer_360_panel_shows_points_tier_and_vouchers(shop: Shop, make_staff: Any,
-                                                           django_assert_max_num_queries: Any) -> None:  # fmt: skip
+def test_customer_360_panel_shows_points_tier_and_vouchers(
+    shop: Shop, make_staff: Any, django_assert_max_num_queries: Any
+) -> None:
     for _ in range(3):
         deliver(shop.an, total=2_000_000)
     vouchers.issue_for_journey(campaign_code=offer().code, customer=shop.an, reference="b")
@@ -82,10 +90,22 @@ def test_goodwill_voucher_within_the_approval_limit(shop: Shop, make_staff: Any)
 
 def test_campaign_pages_create_list_and_search(shop: Shop, make_staff: Any) -> None:
     manager = staff(make_staff, "manager")
-    form = {"code": "sinhnhat-2026", "name": "Sinh nhật 2026", "code_kind": "unique", "shared_code": "",
-            "batch_size": "5", "discount_kind": "percent", "amount_vnd": "0", "percent": "15",
-            "max_discount_vnd": "300000", "min_order_vnd": "500000", "starts_on": "2026-06-01",
-            "ends_on": "2026-12-31", "per_customer_limit": "1", "points_price": "0"}  # fmt: skip
+    form = {
+        "code": "sinhnhat-2026",
+        "name": "Sinh nhật 2026",
+        "code_kind": "unique",
+        "shared_code": "",
+        "batch_size": "5",
+        "discount_kind": "percent",
+        "amount_vnd": "0",
+        "percent": "15",
+        "max_discount_vnd": "300000",
+        "min_order_vnd": "500000",
+        "starts_on": "2026-06-01",
+        "ends_on": "2026-12-31",
+        "per_customer_limit": "1",
+        "points_price": "0",
+    }
     bad = manager.post("/console/loyalty/campaigns/new/", {**form, "ends_on": "2026-05-01"})
     assert bad.status_code == 200 and "The end must be after the start" in bad.content.decode()
     assert not VoucherCampaign.objects.exists()

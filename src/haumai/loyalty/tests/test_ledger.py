@@ -175,3 +175,24 @@ def test_staff_adjustment_needs_a_reason_and_permission(shop: Shop, make_staff: 
     ledger.adjust_points(customer=shop.an, points=-20, reason="Nhập nhầm", actor=manager)
     assert selectors.balance(shop.an.pk) == 30
     assert Event.objects.get(name="loyalty.points_adjusted", payload__points=50).actor_id == manager.pk
+
+
+def test_a_refunded_return_event_claws_back_through_the_subscriber(shop: Shop) -> None:
+    from haumai.events.services import record_event
+    from haumai.loyalty.tests.conftest import dispatch
+    from haumai.returns.models import ReturnLine, ReturnRequest
+
+    order = deliver(shop.an, total=2_000_000, quantity=2)  # 200 points
+    line = order.lines.get()
+    request = ReturnRequest.objects.create(code="RMA-2026-000009", customer=shop.an, order=order, status="refunded",
+                                           origin="portal", reason="defective", resolution="refund_original",
+                                           logistics="store_dropoff", requested_at=clock.now())  # fmt: skip
+    ReturnLine.objects.create(request=request, order_line=line, product=line.product, quantity=1,
+                              unit_price=1_000_000, received_quantity=1)  # fmt: skip
+    record_event(name="return.refunded", customer=shop.an, subject=request, payload={"return_code": request.code})
+    dispatch()
+    assert selectors.balance(shop.an.pk) == 100  # one of two items came back: half the points
+    record_event(name="return.refunded", customer=shop.an, subject=request, payload={"return_code": request.code})
+    dispatch()
+    assert selectors.balance(shop.an.pk) == 100  # a repeated event takes nothing more
+    assert Event.objects.filter(name="loyalty.points_clawed_back").count() == 1

@@ -16,8 +16,9 @@ from haumai.sales.models import Order
 @pytest.mark.django_db
 def test_demo_creates_consistent_loyalty_data(settings: Any) -> None:
     result = seed_demo(customers=300, out=lambda line: None)
-    delivered = Order.objects.filter(status__in=("delivered", "completed"), delivered_at__isnull=False,
-                                     total__gte=10_000).count()
+    delivered = Order.objects.filter(
+        status__in=("delivered", "completed"), delivered_at__isnull=False, total__gte=10_000
+    ).count()
     assert PointsEntry.objects.filter(kind=EntryKind.EARN).count() == delivered > 0
     assert PointsEntry.objects.filter(kind=EntryKind.SPEND).exists()
     assert PointsEntry.objects.filter(kind=EntryKind.EXPIRY).exists()

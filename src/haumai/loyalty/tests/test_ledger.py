@@ -196,3 +196,29 @@ def test_a_refunded_return_event_claws_back_through_the_subscriber(shop: Shop) -
     dispatch()
     assert selectors.balance(shop.an.pk) == 100  # a repeated event takes nothing more
     assert Event.objects.filter(name="loyalty.points_clawed_back").count() == 1
+
+
+def test_merge_moves_the_ledger_and_keeps_the_better_tier(shop: Shop) -> None:
+    from haumai.customers.services import merge_customers
+
+    deliver(shop.an, total=6_000_000)  # Silver
+    deliver(shop.binh, total=1_000_000)
+    merge_customers(actor=None, source=shop.an, target=shop.binh)
+    assert selectors.balance(shop.binh.pk) == 700 and selectors.balance(shop.an.pk) == 0
+    assert Membership.objects.get(customer=shop.binh).tier == "silver"
+    assert not Membership.objects.filter(customer=shop.an).exists()
+
+
+def test_anonymization_clears_reasons_and_keeps_the_ledger(shop: Shop, make_staff: Any) -> None:
+    from haumai.loyalty import privacy
+    from haumai.privacy.registry import Person
+
+    ledger.adjust_points(
+        customer=shop.an, points=50, reason="Khách Nguyễn Văn An gọi phàn nàn", actor=make_staff("manager")
+    )
+    person = Person(customer=shop.an)
+    exported = privacy.export(person).tables["loyalty.pointsentry"]
+    assert exported[0]["reason"].startswith("Khách")
+    privacy.anonymize(person, None)
+    entry = PointsEntry.objects.get()
+    assert entry.points == 50 and "Nguyễn" not in entry.reason

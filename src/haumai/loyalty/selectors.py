@@ -6,14 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from haumai.core import clock
 from haumai.core.errors import NotFound
 from haumai.loyalty import conf
-from haumai.loyalty.models import Membership, PointsEntry, Voucher, VoucherCampaign, VoucherRedemption
-from haumai.loyalty.services.ledger import available_points
-from haumai.loyalty.services.tiers import qualifying_spend
+from haumai.loyalty.models import EntryKind, Membership, PointsEntry, Voucher, VoucherCampaign, VoucherRedemption
+from haumai.loyalty.services.ledger import open_lots, outstanding_debts
 
 EXPIRING_SOON_DAYS = 30
 
@@ -40,17 +39,22 @@ def balance(customer_id: int) -> int:
 
 
 def standing(customer: Any) -> Standing:
-    """The member's standing, in a fixed number of queries."""
+    """The member's standing in three queries (four when the member has a debt)."""
     now = clock.now()
     membership = Membership.objects.filter(customer_id=customer.pk).first()
     tier = conf.TIER_BY_CODE.get(membership.tier, conf.TIERS[0]) if membership else conf.TIERS[0]
-    spend = qualifying_spend(customer.pk)
-    upcoming = conf.next_tier(tier)
+    since = now - conf.qualification_window()
+    sums = PointsEntry.objects.filter(customer_id=customer.pk).aggregate(
+        balance=Sum("points"),
+        spend=Sum("spend_vnd", filter=Q(created_at__gte=since)),
+        debts=Count("id", filter=Q(kind=EntryKind.DEBT)),
+    )
+    lots = open_lots(customer.pk)
+    owed = sum(left for _debt, left in outstanding_debts(customer.pk)) if sums["debts"] else 0
     soon = now + dt.timedelta(days=EXPIRING_SOON_DAYS)
-    lots = PointsEntry.objects.filter(
-        customer_id=customer.pk, points__gt=0, expiry_handled=False, expires_at__gt=now, expires_at__lte=soon
-    ).annotate(used=Sum("consumed_by__points"))
-    expiring = sum(lot.points - (lot.used or 0) for lot in lots)
+    expiring = sum(left for lot, left in lots if lot.expires_at is not None and lot.expires_at <= soon)
+    spend = max(0, int(sums["spend"] or 0))
+    upcoming = conf.next_tier(tier)
     to_next = max(0, upcoming.min_spend_vnd - spend) if upcoming else 0
     if upcoming:
         span = upcoming.min_spend_vnd - tier.min_spend_vnd
@@ -58,8 +62,8 @@ def standing(customer: Any) -> Standing:
     else:
         progress = 100
     return Standing(
-        balance=balance(customer.pk),
-        available=available_points(customer.pk),
+        balance=int(sums["balance"] or 0),
+        available=max(0, sum(left for _lot, left in lots) - owed),
         expiring_soon=expiring,
         tier=tier,
         spend_vnd=spend,

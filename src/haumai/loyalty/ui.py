@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -10,15 +11,37 @@ from django.utils.translation import gettext_lazy as _
 from haumai.core.registry import NavEntry, SearchHit, SearchProvider, register_nav, register_search
 from haumai.loyalty.models import Voucher, VoucherCampaign
 
+# Haumai's own codes (RMA-2026-000123, ORD-..., CUS-...) belong to other providers.
+OWN_CODE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{6}$")
+
 
 def search_vouchers(query: str, user: Any, limit: int) -> list[SearchHit]:
-    """A voucher code (exact, any case) or a campaign code."""
+    """A voucher code (exact, any case) or a campaign code: one query when nothing matches."""
     text = query.strip().upper()
-    if len(text) < 3 or " " in text or len(text) > 40:
+    if len(text) < 3 or " " in text or len(text) > 40 or OWN_CODE.match(text):
         return []
+    found = list(
+        Voucher.objects.filter(code=text)
+        .values_list("code", "campaign__code")
+        .union(VoucherCampaign.objects.filter(code=text).values_list("code", "code"))
+    )
     hits = []
-    voucher = Voucher.objects.select_related("campaign", "owner").filter(code=text).first()
-    if voucher is not None:
+    for code, campaign_code in found:
+        campaign = VoucherCampaign.objects.get(code=campaign_code)
+        url = reverse("loyalty:campaign", args=[campaign.code])
+        if code == campaign_code and not Voucher.objects.filter(code=code).exists():
+            hits.append(
+                SearchHit(
+                    kind=_("Voucher campaign"),
+                    title=campaign.code,
+                    icon="gift",
+                    score=0.9,
+                    url=url,
+                    subtitle=campaign.name,
+                )
+            )
+            continue
+        voucher = Voucher.objects.select_related("owner").get(code=code)
         owner = voucher.owner.full_name if voucher.owner is not None else _("anyone")
         hits.append(
             SearchHit(
@@ -26,20 +49,8 @@ def search_vouchers(query: str, user: Any, limit: int) -> list[SearchHit]:
                 title=voucher.code,
                 icon="ticket",
                 score=1.0,
-                url=reverse("loyalty:campaign", args=[voucher.campaign.code]),
-                subtitle=f"{voucher.campaign.name} · {owner}",
-            )
-        )
-    campaign = VoucherCampaign.objects.filter(code=text).first()
-    if campaign is not None:
-        hits.append(
-            SearchHit(
-                kind=_("Voucher campaign"),
-                title=campaign.code,
-                icon="gift",
-                score=0.9,
-                url=reverse("loyalty:campaign", args=[campaign.code]),
-                subtitle=campaign.name,
+                url=url,
+                subtitle=f"{campaign.name} · {owner}",
             )
         )
     return hits[:limit]

@@ -65,7 +65,7 @@ def seed_loyalty(*, seed: int) -> dict[str, int]:
         .values_list("id", "code", "customer_id", "total", "delivered_at")
         .order_by("customer_id", "delivered_at", "id")
     )
-    by_customer: dict[int, list[tuple[int, str, int, dt.datetime]]] = defaultdict(list)
+    by_customer: dict[int, list[tuple[int, str, int, Any]]] = defaultdict(list)
     for order_id, code, customer_id, total, delivered_at in orders.iterator(chunk_size=BATCH):
         by_customer[customer_id].append((order_id, code, total, delivered_at))
     with transaction.atomic():
@@ -267,7 +267,9 @@ def _write_vouchers(rng: random.Random, now: dt.datetime) -> dict[str, int]:
         while code in codes:
             code = _code(rng, birthday.code)
         codes.add(code)
-        moment = max(birthday.starts_at, dt.datetime(year, born.month, 1, 1, tzinfo=dt.UTC) - dt.timedelta(days=3))
+        moment = max(
+            birthday.starts_at, dt.datetime(year, born.month if born else 1, 1, 1, tzinfo=dt.UTC) - dt.timedelta(days=3)
+        )
         issued.append(
             Voucher(
                 campaign=birthday,
@@ -287,7 +289,7 @@ def _write_vouchers(rng: random.Random, now: dt.datetime) -> dict[str, int]:
                 VoucherRedemption(
                     voucher=voucher,
                     campaign=birthday,
-                    customer_id=voucher.owner_id,
+                    customer_id=voucher.owner_id or 0,
                     order_total_vnd=total,
                     order_reference=f"WEB-{rng.randint(100000, 999999)}",
                     discount_vnd=discount_for(birthday, total),

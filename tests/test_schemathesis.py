@@ -150,6 +150,7 @@ def known(bearer: dict[str, str]) -> dict[tuple[str, str], str]:
     journey = Journey.objects.order_by("pk").first()
     return {
         ("/api/v1/customers/", "code"): customer.code,
+        ("/api/v1/loyalty/customers/", "code"): customer.code,
         ("/api/v1/products/", "sku"): "ST-PHONE",
         ("/api/v1/units/", "serial"): "ST-SN-2",
         ("/api/v1/orders/", "code"): order.code,

@@ -163,6 +163,7 @@ def _add_routers() -> None:
     from haumai.events.api import router as events_router
     from haumai.inventory.api import router as inventory_router
     from haumai.journeys.api import router as journeys_router
+    from haumai.loyalty.api import router as loyalty_router
     from haumai.messaging.api import router as messaging_router
     from haumai.payments.api import router as payments_router
     from haumai.repairs.api import router as repairs_router
@@ -187,6 +188,7 @@ def _add_routers() -> None:
     api.add_router("/repairs", repairs_router)
     api.add_router("/appointments", booking_router)
     api.add_router("/support", support_router)
+    api.add_router("/loyalty", loyalty_router)
 
 
 _add_routers()

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "haumai.support",
     "haumai.privacy",
     "haumai.surveys",
+    "haumai.loyalty",
     "haumai.analytics",
     "haumai.demo",
     "haumai.console",

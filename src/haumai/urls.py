@@ -34,8 +34,10 @@ urlpatterns = [
     path("console/payments/", include("haumai.payments.urls")),
     path("console/surveys/", include("haumai.surveys.urls")),
     path("console/analytics/", include("haumai.analytics.urls")),
+    path("console/loyalty/", include("haumai.loyalty.urls")),
     path("console/", include("haumai.repairs.booking.urls")),  # service-centers/, appointments/, visits/...
     path("portal/appointments/", include("haumai.repairs.booking.portal_urls")),
+    path("portal/rewards/", include("haumai.loyalty.portal_urls")),
     path("console/privacy/", include("haumai.privacy.urls")),
     path("console/inbox/", include("haumai.support.urls")),
     path("console/support/sla/", include("haumai.support.sla.urls")),

@@ -133,6 +133,26 @@ SLA_MANAGE = [
     "support.change_slapolicy",
 ]
 
+# Loyalty (haumai.loyalty): agents see points and vouchers and give goodwill codes within their limit;
+# managers adjust points, run campaigns and may earn/spend/redeem as the POS does.
+LOYALTY_VIEW = [
+    "loyalty.view_pointsentry",
+    "loyalty.view_membership",
+    "loyalty.view_vouchercampaign",
+    "loyalty.view_voucher",
+    "loyalty.view_voucherredemption",
+    "payments.view_storecreditentry",
+]
+LOYALTY_AGENT = [*LOYALTY_VIEW, "loyalty.add_voucher"]
+LOYALTY_MANAGE = [
+    *LOYALTY_AGENT,
+    "loyalty.adjust_points",
+    "loyalty.add_pointsentry",
+    "loyalty.add_vouchercampaign",
+    "loyalty.add_voucherredemption",
+    "payments.add_storecreditentry",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "agent": [
         *VIEW_CORE,
@@ -153,6 +173,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *REPAIRS_VIEW,
         *REPAIRS_AGENT,
         *SUPPORT_AGENT,
+        *LOYALTY_AGENT,
     ],
     "technician": [
         *VIEW_CORE,
@@ -210,6 +231,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "repairs.assign_repairorder",
         *SUPPORT_MANAGE,
         *SLA_MANAGE,
+        *LOYALTY_MANAGE,
     ],
     # Admins get every permission (see accounts.services.sync_roles).
     "admin": [],

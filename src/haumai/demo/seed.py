@@ -156,6 +156,9 @@ def seed_demo(
     result.counts.update(seed_repairs(seed=seed))
     result.counts.update(seed_booking(seed=seed))
     result.counts.update(seed_surveys(seed=seed))
+    from haumai.loyalty.demo import seed_loyalty
+
+    result.counts.update(seed_loyalty(seed=seed))
     if customers >= PERSONAL_DATA_FROM:  # small test worlds stay as they were (exact consent counts, resets)
         result.counts.update(seed_personal_data(seed=seed))
     from haumai.support.sla.demo import seed_sla

@@ -58,7 +58,14 @@ def store_credit_granted(event: Any) -> TimelineEntry:
     return said(text, icon="wallet", tone="success", url=customer_url(event, "store-credit"))
 
 
+def store_credit_spent(event: Any) -> TimelineEntry:
+    params = {"amount": amount(event) or "—", "reference": value(event, "reference")}
+    text = _("Store credit of %(amount)s spent on %(reference)s") % params
+    return said(text, icon="wallet", tone="neutral", url=customer_url(event, "store-credit"))
+
+
 for _name in REFUND_SENTENCES:
     register_sentence(_name, _refund_sentence(_name))
 register_sentence("payment.recorded", payment_recorded)
 register_sentence("store_credit.granted", store_credit_granted)
+register_sentence("store_credit.spent", store_credit_spent)

@@ -180,8 +180,8 @@ class TestQueryCount:
         django_assert_max_num_queries: Any,
     ) -> None:
         client = client_for(make_staff, "manager")
-        # session, user, permissions (2); returns, shipments (code, tracking), serial/IMEI, repairs: one each.
-        with django_assert_max_num_queries(10):
+        # session, user, permissions (2); returns, shipments (code, tracking), serial/IMEI, repairs, vouchers: one each.
+        with django_assert_max_num_queries(11):
             client.get(reverse("console:search"), {"q": "GHN8842QX7"}, HTTP_HX_REQUEST="true")
         with django_assert_max_num_queries(6):
             client.get(reverse("console:search"), {"q": "RMA-2026-000001"}, HTTP_HX_REQUEST="true")

@@ -25,6 +25,14 @@ from haumai.demo.parallel import can_fork
 from haumai.demo.seed import seed_demo
 from haumai.events.models import Event
 from haumai.inventory.models import StockLevel, StockMove, Warehouse
+from haumai.loyalty.models import (
+    Membership,
+    PointsAllocation,
+    PointsEntry,
+    Voucher,
+    VoucherCampaign,
+    VoucherRedemption,
+)
 from haumai.payments.models import Payment
 from haumai.repairs.models import (
     Appointment,
@@ -177,7 +185,9 @@ def test_same_seed_gives_identical_data_after_a_reset() -> None:
     run_demo("--customers", "120", "--seed", "5")
     first = fingerprint()
     # Empty the database again (demo rows, code counters); reference data stays and is reused.
-    demo_models = (GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine, Order)
+    loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
+    demo_models = (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine)
+    demo_models = (*demo_models, Order)
     demo_models = (*demo_models, StockMove, StockLevel, Unit, Identity, Address)
     for model in (*demo_models, Consent, Customer):
         model.objects.all().delete()
@@ -226,7 +236,9 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
     with clock.frozen(NOW):
         seed_demo(customers=2_100, seed=9, workers=2, out=lambda line: None)
     parallel = fingerprint()
-    demo_models = (GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine, Order)
+    loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
+    demo_models = (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine)
+    demo_models = (*demo_models, Order)
     demo_models = (*demo_models, StockMove, StockLevel, Unit, Identity, Address)
     from haumai.customers.models import ConsentText
     from haumai.privacy.models import AccessLog, DataRequest, Incident
@@ -242,8 +254,9 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
 def test_rerun_after_deleting_customers_continues_the_serial_numbers() -> None:
     run_demo("--customers", "60")
     serials = set(Unit.objects.values_list("serial", flat=True))
-    for model in (GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine, Order,
-                  Identity, Address, Consent, Customer):  # fmt: skip
+    loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
+    for model in (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine,
+                  Order, Identity, Address, Consent, Customer):  # fmt: skip
         model.objects.all().delete()
     run_demo("--customers", "60")  # units and stock stay; new serials must not collide
     assert serials < set(Unit.objects.values_list("serial", flat=True))

@@ -1,0 +1,1 @@
+"""Loyalty: points ledger (FIFO, expiry, clawback), tiers, vouchers."""

@@ -1,0 +1,59 @@
+"""Console forms of loyalty: a points adjustment, a goodwill voucher, a new campaign."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from haumai.loyalty.models import CodeKind, DiscountKind
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class AdjustmentForm(forms.Form):
+    points = forms.IntegerField(label=_("Points (+ to add, - to remove)"), min_value=-1_000_000, max_value=1_000_000)
+    reason = forms.CharField(label=_("Reason"), max_length=500, strip=True)
+
+
+class GoodwillVoucherForm(forms.Form):
+    campaign = forms.ChoiceField(label=_("Campaign"))
+    reason = forms.CharField(label=_("Reason"), max_length=500, strip=True)
+
+    def __init__(self, *args: Any, campaigns: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].choices = [(c.code, c.name) for c in campaigns]  # type: ignore[attr-defined]
+
+
+class CampaignForm(forms.Form):
+    code = forms.CharField(label=_("Campaign code"), max_length=40, help_text=_("e.g. SINHNHAT-2026"))
+    name = forms.CharField(label=_("Name"), max_length=160)
+    code_kind = forms.ChoiceField(label=_("Codes"), choices=CodeKind.choices)
+    shared_code = forms.CharField(label=_("Shared code"), max_length=40, required=False)
+    batch_size = forms.IntegerField(label=_("Unique codes to create now"), min_value=0, max_value=10_000, initial=0)
+    discount_kind = forms.ChoiceField(label=_("Discount"), choices=DiscountKind.choices)
+    amount_vnd = forms.IntegerField(label=_("Amount off (VND)"), min_value=0, initial=0)
+    percent = forms.IntegerField(label=_("Percentage off"), min_value=0, max_value=100, initial=0)
+    max_discount_vnd = forms.IntegerField(label=_("Cap of a percentage (VND, 0 = none)"), min_value=0, initial=0)
+    min_order_vnd = forms.IntegerField(label=_("Minimum order (VND)"), min_value=0, initial=0)
+    starts_on = forms.DateField(label=_("Valid from"))
+    ends_on = forms.DateField(label=_("Valid until (inclusive)"))
+    per_customer_limit = forms.IntegerField(label=_("Uses per customer"), min_value=1, max_value=1000, initial=1)
+    points_price = forms.IntegerField(label=_("Price in points (0 = not for sale)"), min_value=0, initial=0)
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip().upper()
+
+    def clean_shared_code(self) -> str:
+        return str(self.cleaned_data.get("shared_code") or "").strip().upper()
+
+    def window(self) -> tuple[dt.datetime, dt.datetime]:
+        start: dt.date = self.cleaned_data["starts_on"]
+        end: dt.date = self.cleaned_data["ends_on"]
+        return (
+            dt.datetime.combine(start, dt.time.min, tzinfo=LOCAL),
+            dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL),
+        )

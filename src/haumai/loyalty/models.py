@@ -1,0 +1,201 @@
+"""Loyalty: a points ledger (balance = sum of entries), FIFO allocations, tiers, vouchers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EntryKind(models.TextChoices):
+    EARN = "earn", _("Earned")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    RESTORE = "restore", _("Given back")
+    SPEND = "spend", _("Spent")
+    EXPIRY = "expiry", _("Expired")
+    CLAWBACK = "clawback", _("Taken back")
+    DEBT = "debt", _("Debt")
+
+
+class PointsEntry(models.Model):
+    """One line of a customer's points ledger; positive entries are lots that expire, negative ones consume lots."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="points_entries")
+    kind = models.CharField(max_length=12, choices=EntryKind.choices)
+    points = models.BigIntegerField(help_text="positive earn, negative spend")
+    spend_vnd = models.BigIntegerField(default=0, help_text="qualifying spend for tiers (+ on earn, - on clawback)")
+    order = models.ForeignKey("sales.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=40, blank=True)
+    reason = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    expiry_handled = models.BooleanField(default=False)
+    shortfall_points = models.BigIntegerField(default=0, help_text="clawback the balance could not cover")
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "points entries"
+        permissions = [("adjust_points", "Can adjust a customer's points")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(points=0) | models.Q(kind="clawback"), name="points_not_zero"),
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(kind="earn"), name="points_one_earn_per_order"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "-created_at", "-id"], name="points_customer_time"),
+            models.Index(fields=["expiry_handled", "expires_at"], name="points_expiry_due"),
+            models.Index(fields=["order", "kind"], name="points_order_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.kind} {self.points:+d}"
+
+
+class PointsAllocation(models.Model):
+    """How many points of one lot (a positive entry) a negative entry consumed: the FIFO trail."""
+
+    consumer = models.ForeignKey(PointsEntry, on_delete=models.PROTECT, related_name="allocations")
+    lot = models.ForeignKey(PointsEntry, on_delete=models.PROTECT, related_name="consumed_by")
+    points = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(points__gt=0), name="allocation_points_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer_id} <- {self.lot_id}: {self.points}"
+
+
+class Membership(models.Model):
+    """The customer's tier: upgraded at once, reviewed (possibly downgraded) at `review_at`."""
+
+    customer = models.OneToOneField("customers.Customer", on_delete=models.PROTECT, related_name="membership")
+    tier = models.CharField(max_length=12)
+    tier_since = models.DateTimeField()
+    review_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["review_at"], name="membership_review")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.tier}"
+
+
+class RuleScope(models.TextChoices):
+    ALL = "all", _("Every product")
+    CATEGORY = "category", _("A category")
+    PRODUCT = "product", _("A product")
+
+
+class EarnRule(models.Model):
+    """Points per VND spent: the most specific active rule (product, then category, then all) applies."""
+
+    name = models.CharField(max_length=120)
+    scope = models.CharField(max_length=10, choices=RuleScope.choices, default=RuleScope.ALL)
+    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    vnd_per_point = models.PositiveIntegerField(default=10_000)
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CodeKind(models.TextChoices):
+    UNIQUE = "unique", _("Unique single-use codes")
+    SHARED = "shared", _("One shared code")
+
+
+class DiscountKind(models.TextChoices):
+    AMOUNT = "amount", _("Amount off")
+    PERCENT = "percent", _("Percentage off")
+
+
+class VoucherCampaign(models.Model):
+    """A voucher offer: what it is worth, to whom, when and how often."""
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=160)
+    code_kind = models.CharField(max_length=8, choices=CodeKind.choices, default=CodeKind.UNIQUE)
+    discount_kind = models.CharField(max_length=8, choices=DiscountKind.choices, default=DiscountKind.AMOUNT)
+    amount_vnd = models.BigIntegerField(default=0)
+    percent = models.PositiveSmallIntegerField(default=0)
+    max_discount_vnd = models.BigIntegerField(default=0, help_text="cap of a percentage voucher (0 = no cap)")
+    min_order_vnd = models.BigIntegerField(default=0)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    per_customer_limit = models.PositiveIntegerField(default=1)
+    points_price = models.PositiveIntegerField(default=0, help_text="points to buy one code (0 = not for sale)")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["-created_at", "-id"], name="campaign_created")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class VoucherSource(models.TextChoices):
+    BATCH = "batch", _("Campaign batch")
+    SHARED = "shared", _("Shared code")
+    STAFF = "staff", _("Goodwill by staff")
+    POINTS = "points", _("Bought with points")
+    JOURNEY = "journey", _("Care journey")
+
+
+class Voucher(models.Model):
+    """One code of a campaign; a shared code has no use limit of its own beyond `max_uses`."""
+
+    campaign = models.ForeignKey(VoucherCampaign, on_delete=models.PROTECT, related_name="vouchers")
+    code = models.CharField(max_length=40, unique=True)
+    owner = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="vouchers"
+    )
+    max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="empty = unlimited (shared code)")
+    source = models.CharField(max_length=10, choices=VoucherSource.choices, default=VoucherSource.BATCH)
+    reason = models.TextField(blank=True)
+    points_entry = models.OneToOneField(
+        PointsEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="voucher"
+    )
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "-issued_at"], name="voucher_owner_issued")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class VoucherRedemption(models.Model):
+    """One use of a voucher on an order at the POS or the website."""
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="redemptions")
+    campaign = models.ForeignKey(VoucherCampaign, on_delete=models.PROTECT, related_name="redemptions")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    order_reference = models.CharField(max_length=60)
+    order_total_vnd = models.BigIntegerField()
+    discount_vnd = models.BigIntegerField()
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["campaign", "customer"], name="redemption_campaign_customer"),
+            models.Index(fields=["customer", "-created_at"], name="redemption_customer_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher_id} {self.order_reference}"

@@ -1,0 +1,1 @@
+"""Writes of loyalty: the points ledger (ledger), expiry, clawback, tiers, vouchers, merges."""

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "haumai.privacy",
     "haumai.surveys",
     "haumai.analytics",
+    "haumai.segments",
+    "haumai.recommendations",
     "haumai.demo",
     "haumai.console",
     "haumai.portal",

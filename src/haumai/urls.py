@@ -34,6 +34,7 @@ urlpatterns = [
     path("console/payments/", include("haumai.payments.urls")),
     path("console/surveys/", include("haumai.surveys.urls")),
     path("console/analytics/", include("haumai.analytics.urls")),
+    path("console/segments/", include("haumai.segments.urls")),
     path("console/", include("haumai.repairs.booking.urls")),  # service-centers/, appointments/, visits/...
     path("portal/appointments/", include("haumai.repairs.booking.portal_urls")),
     path("console/privacy/", include("haumai.privacy.urls")),

@@ -228,7 +228,9 @@ class BlockGenerator:
                 bought.append(product)
                 total += self._line(rng, block, order_id, product, channel, status, placed_at, unit_counters)
             total += self._companion_lines(side, block, order_id, bought, channel, status, placed_at, unit_counters)
-            self._order_row(rng, block, order_id, customer_id, channel, store_id, status, placed_at, delivered_at, total)
+            self._order_row(
+                rng, block, order_id, customer_id, channel, store_id, status, placed_at, delivered_at, total
+            )
             if status != "cancelled":
                 later.extend((customer_id, channel, store_id, placed_at, p) for p in bought)
         self._later_orders(side, block, later, unit_counters)

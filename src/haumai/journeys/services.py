@@ -174,7 +174,7 @@ def _branch_errors(step: StepInput, position: int, count: int) -> list[FieldErro
     elif step.branch_condition == BranchCondition.IN_SEGMENT and not _segment_exists(step.branch_value.strip()):
         errors.append(
             FieldError(f"{where}.branch_value", _("Step %(n)s: unknown segment '%(key)s'") % {
-                "n": position, "key": step.branch_value.strip()})  # fmt: skip
+                "n": position, "key": step.branch_value.strip()})
         )
     if step.branch_target is None or step.branch_target <= position:
         errors.append(

@@ -56,4 +56,5 @@ def recommendations(request: HttpRequest, filters: Query[RecommendationFilters])
     customer = Customer.objects.filter(code=filters.customer.strip().upper(), merged_into__isnull=True).first()
     if customer is None:
         raise NotFound(_("Customer not found"))
-    return {"together": [], "later": [], "offer": [_out(s) for s in selectors.for_customer(customer, limit=filters.limit)]}
+    offer = selectors.for_customer(customer, limit=filters.limit)
+    return {"together": [], "later": [], "offer": [_out(s) for s in offer]}

@@ -21,6 +21,6 @@ class RecommendationsConfig(AppConfig):
 
         scheduler.register(
             scheduler.DueSource(name="recommendations.train", pending=services.pending_training,
-                                handle=services.handle_due)  # fmt: skip
+                                handle=services.handle_due)
         )
         post_migrate.connect(_schedule_after_migrate, sender=self)

@@ -28,7 +28,7 @@ def retrain(*, window_days: int = training.DEFAULT_WINDOW_DAYS, min_pairs: int =
                 Association(kind=r.kind, product_id=r.product_id, other_id=r.other_id, pair_count=r.pair_count,
                             support=r.support, confidence=r.confidence, lift=r.lift, computed_at=now)
                 for r in rules
-            ],  # fmt: skip
+            ],
             batch_size=2_000,
         )
     return len(rules)

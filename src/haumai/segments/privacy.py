@@ -22,7 +22,7 @@ def export(person: Person) -> ExportPart:
                 CustomerRfm.objects.filter(customer=customer),
                 ("last_order_at", "orders", "spend", "recency_score", "frequency_score", "monetary_score",
                  "computed_at"),
-            ),  # fmt: skip
+            ),
         }
     )
 
@@ -45,7 +45,7 @@ register(
                 ("customer", "last_order_at", "orders", "spend", "recency_score", "frequency_score",
                  "monetary_score"),
                 handling="exported; deleted",
-            ),  # fmt: skip
+            ),
         ),
         not_personal={"segments.Segment": ("name", "description", "rules"), "segments.RefreshSchedule": ()},
         export=export,

@@ -125,10 +125,8 @@ def _contradictions(rules: dict[str, Any]) -> list[FieldError]:
         errors.append(FieldError("survey", _("Choose the survey the score is about."), "required"))
     within, since = rules.get("bought_within_days"), rules.get("not_bought_for_days")
     if within is not None and since is not None and since >= within:
-        errors.append(
-            FieldError("not_bought_for_days", _("Cannot have bought within %(n)s days and not for %(m)s days.") % {
-                "n": within, "m": since}, "contradiction")  # fmt: skip
-        )
+        message = _("Cannot have bought within %(n)s days and not for %(m)s days.") % {"n": within, "m": since}
+        errors.append(FieldError("not_bought_for_days", message, "contradiction"))
     return errors
 
 

@@ -42,11 +42,18 @@ def _check(data: SegmentInput, *, segment: Segment | None) -> tuple[dict[str, An
         errors.insert(0, FieldError("name", _("Give the segment a name."), "required"))
     elif len(name) > 120:
         errors.insert(0, FieldError("name", _("At most 120 characters."), "too_long"))
-    elif Segment.objects.filter(search_key=search_key(name)).exclude(pk=getattr(segment, "pk", None)).exists():
+    elif _name_taken(name, segment):
         errors.insert(0, FieldError("name", _("Another segment already has this name."), "duplicate"))
     if len(data.description) > 300:
         errors.append(FieldError("description", _("At most 300 characters."), "too_long"))
     return cleaned, errors
+
+
+def _name_taken(name: str, segment: Segment | None) -> bool:
+    same = Segment.objects.filter(search_key=search_key(name))
+    if segment is not None:
+        same = same.exclude(pk=segment.pk)
+    return same.exists()
 
 
 def _unique_key(name: str) -> str:

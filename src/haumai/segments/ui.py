@@ -36,5 +36,5 @@ register_nav(
 )
 register_search(
     SearchProvider(key="segments", label=_("Segments"), search=search_segments, permission="segments.view_segment",
-                   order=80)  # fmt: skip
+                   order=80)
 )

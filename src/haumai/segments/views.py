@@ -91,7 +91,9 @@ def _editor(request: HttpRequest, segment: Segment | None) -> HttpResponse:
     choices = _choices()
     options = {"category": choices["categories"], "province": choices["provinces"], "survey": choices["surveys"],
                "channel": choices["channels"], "choice": [("yes", _("Yes")), ("no", _("No"))]}  # fmt: skip
-    rows = [(spec, values[spec.name], errors.get(spec.name, ""), options.get(spec.kind)) for spec in segment_rules.FIELDS]
+    rows = [
+        (spec, values[spec.name], errors.get(spec.name, ""), options.get(spec.kind)) for spec in segment_rules.FIELDS
+    ]
     context = {"segment": segment, "values": values, "errors": errors, "rows": rows,
                "rules_error": errors.get("rules", "")}  # fmt: skip
     return render(request, "segments/edit.html", context, status=422 if errors else 200)
@@ -116,7 +118,8 @@ def segment_edit(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def segment_preview(request: HttpRequest) -> HttpResponse:
     """The live preview while editing: size, a warning for nothing/everyone, field problems, a sample."""
-    cleaned, problems = segment_rules.clean({name: request.GET.get(name, "")[:200] for name in segment_rules.FIELD_NAMES})
+    typed = {name: request.GET.get(name, "")[:200] for name in segment_rules.FIELD_NAMES}
+    cleaned, problems = segment_rules.clean(typed)
     preview = None if problems else selectors.preview(cleaned)
     sample = []
     if preview:

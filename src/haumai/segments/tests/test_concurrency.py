@@ -28,7 +28,7 @@ def test_parallel_refreshes_leave_exactly_the_members(world: Any, make_staff: An
         try:
             barrier.wait()
             services.refresh_segment(segment=Segment.objects.get(pk=segment.pk))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
             connections.close_all()

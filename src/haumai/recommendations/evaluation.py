@@ -58,6 +58,7 @@ def evaluate(
     rules = training.learn(until=cut, window_days=window_days, min_pairs=min_pairs)
     rule_index = training.index(rules)
     popular = training.popular_products(until=cut, limit=k * 10)
+    popular_only = [(p, float(len(popular) - n)) for n, (p, _) in enumerate(popular)]  # ranks, no rules
     before = _purchases(until=cut)
     after = _purchases(until=cut + dt.timedelta(days=horizon_days), since=cut)
     customers = model_hits = baseline_hits = 0
@@ -70,6 +71,6 @@ def evaluate(
         assert history is not None
         if new & set(training.rank(history=history, rules=rule_index, popular=popular, k=k)):
             model_hits += 1
-        if new & set(training.rank(history=history, rules={}, popular=popular, k=k)):
+        if new & set(training.rank(history=history, rules={}, popular=popular_only, k=k)):
             baseline_hits += 1
     return Evaluation(cut, horizon_days, k, len(rules), customers, model_hits, baseline_hits)

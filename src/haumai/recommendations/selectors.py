@@ -73,6 +73,7 @@ def for_customer(customer: Customer, *, limit: int = 5) -> list[Suggestion]:
     now = clock.now()
     popular = training.popular_products(until=now, since=now - dt.timedelta(days=POPULAR_DAYS), limit=limit * 3)
     ranked = training.rank(history=history, rules=rules, popular=popular, k=limit)
+    shares = dict(popular)
     products = Product.objects.in_bulk(ranked)
     best: dict[int, Association] = {}
     for r in rows:
@@ -81,6 +82,8 @@ def for_customer(customer: Customer, *, limit: int = 5) -> list[Suggestion]:
     suggestions = []
     for product_id in ranked:
         rule = best.get(product_id)
+        if rule and rule.confidence * training.KIND_WEIGHT.get(rule.kind, 0.5) < shares.get(product_id, 0.0):
+            rule = None  # it is offered because it sells, not because of the rule
         kind = rule.kind if rule else "popular"
         suggestions.append(
             Suggestion(products[product_id], kind, rule.confidence if rule else 0.0, rule.lift if rule else 0.0)

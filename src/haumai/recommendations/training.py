@@ -118,8 +118,11 @@ def learn(
     )
 
 
-def popular_products(*, until: dt.datetime, since: dt.datetime | None = None, limit: int = 20) -> list[int]:
-    """Products most customers bought (clean purchases in [since, until)), most first: the baseline."""
+def popular_products(
+    *, until: dt.datetime, since: dt.datetime | None = None, limit: int = 20
+) -> list[tuple[int, float]]:
+    """Products most customers bought (clean purchases in [since, until)), most first, with the share of
+    buying customers who bought each: the baseline, and the floor every learned score must beat."""
     params: list[Any] = _clean_params(until)
     where = ""
     if since is not None:
@@ -130,7 +133,9 @@ def popular_products(*, until: dt.datetime, since: dt.datetime | None = None, li
         "GROUP BY product_id ORDER BY n DESC, product_id LIMIT %s",
         [*params, limit],
     )
-    return [int(str(p)) for p, _ in rows]
+    totals = _fetch(f"WITH {CLEAN_CTE} SELECT COUNT(DISTINCT customer_id) FROM clean {where}", params)  # noqa: S608
+    buyers = int(str(totals[0][0] or 0)) or 1
+    return [(int(str(p)), int(str(n)) / buyers) for p, n in rows]
 
 
 RuleIndex = dict[int, list[Rule]]
@@ -146,9 +151,14 @@ def index(rules: list[Rule]) -> RuleIndex:
     return found
 
 
-def rank(*, history: set[int], rules: RuleIndex, popular: list[int], k: int = 5) -> list[int]:
-    """The top k products to offer someone who bought `history`: learned rules first, popular ones fill up."""
-    scores: dict[int, float] = {}
+def rank(*, history: set[int], rules: RuleIndex, popular: list[tuple[int, float]], k: int = 5) -> list[int]:
+    """The top k products to offer someone who bought `history`, never one they have.
+
+    Each candidate scores the likelihood we can estimate for it: its share of buyers (popularity) or, when
+    higher, the confidence of a learned rule from something in the history (together rules count half: we
+    are predicting a later purchase). A weak rule therefore never pushes out a best seller.
+    """
+    scores: dict[int, float] = {p: share for p, share in popular if p not in history}
     for product_id in history:
         for rule in rules.get(product_id, ()):
             if rule.other_id in history:
@@ -156,10 +166,4 @@ def rank(*, history: set[int], rules: RuleIndex, popular: list[int], k: int = 5)
             score = rule.confidence * KIND_WEIGHT.get(rule.kind, 0.5)
             if score > scores.get(rule.other_id, 0.0):
                 scores[rule.other_id] = score
-    ranked = [p for p, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0]))][:k]
-    for product_id in popular:
-        if len(ranked) >= k:
-            break
-        if product_id not in history and product_id not in ranked:
-            ranked.append(product_id)
-    return ranked
+    return [p for p, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0]))][:k]

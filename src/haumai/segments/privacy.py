@@ -47,7 +47,10 @@ register(
                 handling="exported; deleted",
             ),
         ),
-        not_personal={"segments.Segment": ("name", "description", "rules"), "segments.RefreshSchedule": ()},
+        not_personal={
+            "segments.Segment": ("name", "search_key", "description", "rules"),  # a marketing audience's name
+            "segments.RefreshSchedule": (),
+        },
         export=export,
         anonymize=anonymize,
     )

@@ -12,8 +12,9 @@ from haumai.segments import selectors
 
 
 def search_segments(query: str, user: Any, limit: int) -> list[SearchHit]:
-    """Segments whose name contains the query, ignoring diacritics."""
-    if len(query.strip()) < 2:
+    """Segments whose name contains the query, ignoring diacritics (one query; a code-like word costs none)."""
+    text = query.strip()
+    if len(text) < 2 or (" " not in text and any(ch.isdigit() for ch in text)):
         return []
     return [
         SearchHit(kind=_("Segment"), title=segment.name, url=reverse("segments:detail", args=[segment.key]),

@@ -129,7 +129,7 @@ def test_worker_schedule_and_holdout(world: Any) -> None:
     call_command("recommend-evaluate", "--cut", (NOW - dt.timedelta(days=20)).date().isoformat(), stdout=out)
     text = out.getvalue()
     assert "hit-rate@5 model:" in text and "hit-rate@5 popularity:" in text and "uplift over popularity" in text
-    assert p["PHONE"].pk in training.popular_products(until=NOW)
+    assert p["PHONE"].pk in dict(training.popular_products(until=NOW))
 
 
 def test_holdout_finds_structure_the_baseline_misses(world: Any) -> None:

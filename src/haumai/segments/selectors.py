@@ -37,6 +37,12 @@ def segments_by_key(keys: set[str]) -> dict[str, Segment]:
     return {s.key: s for s in Segment.objects.filter(key__in=keys)}
 
 
+def entry_triggers(limit: int = 50) -> list[tuple[str, str]]:
+    """(journey trigger event, segment name) for the newest saved segments (the journey builder offers them)."""
+    rows = Segment.objects.order_by("-updated_at", "-id").values_list("key", "name")[:limit]
+    return [(f"segment.entered.{key}", name) for key, name in rows]
+
+
 def members(segment: Segment) -> QuerySet[Customer]:
     """The segment's customers as of its last refresh, by code (paginated by the caller)."""
     member_ids = SegmentMember.objects.filter(segment=segment).values("customer_id")

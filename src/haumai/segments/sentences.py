@@ -31,3 +31,12 @@ def _changed(event: Any) -> TimelineEntry:
 
 register_sentence("segment.created", _created)
 register_sentence("segment.changed", _changed)
+
+
+def _entered(event: Any) -> TimelineEntry:
+    p = event.payload or {}
+    return TimelineEntry(text=_("Entered segment %(name)s") % {"name": p.get("name", "")}, icon="users",
+                         url=_url(p.get("key")))  # fmt: skip
+
+
+register_sentence("segment.entered.*", _entered)

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from haumai.core import clock
 from haumai.core.errors import FieldError, Forbidden, ValidationFailed
 from haumai.core.text import search_key
-from haumai.events.services import record_event
+from haumai.events.services import record_event, record_events
 from haumai.sales.models import OrderStatus
 from haumai.segments import rules as segment_rules
 from haumai.segments.models import CustomerRfm, RefreshSchedule, Segment, SegmentMember
 
 SCHEDULE_KEY = "nightly"
+ENTERED_PREFIX = "segment.entered."
 NIGHTLY_LOCAL_HOUR = 2  # 02:00 Asia/Ho_Chi_Minh, when nobody is working
 PERMISSION_CHANGE = "segments.change_segment"
 PERMISSION_ADD = "segments.add_segment"
@@ -84,7 +85,7 @@ def save_segment(*, actor: Any, data: SegmentInput, segment: Segment | None = No
         segment.description = data.description.strip()
         segment.rules = cleaned
         segment.save()
-        refresh_segment(segment=segment)
+        refresh_segment(segment=segment, announce=False)  # a new audience, not customers who changed
         record_event(
             name="segment.created" if created else "segment.changed", subject=segment, actor=actor,
             payload={"key": segment.key, "name": segment.name, "size": segment.size},
@@ -92,23 +93,48 @@ def save_segment(*, actor: Any, data: SegmentInput, segment: Segment | None = No
     return segment
 
 
-def refresh_segment(*, segment: Segment, now: dt.datetime | None = None) -> int:
-    """Replace the segment's members with the customers its rule matches now (one INSERT ... SELECT)."""
+def entered_event(segment_key: str) -> str:
+    """The event a customer entering a segment on a refresh records (a journey trigger: `segment.entered.<key>`)."""
+    return f"{ENTERED_PREFIX}{segment_key}"
+
+
+def refresh_segment(*, segment: Segment, now: dt.datetime | None = None, announce: bool = True) -> int:
+    """Bring the members up to the rule: insert who matches now and was not in, delete who no longer matches.
+
+    Two set-based statements (INSERT ... SELECT ... RETURNING, DELETE ... NOT IN), so only the difference is
+    written. With `announce` (the nightly run, "Refresh now") every customer who came in records
+    `segment.entered.<key>`, which journeys can start on; the first computation and a rule change announce
+    nobody (that is a new audience, not customers who changed).
+    """
+    from haumai.customers.models import Customer
+
     with transaction.atomic():
-        # Lock the segment row: two refreshes of one segment never interleave their delete and insert.
-        Segment.objects.select_for_update().filter(pk=segment.pk).values_list("pk", flat=True).first()
-        SegmentMember.objects.filter(segment=segment).delete()
+        # Lock the segment row: two refreshes of one segment never interleave their writes.
+        locked = Segment.objects.select_for_update().filter(pk=segment.pk).values_list("refreshed_at", flat=True)
+        first_time = locked.first() is None
         sql, params = segment_rules.matching(segment.rules, now=now).values("id").query.sql_with_params()
-        member_table = SegmentMember._meta.db_table
+        table = SegmentMember._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {member_table} (segment_id, customer_id) SELECT %s, m.id FROM ({sql}) m",  # noqa: S608
+                f"INSERT INTO {table} (segment_id, customer_id) SELECT %s, m.id FROM ({sql}) m "  # noqa: S608
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.segment_id = %s AND x.customer_id = m.id) "
+                "RETURNING customer_id",
+                [segment.pk, *params, segment.pk],
+            )
+            entered = [int(row[0]) for row in cursor.fetchall()]
+            cursor.execute(
+                f"DELETE FROM {table} WHERE segment_id = %s AND customer_id NOT IN (SELECT m.id FROM ({sql}) m)",  # noqa: S608
                 [segment.pk, *params],
             )
         size = SegmentMember.objects.filter(segment=segment).count()
         segment.size = size
         segment.refreshed_at = clock.now()
         Segment.objects.filter(pk=segment.pk).update(size=size, refreshed_at=segment.refreshed_at)
+        if announce and not first_time and entered:
+            name, payload = entered_event(segment.key), {"key": segment.key, "name": segment.name}
+            record_events(
+                [{"name": name, "customer": Customer(pk=pk), "subject": segment, "payload": payload} for pk in entered]
+            )
     return size
 
 

@@ -36,6 +36,21 @@ class Association(models.Model):
         return f"{self.kind} {self.product_id}->{self.other_id}"
 
 
+class PopularProduct(models.Model):
+    """A best seller of the last 90 days at training time, with the share of buying customers who bought it
+    (what a customer is offered when no learned rule beats it)."""
+
+    product = models.OneToOneField("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    share = models.FloatField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["-share"], name="popular_share")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.share:.3f}"
+
+
 class TrainingSchedule(models.Model):
     """When the worker retrains next (one row), and what the last run took."""
 

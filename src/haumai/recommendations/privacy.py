@@ -7,6 +7,9 @@ from haumai.privacy.registry import PersonalDataSource, register
 register(
     PersonalDataSource(
         app="recommendations",
-        not_personal={"recommendations.Association": (), "recommendations.TrainingSchedule": ()},
+        not_personal={
+            "recommendations.Association": (), "recommendations.PopularProduct": (),
+            "recommendations.TrainingSchedule": (),
+        },
     )
 )

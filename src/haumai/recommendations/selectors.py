@@ -10,10 +10,9 @@ from haumai.core import clock
 from haumai.core.errors import NotFound
 from haumai.customers.models import Customer
 from haumai.recommendations import training
-from haumai.recommendations.models import Association
+from haumai.recommendations.models import Association, PopularProduct
 
 HISTORY_LIMIT = 50
-POPULAR_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -52,9 +51,9 @@ def for_product(product: Product, *, limit: int = 5) -> dict[str, list[Suggestio
 def _history(customer: Customer) -> set[int]:
     now = clock.now()
     rows = training._fetch(
-        f"WITH {training.CLEAN_CTE} SELECT product_id, MAX(placed_at) AS last_at FROM clean WHERE customer_id = %s "  # noqa: S608 - SQL built from constants; values are parameters
+        f"WITH {training.CUSTOMER_CLEAN_CTE} SELECT product_id, MAX(placed_at) AS last_at FROM clean "  # noqa: S608
         "GROUP BY product_id ORDER BY last_at DESC LIMIT %s",
-        [*training._clean_params(now + dt.timedelta(seconds=1)), customer.pk, HISTORY_LIMIT],
+        [customer.pk, *training._clean_params(now + dt.timedelta(seconds=1)), HISTORY_LIMIT],
     )
     return {int(str(p)) for p, _ in rows}
 
@@ -70,8 +69,8 @@ def for_customer(customer: Customer, *, limit: int = 5) -> list[Suggestion]:
     rules = training.index([
         training.Rule(r.kind, r.product_id, r.other_id, r.pair_count, r.support, r.confidence, r.lift) for r in rows
     ])  # fmt: skip
-    now = clock.now()
-    popular = training.popular_products(until=now, since=now - dt.timedelta(days=POPULAR_DAYS), limit=limit * 3)
+    best_sellers = PopularProduct.objects.order_by("-share", "product_id").values_list("product_id", "share")
+    popular = list(best_sellers[: limit * 3])
     ranked = training.rank(history=history, rules=rules, popular=popular, k=limit)
     shares = dict(popular)
     products = Product.objects.in_bulk(ranked)

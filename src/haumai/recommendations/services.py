@@ -11,17 +11,24 @@ from django.db import transaction
 
 from haumai.core import clock
 from haumai.recommendations import training
-from haumai.recommendations.models import Association, TrainingSchedule
+from haumai.recommendations.models import Association, PopularProduct, TrainingSchedule
 
 SCHEDULE_KEY = "nightly"
 NIGHTLY_LOCAL_HOUR = 3  # after the segments' 02:00 run
+POPULAR_DAYS = 90
+POPULAR_KEPT = 50
 
 
 def retrain(*, window_days: int = training.DEFAULT_WINDOW_DAYS, min_pairs: int = training.DEFAULT_MIN_PAIRS) -> int:
     """Learn from every clean purchase so far and replace the stored rules (one transaction); how many."""
     now = clock.now()
     rules = training.learn(until=now, window_days=window_days, min_pairs=min_pairs)
+    popular = training.popular_products(until=now, since=now - dt.timedelta(days=POPULAR_DAYS), limit=POPULAR_KEPT)
     with transaction.atomic():
+        PopularProduct.objects.all().delete()
+        PopularProduct.objects.bulk_create(
+            [PopularProduct(product_id=p, share=share, computed_at=now) for p, share in popular]
+        )
         Association.objects.all().delete()
         Association.objects.bulk_create(
             [

@@ -42,6 +42,10 @@ clean AS (
 )"""
 
 
+# The same clean purchases of one customer (the filter inside the CTE, so the customer's index is used).
+CUSTOMER_CLEAN_CTE = CLEAN_CTE.replace("WHERE o.status <> %s", "WHERE o.customer_id = %s AND o.status <> %s")
+
+
 @dataclass(frozen=True)
 class Rule:
     """One learned association."""

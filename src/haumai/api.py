@@ -166,6 +166,7 @@ def _add_routers() -> None:
     from haumai.loyalty.api import router as loyalty_router
     from haumai.messaging.api import router as messaging_router
     from haumai.payments.api import router as payments_router
+    from haumai.recommendations.api import router as recommendations_router
     from haumai.repairs.api import router as repairs_router
     from haumai.repairs.booking.api import router as booking_router
     from haumai.returns.api import router as returns_router
@@ -189,6 +190,7 @@ def _add_routers() -> None:
     api.add_router("/appointments", booking_router)
     api.add_router("/support", support_router)
     api.add_router("/loyalty", loyalty_router)
+    api.add_router("/recommendations", recommendations_router)
 
 
 _add_routers()

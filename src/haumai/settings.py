@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "haumai.surveys",
     "haumai.loyalty",
     "haumai.analytics",
+    "haumai.segments",
+    "haumai.recommendations",
     "haumai.demo",
     "haumai.console",
     "haumai.portal",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("console/surveys/", include("haumai.surveys.urls")),
     path("console/analytics/", include("haumai.analytics.urls")),
     path("console/loyalty/", include("haumai.loyalty.urls")),
+    path("console/segments/", include("haumai.segments.urls")),
     path("console/", include("haumai.repairs.booking.urls")),  # service-centers/, appointments/, visits/...
     path("portal/appointments/", include("haumai.repairs.booking.portal_urls")),
     path("portal/rewards/", include("haumai.loyalty.portal_urls")),

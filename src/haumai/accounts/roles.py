@@ -28,6 +28,8 @@ CARE_VIEW = [
     "surveys.view_response",
     "surveys.view_followup",
     "surveys.change_followup",
+    "segments.view_segment",
+    "recommendations.view_association",
 ]
 RETURNS_VIEW = [
     "returns.view_returnrequest",
@@ -93,6 +95,9 @@ CARE_MANAGE = [
     "returns.change_returnpolicy",
     "surveys.change_survey",
     "analytics.view_dashboard",
+    "segments.add_segment",
+    "segments.change_segment",
+    "segments.export_segment",
 ]
 
 # The support inbox (haumai.support): agents reply, assign and merge; managers also approve goodwill.

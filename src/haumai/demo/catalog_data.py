@@ -25,6 +25,11 @@ CATEGORIES: list[tuple[str, str, str]] = [
     ("my-pham", "Mỹ phẩm", ""),
     ("cham-soc-da", "Chăm sóc da", "my-pham"),
     ("trang-diem", "Trang điểm", "my-pham"),
+    ("may-loc-nuoc", "Máy lọc nước", "dien-may"),
+    ("phu-kien", "Phụ kiện", ""),
+    ("phu-kien-dien-thoai", "Phụ kiện điện thoại", "phu-kien"),
+    ("phu-kien-laptop", "Phụ kiện laptop", "phu-kien"),
+    ("loi-loc-nuoc", "Lõi lọc nước", "phu-kien"),
 ]
 
 # Department of each leaf category: decides channel mix, serials and quantities.
@@ -32,7 +37,8 @@ DEPARTMENT = {
     "dien-thoai": "phone", "laptop": "laptop", "tu-lanh": "appliance", "may-giat": "appliance",
     "dieu-hoa": "appliance", "noi-com-dien": "appliance", "thoi-trang-nam": "fashion",
     "thoi-trang-nu": "fashion", "giay-dep": "fashion", "cham-soc-da": "cosmetics",
-    "trang-diem": "cosmetics",
+    "trang-diem": "cosmetics", "may-loc-nuoc": "purifier", "phu-kien-dien-thoai": "accessory",
+    "phu-kien-laptop": "accessory", "loi-loc-nuoc": "accessory",
 }
 
 
@@ -59,7 +65,7 @@ class ProductSpec:
 
     @property
     def is_serialized(self) -> bool:
-        return self.department in ("phone", "laptop", "appliance")
+        return self.department in ("phone", "laptop", "appliance", "purifier")
 
 
 def _phone(sku: str, name: str, brand: str, price: int, months: int, popularity: float) -> ProductSpec:
@@ -196,12 +202,46 @@ PRODUCTS: list[ProductSpec] = [
     _cosmetic("LM-MASCARA-LASH", "Mascara L'Oréal Lash Paradise đen", "L'Oréal", "trang-diem", 289_000, 2),
 ]
 
+# Purifiers and accessories come last (the order of the list above decides the demo's random draws).
+# The generator never picks them by channel mix: they are bought with, or after, what they belong to
+# (demo.affinity), so the learned associations have real structure to find.
+PRODUCTS += [
+    _appliance("KG-KG10A3-10L", "Máy lọc nước RO Kangaroo KG10A3 10 lõi", "Kangaroo", "may-loc-nuoc",
+        5_990_000, 3, 6),
+    _appliance("KR-O-S229-9L", "Máy lọc nước RO Karofi O-S229 9 lõi", "Karofi", "may-loc-nuoc", 4_790_000, 2, 6),
+    _appliance("AOS-E3-RO", "Máy lọc nước A. O. Smith E3 RO", "A. O. Smith", "may-loc-nuoc", 8_990_000, 1, 6),
+    ProductSpec("KG-LOI123-SET", "Bộ 3 lõi lọc thô 1-2-3 Kangaroo", "Kangaroo", "loi-loc-nuoc", 390_000,
+        return_days=7, popularity=1),
+    ProductSpec("KR-LOI-RO-50G", "Lõi lọc RO Karofi 50 GPD", "Karofi", "loi-loc-nuoc", 650_000, return_days=7,
+        popularity=1),
+    ProductSpec("AOS-LOI-E3", "Bộ lõi thay thế A. O. Smith E3", "A. O. Smith", "loi-loc-nuoc", 1_290_000,
+        return_days=7, popularity=1),
+    ProductSpec("AP-20W-USBC", "Củ sạc nhanh Apple 20W USB-C", "Apple", "phu-kien-dien-thoai", 490_000,
+        warranty_months=12, return_days=30, popularity=1),
+    ProductSpec("SS-25W-USBC", "Củ sạc nhanh Samsung 25W USB-C", "Samsung", "phu-kien-dien-thoai", 390_000,
+        warranty_months=12, return_days=30, popularity=1),
+    ProductSpec("UG-CASE-IP16", "Ốp lưng UAG iPhone 16 series chống sốc", "UAG", "phu-kien-dien-thoai", 890_000,
+        return_days=30, popularity=1),
+    ProductSpec("SS-CASE-SILI", "Ốp lưng silicone Samsung Galaxy chính hãng", "Samsung", "phu-kien-dien-thoai",
+        450_000, return_days=30, popularity=1),
+    ProductSpec("MP-KINH-CL", "Miếng dán kính cường lực Mipow", "Mipow", "phu-kien-dien-thoai", 250_000,
+        return_days=7, popularity=1),
+    ProductSpec("AK-TWS-P2", "Tai nghe Bluetooth Soundcore P20i", "Anker", "phu-kien-dien-thoai", 590_000,
+        warranty_months=12, return_days=15, popularity=1),
+    ProductSpec("LG-M331-MOUSE", "Chuột không dây Logitech M331 Silent", "Logitech", "phu-kien-laptop", 349_000,
+        warranty_months=12, return_days=15, popularity=1),
+    ProductSpec("TG-BALO-15", "Balo laptop Targus 15.6 inch", "Targus", "phu-kien-laptop", 690_000,
+        return_days=15, popularity=1),
+    ProductSpec("UG-HUB-USBC", "Hub USB-C Ugreen 6 trong 1", "Ugreen", "phu-kien-laptop", 550_000,
+        warranty_months=12, return_days=15, popularity=1),
+]
+
 # Serial prefix per brand (two letters) for the generated serial numbers.
 SERIAL_BRAND = {
     "Samsung": "SM", "Apple": "AP", "OPPO": "OP", "Xiaomi": "XM", "Dell": "DL", "HP": "HP",
     "ASUS": "AS", "Lenovo": "LN", "Acer": "AC", "Panasonic": "PA", "LG": "LG", "Toshiba": "TS",
     "Aqua": "AQ", "Electrolux": "EL", "Daikin": "DK", "Casper": "CS", "Sharp": "SH", "Cuckoo": "CK",
-    "Sunhouse": "SU",
+    "Sunhouse": "SU", "Kangaroo": "KG", "Karofi": "KR", "A. O. Smith": "AO",
 }
 # IMEI reporting-body digits: "35" (BABT) for Samsung and Apple, "86" (TAF, China) for OPPO and Xiaomi.
 IMEI_BRAND = {"Samsung": "35", "Apple": "35", "OPPO": "86", "Xiaomi": "86"}

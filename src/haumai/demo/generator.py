@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from haumai.demo import names
+from haumai.demo import affinity, names
 from haumai.demo.identifiers import (
     AffinePermutation,
     EmailNumbers,
@@ -55,6 +55,7 @@ CANCEL_RATE = {"store": 0.01, "website": 0.04, "shopee": 0.05, "lazada": 0.05, "
 # Orders per customer: mean ~1.55, a few loyal customers buy many times.
 ORDER_COUNTS = [(0, 4.0), (1, 62.0), (2, 20.0), (3, 8.0), (4, 3.5), (5, 1.5), (7, 1.0)]
 LINE_COUNTS = [(1, 70.0), (2, 22.0), (3, 8.0)]
+MAX_LINES = 3  # companions (demo.affinity) fill an order up to this many lines
 MAX_ORDERS_PER_BLOCK = BLOCK * 7
 # Serial numbers: each block numbers its units of a product from its own range of this size
 # (at most 7 orders x 3 lines per customer fit); range 0 is the opening stock.
@@ -97,6 +98,10 @@ class BlockGenerator:
             channel: WeightedChoice([(dep, w) for dep, w in weights.items() if dep in self.products])
             for channel, weights in DEPARTMENT_WEIGHTS.items()
         }
+        self.by_sku = {p.sku: p for p in plan.products}
+        purifiers = [(p, p.popularity) for p in plan.products if p.department == "purifier"]
+        self.purifiers = WeightedChoice(purifiers) if purifiers else None
+        self.accessories = [p for p in plan.products if p.department == "accessory"]
         self.payments = {channel: WeightedChoice(list(weights.items())) for channel, weights in PAYMENT_WEIGHTS.items()}
         self.order_counts = WeightedChoice(ORDER_COUNTS)
         self.line_counts = WeightedChoice(LINE_COUNTS)
@@ -208,38 +213,108 @@ class BlockGenerator:
     ) -> None:
         """Statuses, lines and sold units of the block's orders."""
         plan, now = self.plan, self.timeline.now
-        rows = block.rows
-        orders, lines, units = rows[ORDER.name], rows[ORDER_LINE.name], rows[UNIT.name]
         unit_counters: dict[int, int] = {}
-        first_ordinal = block.index * MAX_ORDERS_PER_BLOCK + 1
+        # Companions and follow-ups (demo.affinity) draw from their own stream: the main one stays as it was.
+        side = random.Random(f"affinity:{plan.seed}:{block.index}")
+        later: list[tuple[int, str, Any, dt.datetime, ProductRef]] = []
         for order_id, (customer_id, channel, placed_at, region) in enumerate(pending):
             store_id = plan.stores.get(region) if channel == "store" else None
             status, delivered_at = self._status(rng, channel, placed_at, now)
             department_picker = self.departments[channel]
             total = 0
+            bought: list[ProductRef] = []
             for _ in range(self.line_counts.pick(rng)):
                 product: ProductRef = self.products[department_picker.pick(rng)].pick(rng)
-                quantity = 1 if product.is_serialized else choose(rng, (1, 1, 1, 2, 2, 3))
-                unit_price = self._price(rng, product.price, channel)
-                unit_id = None
-                if product.is_serialized and status != "cancelled":
-                    unit_id = len(units)
-                    counter = unit_counters.get(product.id, 0)
-                    unit_counters[product.id] = counter + 1
-                    received_at = placed_at - DAY * (2 + 58 * rng.random())
-                    units.append(self.unit_row(unit_id, product, block.index + 1, counter, "sold", received_at))
-                line_total = unit_price * quantity
-                total += line_total
-                lines.append((len(lines), order_id, product.id, unit_id, quantity, unit_price, line_total))
-            # Marketplace ids come from a per-block ordinal range: unique without knowing other blocks.
-            local_day = placed_at + LOCAL_OFFSET
-            external_id = marketplace_order_id(channel, first_ordinal + order_id, f"{local_day:%y%m%d}")
-            orders.append((
-                order_id, "", plan.channels[channel], external_id, customer_id, store_id, status,
-                placed_at, delivered_at, total, self.payments[channel].pick(rng), "", placed_at,
-                delivered_at or placed_at,
-            ))
-            block.order_years.append(local_day.year)
+                bought.append(product)
+                total += self._line(rng, block, order_id, product, channel, status, placed_at, unit_counters)
+            total += self._companion_lines(side, block, order_id, bought, channel, status, placed_at, unit_counters)
+            self._order_row(
+                rng, block, order_id, customer_id, channel, store_id, status, placed_at, delivered_at, total
+            )
+            if status != "cancelled":
+                later.extend((customer_id, channel, store_id, placed_at, p) for p in bought)
+        self._later_orders(side, block, later, unit_counters)
+
+    def _line(
+        self, rng: random.Random, block: Block, order_id: int, product: ProductRef, channel: str, status: str,
+        placed_at: dt.datetime, unit_counters: dict[int, int], quantity: int | None = None,
+    ) -> int:
+        """Append one order line (and its sold unit when serialised); return the line total."""
+        units, lines = block.rows[UNIT.name], block.rows[ORDER_LINE.name]
+        if quantity is None:
+            quantity = 1 if product.is_serialized else choose(rng, (1, 1, 1, 2, 2, 3))
+        unit_price = self._price(rng, product.price, channel)
+        unit_id = None
+        if product.is_serialized and status != "cancelled":
+            unit_id = len(units)
+            counter = unit_counters.get(product.id, 0)
+            unit_counters[product.id] = counter + 1
+            received_at = placed_at - DAY * (2 + 58 * rng.random())
+            units.append(self.unit_row(unit_id, product, block.index + 1, counter, "sold", received_at))
+        line_total = unit_price * quantity
+        lines.append((len(lines), order_id, product.id, unit_id, quantity, unit_price, line_total))
+        return line_total
+
+    def _order_row(
+        self, rng: random.Random, block: Block, order_id: int, customer_id: int, channel: str, store_id: Any,
+        status: str, placed_at: dt.datetime, delivered_at: Any, total: int,
+    ) -> None:
+        # Marketplace ids come from a per-block ordinal range: unique without knowing other blocks.
+        local_day = placed_at + LOCAL_OFFSET
+        first_ordinal = block.index * MAX_ORDERS_PER_BLOCK + 1
+        external_id = marketplace_order_id(channel, first_ordinal + order_id, f"{local_day:%y%m%d}")
+        block.rows[ORDER.name].append((
+            order_id, "", self.plan.channels[channel], external_id, customer_id, store_id, status,
+            placed_at, delivered_at, total, self.payments[channel].pick(rng), "", placed_at,
+            delivered_at or placed_at,
+        ))
+        block.order_years.append(local_day.year)
+
+    def _companion_lines(
+        self, side: random.Random, block: Block, order_id: int, bought: list[ProductRef], channel: str,
+        status: str, placed_at: dt.datetime, unit_counters: dict[int, int],
+    ) -> int:
+        """Lines that go with what the order holds (demo.affinity), drawn from the side stream; their total."""
+        extra: list[ProductRef] = []
+        if self.purifiers and side.random() < (
+            affinity.PURIFIER_WITH_APPLIANCE if any(p.department == "appliance" for p in bought)
+            else affinity.PURIFIER_ANY_ORDER
+        ):
+            extra.append(self.purifiers.pick(side))
+        for product in bought:
+            for companion in affinity.companions(product.department, product.brand):
+                target = self.by_sku.get(companion.sku)
+                if target and side.random() < companion.same_order and target not in bought + extra:
+                    extra.append(target)
+        if self.accessories and side.random() < affinity.ACCESSORY_NOISE:
+            noise = choose(side, self.accessories)
+            if noise not in bought + extra:
+                extra.append(noise)
+        extra = extra[: max(0, MAX_LINES - len(bought))]
+        bought.extend(extra)
+        return sum(
+            self._line(side, block, order_id, p, channel, status, placed_at, unit_counters, quantity=1) for p in extra
+        )
+
+    def _later_orders(
+        self, side: random.Random, block: Block, kept: list[tuple[int, str, Any, dt.datetime, ProductRef]],
+        unit_counters: dict[int, int],
+    ) -> None:
+        """Follow-up orders: a charger weeks after a phone, filter cartridges months after a purifier."""
+        now = self.timeline.now
+        for customer_id, channel, store_id, anchor_at, product in kept:
+            for companion in affinity.companions(product.department, product.brand):
+                target = self.by_sku.get(companion.sku)
+                if target is None or side.random() >= companion.later:
+                    continue
+                placed_at = anchor_at + DAY * between(side, *companion.after_days) + dt.timedelta(hours=side.random())
+                order_id = len(block.rows[ORDER.name])
+                if placed_at >= now or order_id >= MAX_ORDERS_PER_BLOCK:
+                    continue
+                status, delivered_at = self._status(side, channel, placed_at, now)
+                total = self._line(side, block, order_id, target, channel, status, placed_at, unit_counters, 1)
+                self._order_row(side, block, order_id, customer_id, channel, store_id, status, placed_at,
+                                delivered_at, total)  # fmt: skip
 
     @staticmethod
     def _status(rng: random.Random, channel: str, placed_at: dt.datetime, now: dt.datetime) -> tuple[str, Any]:

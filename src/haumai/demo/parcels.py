@@ -16,6 +16,10 @@ PARCEL_BY_CATEGORY: dict[str, tuple[int, int, int, int]] = {
     "giay-dep": (1_100, 35, 22, 13),
     "cham-soc-da": (250, 15, 10, 8),
     "trang-diem": (150, 12, 8, 5),
+    "may-loc-nuoc": (16_000, 45, 30, 50),
+    "phu-kien-dien-thoai": (200, 18, 10, 4),
+    "phu-kien-laptop": (600, 30, 20, 8),
+    "loi-loc-nuoc": (900, 35, 15, 10),
 }
 
 

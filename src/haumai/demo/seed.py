@@ -167,6 +167,11 @@ def seed_demo(
     from haumai.support.demo import seed_support
 
     result.counts.update(seed_support())
+    from haumai.recommendations.services import retrain
+    from haumai.segments.demo import seed_segments
+
+    result.counts.update(seed_segments())
+    result.counts["recommendations.association"] = retrain()
     result.bulk_seconds = time.monotonic() - bulk_started
     result.seconds = time.monotonic() - started
     result.sample = _sample()

@@ -21,6 +21,8 @@ STOCK_RANGES = {
     "appliance": {"store": (1, 6), "central": (10, 40)},
     "fashion": {"store": (10, 60), "central": (100, 400)},
     "cosmetics": {"store": (10, 50), "central": (80, 300)},
+    "purifier": {"store": (1, 5), "central": (8, 30)},
+    "accessory": {"store": (10, 40), "central": (80, 300)},
 }
 
 

@@ -121,4 +121,8 @@ def branch_holds(
         return order is not None and value in order.category_codes
     if condition == "previous_send_skipped":
         return last_send_outcome() in ("skipped", "not_delivered")
+    if condition == "in_segment":
+        from haumai.segments.selectors import is_member
+
+        return is_member(segment_key=value, customer_id=customer.pk)
     return False

@@ -41,6 +41,8 @@ def trigger_event_label(pattern: str) -> str:
     """'order.delivered' -> 'An order is delivered'; an unknown name or pattern as it is."""
     if pattern in TRIGGER_EVENTS:
         return str(TRIGGER_EVENTS[pattern])
+    if pattern.startswith("segment.entered.") and len(pattern) > len("segment.entered."):
+        return str(_("A customer enters segment %(key)s") % {"key": pattern.removeprefix("segment.entered.")})
     subject, _dot, rest = pattern.partition(".")
     if rest == "*" and subject in PATTERN_SUBJECTS:
         return str(PATTERN_SUBJECTS[subject])
@@ -48,8 +50,13 @@ def trigger_event_label(pattern: str) -> str:
 
 
 def trigger_event_choices() -> list[tuple[str, str]]:
-    """(event name, label) for the builder's suggestions."""
-    return [(name, str(label)) for name, label in TRIGGER_EVENTS.items()]
+    """(event name, label) for the builder's suggestions, with "a customer enters segment X" per saved segment."""
+    from haumai.segments.selectors import entry_triggers
+
+    return [(name, str(label)) for name, label in TRIGGER_EVENTS.items()] + [
+        (name, str(_("A customer enters segment %(key)s") % {"key": segment_name}))
+        for name, segment_name in entry_triggers()
+    ]
 
 
 def template_labels() -> dict[str, str]:

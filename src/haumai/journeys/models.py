@@ -77,6 +77,7 @@ class BranchCondition(models.TextChoices):
     LANGUAGE = "language", _("Customer language is")
     CATEGORY = "category", _("Order has a product in category")
     PREVIOUS_SEND_SKIPPED = "previous_send_skipped", _("Previous message was not sent")
+    IN_SEGMENT = "in_segment", _("Customer is in saved segment")
 
 
 class JourneyStep(models.Model):

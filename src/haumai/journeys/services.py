@@ -152,6 +152,12 @@ def _step_errors(steps: list[StepInput]) -> list[FieldError]:
     return errors
 
 
+def _segment_exists(key: str) -> bool:
+    from haumai.segments.selectors import segments_by_key
+
+    return key in segments_by_key({key})
+
+
 def _branch_errors(step: StepInput, position: int, count: int) -> list[FieldError]:
     where = f"steps[{position}]"
     errors: list[FieldError] = []
@@ -164,6 +170,11 @@ def _branch_errors(step: StepInput, position: int, count: int) -> list[FieldErro
     elif step.branch_condition == BranchCondition.ORDER_TOTAL_AT_LEAST and not step.branch_value.isdigit():
         errors.append(
             FieldError(f"{where}.branch_value", _("Step %(n)s: amount in VND, digits only") % {"n": position})
+        )
+    elif step.branch_condition == BranchCondition.IN_SEGMENT and not _segment_exists(step.branch_value.strip()):
+        errors.append(
+            FieldError(f"{where}.branch_value", _("Step %(n)s: unknown segment '%(key)s'") % {
+                "n": position, "key": step.branch_value.strip()})
         )
     if step.branch_target is None or step.branch_target <= position:
         errors.append(

@@ -23,7 +23,7 @@ from haumai.core import clock
 from haumai.customers.consents import effective_consents
 from haumai.customers.models import Customer
 from haumai.events.models import Event
-from haumai.journeys import conf, sending, surveying
+from haumai.journeys import conf, rewarding, sending, surveying
 from haumai.journeys.conditions import OrderFacts, branch_holds
 from haumai.journeys.models import (
     CareTask,
@@ -87,6 +87,7 @@ class Batch:
 
     def __init__(self, runs: Sequence[JourneyRun]) -> None:
         self.now = clock.now()
+        self.context_changed: list[JourneyRun] = []  # runs given a voucher: their context is saved
         journey_ids = {run.journey_id for run in runs}
         customer_ids = {run.customer_id for run in runs}
         self.journeys = {j.pk: j for j in Journey.objects.filter(pk__in=journey_ids)}
@@ -167,6 +168,8 @@ def advance_runs(runs: Sequence[JourneyRun]) -> None:
     if batch.tasks:
         CareTask.objects.bulk_create(batch.tasks, batch_size=1000)
     _save_runs(runs)
+    for run in batch.context_changed:
+        JourneyRun.objects.filter(pk=run.pk).update(context=run.context)
 
 
 def _save_runs(runs: Sequence[JourneyRun]) -> None:
@@ -246,6 +249,8 @@ def _run_step(batch: Batch, run: JourneyRun, journey: Journey, customer: Custome
         batch.record(run, step, Outcome.DONE, message=_("Care task created: %(title)s") % {"title": step.task_title})
         run.position = step.position + 1
         return True
+    if step.kind == StepKind.VOUCHER:
+        return _give_voucher(batch, run, customer, step)
     if step.kind == StepKind.BRANCH:
         holds = branch_holds(
             condition=step.branch_condition,
@@ -270,6 +275,21 @@ def _run_step(batch: Batch, run: JourneyRun, journey: Journey, customer: Custome
     batch.record(run, step, Outcome.EXITED, message=_("Exit step reached"))
     _finish(batch, run, RunStatus.EXITED)
     return False
+
+
+def _give_voucher(batch: Batch, run: JourneyRun, customer: Customer, step: JourneyStep) -> bool:
+    """Give the customer a code of the step's campaign; the run's later messages carry it as `voucher`."""
+    given = rewarding.give_voucher(
+        campaign_code=step.voucher_campaign, customer=customer, reference=idempotency_key(run, step)
+    )
+    if isinstance(given, str):
+        return _skip(batch, run, step, Reason.VOUCHER_UNAVAILABLE,
+                     _("No voucher of %(campaign)s: %(why)s") % {"campaign": step.voucher_campaign, "why": given})
+    run.context = {**run.context, "voucher": given}
+    batch.context_changed.append(run)
+    batch.record(run, step, Outcome.DONE, message=_("Voucher %(code)s given") % {"code": given["code"]})
+    run.position = step.position + 1
+    return True
 
 
 def _last_send_outcome(batch: Batch, run: JourneyRun) -> str | None:
@@ -331,13 +351,19 @@ def _send(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer, s
             purpose=purpose,
             source=f"journey:{journey.key}",
             channels=choice.channels,
-            context=sending.context_for(_event_for(batch, run, journey, customer)),
+            context=_with_voucher(sending.context_for(_event_for(batch, run, journey, customer)), run),
         )
     )
     if purpose == Purpose.MARKETING:
         # Counted now, so another run of the customer in this batch sees it; given back if refused.
         batch.marketing_sent[customer.pk] = batch.marketing_sent.get(customer.pk, 0) + 1
     return False
+
+
+def _with_voucher(context: dict[str, Any], run: JourneyRun) -> dict[str, Any]:
+    """A voucher given earlier in the run is in every later message's context."""
+    voucher = (run.context or {}).get("voucher")
+    return {**context, "voucher": voucher} if voucher else context
 
 
 def _settle(batch: Batch, send: PendingSend, answer: int | sending.SendRefused | sending.NotDelivered) -> bool:

@@ -59,6 +59,7 @@ def parse_journey(post: QueryDict, *, key: str | None = None) -> tuple[JourneyIn
                 wait_hours=_int(text.get(prefix + "wait_hours", ""), f"{field}.wait_hours", errors) or 0,
                 template_key=text.get(prefix + "template_key", "")[:80],
                 survey_key=text.get(prefix + "survey_key", "")[:60],
+                voucher_campaign=text.get(prefix + "voucher_campaign", "").strip()[:40],
                 task_title=text.get(prefix + "task_title", "")[:200],
                 branch_condition=text.get(prefix + "branch_condition", ""),
                 branch_value=text.get(prefix + "branch_value", "")[:80],

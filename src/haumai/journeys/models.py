@@ -67,6 +67,7 @@ class StepKind(models.TextChoices):
     SEND = "send", _("Send a message")
     SURVEY = "survey", _("Send a survey")
     TASK = "task", _("Create a care task")
+    VOUCHER = "voucher", _("Give a voucher")
     BRANCH = "branch", _("Branch on a condition")
     EXIT = "exit", _("Exit")
 
@@ -89,6 +90,9 @@ class JourneyStep(models.Model):
     wait_hours = models.PositiveIntegerField(default=0)
     template_key = models.CharField(max_length=80, blank=True)
     survey_key = models.CharField(max_length=60, blank=True, help_text="survey step: which survey to invite to")
+    voucher_campaign = models.CharField(
+        max_length=40, blank=True, help_text="voucher step: the loyalty campaign whose code the customer gets"
+    )
     task_title = models.CharField(max_length=200, blank=True)
     branch_condition = models.CharField(max_length=40, choices=BranchCondition.choices, blank=True)
     branch_value = models.CharField(max_length=80, blank=True)
@@ -172,6 +176,7 @@ class Reason(models.TextChoices):
     SEND_REFUSED = "send_refused", _("Messaging refused the send")
     DELIVERY_FAILED = "delivery_failed", _("The message could not be delivered")
     SURVEY_MISSING = "survey_missing", _("Survey missing or switched off")
+    VOUCHER_UNAVAILABLE = "voucher_unavailable", _("No voucher could be given")
 
 
 class StepRun(models.Model):

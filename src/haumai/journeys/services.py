@@ -13,7 +13,7 @@ from haumai.catalog.models import Category
 from haumai.core import clock
 from haumai.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haumai.events.services import record_event
-from haumai.journeys import sending, surveying
+from haumai.journeys import rewarding, sending, surveying
 from haumai.journeys.enrollment import forget_journeys, next_enrollment
 from haumai.journeys.models import (
     BranchCondition,
@@ -39,6 +39,7 @@ class StepInput:
     wait_hours: int = 0
     template_key: str = ""
     survey_key: str = ""
+    voucher_campaign: str = ""
     task_title: str = ""
     branch_condition: str = ""
     branch_value: str = ""
@@ -145,6 +146,14 @@ def _step_errors(steps: list[StepInput]) -> list[FieldError]:
                     _("Step %(n)s: unknown or inactive survey '%(key)s'") % {"n": position, "key": step.survey_key},
                 )
             )
+        elif step.kind == StepKind.VOUCHER and not rewarding.campaign_exists(step.voucher_campaign):
+            errors.append(
+                FieldError(
+                    f"{where}.voucher_campaign",
+                    _("Step %(n)s: unknown voucher campaign '%(code)s'")
+                    % {"n": position, "code": step.voucher_campaign},
+                )
+            )
         elif step.kind == StepKind.TASK and not step.task_title.strip():
             errors.append(FieldError(f"{where}.task_title", _("Step %(n)s: give the task a title") % {"n": position}))
         elif step.kind == StepKind.BRANCH:
@@ -199,7 +208,7 @@ JOURNEY_FIELDS = [
     "condition_reachable_channel", "purpose", "channel_order", "allow_quiet_hours", "allow_reentry", "exit_event",
 ]  # fmt: skip
 STEP_FIELDS = [
-    "kind", "wait_hours", "template_key", "survey_key", "task_title",
+    "kind", "wait_hours", "template_key", "survey_key", "voucher_campaign", "task_title",
     "branch_condition", "branch_value", "branch_target",
 ]  # fmt: skip
 

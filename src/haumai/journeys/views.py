@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from haumai.core.errors import DomainError, NotFound, ValidationFailed
 from haumai.core.paging import page_number
 from haumai.customers.selectors import customer_by_code
-from haumai.journeys import selectors, sending, services, surveying
+from haumai.journeys import rewarding, selectors, sending, services, surveying
 from haumai.journeys.forms import apply_row_action, errors_by_field, parse_journey, step_rows
 from haumai.journeys.labels import category_labels, template_labels, trigger_event_choices
 from haumai.journeys.models import (
@@ -71,6 +71,7 @@ def _journey_or_404(key: str) -> Any:
 def _builder_context(data: services.JourneyInput, errors: list[Any], *, creating: bool) -> dict[str, Any]:
     by_field = errors_by_field(errors)
     names = template_labels()
+    campaigns = rewarding.campaign_choices()
     return {
         "data": data,
         "channel_order_text": ", ".join(data.channel_order),
@@ -86,6 +87,8 @@ def _builder_context(data: services.JourneyInput, errors: list[Any], *, creating
         "template_labels": names,
         "trigger_events": trigger_event_choices(),
         "survey_keys": sorted(surveying.known_survey_keys()),
+        "voucher_campaigns": campaigns,
+        "voucher_campaign_codes": [code for code, _name in campaigns],
         "channels": KNOWN_CHANNELS,
     }
 

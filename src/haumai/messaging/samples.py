@@ -62,9 +62,16 @@ _BY_KEY: dict[str, dict[str, Any]] = {
 }
 
 
+# A journey's voucher step puts the code it gave into the run's later messages (`haumai.journeys.rewarding`);
+# outside such a run there is none, so a template meant for both writes `{% if voucher is defined %}`.
+_VOUCHER = {"code": "CAMON-7K2MQX9P", "value": "50.000 ₫", "min_order": "", "valid_until": "31/12/2026",
+            "campaign": "Cảm ơn"}
+
+
 def sample_context(key: str) -> dict[str, Any]:
     """The sample context for a template key (every subject for keys without their own sample)."""
-    context: dict[str, Any] = {"customer": dict(_CUSTOMER), "links": dict(_LINKS), "payload": {}}
+    context: dict[str, Any] = {"customer": dict(_CUSTOMER), "links": dict(_LINKS), "payload": {},
+                               "voucher": dict(_VOUCHER)}
     extra = _BY_KEY.get(key)
     if extra is None:
         extra = {"order": _ORDER, "return": _RETURN, "shipment": _SHIPMENT, "refund": _REFUND, "unit": _UNIT}

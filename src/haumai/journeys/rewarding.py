@@ -1,0 +1,47 @@
+"""The seam between journeys and loyalty: a voucher step gives the customer a code of a campaign, and the
+following messages of the run can show it (`{{ voucher.code }}`, `{{ voucher.value }}`, `{{ voucher.valid_until }}`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from haumai.core import clock
+from haumai.core.errors import DomainError
+
+
+def campaign_exists(code: str) -> bool:
+    """Whether a voucher step may name this campaign (checked when the journey is saved)."""
+    from haumai.loyalty.models import VoucherCampaign
+
+    return bool(code) and VoucherCampaign.objects.filter(code=code).exists()
+
+
+def campaign_choices() -> list[tuple[str, str]]:
+    """(code, name) of the campaigns that still run, for the builder (at most 200, newest first)."""
+    from haumai.loyalty.models import VoucherCampaign
+
+    rows = VoucherCampaign.objects.filter(ends_at__gt=clock.now()).order_by("-created_at", "-id")[:200]
+    return [(c.code, c.name) for c in rows]
+
+
+def give_voucher(*, campaign_code: str, customer: Any, reference: str) -> dict[str, str] | str:
+    """The voucher's template values, or why none could be given (campaign gone, ended, limit reached).
+
+    The same reference gives the same code (a repeated tick issues nothing new)."""
+    from haumai.core.money import format_vnd
+    from haumai.loyalty.services.vouchers import issue_for_journey
+
+    try:
+        voucher = issue_for_journey(campaign_code=campaign_code, customer=customer, reference=reference)
+    except DomainError as exc:
+        details = "; ".join(error.message for error in exc.errors)
+        return (details or exc.message)[:300]
+    campaign = voucher.campaign
+    value = f"{campaign.percent}%" if campaign.discount_kind == "percent" else format_vnd(campaign.amount_vnd)
+    return {
+        "code": voucher.code,
+        "value": value,
+        "min_order": format_vnd(campaign.min_order_vnd) if campaign.min_order_vnd else "",
+        "valid_until": campaign.ends_at.astimezone(clock.LOCAL_TZ).strftime("%d/%m/%Y"),
+        "campaign": campaign.name,
+    }

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "haumai.support",
     "haumai.privacy",
     "haumai.surveys",
+    "haumai.knowledge",
     "haumai.analytics",
     "haumai.demo",
     "haumai.console",
@@ -234,6 +235,9 @@ HAUMAI_CSP_REPORT_ONLY = _env_bool("HAUMAI_CSP_REPORT_ONLY")
 HAUMAI_CSP_INLINE_SCRIPTS = ['document.getElementById("scan").select();']  # returns/receiving.html
 HAUMAI_CSP_INLINE_HANDLERS = ["this.form.submit()"]  # console/base.html language switcher
 HAUMAI_CSP_PATH_SOURCES = {
+    # Help-center articles embed YouTube (privacy-enhanced host) and Vimeo players, and show linked images.
+    "/portal/help/": {"frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"], "img-src": ["https:"]},
+    "/console/knowledge/": {"frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"], "img-src": ["https:"]},
     # The admin theme (unfold) runs Alpine.js, which evaluates its attributes with Function().
     "/admin/": {"script-src": ["'unsafe-eval'"]},
     # Ninja's Swagger page loads its UI from jsDelivr and starts it with an inline script.

@@ -155,11 +155,15 @@ def _match_expression(groups: list[list[str]]) -> str:
     return " AND ".join(parts)
 
 
-def _fts(expression: str, where: _Where, limit: int, offset: int) -> list[tuple[int, float]]:
+def _fts(expression: str, terms: list[str], where: _Where, limit: int, offset: int) -> list[tuple[int, float]]:
+    # bm25 alone is near zero when few articles exist (low IDF); the share of query words found in the title
+    # keeps the score meaningful (0..1 plus bm25) for callers that threshold it, like a bot.
+    title = " + ".join(["(instr(a.title_key, %s) > 0)"] * len(terms))
     return _rows(
-        f"SELECT a.id, -bm25({FTS}, 8.0, 1.0) AS score FROM {FTS} JOIN knowledge_article a ON a.id = {FTS}.rowid "
+        f"SELECT a.id, -bm25({FTS}, 8.0, 1.0) + ({title}) * 1.0 / %s AS score "
+        f"FROM {FTS} JOIN knowledge_article a ON a.id = {FTS}.rowid "
         f"WHERE {FTS} MATCH %s AND {where.sql} ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
-        [expression, *where.params, limit, offset],
+        [*terms, len(terms), expression, *where.params, limit, offset],
     )
 
 
@@ -184,7 +188,7 @@ def _known(word: str) -> bool:
 def _sqlite(
     words: list[str], where: _Where, limit: int, offset: int
 ) -> tuple[list[tuple[int, float]], bool, list[str]]:
-    exact = _fts(_match_expression([[word] for word in words]), where, limit, offset)
+    exact = _fts(_match_expression([[word] for word in words]), words, where, limit, offset)
     if exact or offset:
         return exact, False, words
     groups: list[list[str]] = []
@@ -200,7 +204,7 @@ def _sqlite(
     if not changed:
         return [], False, words
     terms = [term for group in groups for term in group]
-    return _fts(_match_expression(groups), where, limit, 0), True, terms
+    return _fts(_match_expression(groups), terms, where, limit, 0), True, terms
 
 
 # --- highlighting (both backends) ---------------------------------------------------------------

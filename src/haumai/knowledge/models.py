@@ -153,6 +153,9 @@ class ArticleVersion(models.Model):
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["article", "number"], name="knowledge_version_number")]
 
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
 
 class ArticleImage(models.Model):
     """An image uploaded for use in article bodies (referenced by its URL)."""
@@ -162,6 +165,9 @@ class ArticleImage(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.alt_text or self.image.name
 
 
 class Feedback(models.Model):
@@ -179,6 +185,9 @@ class Feedback(models.Model):
         indexes = [models.Index(fields=["article", "helpful"], name="knowledge_feedback_article"),
                    models.Index(fields=["visitor_key", "created_at"], name="knowledge_feedback_visitor")]
 
+    def __str__(self) -> str:
+        return f"{self.article_id}: {'yes' if self.helpful else 'no'}"
+
 
 class UnansweredSearch(models.Model):
     """A search that found no published article: one row per search, grouped by `query_key` in reports."""
@@ -193,3 +202,6 @@ class UnansweredSearch(models.Model):
         indexes = [models.Index(fields=["query_key", "created_at"], name="knowledge_gap_key"),
                    models.Index(fields=["created_at"], name="knowledge_gap_created")]
         constraints = [models.CheckConstraint(condition=~Q(query_key=""), name="knowledge_gap_key_not_empty")]
+
+    def __str__(self) -> str:
+        return self.query

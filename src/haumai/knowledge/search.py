@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
@@ -114,7 +115,7 @@ def _filters(*, language: str, statuses: Sequence[str], category_id: int | None)
     return _Where(sql, params)
 
 
-def _rows(sql: str, params: Iterable[object]) -> list[tuple[int, float]]:
+def _rows(sql: str, params: Iterable[Any]) -> list[tuple[int, float]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
@@ -124,7 +125,7 @@ def _postgresql(words: list[str], where: _Where, limit: int, offset: int) -> tup
     phrase = " ".join(words)
     prefix_query = " & ".join(f"{word}:*" for word in words)
     exact = _rows(
-        "SELECT a.id, ts_rank_cd(to_tsvector('simple'::regconfig, a.search_text), q) "
+        "SELECT a.id, ts_rank_cd(to_tsvector('simple'::regconfig, a.search_text), q) "  # noqa: S608 - placeholders
         "+ 2 * similarity(a.title_key, %s) AS score "
         "FROM knowledge_article a, to_tsquery('simple'::regconfig, unaccent(%s)) q "
         f"WHERE to_tsvector('simple'::regconfig, a.search_text) @@ q AND {where.sql} "
@@ -134,7 +135,7 @@ def _postgresql(words: list[str], where: _Where, limit: int, offset: int) -> tup
     if exact or offset:
         return exact, False
     typo = _rows(
-        "SELECT a.id, 2 * word_similarity(%s, a.title_key) + word_similarity(%s, a.search_text) AS score "
+        "SELECT a.id, 2 * word_similarity(%s, a.title_key) + word_similarity(%s, a.search_text) AS score "  # noqa: S608
         "FROM knowledge_article a "
         f"WHERE (%s <%% a.title_key OR %s <%% a.search_text) AND {where.sql} "
         "ORDER BY score DESC, a.id DESC LIMIT %s",
@@ -160,7 +161,7 @@ def _fts(expression: str, terms: list[str], where: _Where, limit: int, offset: i
     # keeps the score meaningful (0..1 plus bm25) for callers that threshold it, like a bot.
     title = " + ".join(["(instr(a.title_key, %s) > 0)"] * len(terms))
     return _rows(
-        f"SELECT a.id, -bm25({FTS}, 8.0, 1.0) + ({title}) * 1.0 / %s AS score "
+        f"SELECT a.id, -bm25({FTS}, 8.0, 1.0) + ({title}) * 1.0 / %s AS score "  # noqa: S608 - placeholders
         f"FROM {FTS} JOIN knowledge_article a ON a.id = {FTS}.rowid "
         f"WHERE {FTS} MATCH %s AND {where.sql} ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
         [*terms, len(terms), expression, *where.params, limit, offset],
@@ -171,7 +172,8 @@ def _close_words(word: str) -> list[str]:
     """Indexed words that look like a misspelt word (same first letter, similar length and letters)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT term FROM {FTS}_vocab WHERE term >= %s AND term < %s AND length(term) BETWEEN %s AND %s "
+            f"SELECT term FROM {FTS}_vocab WHERE term >= %s AND term < %s "  # noqa: S608 - constant names
+            "AND length(term) BETWEEN %s AND %s "
             "ORDER BY doc DESC LIMIT 5000",
             [word[0], chr(ord(word[0]) + 1), max(1, len(word) - 2), len(word) + 2],
         )
@@ -181,7 +183,8 @@ def _close_words(word: str) -> list[str]:
 
 def _known(word: str) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {FTS}_vocab WHERE term >= %s AND term < %s LIMIT 1", [word, word + "\uffff"])
+        sql = f"SELECT 1 FROM {FTS}_vocab WHERE term >= %s AND term < %s LIMIT 1"  # noqa: S608 - constant names
+        cursor.execute(sql, [word, word + "\uffff"])
         return cursor.fetchone() is not None
 
 

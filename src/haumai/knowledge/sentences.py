@@ -34,7 +34,9 @@ def _entry(make: Callable[[dict[str, Any]], str], tone: str) -> Callable[[Any], 
 SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str]] = {
     "article.created": (lambda p: _("Help article %(title)s written (draft)") % {"title": p["title"]}, "neutral"),
     "article.updated": (
-        lambda p: _("Help article %(title)s saved (version %(version)s)") % {"title": p["title"], "version": p["version"]},
+        lambda p: (
+            _("Help article %(title)s saved (version %(version)s)") % {"title": p["title"], "version": p["version"]}
+        ),
         "neutral",
     ),
     "article.submitted": (lambda p: _("Help article %(title)s submitted for review") % {"title": p["title"]}, "info"),

@@ -159,7 +159,8 @@ def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
 def article_preview(request: HttpRequest, article_id: int) -> HttpResponse:
     """The article as readers will see it, whatever its state."""
     article = _load(article_id)
-    return render(request, "knowledge/preview.html", {"article": article, "embed": content.embed_url(article.video_url)})
+    context = {"article": article, "embed": content.embed_url(article.video_url)}
+    return render(request, "knowledge/preview.html", context)
 
 
 @login_required

@@ -257,7 +257,7 @@ def upload_image(*, actor: Any, file: UploadedFile, alt_text: str = "") -> Artic
             with Image.open(file) as picture:
                 picture.verify()
             file.seek(0)
-        except Exception:  # noqa: BLE001 - any decoder failure means "not an image"
+        except Exception:
             errors.append(FieldError("image", _("This file is not a readable image")))
     if errors:
         raise ValidationFailed(_("The image was not saved"), errors)

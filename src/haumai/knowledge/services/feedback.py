@@ -68,7 +68,8 @@ def record_feedback(
     recent = Feedback.objects.filter(visitor_key=key, created_at__gte=moment - dt.timedelta(hours=1))
     if recent[:limit].count() >= limit:
         raise RateLimited(_("Thank you! We have received many answers from your network; try again later."))
-    if Feedback.objects.filter(visitor_key=key, article=article, created_at__gte=moment - dt.timedelta(days=1)).exists():
+    today = Feedback.objects.filter(visitor_key=key, article=article, created_at__gte=moment - dt.timedelta(days=1))
+    if today.exists():
         raise RateLimited(_("You already told us about this article today. Thank you!"))
     return Feedback.objects.create(
         article=article, helpful=helpful, reason=reason, comment=comment, visitor_key=key, created_at=moment

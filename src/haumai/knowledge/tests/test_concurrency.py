@@ -25,7 +25,7 @@ def _race(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseE
         try:
             barrier.wait()
             results.append(work(n))
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted by the test
+        except BaseException as exc:
             failures.append(exc)
         finally:
             connections.close_all()
@@ -50,12 +50,15 @@ def test_parallel_articles_with_one_title_get_distinct_slugs(manager: Any) -> No
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_parallel_saves_of_a_published_article_keep_every_version(publish: Callable[..., Article], manager: Any) -> None:
+def test_parallel_saves_of_a_published_article_keep_every_version(
+    publish: Callable[..., Article], manager: Any
+) -> None:
     article = publish("Bảo hành loa", "<p>v1</p>")
 
     def save(n: int) -> Article:
         return services.update_article(
-            actor=manager, article=article, data=services.ArticleInput(title="Bảo hành loa", body_html=f"<p>edit {n}</p>")
+            actor=manager, article=article,
+            data=services.ArticleInput(title="Bảo hành loa", body_html=f"<p>edit {n}</p>"),
         )
 
     _results, failures = _race(5, save)

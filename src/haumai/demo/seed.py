@@ -164,6 +164,9 @@ def seed_demo(
     from haumai.support.demo import seed_support
 
     result.counts.update(seed_support())
+    from haumai.knowledge.demo import seed_knowledge
+
+    result.counts.update(seed_knowledge(seed=seed))
     result.bulk_seconds = time.monotonic() - bulk_started
     result.seconds = time.monotonic() - started
     result.sample = _sample()

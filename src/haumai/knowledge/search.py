@@ -64,26 +64,24 @@ def search_articles(
     category_id: int | None = None,
     limit: int = 10,
     offset: int = 0,
+    allow_typos: bool = True,
 ) -> list[ArticleHit]:
-    """Articles matching the query, best first; `language` '' means any, `statuses` which workflow states."""
+    """Articles matching the query, best first; `language` '' means any, `statuses` which workflow states.
+
+    One query when the exact words match; the typo tier (only when they do not, and `allow_typos`) adds one
+    (PostgreSQL) or a few vocabulary look-ups (SQLite)."""
     words = query_words(query)
     if not words or not statuses:
         return []
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
     where = _filters(language=language, statuses=statuses, category_id=category_id)
     if connection.vendor == "postgresql":
-        ranked, typo = _postgresql(words, where, limit, offset)
+        ranked, typo = _postgresql(words, where, limit, offset, allow_typos)
         terms = words
     else:
-        ranked, typo, terms = _sqlite(words, where, limit, offset)
-    if not ranked:
-        return []
-    articles = Article.objects.in_bulk([article_id for article_id, _score in ranked])
+        ranked, typo, terms = _sqlite(words, where, limit, offset, allow_typos)
     hits = []
-    for article_id, score in ranked:
-        article = articles.get(article_id)
-        if article is None:
-            continue
+    for article, score in ranked:
         hits.append(
             ArticleHit(
                 article=article,
@@ -115,27 +113,28 @@ def _filters(*, language: str, statuses: Sequence[str], category_id: int | None)
     return _Where(sql, params)
 
 
-def _rows(sql: str, params: Iterable[Any]) -> list[tuple[int, float]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+def _rows(sql: str, params: Iterable[Any]) -> list[tuple[Article, float]]:
+    """Articles with their score from one raw query (its first columns are `a.*` and `score`)."""
+    return [(row, float(row.score)) for row in Article.objects.raw(sql, list(params))]
 
 
-def _postgresql(words: list[str], where: _Where, limit: int, offset: int) -> tuple[list[tuple[int, float]], bool]:
+def _postgresql(
+    words: list[str], where: _Where, limit: int, offset: int, allow_typos: bool
+) -> tuple[list[tuple[Article, float]], bool]:
     phrase = " ".join(words)
     prefix_query = " & ".join(f"{word}:*" for word in words)
     exact = _rows(
-        "SELECT a.id, ts_rank_cd(to_tsvector('simple'::regconfig, a.search_text), q) "  # noqa: S608 - placeholders
+        "SELECT a.*, ts_rank_cd(to_tsvector('simple'::regconfig, a.search_text), q) "  # noqa: S608 - placeholders
         "+ 2 * similarity(a.title_key, %s) AS score "
         "FROM knowledge_article a, to_tsquery('simple'::regconfig, unaccent(%s)) q "
         f"WHERE to_tsvector('simple'::regconfig, a.search_text) @@ q AND {where.sql} "
         "ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
         [phrase, prefix_query, *where.params, limit, offset],
     )
-    if exact or offset:
+    if exact or offset or not allow_typos:
         return exact, False
     typo = _rows(
-        "SELECT a.id, 2 * word_similarity(%s, a.title_key) + word_similarity(%s, a.search_text) AS score "  # noqa: S608
+        "SELECT a.*, 2 * word_similarity(%s, a.title_key) + word_similarity(%s, a.search_text) AS score "  # noqa: S608
         "FROM knowledge_article a "
         f"WHERE (%s <%% a.title_key OR %s <%% a.search_text) AND {where.sql} "
         "ORDER BY score DESC, a.id DESC LIMIT %s",
@@ -156,12 +155,12 @@ def _match_expression(groups: list[list[str]]) -> str:
     return " AND ".join(parts)
 
 
-def _fts(expression: str, terms: list[str], where: _Where, limit: int, offset: int) -> list[tuple[int, float]]:
+def _fts(expression: str, terms: list[str], where: _Where, limit: int, offset: int) -> list[tuple[Article, float]]:
     # bm25 alone is near zero when few articles exist (low IDF); the share of query words found in the title
     # keeps the score meaningful (0..1 plus bm25) for callers that threshold it, like a bot.
     title = " + ".join(["(instr(a.title_key, %s) > 0)"] * len(terms))
     return _rows(
-        f"SELECT a.id, -bm25({FTS}, 8.0, 1.0) + ({title}) * 1.0 / %s AS score "  # noqa: S608 - placeholders
+        f"SELECT a.*, -bm25({FTS}, 8.0, 1.0) + ({title}) * 1.0 / %s AS score "  # noqa: S608 - placeholders
         f"FROM {FTS} JOIN knowledge_article a ON a.id = {FTS}.rowid "
         f"WHERE {FTS} MATCH %s AND {where.sql} ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
         [*terms, len(terms), expression, *where.params, limit, offset],
@@ -189,10 +188,10 @@ def _known(word: str) -> bool:
 
 
 def _sqlite(
-    words: list[str], where: _Where, limit: int, offset: int
-) -> tuple[list[tuple[int, float]], bool, list[str]]:
+    words: list[str], where: _Where, limit: int, offset: int, allow_typos: bool
+) -> tuple[list[tuple[Article, float]], bool, list[str]]:
     exact = _fts(_match_expression([[word] for word in words]), words, where, limit, offset)
-    if exact or offset:
+    if exact or offset or not allow_typos:
         return exact, False, words
     groups: list[list[str]] = []
     changed = False

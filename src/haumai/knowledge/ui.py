@@ -20,10 +20,14 @@ def _in_review(user: Any) -> int | None:
 
 
 def search_articles(query: str, user: Any, limit: int) -> list[SearchHit]:
-    """Articles of any state whose title or text matches (diacritics ignored, typos tolerated)."""
-    if len(query.strip()) < 3:
+    """Articles of any state whose title or text has the words (diacritics ignored); one query.
+
+    Codes and serials (one word with digits) are left to the other providers; the palette skips the typo
+    tier to stay at one query (the help center and the inbox use it)."""
+    text = query.strip()
+    if len(text) < 3 or (" " not in text and any(ch.isdigit() for ch in text)):
         return []
-    hits = search.search_articles(query=query, statuses=ArticleStatus.values, limit=limit)
+    hits = search.search_articles(query=text, statuses=ArticleStatus.values, limit=limit, allow_typos=False)
     top = max((hit.score for hit in hits), default=1.0) or 1.0
     return [
         SearchHit(

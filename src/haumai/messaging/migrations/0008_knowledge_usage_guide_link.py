@@ -10,7 +10,7 @@ from django.db import migrations
 
 from haumai.messaging.migrations._builtin_templates import _html
 
-GUIDE = "{{ links.guide or links.portal }}"
+GUIDE = "{{ links.guide | default(links.portal) }}"
 REPLACEMENTS = {
     ("email", "vi"): (
         "Hướng dẫn sử dụng, thông tin bảo hành và yêu cầu đổi trả: {{ links.portal }}",

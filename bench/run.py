@@ -17,7 +17,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["demo", "import", "api", "search", "journeys", "webhooks", "receiving", "analytics", "slots", "sla", "support"]
+ORDER = [
+    "demo", "import", "api", "search", "journeys", "webhooks", "receiving", "analytics", "slots", "sla", "support",
+    "knowledge",
+]
 OPTIONAL = {"probe": "probe_integrity.py"}
 
 

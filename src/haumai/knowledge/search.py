@@ -115,7 +115,7 @@ def _filters(*, language: str, statuses: Sequence[str], category_id: int | None)
 
 def _rows(sql: str, params: Iterable[Any]) -> list[tuple[Article, float]]:
     """Articles with their score from one raw query (its first columns are `a.*` and `score`)."""
-    return [(row, float(row.score)) for row in Article.objects.raw(sql, list(params))]
+    return [(row, float(getattr(row, "score", 0.0))) for row in Article.objects.raw(sql, list(params))]
 
 
 def _postgresql(

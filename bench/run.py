@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 ORDER = [
     "demo", "import", "api", "search", "journeys", "webhooks", "receiving", "analytics", "slots", "sla", "support",
     "loyalty",
+    "knowledge",
 ]
 OPTIONAL = {"probe": "probe_integrity.py"}
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "haumai.privacy",
     "haumai.surveys",
     "haumai.loyalty",
+    "haumai.knowledge",
     "haumai.analytics",
     "haumai.segments",
     "haumai.recommendations",
@@ -236,7 +237,11 @@ HAUMAI_CSP_REPORT_ONLY = _env_bool("HAUMAI_CSP_REPORT_ONLY")
 # Inline code that exists today, allowed by its exact text (move it to static files or use the nonce):
 HAUMAI_CSP_INLINE_SCRIPTS = ['document.getElementById("scan").select();']  # returns/receiving.html
 HAUMAI_CSP_INLINE_HANDLERS = ["this.form.submit()"]  # console/base.html language switcher
+HAUMAI_VIDEO_FRAMES = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 HAUMAI_CSP_PATH_SOURCES = {
+    # Help-center articles embed YouTube (privacy-enhanced host) and Vimeo players, and show linked images.
+    "/portal/help/": {"frame-src": HAUMAI_VIDEO_FRAMES, "img-src": ["https:"]},
+    "/console/knowledge/": {"frame-src": HAUMAI_VIDEO_FRAMES, "img-src": ["https:"]},
     # The admin theme (unfold) runs Alpine.js, which evaluates its attributes with Function().
     "/admin/": {"script-src": ["'unsafe-eval'"]},
     # Ninja's Swagger page loads its UI from jsDelivr and starts it with an inline script.

@@ -42,6 +42,8 @@ urlpatterns = [
     path("console/privacy/", include("haumai.privacy.urls")),
     path("console/inbox/", include("haumai.support.urls")),
     path("console/support/sla/", include("haumai.support.sla.urls")),
+    path("console/knowledge/", include("haumai.knowledge.urls")),
+    path("portal/help/", include("haumai.knowledge.portal_urls")),
     path("portal/", include("haumai.portal.urls")),
     path("m/", include("haumai.messaging.public_urls")),
     path("s/", include("haumai.surveys.public_urls")),

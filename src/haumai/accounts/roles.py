@@ -114,6 +114,10 @@ SUPPORT_AGENT = [
 ]
 SUPPORT_MANAGE = [*SUPPORT_AGENT, "support.approve_goodwill", "support.add_macro", "support.change_macro"]
 
+# The knowledge base (haumai.knowledge): agents write and submit articles; managers publish and archive.
+KNOWLEDGE_AGENT = ["knowledge.view_article", "knowledge.add_article", "knowledge.change_article"]
+KNOWLEDGE_MANAGE = [*KNOWLEDGE_AGENT, "knowledge.publish_article"]
+
 # Data-subject requests (haumai.privacy): agents take them on the customer's behalf; managers verify,
 # process and erase.
 PRIVACY_AGENT = ["privacy.view_datarequest", "privacy.add_datarequest"]
@@ -179,6 +183,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *REPAIRS_AGENT,
         *SUPPORT_AGENT,
         *LOYALTY_AGENT,
+        *KNOWLEDGE_AGENT,
     ],
     "technician": [
         *VIEW_CORE,
@@ -237,6 +242,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *SUPPORT_MANAGE,
         *SLA_MANAGE,
         *LOYALTY_MANAGE,
+        *KNOWLEDGE_MANAGE,
     ],
     # Admins get every permission (see accounts.services.sync_roles).
     "admin": [],

@@ -172,6 +172,10 @@ def seed_demo(
 
     result.counts.update(seed_segments())
     result.counts["recommendations.association"] = retrain()
+
+    from haumai.knowledge.demo import seed_knowledge
+
+    result.counts.update(seed_knowledge(seed=seed))
     result.bulk_seconds = time.monotonic() - bulk_started
     result.seconds = time.monotonic() - started
     result.sample = _sample()

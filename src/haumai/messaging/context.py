@@ -140,6 +140,18 @@ _SUBJECT_FIELDS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
 }
 
 
+def _guide_link(order: Any, customer: Any) -> str | None:
+    """The help-center usage guide of the products delivered in the order (product, then category guide,
+    else the help center home), when the knowledge app is installed."""
+    if not apps.is_installed("haumai.knowledge"):
+        return None
+    from haumai.knowledge.selectors import guide_path_for_products
+
+    products = [line.product for line in order.lines.select_related("product__category").order_by("id")]
+    language = getattr(customer, "preferred_language", "") or "vi"
+    return absolute(guide_path_for_products(products=products, language=language))
+
+
 def context_for_event(event: Any) -> dict[str, Any]:
     """Template context of a domain event: customer, the subject as plain values, payload and links."""
     payload = dict(event.payload or {})
@@ -159,6 +171,7 @@ def context_for_event(event: Any) -> dict[str, Any]:
     if event.subject_type == "sales.order" and subject is not None:
         context["order"] = _order(subject)
         context["links"]["order"] = _reverse("portal:order_detail", subject.code)
+        context["links"]["guide"] = _guide_link(subject, event.customer)
     elif event.subject_type == "catalog.unit" and subject is not None:
         context["unit"] = {
             "serial": subject.serial,

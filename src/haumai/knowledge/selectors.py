@@ -1,0 +1,242 @@
+"""Reads of the knowledge base: the public help center, the console lists, versions, feedback and gaps.
+Search itself is `haumai.knowledge.search.search_articles` (re-exported here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from haumai.core import clock
+from haumai.core.errors import NotFound
+from haumai.knowledge.models import (
+    Article,
+    ArticleKind,
+    ArticleStatus,
+    ArticleVersion,
+    Feedback,
+    FeedbackReason,
+    HelpCategory,
+    Language,
+    UnansweredSearch,
+)
+from haumai.knowledge.search import ArticleHit, search_articles
+
+__all__ = ["ArticleHit", "search_articles"]
+
+
+def public_language(language: str | None) -> str:
+    """The help-center language for a request language ('vi' unless English)."""
+    return Language.EN if (language or "").startswith("en") else Language.VI
+
+
+def published() -> QuerySet[Article]:
+    """Published articles (any language)."""
+    return Article.objects.filter(status=ArticleStatus.PUBLISHED)
+
+
+def help_categories(*, language: str) -> list[tuple[HelpCategory, int]]:
+    """Categories with their number of published articles in a language (empty ones left out); one query."""
+    rows = HelpCategory.objects.annotate(
+        shown=Count("articles", filter=Q(articles__status=ArticleStatus.PUBLISHED, articles__language=language))
+    ).order_by("position", "name_vi")
+    return [(category, category.shown) for category in rows if category.shown]
+
+
+def top_articles(*, language: str, limit: int = 8) -> list[Article]:
+    """The most helpful published articles (helpful answers minus unhelpful), then the newest."""
+    return list(
+        published()
+        .filter(language=language)
+        .exclude(kind=ArticleKind.FAQ)
+        .annotate(
+            votes=Count("feedback", filter=Q(feedback__helpful=True))
+            - Count("feedback", filter=Q(feedback__helpful=False))
+        )
+        .select_related("category")
+        .order_by("-votes", "-published_at", "-id")[:limit]
+    )
+
+
+def faq_entries(*, language: str, category: HelpCategory | None = None, limit: int = 10) -> list[Article]:
+    """Published FAQ entries (question = title, answer = body), in a category or overall."""
+    rows = published().filter(language=language, kind=ArticleKind.FAQ)
+    if category is not None:
+        rows = rows.filter(category=category)
+    return list(rows.order_by("-published_at", "-id")[:limit])
+
+
+def category_by_slug(slug: str) -> HelpCategory:
+    """A help category by its slug."""
+    category = HelpCategory.objects.filter(slug=slug[:80]).first()
+    if category is None:
+        raise NotFound(_("This help category does not exist"))
+    return category
+
+
+def category_articles(*, category: HelpCategory, language: str) -> QuerySet[Article]:
+    """Published articles and guides of a category in a language (FAQ entries are listed apart)."""
+    return (
+        published()
+        .filter(category=category, language=language)
+        .exclude(kind=ArticleKind.FAQ)
+        .order_by("-published_at", "-id")
+    )
+
+
+def published_article(*, slug: str, language: str) -> Article:
+    """A published article by slug, in the reader's language first, else in the other one."""
+    rows = list(published().filter(slug=slug[:220]).select_related("category", "product", "product_category"))
+    if not rows:
+        raise NotFound(_("This article does not exist or is not published"))
+    return next((row for row in rows if row.language == language), rows[0])
+
+
+def published_translations(article: Article) -> list[Article]:
+    """The article's published versions in the other languages."""
+    return list(published().filter(translation_key=article.translation_key).exclude(pk=article.pk))
+
+
+def help_url(article: Article) -> str:
+    """The public path of an article."""
+    return reverse("help:article", args=[article.slug])
+
+
+def _guide(language: str, **where: Any) -> Article | None:
+    rows = published().filter(kind=ArticleKind.GUIDE, **where).order_by("-published_at", "-id")
+    return rows.filter(language=language).first() or rows.first()
+
+
+def guide_for(*, product: Any, language: str = Language.VI) -> Article | None:
+    """The usage guide of a product; else of its catalog category (or a parent category); else None."""
+    if product is None:
+        return None
+    found = _guide(language, product=product)
+    category = getattr(product, "category", None)
+    depth = 0
+    while found is None and category is not None and depth < 5:
+        found = _guide(language, product_category=category)
+        category, depth = category.parent, depth + 1
+    return found
+
+
+def guide_path_for_products(*, products: list[Any], language: str = Language.VI) -> str:
+    """The path of the first product's guide that exists (product, then category); else the help center."""
+    for product in products:
+        guide = guide_for(product=product, language=language)
+        if guide is not None:
+            return help_url(guide)
+    return reverse("help:home")
+
+
+# --- console ------------------------------------------------------------------------------------
+
+
+def article_list(*, status: str = "", category_id: int | None = None, language: str = "") -> QuerySet[Article]:
+    """Articles for the console, newest change first, with their category and editor."""
+    rows = Article.objects.select_related("category", "updated_by", "product", "product_category")
+    if status:
+        rows = rows.filter(status=status)
+    if category_id is not None:
+        rows = rows.filter(category_id=category_id)
+    if language:
+        rows = rows.filter(language=language)
+    return rows.order_by("-updated_at", "-id")
+
+
+def article_by_id(article_id: int) -> Article:
+    """One article for the console."""
+    article = (
+        Article.objects.select_related("category", "author", "updated_by", "product", "product_category")
+        .filter(pk=article_id)
+        .first()
+    )
+    if article is None:
+        raise NotFound(_("This article does not exist"))
+    return article
+
+
+def translations(article: Article) -> list[Article]:
+    """All other-language rows of an article (any status)."""
+    return list(Article.objects.filter(translation_key=article.translation_key).exclude(pk=article.pk))
+
+
+def versions(article: Article) -> QuerySet[ArticleVersion]:
+    """Saved versions of an article, newest first."""
+    return ArticleVersion.objects.filter(article=article).select_related("saved_by").order_by("-number")
+
+
+def version(article: Article, number: int) -> ArticleVersion:
+    """One saved version of an article."""
+    found = ArticleVersion.objects.filter(article=article, number=number).select_related("saved_by").first()
+    if found is None:
+        raise NotFound(_("This version does not exist"))
+    return found
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    article: Article
+    helpful: int
+    not_helpful: int
+
+    @property
+    def total(self) -> int:
+        return self.helpful + self.not_helpful
+
+    @property
+    def helpful_percent(self) -> int:
+        return round(100 * self.helpful / self.total) if self.total else 0
+
+
+def feedback_summary(*, since: dt.datetime | None = None) -> QuerySet[Article]:
+    """Articles that got answers, most unhelpful first, with helpful / not-helpful counts (for paging)."""
+    since = since or clock.now() - dt.timedelta(days=90)
+    recent = Q(feedback__created_at__gte=since)
+    return (
+        Article.objects.filter(feedback__created_at__gte=since)
+        .annotate(
+            helpful_votes=Count("feedback", filter=recent & Q(feedback__helpful=True)),
+            unhelpful_votes=Count("feedback", filter=recent & Q(feedback__helpful=False)),
+        )
+        .order_by("-unhelpful_votes", "-helpful_votes", "id")
+        .distinct()
+    )
+
+
+def feedback_rows(articles: list[Article]) -> list[FeedbackRow]:
+    """Rows of the feedback summary page from annotated articles."""
+    return [FeedbackRow(a, getattr(a, "helpful_votes", 0), getattr(a, "unhelpful_votes", 0)) for a in articles]
+
+
+def feedback_reasons(*, since: dt.datetime | None = None) -> list[tuple[str, int]]:
+    """Why readers said an article did not help: reason label and count, most frequent first."""
+    since = since or clock.now() - dt.timedelta(days=90)
+    rows = (
+        Feedback.objects.filter(created_at__gte=since, helpful=False)
+        .values("reason")
+        .annotate(total=Count("id"))
+        .order_by("-total")
+    )
+    labels = dict(FeedbackReason.choices)
+    return [(str(labels.get(row["reason"], _("No reason given"))), row["total"]) for row in rows]
+
+
+def recent_comments(*, article: Article, limit: int = 20) -> list[Feedback]:
+    """The latest answers with a reason or comment on one article."""
+    return list(Feedback.objects.filter(article=article).exclude(reason="", comment="")[:limit])
+
+
+def content_gaps(*, since: dt.datetime | None = None) -> QuerySet[Any]:
+    """Searches that found nothing, grouped by folded query: count, last time, one way it was typed."""
+    since = since or clock.now() - dt.timedelta(days=30)
+    return (
+        UnansweredSearch.objects.filter(created_at__gte=since)
+        .values("query_key")
+        .annotate(searches=Count("id"), last_at=Max("created_at"), example=Max("query"))
+        .order_by("-searches", "-last_at", "query_key")
+    )

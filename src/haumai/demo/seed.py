@@ -159,6 +159,9 @@ def seed_demo(
     from haumai.loyalty.demo import seed_loyalty
 
     result.counts.update(seed_loyalty(seed=seed))
+    from haumai.demo.birthday import wire_birthday_voucher
+
+    result.counts.update(wire_birthday_voucher())
     if customers >= PERSONAL_DATA_FROM:  # small test worlds stay as they were (exact consent counts, resets)
         result.counts.update(seed_personal_data(seed=seed))
     from haumai.support.sla.demo import seed_sla

@@ -69,3 +69,37 @@ def test_a_voucher_step_must_name_an_existing_campaign(catalog: Any, morning: An
     with pytest.raises(ValidationFailed) as refused:
         make_journey(steps=[StepInput(kind="voucher", voucher_campaign="KHONG-CO")])
     assert refused.value.errors[0].field.endswith("voucher_campaign")
+
+
+def test_the_demo_birthday_journey_sends_a_real_voucher_and_without_one_promises_none(
+    db: Any, morning: Any, capture: Any, make_staff: Any
+) -> None:
+    from haumai.customers.models import Customer
+    from haumai.demo.birthday import wire_birthday_voucher
+    from haumai.journeys.models import Journey
+    from haumai.journeys.tests.conftest import MORNING, grant, only
+
+    only("birthday-greeting")
+    today = clock.today()
+    lan = Customer.objects.create(code="C1", full_name="Khách C1", search_key="c1", birth_date=today.replace(year=1990),
+                                  email="lan@example.vn", preferred_channel="email")  # fmt: skip
+    grant(lan, "marketing", "email")
+    Journey.objects.filter(key="birthday-greeting").update(next_enrollment_at=MORNING)
+    tick(capture)
+    plain = Delivery.objects.get().body_text
+    assert "Chúc mừng sinh nhật" in plain or "sinh nhật" in plain
+    assert "Quà sinh nhật" not in plain  # no voucher step: the message promises no offer
+    Delivery.objects.all().delete()
+    JourneyRun.objects.all().delete()
+    create_campaign(actor=make_staff("manager"), data=CampaignInput(
+        code=f"SINHNHAT-{today.year}", name="Quà sinh nhật", code_kind="unique", discount_kind="amount",
+        amount_vnd=100_000, percent=0, max_discount_vnd=0, min_order_vnd=500_000,
+        starts_at=clock.now() - dt.timedelta(days=1), ends_at=clock.now() + dt.timedelta(days=90),
+    ))  # fmt: skip
+    assert wire_birthday_voucher() == {"journeys.birthday_voucher": 1}
+    assert wire_birthday_voucher() == {"journeys.birthday_voucher": 0}  # once
+    Journey.objects.filter(key="birthday-greeting").update(next_enrollment_at=MORNING)
+    tick(capture)
+    voucher = Voucher.objects.get(owner=lan)
+    body = Delivery.objects.get().body_text
+    assert f"mã {voucher.code} giảm 100.000" in body and "500.000" in body

@@ -68,7 +68,7 @@ class ProductPage(BaseModel):
 
 class UnitIn(Schema):
     serial: str = Field(min_length=1, max_length=64, json_schema_extra=doc.NOT_BLANK)
-    imei: str | None = Field(None, max_length=20)
+    imei: str | None = Field(None, max_length=20, json_schema_extra=doc.IMEI)
     status: str = Field("in_stock", json_schema_extra=doc.one_of(UnitStatus.values))
 
 

@@ -56,6 +56,8 @@ def between(low: int, high: int | None = None) -> dict[str, Any]:
 
 # A text that must hold something besides spaces.
 NOT_BLANK: dict[str, Any] = {"pattern": r"\S"}
+# An IMEI as the catalog accepts it: 14 to 16 digits (spaces around are trimmed), or empty for none.
+IMEI: dict[str, Any] = {"pattern": r"^\s*([0-9]{14,16})?\s*$"}
 
 
 def also_required(*names: str) -> Any:

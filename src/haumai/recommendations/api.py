@@ -48,7 +48,7 @@ def recommendations(request: HttpRequest, filters: Query[RecommendationFilters])
     require(request, "recommendations.view_association")
     if bool(filters.product.strip()) == bool(filters.customer.strip()):
         message = _("Give either product (a SKU) or customer (a customer code), not both.")
-        raise ValidationFailed(_("Some fields are invalid"), [FieldError("product", message, "one_of")])
+        raise ValidationFailed(_("Some fields are invalid"), [FieldError("product", message, "one_of_required")])
     if filters.product.strip():
         found = selectors.for_product(selectors.product_by_sku(filters.product), limit=filters.limit)
         return {"together": [_out(s) for s in found["together"]], "later": [_out(s) for s in found["later"]],

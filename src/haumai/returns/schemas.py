@@ -92,6 +92,16 @@ class ReceiveIn(Schema):
 
 
 class InspectIn(Schema):
+    """Grade D (unsellable) is scrapped or returned to the vendor: never restocked."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"grade": {"enum": [Grade.A, Grade.B, Grade.C]}}},
+                {"properties": {"disposition": {"not": {"enum": [Disposition.RESTOCK]}}}},
+            ]
+        }
+    )
     grade: str = Field(max_length=4, json_schema_extra=doc.one_of([Grade.A, Grade.B, Grade.C, Grade.D]))
     disposition: str = Field(max_length=24, json_schema_extra=doc.one_of(Disposition.values))
     warehouse: str = Field("", max_length=40)

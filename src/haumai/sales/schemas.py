@@ -48,7 +48,7 @@ class OrderLineIn(Schema):
     quantity: int = Field(1, json_schema_extra=doc.between(1, MAX_LINE_QUANTITY))
     unit_price: int = Field(description="integer VND", json_schema_extra=doc.between(0, MAX_UNIT_PRICE))
     serial: str | None = Field(None, max_length=64)
-    imei: str | None = Field(None, max_length=20)
+    imei: str | None = Field(None, max_length=20, json_schema_extra=doc.IMEI)
 
 
 class OrderIn(Schema):

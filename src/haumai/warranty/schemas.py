@@ -113,7 +113,7 @@ class ImportRowIn(Schema):
 
     model_config = ConfigDict(json_schema_extra=doc.also_required("full_name"))
     serial: str = Field(max_length=64, json_schema_extra=doc.NOT_BLANK)
-    imei: str | None = Field(None, max_length=20)
+    imei: str | None = Field(None, max_length=20, json_schema_extra=doc.IMEI)
     sku: str = Field(max_length=64)
     phone: str = Field(max_length=32, json_schema_extra=doc.phone())
     full_name: str = Field("", max_length=160, json_schema_extra=doc.NOT_BLANK)
@@ -164,7 +164,7 @@ class DecisionIn(Schema):
 
 class ResolveIn(Schema):
     replacement_serial: str = Field("", max_length=64)
-    replacement_imei: str | None = Field(None, max_length=20)
+    replacement_imei: str | None = Field(None, max_length=20, json_schema_extra=doc.IMEI)
 
 
 def warranty_out(warranty: Warranty, user: Any) -> dict[str, Any]:

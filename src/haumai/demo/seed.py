@@ -179,6 +179,7 @@ def seed_demo(
     from haumai.knowledge.demo import seed_knowledge
 
     result.counts.update(seed_knowledge(seed=seed))
+    _analyze()
     result.bulk_seconds = time.monotonic() - bulk_started
     result.seconds = time.monotonic() - started
     result.sample = _sample()
@@ -297,6 +298,14 @@ def _tune_session() -> None:
         row = cursor.fetchone()
         if row and row[0]:
             cursor.execute("SET session_replication_role TO replica")
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load: PostgreSQL's autovacuum may not have looked at the new rows
+    yet, and some pages then pick slow plans (the customer's recommendations took ~32 ms instead of ~6 ms)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _restore_session() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,3 +94,12 @@ def preview(rules: dict[str, Any]) -> Preview:
     total = Customer.objects.filter(merged_into__isnull=True).count()
     sample = list(matching.order_by("-id")[:SAMPLE_SIZE]) if size else []
     return Preview(size=size, total=total, sample=sample)
+
+
+def keys_by_customer(customer_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """The saved segments' keys per customer, in one query (support's SLA policies match them)."""
+    found: dict[int, list[str]] = {}
+    rows = SegmentMember.objects.filter(customer_id__in=list(customer_ids)).values_list("customer_id", "segment__key")
+    for customer_id, key in rows:
+        found.setdefault(customer_id, []).append(key)
+    return {customer_id: tuple(sorted(keys)) for customer_id, keys in found.items()}

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 
 from haumai.core import clock
 from haumai.events.services import record_event
+from haumai.segments import selectors as segment_selectors
 from haumai.support.models import ACTIVE_STATUSES, Direction, Message, Ticket, TicketStatusChange, Visibility
 from haumai.support.sla.clocks import TicketTimeline
 from haumai.support.sla.evaluation import TicketSlaInput, TicketSlaResult, evaluate
@@ -52,6 +53,8 @@ def _inputs(tickets: Sequence[Ticket]) -> list[TicketSlaInput]:
     )
     for ticket_id, direction, sent_at in rows:
         (customer if direction == Direction.INBOUND else replies)[ticket_id].append(sent_at)
+    # A policy for a customer segment (SlaPolicy.segment_code = a saved segment's key) beats a broader one.
+    segments = segment_selectors.keys_by_customer({t.customer_id for t in tickets if t.customer_id})
     return [
         TicketSlaInput(
             key=t.pk,
@@ -64,6 +67,7 @@ def _inputs(tickets: Sequence[Ticket]) -> list[TicketSlaInput]:
             priority=t.priority,
             channel=t.channel,
             team_id=t.team_id,
+            segment_codes=segments.get(t.customer_id, ()),
             previous_states=dict(t.sla_states or {}),
         )
         for t in tickets

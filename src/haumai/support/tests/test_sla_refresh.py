@@ -60,3 +60,22 @@ def test_time_passing_breaches_escalates_and_fills_the_breaching_queue(make_staf
     assert rows == [ticket]
     run_sla_tick()
     assert Event.objects.filter(name="sla.breached", payload__clock="first_response").count() == 1
+
+
+def test_a_policy_for_a_saved_segment_applies_to_its_members(make_staff: Any) -> None:
+    from haumai.segments.models import Segment, SegmentMember
+    from haumai.support.models import SlaPolicy
+    from haumai.support.sla.services import recalculate_open_tickets
+
+    SlaPolicy.objects.create(name="Khách VIP", segment_code="khach-vip", first_response_minutes=60,
+                             next_response_minutes=120, resolution_minutes=8 * 60)  # fmt: skip
+    vip = ingest_inbound(inbound())
+    other = ingest_inbound(inbound(external_id="msg-2", sender_value="8419999999999", sender_name="Lê Văn Bình"))
+    assert vip is not None and other is not None
+    segment = Segment.objects.create(key="khach-vip", name="Khách VIP", search_key="khach vip")
+    SegmentMember.objects.create(segment=segment, customer_id=vip.ticket.customer_id)
+    assert recalculate_open_tickets(reason="test") >= 2
+    vip_ticket, other_ticket = Ticket.objects.get(pk=vip.ticket_id), Ticket.objects.get(pk=other.ticket_id)
+    assert vip_ticket.first_response_due_at == NOW + dt.timedelta(hours=1)  # Wednesday 10:00, office hours
+    assert other_ticket.first_response_due_at is not None
+    assert other_ticket.first_response_due_at - NOW >= dt.timedelta(hours=4)  # the default 4 business hours

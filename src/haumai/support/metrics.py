@@ -78,9 +78,12 @@ def backlog_at(moment: dt.datetime) -> QuerySet[Ticket]:
         .order_by("-at", "-id")
         .values("new_status")[:1]
     )
+    # Only a ticket still active now, or changed since the moment, can have been active then (every change
+    # moves updated_at): the state history is read for those alone, not for every old solved ticket.
     return (
         _live()
         .filter(created_at__lt=moment)
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(updated_at__gte=moment))
         .annotate(state_then=Subquery(last_state))
         .filter(Q(state_then__in=ACTIVE_STATUSES) | Q(state_then__isnull=True))
         .select_related("customer", "assignee")

@@ -154,3 +154,17 @@ def test_an_agent_may_not_open_the_dashboard(tickets: Any, client: Any, make_sta
     client.force_login(make_staff("agent"))
     assert client.get("/console/analytics/", RANGE).status_code == 403
     assert client.get("/console/analytics/drill/backlog/", RANGE).status_code == 403
+
+
+def test_backlog_of_an_earlier_day_counts_a_ticket_solved_since(db: Any) -> None:
+    from haumai.support.metrics import backlog_at
+
+    clock.freeze(local(D2, 23, 59))
+    later = _ticket("TK-2026-000011", local(D1, 12), [(local(D2, 9), "new", "solved")],
+                    solved_at=local(D2, 9))  # fmt: skip
+    Ticket.objects.filter(pk=later.pk).update(updated_at=local(D2, 9))  # the solve moved it, as services do
+    before = _ticket("TK-2026-000012", local(D1, 8), [(local(D1, 10), "new", "solved")], solved_at=local(D1, 10))
+    Ticket.objects.filter(pk=before.pk).update(updated_at=local(D1, 10))
+    end_of_d1 = local(D2, 0)
+    assert [t.code for t in backlog_at(end_of_d1)] == ["TK-2026-000011"]
+    assert list(backlog_at(local(D2, 23))) == []

@@ -100,18 +100,29 @@ def api_client_for(make_staff: Any) -> Any:
     return make
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[Any]) -> None:
-    """Every transactional test gets serialized rollback.
+    """Every transactional test gets serialized rollback, and the tests that drive Chromium run last.
 
     A transactional test ends with a flush. Without serialized rollback the flush re-creates content
     types and role groups under new ids, so a later serialized-rollback test collides while restoring
     them; and the tests after it would lose the data migrations (roles, provinces, carriers, templates,
     built-in journeys, return policies).
+
+    The browser is one Playwright session for the whole run, with its own threads and a pipe to its
+    driver. A test that forks worker processes after it started (the demo generator's) can deadlock in
+    the child on a lock one of those threads held, and the children keep the driver's pipe open, so the
+    session cannot close either: both hung for the 300 s timeout in a CI run. Running every browser test
+    after all the others (after pytest-django's own ordering) means nothing forks while it runs.
     """
     for item in items:
         marker = item.get_closest_marker("django_db")
         if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
             item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
+    uses_browser = [item for item in items if "browser" in getattr(item, "fixturenames", ())]
+    if uses_browser:
+        chosen = {id(item) for item in uses_browser}
+        items[:] = [item for item in items if id(item) not in chosen] + uses_browser
 
 
 _serialized_contents: dict[str, str] = {}

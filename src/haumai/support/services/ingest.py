@@ -39,6 +39,7 @@ from haumai.support.sanitize import clean_html, html_to_text
 from haumai.support.sentiment import is_negative
 from haumai.support.services.common import TICKET_PREFIX, store_attachments, ticket_search_key, touch, write_status
 from haumai.support.services.identity import IdentityRace, resolve_sender
+from haumai.support.services.listeners import announce_inbound
 from haumai.support.services.sla_refresh import refresh_sla
 
 CHANNELS = ("email", "zalo", "facebook", "web_chat", "phone")
@@ -81,7 +82,9 @@ def ingest_inbound(message: InboundMessage) -> Message | None:
             return existing
         try:
             with transaction.atomic():
-                return _store(message, key)
+                stored = _store(message, key)
+                transaction.on_commit(lambda: announce_inbound(stored))
+                return stored
         except (IntegrityError, IdentityRace, Conflict):
             # Another worker stored this message, or created this sender, meanwhile: look again.
             continue

@@ -200,3 +200,26 @@ def test_parallel_replay_stores_one_message_one_ticket_one_contact() -> None:
     assert Ticket.objects.count() == 1
     assert Customer.objects.count() == 1
     assert Event.objects.filter(name="ticket.created").count() == 1
+
+
+def test_listeners_hear_each_new_message_once_after_commit(django_capture_on_commit_callbacks: Any) -> None:
+    from haumai.support.services import listeners
+
+    heard: list[int] = []
+    registered = list(listeners._listeners)
+
+    def broken(message: Any) -> None:
+        raise RuntimeError("a faulty listener")
+
+    listeners.register_inbound_listener(broken)
+    listeners.register_inbound_listener(lambda message: heard.append(message.pk))
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            first = ingest_inbound(email())
+        with django_capture_on_commit_callbacks(execute=True):
+            ingest_inbound(email())  # a replay: nothing new, nobody told
+        assert first is not None
+        assert heard == [first.pk]
+        assert Message.objects.count() == 1
+    finally:
+        listeners._listeners[:] = registered

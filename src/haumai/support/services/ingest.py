@@ -13,6 +13,7 @@ closed ticket, it opens a new ticket that says which one it follows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from typing import Any
 
@@ -83,7 +84,7 @@ def ingest_inbound(message: InboundMessage) -> Message | None:
         try:
             with transaction.atomic():
                 stored = _store(message, key)
-                transaction.on_commit(lambda: announce_inbound(stored))
+                transaction.on_commit(functools.partial(announce_inbound, stored))
                 return stored
         except (IntegrityError, IdentityRace, Conflict):
             # Another worker stored this message, or created this sender, meanwhile: look again.

@@ -24,9 +24,20 @@ from haumai.knowledge.demo_content import (
     FAQ,
     PRODUCT_GUIDES,
     TRANSLATIONS,
+    TROUBLESHOOTING,
     UNANSWERED,
 )
-from haumai.knowledge.models import Article, ArticleKind, Feedback, FeedbackReason, HelpCategory, UnansweredSearch
+from haumai.knowledge.models import (
+    Article,
+    ArticleKind,
+    Feedback,
+    FeedbackReason,
+    HelpCategory,
+    StepOutcome,
+    TroubleshootingStep,
+    UnansweredSearch,
+)
+from haumai.knowledge.services import troubleshooting
 from haumai.knowledge.services.feedback import visitor_key
 
 FEEDBACK_DAYS = 60
@@ -93,6 +104,8 @@ def seed_knowledge(*, seed: int = 11) -> dict[str, int]:
                     title=title, summary=summary, body_html=_paragraphs(paragraphs), language="en", kind=source.kind,
                     category_id=source.category_id, product_category_id=source.product_category_id,
                     product_id=source.product_id), translation_of=source)
+        for title, summary, intro, tree in TROUBLESHOOTING:
+            published[title] = _troubleshooting(rng, manager, categories["xu-ly-su-co"].pk, title, summary, intro, tree)
         writer = agent or manager
         review = services.create_article(actor=writer, data=services.ArticleInput(
             title="Chính sách thu cũ đổi mới điện thoại", summary="Bản nháp chờ quản lý duyệt",
@@ -110,6 +123,24 @@ def seed_knowledge(*, seed: int = 11) -> dict[str, int]:
         feedback = _feedback(rng, list(published.values()))
         gaps = _gaps(rng)
     return {"knowledge.article": Article.objects.count(), "knowledge.feedback": feedback, "knowledge.gaps": gaps}
+
+
+def _troubleshooting(
+    rng: random.Random, manager: Any, category_id: int, title: str, summary: str, intro: str, tree: Any
+) -> Article:
+    article = services.create_article(actor=manager, data=services.ArticleInput(
+        title=title, summary=summary, body_html=_paragraphs([intro]), kind=ArticleKind.TROUBLESHOOTING,
+        category_id=category_id))
+    pending: list[tuple[TroubleshootingStep | None, str, Any]] = [(None, "", tree)]
+    while pending:
+        parent, answer, (text, outcome, answers) = pending.pop(0)
+        step = troubleshooting.add_step(actor=manager, article=article, parent=parent, answer=answer, text=text,
+                                        outcome=outcome)
+        if outcome == StepOutcome.TRY_FIX:  # readers' answers over the last weeks
+            TroubleshootingStep.objects.filter(pk=step.pk).update(
+                fixed_count=rng.randint(8, 40), not_fixed_count=rng.randint(2, 15))
+        pending.extend((step, next_answer, subtree) for next_answer, subtree in answers)
+    return services.publish(actor=manager, article=article)
 
 
 def _feedback(rng: random.Random, articles: list[Article]) -> int:

@@ -11,6 +11,7 @@ CATEGORIES = [
     ("doi-tra", "Đổi trả và hoàn tiền", "Returns and refunds", "Điều kiện đổi trả, thời gian hoàn tiền", "undo-2"),
     ("giao-hang", "Giao hàng và lắp đặt", "Delivery and installation", "Thời gian giao, phí ship, lắp đặt", "truck"),
     ("thanh-toan", "Thanh toán", "Payment", "Các hình thức thanh toán, trả góp, hóa đơn", "wallet"),
+    ("xu-ly-su-co", "Tự xử lý sự cố", "Troubleshooting", "Kiểm tra từng bước trước khi mang máy đi sửa", "wrench"),
 ]
 
 # Policy articles: (category slug, title, summary, [paragraphs])
@@ -209,4 +210,39 @@ UNANSWERED = [
     ("hoan tien vi shopeepay", 5), ("lắp đặt tủ lạnh side by side", 4), ("đổi máy cũ lấy máy mới", 4),
     ("chính sách bảo mật thông tin", 3), ("thu cũ đổi mới điều hòa", 3), ("mua hàng doanh nghiệp số lượng lớn", 2),
     ("bảo hành quốc tế apple", 2), ("huy don hang da thanh toan", 2),
+]
+
+
+# Troubleshooting trees: (title, summary, intro, tree); a tree is (text, outcome, [(answer, tree), ...]).
+TROUBLESHOOTING = [
+    ("Máy lọc nước không ra nước hoặc nước ra yếu", "Kiểm tra nguồn điện, van cấp nước và lõi lọc trong 5 phút",
+     "Trả lời vài câu hỏi ngắn để tìm nguyên nhân và cách khắc phục tại nhà.",
+     ("Máy đã cắm điện và đèn nguồn có sáng không?", "question", [
+         ("Đèn không sáng", ("Kiểm tra phích cắm, ổ điện và cầu dao; thử cắm sang ổ khác. Nếu máy có công tắc phía "
+                             "sau, hãy bật công tắc lên.", "try_fix", [])),
+         ("Đèn sáng bình thường", ("Van cấp nước đầu vào đã mở hết chưa?", "question", [
+             ("Chưa mở hoặc không chắc", ("Mở van cấp nước đầu vào (vặn ngược chiều kim đồng hồ) và chờ 2–3 phút "
+                                          "cho máy tích nước vào bình.", "try_fix", [])),
+             ("Đã mở hết", ("Lần gần nhất thay lõi lọc là khi nào?", "question", [
+                 ("Hơn 6 tháng trước hoặc chưa thay", ("Lõi lọc thô (lõi 1–3) bị tắc làm nước ra yếu. Thay lõi 1–3 "
+                                                       "theo hướng dẫn sử dụng.", "try_fix", [])),
+                 ("Trong 6 tháng gần đây", ("Bơm hoặc van điện từ có thể bị lỗi: kỹ thuật viên cần kiểm tra tận "
+                                            "nơi.", "repair", [])),
+             ])),
+         ])),
+     ])),
+    ("Điện thoại không sạc được pin", "Cáp, củ sạc, cổng sạc hay pin: tìm nguyên nhân trước khi mang máy đi bảo hành",
+     "Làm theo từng bước; dừng lại ngay nếu máy nóng bất thường.",
+     ("Khi cắm sạc, màn hình có hiện biểu tượng đang sạc không?", "question", [
+         ("Không hiện gì", ("Bạn đã thử cáp và củ sạc khác chưa?", "question", [
+             ("Chưa thử", ("Thử cáp và củ sạc chính hãng khác; vệ sinh cổng sạc bằng tăm gỗ khô, không dùng vật "
+                           "kim loại.", "try_fix", [])),
+             ("Đã thử, vẫn không sạc", ("Cổng sạc hoặc mạch sạc có thể bị hỏng. Mang máy đến trung tâm bảo hành "
+                                        "để kỹ thuật viên kiểm tra.", "repair", [])),
+         ])),
+         ("Có hiện nhưng sạc rất chậm", ("Tắt ứng dụng chạy nền, bật chế độ máy bay khi sạc và dùng củ sạc đúng "
+                                         "công suất (từ 18 W trở lên).", "try_fix", [])),
+         ("Máy nóng bất thường khi sạc", ("Ngưng sạc ngay và không sử dụng máy. Liên hệ bộ phận chăm sóc khách hàng "
+                                          "để được kiểm tra an toàn.", "contact", [])),
+     ])),
 ]

@@ -2,7 +2,9 @@
 their saved versions, readers' feedback and the searches that found nothing (content gaps).
 
 An FAQ entry is an article of kind "faq" (title = question, body = answer); a usage guide is an article
-of kind "guide" linked to a catalog product or a catalog category.
+of kind "guide" linked to a catalog product or a catalog category; a troubleshooting article
+(kind "diagnose") carries a tree of steps: questions whose answers lead to further steps, and ends
+(a fix to try, "book a repair", or "talk to us").
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class ArticleKind(models.TextChoices):
     ARTICLE = "article", _("Article")
     FAQ = "faq", _("FAQ entry")
     GUIDE = "guide", _("Usage guide")
+    TROUBLESHOOTING = "diagnose", _("Troubleshooting")
 
 
 class ArticleStatus(models.TextChoices):
@@ -205,3 +208,42 @@ class UnansweredSearch(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class StepOutcome(models.TextChoices):
+    QUESTION = "question", _("A question: its answers lead on")
+    TRY_FIX = "try_fix", _("A fix to try: ask whether it worked")
+    REPAIR = "repair", _("Needs a technician: offer to book a repair")
+    CONTACT = "contact", _("Talk to us: show how to reach support")
+
+
+class TroubleshootingStep(models.Model):
+    """One step of a troubleshooting article's tree; `answer` is the parent's answer that leads here."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="steps")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    answer = models.CharField(_("answer that leads here"), max_length=120, blank=True)
+    text = models.CharField(_("question or what to do"), max_length=1000)
+    outcome = models.CharField(_("kind of step"), max_length=10, choices=StepOutcome.choices,
+                               default=StepOutcome.QUESTION)
+    position = models.PositiveSmallIntegerField(default=0)
+    # How readers answered "did this fix it?" at this step (counts only: nothing about who answered).
+    fixed_count = models.PositiveIntegerField(default=0)
+    not_fixed_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"], condition=Q(parent__isnull=True), name="knowledge_step_one_root"
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "parent", "position"], name="knowledge_step_tree")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_end(self) -> bool:
+        return self.outcome != StepOutcome.QUESTION

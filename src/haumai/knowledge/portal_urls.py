@@ -11,4 +11,7 @@ urlpatterns = [
     path("c/<slug:slug>/", portal_views.category, name="category"),
     path("<slug:slug>/", portal_views.article, name="article"),
     path("<slug:slug>/feedback/", portal_views.feedback, name="feedback"),
+    path("<slug:slug>/fix/", portal_views.fix, name="fix"),
+    path("<slug:slug>/fix/<int:step_id>/", portal_views.fix, name="fix_step"),
+    path("<slug:slug>/fix/<int:step_id>/answer/", portal_views.fix_answer, name="fix_answer"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -11,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from haumai.core import network
 from haumai.core.errors import DomainError, NotFound
 from haumai.core.paging import page_number, page_of
-from haumai.knowledge import content, selectors, services
-from haumai.knowledge.models import Article, FeedbackReason, SearchSource
+from haumai.knowledge import conf, content, selectors, services
+from haumai.knowledge.models import Article, ArticleKind, FeedbackReason, SearchSource
 
 PAGE_SIZE = 12
 SEARCH_PAGE_SIZE = 10
@@ -123,3 +124,42 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
             request, found, status=exc.status, feedback_error=f"{exc.message}: {details}" if details else exc.message
         )
     return redirect(f"{selectors.help_url(found)}?thanks=1#feedback")
+
+
+def _troubleshooting(slug: str) -> Article:
+    found = _published(slug)
+    if found.kind != ArticleKind.TROUBLESHOOTING:
+        raise Http404(_("This article has no troubleshooting steps"))
+    return found
+
+
+def _step_page(request: HttpRequest, article: Article, step_id: int | None, *, status: int = 200,
+               **extra: object) -> HttpResponse:
+    try:
+        where = selectors.walk_step(article, step_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    context = {"article": article, "where": where, "contact": conf.contact(), **extra}
+    return render(request, "knowledge/help/step.html", context, status=status)
+
+
+@require_GET
+def fix(request: HttpRequest, slug: str, step_id: int | None = None) -> HttpResponse:
+    """One step of a troubleshooting tree: the question with its answers, or the end (fix, repair, contact)."""
+    return _step_page(request, _troubleshooting(slug), step_id, answered=request.GET.get("answered", ""))
+
+
+@require_POST
+def fix_answer(request: HttpRequest, slug: str, step_id: int) -> HttpResponse:
+    """"Did this fix it?" at a fix to try: counted (no personal data); "no" shows what to do next."""
+    found = _troubleshooting(slug)
+    answer = request.POST.get("fixed", "")
+    if answer not in ("yes", "no"):
+        return _step_page(request, found, step_id, status=400, answer_error=_("Choose yes or no"))
+    try:
+        services.record_fix_answer(step=selectors.step_of(found, step_id), fixed=answer == "yes")
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except DomainError as exc:
+        return _step_page(request, found, step_id, status=exc.status, answer_error=exc.message)
+    return redirect(f"{reverse('help:fix_step', args=[found.slug, step_id])}?answered={answer}#step-result")

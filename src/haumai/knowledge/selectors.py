@@ -22,6 +22,7 @@ from haumai.knowledge.models import (
     FeedbackReason,
     HelpCategory,
     Language,
+    TroubleshootingStep,
     UnansweredSearch,
 )
 from haumai.knowledge.search import ArticleHit, search_articles
@@ -240,3 +241,71 @@ def content_gaps(*, since: dt.datetime | None = None) -> QuerySet[Any]:
         .annotate(searches=Count("id"), last_at=Max("created_at"), example=Max("query"))
         .order_by("-searches", "-last_at", "query_key")
     )
+
+
+# --- troubleshooting trees -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    """One step of a tree in reading order, with its depth (0 = the first step) and whether it can take answers."""
+
+    step: TroubleshootingStep
+    depth: int
+    answers: int
+
+
+def troubleshooting_rows(article: Article) -> list[TreeRow]:
+    """The whole tree of a troubleshooting article, depth first (one query)."""
+    steps = list(TroubleshootingStep.objects.filter(article=article))
+    children: dict[int | None, list[TroubleshootingStep]] = {}
+    for step in steps:
+        children.setdefault(step.parent_id, []).append(step)
+    rows: list[TreeRow] = []
+    pending = [(root, 0) for root in reversed(children.get(None, []))]
+    while pending:
+        step, depth = pending.pop()
+        below = children.get(step.pk, [])
+        rows.append(TreeRow(step=step, depth=depth, answers=len(below)))
+        pending.extend((child, depth + 1) for child in reversed(below))
+    return rows
+
+
+@dataclass(frozen=True)
+class WalkStep:
+    """Where a reader stands in a tree: the step, the answers it offers, and the answers given to get here."""
+
+    step: TroubleshootingStep
+    answers: list[TroubleshootingStep]
+    path: list[TroubleshootingStep]  # from the first step down to the parent of `step`
+
+    @property
+    def trail(self) -> list[tuple[str, str]]:
+        """(question, the answer chosen) for each step on the way here."""
+        chosen = [*self.path[1:], self.step]
+        return [(question.text, answer.answer) for question, answer in zip(self.path, chosen, strict=True)]
+
+
+def walk_step(article: Article, step_id: int | None) -> WalkStep:
+    """The step a reader is on (the first step when `step_id` is None), from one query."""
+    steps = {step.pk: step for step in TroubleshootingStep.objects.filter(article=article)}
+    if step_id is None:
+        current = next((step for step in steps.values() if step.parent_id is None), None)
+    else:
+        current = steps.get(step_id)
+    if current is None:
+        raise NotFound(_("This step does not exist"))
+    path: list[TroubleshootingStep] = []
+    parent_id = current.parent_id
+    while parent_id is not None and parent_id in steps and len(path) < 50:
+        path.insert(0, steps[parent_id])
+        parent_id = steps[parent_id].parent_id
+    answers = sorted((s for s in steps.values() if s.parent_id == current.pk), key=lambda s: (s.position, s.pk))
+    return WalkStep(step=current, answers=answers, path=path)
+
+
+def step_of(article: Article, step_id: int) -> TroubleshootingStep:
+    found = TroubleshootingStep.objects.filter(article=article, pk=step_id).first()
+    if found is None:
+        raise NotFound(_("This step does not exist"))
+    return found

@@ -1,4 +1,4 @@
-"""Timeline sentences for the knowledge-base events (article workflow)."""
+"""Timeline sentences for the knowledge-base events (article workflow, troubleshooting steps)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str]] = {
     "article.returned": (lambda p: _("Help article %(title)s sent back to draft") % {"title": p["title"]}, "warning"),
     "article.published": (lambda p: _("Help article %(title)s published") % {"title": p["title"]}, "success"),
     "article.archived": (lambda p: _("Help article %(title)s archived") % {"title": p["title"]}, "neutral"),
+    "article.step_added": (lambda p: _("Troubleshooting step added to %(title)s") % {"title": p["title"]}, "neutral"),
+    "article.step_changed": (lambda p: _("Troubleshooting step of %(title)s changed") % {"title": p["title"]},
+                             "neutral"),
+    "article.step_removed": (lambda p: _("Troubleshooting step removed from %(title)s") % {"title": p["title"]},
+                             "neutral"),
 }
 
 for _name, (_make, _tone) in SENTENCES.items():

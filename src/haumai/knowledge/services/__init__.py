@@ -11,6 +11,7 @@ from haumai.knowledge.services.articles import (
     upload_image,
 )
 from haumai.knowledge.services.feedback import RateLimited, record_feedback, record_unanswered_search
+from haumai.knowledge.services.troubleshooting import record_fix_answer
 
 __all__ = [
     "ArticleInput",
@@ -19,6 +20,7 @@ __all__ = [
     "create_article",
     "publish",
     "record_feedback",
+    "record_fix_answer",
     "record_unanswered_search",
     "return_to_draft",
     "submit_for_review",

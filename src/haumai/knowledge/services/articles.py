@@ -25,6 +25,7 @@ from haumai.knowledge.models import (
     HelpCategory,
     Language,
 )
+from haumai.knowledge.services.troubleshooting import check_complete
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
@@ -190,6 +191,8 @@ def update_article(*, actor: Any, article: Article, data: ArticleInput) -> Artic
         setattr(locked, name, value)
     locked.slug = checked.slug
     locked.updated_by = actor
+    if locked.status == ArticleStatus.PUBLISHED:
+        check_complete(locked)  # a published article turned into a troubleshooting one needs its tree first
     locked.save()
     _event("article.updated", locked, actor)
     return locked
@@ -223,6 +226,7 @@ def submit_for_review(*, actor: Any, article: Article) -> Article:
 def publish(*, actor: Any, article: Article) -> Article:
     """In review (or draft, or archived) -> published; managers and admins only."""
     _require(actor, "knowledge.publish_article")
+    check_complete(article)
     return _move(actor, article, (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.ARCHIVED),
                  ArticleStatus.PUBLISHED, "article.published")
 

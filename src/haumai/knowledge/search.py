@@ -5,9 +5,11 @@ better; comparable within one answer, not across backends). Texts are folded in 
 `haumai.core.text.search_key` and stored folded (`title_key`, `search_text`), so both backends see the same
 words. Two tiers: every query word as a prefix (exact words); when that finds nothing, a typo tier.
 
-- PostgreSQL: `to_tsvector('simple', search_text) @@ to_tsquery('w1:* & w2:*')` (GIN), ranked by
-  ts_rank_cd plus trigram similarity of the title; typo tier: pg_trgm `word_similarity` (`<%`, GIN trigram
-  index) of the whole query against the title and the text (threshold 0.6 by default).
+- PostgreSQL: stored `search_vector @@ to_tsquery('w1:* & w2:*')` (generated tsvector columns with GIN
+  indexes, migration 0005), ranked by ts_rank_cd of the stored title vector plus trigram similarity of the
+  title; all title matches are ranked, and of the body-only matches the BODY_CANDIDATES newest; typo
+  tier: pg_trgm `word_similarity` (`<%`, GIN trigram index) of the whole query against the title
+  (threshold 0.6 by default).
 - SQLite: FTS5 (`knowledge_article_fts`, bm25 with the title weighted 8x); typo tier: each query word not in
   the index vocabulary (fts5vocab) is replaced by its closest indexed words with the same first letter
   (difflib ratio >= 0.75), then the AND query runs again.
@@ -16,6 +18,7 @@ words. Two tiers: every query word as a prefix (exact words); when that finds no
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
 import unicodedata
@@ -30,8 +33,10 @@ from haumai.core.text import search_key
 from haumai.knowledge.models import Article, ArticleStatus
 
 MAX_WORDS = 10
+BODY_CANDIDATES = 200  # body-only matches ranked per query on PostgreSQL (the newest)
 MAX_LIMIT = 100
 SNIPPET_CHARS = 180
+SNIPPET_SCAN = 4000  # characters of an article a snippet is looked for in
 _WORD = re.compile(r"[a-z0-9]+")
 _STROKES = str.maketrans({"đ": "d", "Đ": "d"})
 
@@ -113,6 +118,10 @@ def _filters(*, language: str, statuses: Sequence[str], category_id: int | None)
     return _Where(sql, params)
 
 
+# The model's own columns: on PostgreSQL the table also holds generated tsvector columns nobody should fetch.
+_COLUMNS = ", ".join(f"a.{field.column}" for field in Article._meta.concrete_fields)
+
+
 def _rows(sql: str, params: Iterable[Any]) -> list[tuple[Article, float]]:
     """Articles with their score from one raw query (its first columns are `a.*` and `score`)."""
     return [(row, float(getattr(row, "score", 0.0))) for row in Article.objects.raw(sql, list(params))]
@@ -124,19 +133,29 @@ def _postgresql(
     phrase = " ".join(words)
     prefix_query = " & ".join(f"{word}:*" for word in words)
     exact = _rows(
-        # Ranked on the (short) title: a rank over every matching body recomputes long tsvectors (~1 s at 10k).
-        "SELECT a.*, ts_rank_cd(to_tsvector('simple'::regconfig, a.title_key), q) "  # noqa: S608 - placeholders
-        "+ 2 * similarity(a.title_key, %s) AS score "
-        "FROM knowledge_article a, to_tsquery('simple'::regconfig, unaccent(%s)) q "
-        f"WHERE to_tsvector('simple'::regconfig, a.search_text) @@ q AND {where.sql} "
+        # Stored vectors (migration 0005). Every title match is ranked; of the articles that match only in
+        # their body, the BODY_CANDIDATES newest are (a common word matches most of the base: ranking all of
+        # them cost ~0.5 s at 10k articles). Scores are those of the earlier full ranking: title rank plus
+        # twice the title's trigram similarity to the query.
+        f"WITH q AS (SELECT to_tsquery('simple'::regconfig, unaccent(%s)) AS q), "  # noqa: S608 - placeholders
+        "hits AS ("
+        f" SELECT a.id, ts_rank_cd(a.title_vector, q.q) AS rank FROM knowledge_article a, q"
+        f" WHERE a.title_vector @@ q.q AND {where.sql}"
+        " UNION ALL"
+        " (SELECT a.id, 0.0 AS rank FROM knowledge_article a, q"
+        f"  WHERE a.search_vector @@ q.q AND NOT (a.title_vector @@ q.q) AND {where.sql}"
+        "  ORDER BY a.id DESC LIMIT %s)"
+        ") "
+        f"SELECT {_COLUMNS}, hits.rank + 2 * similarity(a.title_key, %s) AS score "
+        "FROM hits JOIN knowledge_article a ON a.id = hits.id "
         "ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
-        [phrase, prefix_query, *where.params, limit, offset],
+        [prefix_query, *where.params, *where.params, BODY_CANDIDATES, phrase, limit, offset],
     )
     if exact or offset or not allow_typos:
         return exact, False
     typo = _rows(
         # Titles only: trigram similarity against whole bodies costs seconds at 10k articles.
-        "SELECT a.*, word_similarity(%s, a.title_key) AS score "  # noqa: S608 - placeholders
+        f"SELECT {_COLUMNS}, word_similarity(%s, a.title_key) AS score "  # noqa: S608 - placeholders
         "FROM knowledge_article a "
         f"WHERE %s <%% a.title_key AND {where.sql} "
         "ORDER BY score DESC, a.id DESC LIMIT %s",
@@ -214,9 +233,16 @@ def _sqlite(
 # --- highlighting (both backends) ---------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
+    # Cached: a text has few distinct characters, and highlighting folds every one of them.
     decomposed = unicodedata.normalize("NFD", char.translate(_STROKES))
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
+
+
+@functools.lru_cache(maxsize=8192)
+def _looks_like(word: str, term: str) -> bool:
+    return difflib.SequenceMatcher(None, word, term).ratio() >= 0.75
 
 
 def _folded_with_positions(text: str) -> tuple[str, list[int]]:
@@ -237,7 +263,7 @@ def _spans(text: str, terms: Sequence[str], fuzzy: bool) -> list[tuple[int, int]
     for match in _WORD.finditer(folded):
         word = match.group()
         hit = any(word.startswith(term) for term in terms) or (
-            fuzzy and len(word) >= 3 and any(difflib.SequenceMatcher(None, word, t).ratio() >= 0.75 for t in terms)
+            fuzzy and len(word) >= 3 and any(_looks_like(word, term) for term in terms)
         )
         if hit:
             spans.append((positions[match.start()], positions[match.end() - 1] + 1))
@@ -265,8 +291,11 @@ def highlight(text: str, terms: Sequence[str], *, fuzzy: bool = False) -> SafeSt
 
 
 def snippet(text: str, terms: Sequence[str], *, fuzzy: bool = False, size: int = SNIPPET_CHARS) -> SafeString:
-    """About `size` characters around the first matching word, escaped, with matches in <mark>."""
-    text = " ".join(unicodedata.normalize("NFC", text or "").split())
+    """About `size` characters around the first matching word, escaped, with matches in <mark>.
+
+    Only the first SNIPPET_SCAN characters are looked at: a match further down a long article still finds
+    the article, its snippet then shows the beginning."""
+    text = " ".join(unicodedata.normalize("NFC", (text or "")[:SNIPPET_SCAN]).split())
     spans = _spans(text, terms, fuzzy)
     start = 0
     if spans:

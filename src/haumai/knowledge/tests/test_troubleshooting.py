@@ -89,8 +89,8 @@ def test_agents_build_drafts_but_only_publishers_change_a_published_tree(manager
     with pytest.raises(Forbidden):
         troubleshooting.update_step(actor=agent, step=steps["off"], answer="Không sáng", text="x",
                                     outcome=StepOutcome.TRY_FIX)
+    plain = services.create_article(actor=agent, data=services.ArticleInput(title="Bài thường"))
     with pytest.raises(ValidationFailed):  # steps belong to troubleshooting articles only
-        plain = services.create_article(actor=agent, data=services.ArticleInput(title="Bài thường"))
         troubleshooting.add_step(actor=agent, article=plain, parent=None, answer="", text="?",
                                  outcome=StepOutcome.QUESTION)
     assert TroubleshootingStep.objects.get(pk=steps["off"].pk).text == "Kiểm tra ổ điện và cầu dao."
@@ -138,7 +138,9 @@ def test_a_reader_walks_the_tree_and_says_whether_the_fix_worked(
     assert client.get(f"/portal/help/{article.slug}/fix/99999999/").status_code == 404
 
 
-def test_the_console_page_shows_the_tree_and_edits_it(client: Client, manager: Any, agent: Any, make_staff: Any) -> None:
+def test_the_console_page_shows_the_tree_and_edits_it(
+    client: Client, manager: Any, agent: Any, make_staff: Any
+) -> None:
     article = _draft(manager)
     steps = _tree(manager, article)
     client.force_login(agent)

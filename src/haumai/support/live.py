@@ -37,7 +37,7 @@ def posts_per_minute_per_address() -> int:
 
 
 def hours_mode() -> str:
-    """"calendar" (the default business calendar decides who is on shift) or "always" (24/7 chat)."""
+    """ "calendar" (the default business calendar decides who is on shift) or "always" (24/7 chat)."""
     mode = _setting("HAUMAI_WEB_CHAT_HOURS", "calendar")
     return mode if mode in ("calendar", "always", "never") else "calendar"
 
@@ -88,4 +88,3 @@ def on_shift(at: dt.datetime | None = None) -> bool:
     open_now = any(start <= moment < end for start, end in calendar.intervals_on(calendar.local_date(moment)))
     cache.set(key, int(open_now), AVAILABILITY_SECONDS)
     return open_now
-

@@ -29,8 +29,16 @@ def ticket_live(request: HttpRequest, code: str) -> JsonResponse:
         raise Http404(str(exc)) from exc
     raw = request.POST.get("after", "0")
     if not raw.isdigit() or len(raw) > 18:
-        return JsonResponse({"error": {"code": "validation_failed", "message": "after must be a message id",
-                                       "fields": [{"field": "after", "message": "Enter a message id"}]}}, status=422)
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "validation_failed",
+                    "message": "after must be a message id",
+                    "fields": [{"field": "after", "message": "Enter a message id"}],
+                }
+            },
+            status=422,
+        )
     if ticket.channel == "web_chat" and request.user.has_perm("support.reply_ticket"):
         live.set_typing(ticket_id=ticket.pk, side="agent", typing=request.POST.get("composing") == "1")
     rows = selectors.conversation_after(ticket, int(raw), limit=MAX_ROWS)

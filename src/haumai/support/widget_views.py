@@ -68,14 +68,21 @@ def _cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if "*" in allowed or origin.rstrip("/") in allowed:
             response["Access-Control-Allow-Origin"] = origin
             response["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response["Access-Control-Allow-Headers"] = "Content-Type, X-Haumai-Visitor"
+            response["Access-Control-Allow-Headers"] = "Content-Type, X-Haumai-Visitor, X-Haumai-Language"
             response["Access-Control-Max-Age"] = "600"
     return response
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, fields: list[FieldError] | None = None) -> HttpResponse:
-    body = {"error": {"code": code, "message": message,
-                      "fields": [{"field": f.field, "message": f.message, "code": f.code} for f in fields or []]}}
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, fields: list[FieldError] | None = None
+) -> HttpResponse:
+    body = {
+        "error": {
+            "code": code,
+            "message": message,
+            "fields": [{"field": f.field, "message": f.message, "code": f.code} for f in fields or []],
+        }
+    }
     return _cors(request, JsonResponse(body, status=status))
 
 
@@ -271,4 +278,6 @@ def script(request: HttpRequest) -> HttpResponse:
 @require_GET
 def demo(request: HttpRequest) -> HttpResponse:
     """A page with the script tag, to try the chat and copy the snippet for the shop's website."""
-    return render(request, "support/widget/demo.html", {"script_url": request.build_absolute_uri("/widget/haumai-chat.js")})
+    return render(
+        request, "support/widget/demo.html", {"script_url": request.build_absolute_uri("/widget/haumai-chat.js")}
+    )

@@ -24,7 +24,7 @@ from django.core import signing
 from haumai.core import clock
 from haumai.support.channels.inbound import InboundMessage
 
-TOKEN_SALT = "haumai.support.web_chat.visitor"
+SIGNING_SALT = "haumai.support.web_chat.visitor"
 TOKEN_MAX_AGE_SECONDS = 365 * 24 * 3600
 MAX_TEXT = 2000
 MAX_NAME = 120
@@ -46,7 +46,7 @@ def new_visitor_id() -> str:
 
 def visitor_token(visitor_id: str) -> str:
     """The signed token the widget keeps for this visitor."""
-    return signing.dumps({"v": visitor_id}, salt=TOKEN_SALT, compress=False)
+    return signing.dumps({"v": visitor_id}, salt=SIGNING_SALT, compress=False)
 
 
 def read_visitor_token(token: str) -> str | None:
@@ -54,7 +54,7 @@ def read_visitor_token(token: str) -> str | None:
     if not token or len(token) > 300:
         return None
     try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE_SECONDS)
+        data = signing.loads(token, salt=SIGNING_SALT, max_age=TOKEN_MAX_AGE_SECONDS)
     except signing.BadSignature:
         return None
     visitor = data.get("v") if isinstance(data, dict) else None
@@ -114,7 +114,7 @@ def register_quick_replies(source: QuickReplies) -> None:
 
 
 def author_kind(message: Any) -> str:
-    """"visitor" for the customer's messages, else what a registered app says (default "agent")."""
+    """ "visitor" for the customer's messages, else what a registered app says (default "agent")."""
     if message.direction == "in":
         return "visitor"
     for kind in _author_kinds:

@@ -180,7 +180,9 @@ def test_the_offline_form_checks_its_fields_and_reaches_the_inbox(settings: Any)
     missing = _post(client, "offline", {**base, "phone": "", "email": ""}, token)
     assert missing.status_code == 422 and missing.json()["error"]["fields"][0]["field"] == "phone"
     assert _post(client, "offline", {**base, "phone": "12"}, token).json()["error"]["fields"][0]["field"] == "phone"
-    assert _post(client, "offline", {**base, "email": "not-mail"}, token).json()["error"]["fields"][0]["field"] == "email"
+    assert (
+        _post(client, "offline", {**base, "email": "not-mail"}, token).json()["error"]["fields"][0]["field"] == "email"
+    )
     assert _post(client, "offline", {**base, "name": "", "phone": "0903111222"}, token).status_code == 422
     assert Message.objects.count() == 0
     sent = _post(client, "offline", {**base, "phone": "0903 111 222"}, token)
@@ -219,7 +221,9 @@ def test_a_visitor_who_logs_in_to_the_portal_continues_as_that_customer() -> Non
     session.save()
     switched = _session(client, token)
     assert switched["token"] != token and switched["messages"] == []
-    assert Identity.objects.get(kind="web", value=web_chat.read_visitor_token(switched["token"])).customer_id == other.pk
+    assert (
+        Identity.objects.get(kind="web", value=web_chat.read_visitor_token(switched["token"])).customer_id == other.pk
+    )
 
 
 def test_cross_origin_embedding_follows_the_allowed_origins(settings: Any) -> None:
@@ -236,7 +240,9 @@ def test_cross_origin_embedding_follows_the_allowed_origins(settings: Any) -> No
     assert ok.status_code == 200 and ok["Access-Control-Allow-Origin"] == "https://shop.vn"
     token = ok.json()["token"]
     assert _say(client, token, "x", "c-evil-00001") and Message.objects.count() == 1
-    evil = _post(client, "messages", {"client_id": "c-evil-00002", "text": "x"}, token, HTTP_ORIGIN="https://evil.example")
+    evil = _post(
+        client, "messages", {"client_id": "c-evil-00002", "text": "x"}, token, HTTP_ORIGIN="https://evil.example"
+    )
     assert evil.status_code == 403 and Message.objects.count() == 1
 
 

@@ -124,3 +124,15 @@ def test_the_offline_form_on_a_phone(live_server: Any, browser: Any, shop_site: 
         context.close()
     stored = Message.objects.get()
     assert "+84903111222" in stored.body_text and stored.ticket.channel == "web_chat"
+
+
+def test_the_widget_runs_under_the_portal_content_security_policy(live_server: Any, page: Any, settings: Any) -> None:
+    settings.HAUMAI_WEB_CHAT_HOURS = "always"
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.goto(live_server.url + "/widget/demo/")
+    page.get_by_role("button", name="Mở khung chat").click()
+    page.get_by_placeholder("Nhập tin nhắn…").fill("Xin chào")
+    page.keyboard.press("Enter")
+    page.locator("li.msg.in:not(.pending)[data-id]:not([data-id=''])").wait_for()
+    assert problems == []

@@ -48,6 +48,7 @@ urlpatterns = [
     path("m/", include("haumai.messaging.public_urls")),
     path("s/", include("haumai.surveys.public_urls")),
     path("hooks/", include("haumai.webhooks_urls")),
+    path("widget/", include("haumai.support.widget_urls")),  # the website chat widget (script, visitor API)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", admin_login, name="admin_login"),  # before admin/: the login policy's entry point
     path("admin/", admin.site.urls),

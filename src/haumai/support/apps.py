@@ -8,7 +8,7 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         from haumai.core import scheduler
-        from haumai.support.channels import imap
+        from haumai.support.channels import imap, outbound, web_chat
         from haumai.support.services import (
             merge,  # noqa: F401  (registers the customer-merge step)
             sla_refresh,
@@ -16,6 +16,7 @@ class SupportConfig(AppConfig):
         from haumai.support.sla.services import register_recalculator
 
         register_recalculator(sla_refresh.recalculate)
+        outbound.register_sender("web_chat", web_chat.send)
         scheduler.register(
             scheduler.DueSource(name="support.imap", pending=imap.pending_polls, handle=imap.handle_due_polls)
         )

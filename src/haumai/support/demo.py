@@ -1,4 +1,4 @@
-"""Demo tickets: conversations across e-mail, Zalo, Facebook and phone on existing demo customers, with
+"""Demo tickets: conversations across e-mail, Zalo, Facebook, phone and website chat on demo customers, with
 replies, notes, pending and solved tickets, a reopened one, an upset customer, goodwill waiting for a
 manager, and customers who write from a second channel and land on the same record."""
 
@@ -110,4 +110,45 @@ def seed_support(*, count: int = 40, seed: int = 7) -> dict[str, int]:
             sender_name=customer.full_name, sent_at=now, text="Shop ơi cho mình hỏi thêm về đơn hàng với",
         ))  # fmt: skip
         linked += int(message is not None and message.ticket.customer_id == customer.pk)
-    return {"support.ticket": Ticket.objects.count(), "support.second_channel": linked, "support.seeded": made}
+    chats = _seed_web_chat(people, agent, now)
+    return {"support.ticket": Ticket.objects.count(), "support.second_channel": linked, "support.seeded": made,
+            "support.web_chat": chats}  # fmt: skip
+
+
+def _seed_web_chat(people: list[Customer], agent: object, now: dt.datetime) -> int:
+    """Website chat: a visitor answered by an agent, a logged-in portal customer, an offline message.
+
+    The visitors are demo customers who chatted before (their web identity is on the record), so the demo's
+    customer count stays what was asked for."""
+    from haumai.support.channels import web_chat
+
+    if len(people) < 8:
+        return 0
+    visitors = {index: f"v_demowebvisitor{index:08d}" for index in (5, 6, 7)}
+    for index, visitor in visitors.items():
+        add_identity(actor=None, customer=people[index], kind="web", value=visitor)
+    made = 0
+    asking = visitors[6]
+    with clock.frozen(now - dt.timedelta(minutes=20)):
+        first = ingest_inbound(web_chat.visitor_message(
+            visitor_id=asking, client_id="demo-chat-0001", text="Shop ơi, nồi cơm điện có bảo hành tận nhà không?",
+        ))  # fmt: skip
+    if first is not None:
+        made += 1
+        with clock.frozen(now - dt.timedelta(minutes=18)):
+            tickets.reply(actor=agent, ticket=first.ticket,
+                          body="Dạ có ạ, anh/chị để lại số điện thoại để kỹ thuật liên hệ nhé.")  # fmt: skip
+        with clock.frozen(now - dt.timedelta(minutes=15)):
+            ingest_inbound(web_chat.visitor_message(visitor_id=asking, client_id="demo-chat-0002",
+                                                    text="Số của mình là 0903 222 333"))  # fmt: skip
+    message = ingest_inbound(web_chat.visitor_message(
+        visitor_id=visitors[5], client_id="demo-chat-0003", name=people[5].full_name,
+        text="Mình vừa gửi yêu cầu đổi trả trên cổng, bao lâu thì có người đến lấy hàng?",
+    ))  # fmt: skip
+    made += int(message is not None)
+    offline = ingest_inbound(web_chat.offline_message(
+        visitor_id=visitors[7], client_id="demo-chat-0004", name=people[7].full_name,
+        phone=people[7].phone or "", email="", text="Tối nay mình cần hỏi về máy lạnh, sáng mai gọi lại giúp mình.",
+        heading="Tin nhắn ngoài giờ từ chat website",
+    ))  # fmt: skip
+    return made + int(offline is not None)

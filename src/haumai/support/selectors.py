@@ -134,6 +134,16 @@ def conversation(ticket: Ticket) -> list[Message]:
     )
 
 
+def conversation_after(ticket: Ticket, after: int, *, limit: int = 50) -> list[Message]:
+    """The ticket's messages with an id above `after`, oldest first (the ticket page's live rows)."""
+    return list(
+        Message.objects.filter(ticket=ticket, id__gt=after)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("id")[:limit]
+    )
+
+
 def others_viewing(ticket: Ticket, user: Any) -> list[Presence]:
     """Other staff who have this ticket open now (seen within the presence window)."""
     since = clock.now() - dt.timedelta(seconds=conf.presence_seconds())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from haumai.support import views, views_care
+from haumai.support import views, views_care, views_live
 
 app_name = "support"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:code>/reply/", views.ticket_reply, name="reply"),
     path("<str:code>/update/", views.ticket_update, name="update"),
     path("<str:code>/presence/", views.ticket_presence, name="presence"),
+    path("<str:code>/live/", views_live.ticket_live, name="live"),
     path("<str:code>/macro/", views_care.apply_macro, name="macro"),
     path("<str:code>/goodwill/", views_care.request_goodwill, name="goodwill"),
     path("<str:code>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),

@@ -99,12 +99,14 @@ def ticket_page(request: HttpRequest, code: str) -> HttpResponse:
     )
     if customer is not None:
         audit.contact_shown(request, customer=customer, target=ticket.code, page="ticket")
+    conversation = selectors.conversation(ticket)
     return render(
         request,
         "support/ticket.html",
         {
             "ticket": ticket,
-            "conversation": selectors.conversation(ticket),
+            "conversation": conversation,
+            "last_message_id": max((m.pk for m in conversation), default=0),
             "others": selectors.others_viewing(ticket, request.user),
             "phone": shown_phone(request.user, customer.phone),
             "email": shown_email(request.user, customer.email),

@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var HEARTBEAT_MS = 10000;
+  var LIVE_MS = 1000;
   function typing(event) {
     var target = event.target;
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
@@ -73,5 +74,40 @@
     }
     window.setInterval(beat, HEARTBEAT_MS);
     window.setTimeout(beat, 1500);
+
+    // Website chat: new messages and typing both ways, every second (LIVE_MS) while the page is open.
+    var liveUrl = root.getAttribute("data-live-url");
+    if (!liveUrl) { return; }
+    var cursor = root.getAttribute("data-cursor") || "0";
+    var list = document.getElementById("conversation");
+    var typingBox = document.getElementById("visitor-typing");
+    var publicRadio = document.getElementById("vis-public");
+    var lastKey = 0;
+    if (body) { body.addEventListener("input", function () { lastKey = Date.now(); }); }
+    function live() {
+      var data = new URLSearchParams();
+      data.set("after", cursor);
+      var writing = body && body.value.trim() && Date.now() - lastKey < 4000 && (!publicRadio || publicRadio.checked);
+      data.set("composing", writing ? "1" : "0");
+      fetch(liveUrl, { method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (state) {
+          if (!state) { return; }
+          if (state.rows.length) {
+            var template = document.createElement("template");
+            template.innerHTML = state.rows.join("");
+            Array.prototype.forEach.call(template.content.querySelectorAll("li[id]"), function (li) {
+              if (!document.getElementById(li.id)) { list.appendChild(li); messages.push(li); }
+            });
+            list.lastElementChild.scrollIntoView({ block: "nearest" });
+            version = String(state.version);
+          }
+          cursor = String(state.cursor);
+          if (typingBox) { typingBox.textContent = state.visitor_typing ? root.getAttribute("data-label-typing") : ""; }
+        })
+        .catch(function () { /* the next round tries again */ })
+        .finally(function () { window.setTimeout(live, LIVE_MS); });
+    }
+    window.setTimeout(live, LIVE_MS);
   });
 })();

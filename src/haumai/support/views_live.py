@@ -1,0 +1,52 @@
+"""The ticket page's live channel for website chat: new messages after an id, and typing both ways.
+
+The page posts every second while a web-chat ticket is open (`after`: the newest message it shows,
+`composing`: the agent is writing a public reply); the answer carries the new messages as rendered
+rows, whether the visitor is typing, and the ticket's version (so the page does not ask for a reload
+for a chat message it already shows)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, JsonResponse
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from haumai.core.errors import NotFound
+from haumai.support import live, selectors
+
+MAX_ROWS = 50
+
+
+@login_required
+@permission_required("support.view_ticket", raise_exception=True)
+@require_POST
+def ticket_live(request: HttpRequest, code: str) -> JsonResponse:
+    """New messages of the ticket after `after` (rendered), the visitor's typing state, the version."""
+    try:
+        ticket = selectors.ticket_by_code(code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    raw = request.POST.get("after", "0")
+    if not raw.isdigit() or len(raw) > 18:
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "validation_failed",
+                    "message": "after must be a message id",
+                    "fields": [{"field": "after", "message": "Enter a message id"}],
+                }
+            },
+            status=422,
+        )
+    if ticket.channel == "web_chat" and request.user.has_perm("support.reply_ticket"):
+        live.set_typing(ticket_id=ticket.pk, side="agent", typing=request.POST.get("composing") == "1")
+    rows = selectors.conversation_after(ticket, int(raw), limit=MAX_ROWS)
+    response = JsonResponse({
+        "rows": [render_to_string("support/_message.html", {"m": m, "ticket": ticket}, request=request) for m in rows],
+        "cursor": rows[-1].pk if rows else int(raw),
+        "visitor_typing": live.is_typing(ticket_id=ticket.pk, side="visitor"),
+        "version": ticket.version,
+    })  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -297,6 +297,9 @@ class Claim(models.Model):
         Warranty, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     return_code = models.CharField(max_length=24, blank=True, help_text="The RMA of a refund, when there is one")
+    # The service centre (repairs app, by code) chosen to handle a repair: one of ours, or the brand's
+    # authorised centre when the brand's network is responsible. Empty: the default own centre.
+    service_center_code = models.CharField(max_length=40, blank=True)
     submitted_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

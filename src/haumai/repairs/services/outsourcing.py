@@ -37,12 +37,20 @@ def _carrier_exists(code: str) -> bool:
 
 
 def _our_side(order: RepairOrder) -> Any:
-    """Our centre as a shipping party: its parts warehouse fills the address (or its store's)."""
-    warehouse = order.service_center.warehouse
-    if warehouse is None:
-        name = order.service_center.name
-        raise refuse("center", _("%(name)s has no warehouse address to ship from") % {"name": name}, "no_address")
-    return _shipping().Party(name=order.service_center.name, phone=order.service_center.phone, warehouse=warehouse.code)
+    """Our centre as a shipping party: the address of its parts warehouse (or of the warehouse's store)."""
+    center, warehouse = order.service_center, order.service_center.warehouse
+    store = warehouse.store if warehouse is not None else None
+    if warehouse is not None and warehouse.street and warehouse.ward_id:
+        street, ward, phone = warehouse.street, warehouse.ward_id, warehouse.phone
+    elif store is not None and store.street and store.ward_id:
+        street, ward, phone = store.street, store.ward_id, store.phone
+    else:
+        raise refuse(
+            "center", _("%(name)s has no warehouse address to ship from") % {"name": center.name}, "no_address"
+        )
+    return _shipping().Party(
+        name=center.name, phone=center.phone or phone, street=street, ward_code=ward, warehouse=warehouse.code
+    )
 
 
 def _brand_side(center: ServiceCenter) -> Any:

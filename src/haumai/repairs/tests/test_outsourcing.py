@@ -12,7 +12,7 @@ from haumai.core.errors import Conflict, ValidationFailed
 from haumai.customers.models import Ward
 from haumai.events.models import Event
 from haumai.repairs import services
-from haumai.repairs.models import RepairOrder, RepairStatus
+from haumai.repairs.models import RepairOrder
 from haumai.repairs.tests.conftest import Workshop, accepted_claim, dispatch
 from haumai.shipping import services as shipping
 from haumai.shipping.models import Shipment
@@ -166,7 +166,9 @@ def test_a_claim_sent_to_one_of_our_centres_opens_there(shop: Workshop) -> None:
 
 
 def test_a_centre_on_a_replacement_claim_is_refused(shop: Workshop) -> None:
-    claim = warranty_services.file_claim(actor=None, warranty=shop.warranty, description="Hỏng nguồn, không bật được", origin="console")
+    claim = warranty_services.file_claim(
+        actor=None, warranty=shop.warranty, description="Hỏng nguồn, không bật được", origin="console"
+    )
     claim = warranty_services.decide_claim(actor=None, claim=claim, accept=True, resolution="refund")
     with pytest.raises(ValidationFailed) as refused:
         warranty_services.resolve_claim(actor=shop.manager, claim=claim, service_center=shop.center.code)

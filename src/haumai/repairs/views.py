@@ -160,7 +160,7 @@ def _run(request: HttpRequest, order: RepairOrder, name: str) -> str:
             diagnosis=post.get("diagnosis", "")[:4000],
             lines=_quote_lines(request),
             valid_days=_int(post.get("valid_days"), 7) or 0,
-            goodwill_vnd=_int(post.get("goodwill_vnd"), -1) if post.get("goodwill_vnd", "").strip() else 0,
+            goodwill_vnd=(_int(post.get("goodwill_vnd"), -1) or 0) if post.get("goodwill_vnd", "").strip() else 0,
             goodwill_reason=post.get("goodwill_reason", "")[:500],
         )
         return _("Quote saved")

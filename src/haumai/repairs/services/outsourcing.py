@@ -40,7 +40,9 @@ def _our_side(order: RepairOrder) -> Any:
     """Our centre as a shipping party: the address of its parts warehouse (or of the warehouse's store)."""
     center, warehouse = order.service_center, order.service_center.warehouse
     store = warehouse.store if warehouse is not None else None
-    if warehouse is not None and warehouse.street and warehouse.ward_id:
+    if warehouse is None:
+        raise refuse("center", _("%(name)s has no warehouse to ship from") % {"name": center.name}, "no_address")
+    if warehouse.street and warehouse.ward_id:
         street, ward, phone = warehouse.street, warehouse.ward_id, warehouse.phone
     elif store is not None and store.street and store.ward_id:
         street, ward, phone = store.street, store.ward_id, store.phone

@@ -80,7 +80,7 @@ def test_customer_activates_files_a_claim_and_sees_it(live_server: Any, browser:
         page.goto(live_server.url + "/portal/warranty/mine/")
         page.click(f"a[href$='/portal/warranty/{sold_tv.code}/claim/']")
         page.fill("textarea", "Màn hình có sọc ngang sau 2 tuần sử dụng")
-        page.click("form button[type=submit]")
+        page.click("form:has(textarea) button[type=submit]")
         page.locator("#claim-filed").wait_for()
         claim = Claim.objects.get(warranty=sold_tv)
         assert claim.code in page.locator("#my-claims").inner_text()

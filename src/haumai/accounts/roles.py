@@ -239,6 +239,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *REPAIRS_VIEW,
         *REPAIRS_AGENT,
         "repairs.assign_repairorder",
+        "repairs.approve_goodwill",
         *SUPPORT_MANAGE,
         *SLA_MANAGE,
         *LOYALTY_MANAGE,

@@ -66,6 +66,8 @@ STAGES = (
     "returned",
     "closed",
     "closed",
+    "outsourced",  # sent to the brand's centre by our own staff (a shipping shipment)
+    "goodwill",  # a paid quote with goodwill above the technician's limit: in the manager's queue
 )
 
 
@@ -96,9 +98,14 @@ def _centers() -> list[ServiceCenter]:
         )
         centers.append(center)
     code, name, address, province = BRAND_CENTER
+    from haumai.customers.models import Ward
+
+    ward = Ward.objects.filter(name="Phường Sài Gòn").first() or Ward.objects.order_by("code").first()
     ServiceCenter.objects.get_or_create(
-        code=code, defaults={"name": name, "address": address, "province": province, "kind": ServiceCenterKind.BRAND}
-    )
+        code=code,
+        defaults={"name": name, "address": address, "province": province, "kind": ServiceCenterKind.BRAND,
+                  "ward": ward, "phone": "+84901888999"},
+    )  # fmt: skip
     return centers
 
 
@@ -129,15 +136,21 @@ def _advance(order: RepairOrder, stage: str, tech: Any, agent: Any, part: Produc
     services.start_diagnosis(actor=tech, order=order)
     if stage == "diagnosing":
         return
+    if stage == "outsourced":
+        brand = ServiceCenter.objects.filter(kind=ServiceCenterKind.BRAND).first()
+        services.outsource(actor=tech, order=order, center=brand, carrier="own_fleet")
+        return
     clock.advance(hours)
     lines = [
         QuoteLineInput(kind="part", sku=part.sku, unit_cost=int(part.price * 0.7)),
         QuoteLineInput(kind="labour", description="Công kiểm tra và thay thế", unit_price=150_000, unit_cost=80_000),
     ]
+    goodwill = (part.price // 2, "Khách quen, lỗi tái diễn sau lần sửa trước") if stage == "goodwill" else (0, "")
     order = services.send_quote(
-        actor=tech, order=order, diagnosis="Đã xác định lỗi linh kiện, cần thay thế.", lines=lines
-    )
-    if stage == "quoted":
+        actor=tech, order=order, diagnosis="Đã xác định lỗi linh kiện, cần thay thế.", lines=lines,
+        goodwill_vnd=goodwill[0] if paid else 0, goodwill_reason=goodwill[1] if paid else "",
+    )  # fmt: skip
+    if stage in ("quoted", "goodwill"):
         return
     if paid:
         order = services.decide_quote(actor=agent, order=order, approve=True, note="Khách đồng ý qua điện thoại")

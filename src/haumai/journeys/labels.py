@@ -23,6 +23,7 @@ TRIGGER_EVENTS: dict[str, Any] = {
     "refund.sent": _("A refund is paid"),
     "store_credit.granted": _("Store credit is added"),
     "warranty.activated": _("A warranty is activated"),
+    "warranty.expiring": _("A warranty ends soon"),
     "warranty.claimed": _("A warranty claim is filed"),
     "customer.created": _("A customer is added"),
 }

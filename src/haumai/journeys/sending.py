@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,11 +42,26 @@ def known_template_keys() -> list[str]:
     return sorted(Template.objects.values_list("key", flat=True).distinct())
 
 
+# Links that must not sit in an event payload (a signed token answers a quote, cancels a visit ...): the
+# owning app registers a builder per event name and the link is made only when the message is prepared.
+LinkBuilder = Callable[[Any], dict[str, str]]
+_link_builders: dict[str, LinkBuilder] = {}
+
+
+def register_links(event_name: str, builder: LinkBuilder) -> None:
+    """Add `links.*` built at send time to the context of messages about `event_name`."""
+    _link_builders[event_name] = builder
+
+
 def context_for(event: Any) -> dict[str, Any]:
-    """Template context for a (possibly unsaved) event."""
+    """Template context for a (possibly unsaved) event, with the registered send-time links."""
     from haumai.messaging import services
 
-    return dict(services.context_for_event(event))
+    context = dict(services.context_for_event(event))
+    builder = _link_builders.get(getattr(event, "name", ""))
+    if builder is not None:
+        context["links"] = {**(context.get("links") or {}), **builder(event)}
+    return context
 
 
 @dataclass(frozen=True)

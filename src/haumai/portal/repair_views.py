@@ -26,7 +26,9 @@ CUSTOMER_STEPS = (
 
 
 def _context(order: RepairOrder) -> dict[str, object]:
-    lines = [line for line in order.lines.all() if line.version == order.quote_version]
+    # A quote whose goodwill waits for a manager is not shown to the customer yet.
+    pending = order.goodwill_status == "pending"
+    lines = [] if pending else [line for line in order.lines.all() if line.version == order.quote_version]
     history = list(order.changes.all())
     return {
         "order": order,

@@ -23,6 +23,7 @@ from haumai.repairs import selectors, services
 from haumai.repairs.models import RepairOrigin, RepairStatus
 from haumai.repairs.schemas import (
     ERRORS,
+    GoodwillDecisionIn,
     IntakeIn,
     PartIn,
     QuoteDecisionIn,
@@ -134,6 +135,21 @@ def send_quote(request: HttpRequest, code: str, payload: QuoteIn) -> dict[str, A
         diagnosis=payload.diagnosis,
         lines=lines,
         valid_days=payload.valid_days,
+        goodwill_vnd=payload.goodwill_vnd,
+        goodwill_reason=payload.goodwill_reason,
+    )
+    return _detail(code, user)
+
+
+@router.post(
+    "/{code}/goodwill/decision",
+    response={200: RepairDetailOut, **ERRORS},
+    summary="A manager approves or refuses goodwill above the giver's limit",
+)
+def decide_goodwill(request: HttpRequest, code: str, payload: GoodwillDecisionIn) -> dict[str, Any]:
+    user = require(request, CHANGE)
+    services.decide_goodwill(
+        actor=user, order=selectors.repair_by_code(code), approve=payload.approve, note=payload.note
     )
     return _detail(code, user)
 

@@ -30,7 +30,11 @@ def on_claim_in_service(event: Any) -> None:
     claim = Claim.objects.select_related("warranty__unit", "customer").filter(pk=event.subject_id).first()
     if claim is None or claim.status != ClaimStatus.IN_SERVICE or claim.resolution != ClaimResolution.REPAIR:
         return
-    center = default_center()
+    # The centre chosen on the claim; a brand centre is reached through our counter: the order opens at
+    # the default own centre and the technician sends the unit on (`outsource`, preselected from the claim).
+    code = claim.service_center_code
+    chosen = selectors.service_centers().filter(code=code).first() if code else None
+    center = chosen if chosen is not None and chosen.kind == ServiceCenterKind.OWN else default_center()
     if center is None:
         logger.warning("no service centre to open the repair of claim %s", claim.code)
         return

@@ -26,6 +26,8 @@ ORDER_FIELDS = (
     "returned_at",
     "service_days",
     "outcome",
+    "goodwill_vnd",
+    "goodwill_reason",
 )
 
 
@@ -60,6 +62,8 @@ def anonymize(person: Person, actor: Any) -> dict[str, int]:
         technician_note=REDACTED,
         qc_note="",
         replacement_note=REDACTED,
+        goodwill_reason="",
+        goodwill_note="",
         accessories=[],
     )
     notes = RepairStateChange.objects.filter(order__customer=customer).update(note="")
@@ -86,9 +90,12 @@ register(
         models=(
             PersonalModel(
                 "repairs.RepairOrder",
-                ("description", "condition", "accessories", "technician_note", "qc_note", "replacement_note"),
+                (
+                    "description", "condition", "accessories", "technician_note", "qc_note", "replacement_note",
+                    "goodwill_reason", "goodwill_note",
+                ),
                 legal_hold="a repair order is the service record of the unit (costs, stock moves): kept, texts cleared",
-                handling="exported; description, condition, accessories and notes cleared",
+                handling="exported; description, condition, accessories and notes (goodwill reasons too) cleared",
             ),
             PersonalModel("repairs.RepairPhoto", ("file",), handling="deleted with the files"),
             PersonalModel("repairs.RepairStateChange", ("note",), handling="exported; notes cleared"),
@@ -96,8 +103,11 @@ register(
         ),
         not_personal={
             # Service centres are businesses; quote lines and parts are the retailer's prices and costs.
-            "repairs.ServiceCenter": ("name", "address", "province", "phone", "email"),
-            "repairs.RepairOrder": ("diagnosis", "outsource_carrier", "outsource_tracking"),
+            "repairs.ServiceCenter": ("name", "address", "province", "ward", "phone", "email"),
+            "repairs.RepairOrder": (
+                "diagnosis", "outsource_carrier", "outsource_tracking", "outsource_shipment", "outsource_status",
+                "outsource_return_shipment", "outsource_return_status", "goodwill_status",
+            ),
             "repairs.QuoteLine": ("description",),
             "repairs.LoanDevice": ("description",),
         },

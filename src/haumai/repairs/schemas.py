@@ -48,6 +48,13 @@ class QuoteIn(Schema):
     diagnosis: str = Field(max_length=4000)
     lines: list[QuoteLineIn] = Field(max_length=30)
     valid_days: int = Field(7, ge=1, le=60)
+    goodwill_vnd: int = Field(0, ge=0, le=1_000_000_000, description="Discount off the quote (VND)")
+    goodwill_reason: str = Field("", max_length=500)
+
+
+class GoodwillDecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=500, description="Required to refuse")
 
 
 class QuoteDecisionIn(Schema):
@@ -124,6 +131,13 @@ class RepairDetailOut(RepairOut):
     quote_expires_at: dt.datetime | None
     quote_total: int
     quote_cost: int
+    goodwill_vnd: int
+    goodwill_status: str
+    outsourced_to: str
+    outsource_shipment: str
+    outsource_status: str
+    outsource_return_shipment: str
+    outsource_return_status: str
     lines: list[QuoteLineOut]
     parts: list[PartOut]
     history: list[ChangeOut]
@@ -177,6 +191,13 @@ def detail_out(order: RepairOrder, user: Any) -> dict[str, Any]:
         "quote_expires_at": order.quote_expires_at,
         "quote_total": totals["customer"],
         "quote_cost": totals["cost"],
+        "goodwill_vnd": order.goodwill_vnd,
+        "goodwill_status": order.goodwill_status,
+        "outsourced_to": order.outsourced_to.code if order.outsourced_to_id and order.outsourced_to else "",
+        "outsource_shipment": order.outsource_shipment,
+        "outsource_status": order.outsource_status,
+        "outsource_return_shipment": order.outsource_return_shipment,
+        "outsource_return_status": order.outsource_return_status,
         "lines": [
             {
                 "kind": line.kind,

@@ -24,7 +24,7 @@ from haumai.repairs.models import (
 )
 
 S = RepairStatus
-QUEUES = ("mine", "unassigned", "waiting_parts", "qc", "ready", "open", "all")
+QUEUES = ("mine", "unassigned", "waiting_parts", "qc", "ready", "goodwill", "open", "all")
 
 
 def _base() -> QuerySet[RepairOrder]:
@@ -48,6 +48,8 @@ def repair_queue(
         rows = rows.filter(status=S.QC)
     elif queue == "ready":
         rows = rows.filter(status=S.READY)
+    elif queue == "goodwill":
+        rows = rows.filter(goodwill_status="pending")
     elif queue == "open":
         rows = rows.filter(status__in=OPEN_STATUSES).exclude(status=S.RETURNED)
     if status and status in S.values:
@@ -100,6 +102,14 @@ def timeline(order: RepairOrder) -> QuerySet[Event]:
     return Event.objects.filter(subject_type="repairs.repairorder", subject_id=str(order.pk)).order_by(
         "occurred_at", "id"
     )
+
+
+def carrier_choices() -> list[tuple[str, str]]:
+    """Active carriers that can take a parcel to or from a brand centre (not a drop-off): (code, name)."""
+    from haumai.shipping.models import Carrier, CarrierKind
+
+    rows = Carrier.objects.filter(is_active=True).exclude(kind=CarrierKind.DROPOFF).order_by("name")
+    return list(rows.values_list("code", "name"))
 
 
 def service_centers(*, kind: str = "") -> QuerySet[ServiceCenter]:

@@ -117,6 +117,47 @@ SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
         "truck",
         "neutral",
     ),
+    "repair.goodwill_granted": (
+        lambda p: _("Goodwill of %(amount)s on the quote of repair %(code)s")
+        % {**_c(p), "amount": _vnd(p.get("goodwill"))},
+        "gift",
+        "info",
+    ),
+    "repair.goodwill_requested": (
+        lambda p: _("Goodwill of %(amount)s on repair %(code)s is above the limit: waiting for a manager")
+        % {**_c(p), "amount": _vnd(p.get("goodwill"))},
+        "gift",
+        "warning",
+    ),
+    "repair.goodwill_approved": (
+        lambda p: _("A manager approved goodwill of %(amount)s on repair %(code)s")
+        % {**_c(p), "amount": _vnd(p.get("goodwill"))},
+        "gift",
+        "success",
+    ),
+    "repair.goodwill_refused": (
+        lambda p: _("A manager refused goodwill of %(amount)s on repair %(code)s")
+        % {**_c(p), "amount": _vnd(p.get("goodwill"))},
+        "gift",
+        "warning",
+    ),
+    "repair.outsource_return_booked": (
+        lambda p: _("Repair %(code)s: the way back from %(center)s is booked (%(shipment)s)")
+        % {**_c(p), "center": p.get("brand_center", ""), "shipment": p.get("shipment", "")},
+        "truck",
+        "info",
+    ),
+    "repair.outsource_arrived": (
+        lambda p: _("Repair %(code)s: the unit arrived at %(center)s") % {**_c(p), "center": p.get("brand_center", "")},
+        "truck",
+        "info",
+    ),
+    "repair.outsource_shipment_problem": (
+        lambda p: _("Repair %(code)s: the parcel to or from %(center)s has a problem (%(status)s)")
+        % {**_c(p), "center": p.get("brand_center", ""), "status": p.get("shipment_status", "")},
+        "truck",
+        "warning",
+    ),
     "repair.replacement_offered": (
         lambda p: _("Repair %(code)s: same defect again, replacement or refund offered") % _c(p),
         "triangle-alert",

@@ -31,6 +31,7 @@ QUEUE_LABELS = [
     ("waiting_parts", gettext_lazy("Waiting for parts")),
     ("qc", gettext_lazy("Quality check")),
     ("ready", gettext_lazy("Ready for pickup")),
+    ("goodwill", gettext_lazy("Goodwill to approve")),
     ("open", gettext_lazy("All open")),
     ("all", gettext_lazy("All")),
 ]
@@ -92,6 +93,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "is_mine": order.technician_id == request.user.pk,
         "technicians": list(services.technicians()) if request.user.has_perm("repairs.assign_repairorder") else [],
         "brand_centers": list(selectors.service_centers(kind="brand")),
+        "chosen_brand": order.claim.service_center_code if order.claim_id and order.claim else "",
+        "carriers": selectors.carrier_choices(),
+        "outsource_status": _shipment_status(order.outsource_status),
+        "outsource_return_status": _shipment_status(order.outsource_return_status),
         "open_loan": next((loan for loan in order.loans.all() if loan.returned_at is None), None),
         "timeline_days": build_timeline(
             readable(selectors.timeline(order)), user=request.user, customer=order.customer
@@ -99,6 +104,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     }
     audit.contact_shown(request, customer=order.customer, target=order.code, page="repair")
     return render(request, "repairs/detail.html", context)
+
+
+def _shipment_status(value: str) -> str:
+    from haumai.shipping.statuses import ShipmentStatus
+
+    return str(ShipmentStatus(value).label) if value in ShipmentStatus.values else value
 
 
 def _int(value: str | None, default: int | None = None) -> int | None:
@@ -149,8 +160,15 @@ def _run(request: HttpRequest, order: RepairOrder, name: str) -> str:
             diagnosis=post.get("diagnosis", "")[:4000],
             lines=_quote_lines(request),
             valid_days=_int(post.get("valid_days"), 7) or 0,
+            goodwill_vnd=(_int(post.get("goodwill_vnd"), -1) or 0) if post.get("goodwill_vnd", "").strip() else 0,
+            goodwill_reason=post.get("goodwill_reason", "")[:500],
         )
         return _("Quote saved")
+    if name in ("goodwill_approve", "goodwill_refuse"):
+        services.decide_goodwill(actor=user, order=order, approve=name == "goodwill_approve", note=note)
+        return _("Goodwill approved: the quote went to the customer") if name == "goodwill_approve" else _(
+            "Goodwill refused"
+        )
     if name in ("approve", "decline"):
         services.decide_quote(actor=user, order=order, approve=name == "approve", note=note)
         return _("The customer's answer is recorded")
@@ -187,14 +205,18 @@ def _run(request: HttpRequest, order: RepairOrder, name: str) -> str:
         return _("Loan device returned")
     if name == "outsource":
         center = selectors.service_centers(kind="brand").filter(code=post.get("center", "")[:40]).first()
+        typed = post.get("tracking", "").strip()
         services.outsource(
             actor=user,
             order=order,
             center=center,
-            carrier=post.get("carrier", "")[:40],
-            tracking_code=post.get("tracking", "")[:64],
+            carrier=(post.get("carrier_name", "") if typed else post.get("carrier", ""))[:40],
+            tracking_code=typed[:64],
         )
         return _("Sent to the brand's service centre")
+    if name == "outsource_book_back":
+        services.book_return_from_brand(actor=user, order=order, carrier=post.get("carrier", "")[:40])
+        return _("The way back is booked")
     if name in ("replace", "refund"):
         services.replace_instead(
             actor=user, order=order, resolution="replacement" if name == "replace" else "refund", note=note

@@ -143,6 +143,7 @@ def resolve_claim(request: HttpRequest, code: str, payload: ResolveIn) -> dict[s
         claim=selectors.claim_by_code(code),
         replacement_serial=payload.replacement_serial,
         replacement_imei=payload.replacement_imei,
+        service_center=payload.service_center,
     )
     return claim_out(selectors.claim_by_code(claim.code))
 

@@ -125,6 +125,8 @@ class Warranty(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     base_ends_on = models.DateField(null=True, blank=True, help_text="starts_on + duration, before extensions")
     ends_on = models.DateField(null=True, blank=True, help_text="base end + days in service and other extensions")
+    # The expiry reminder (`warranty.expiring`) was emitted (or skipped: a plan covers beyond the end): once.
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     activation_phone = models.CharField(max_length=20, blank=True)
     proof_photo = models.FileField(upload_to="warranty/proof/%Y/%m/", blank=True)
@@ -151,6 +153,12 @@ class Warranty(models.Model):
         indexes = [
             models.Index(fields=["customer", "-created_at"], name="warranty_customer_created"),
             models.Index(fields=["status", "ends_on"], name="warranty_status_ends"),
+            # The scheduler's expiry source reads only active warranties not reminded yet, by end date.
+            models.Index(
+                fields=["ends_on"],
+                name="warranty_expiry_due",
+                condition=Q(status="active", expiry_reminded_at__isnull=True),
+            ),
             models.Index(fields=["-created_at", "-id"], name="warranty_created"),
         ]
 
@@ -297,6 +305,9 @@ class Claim(models.Model):
         Warranty, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     return_code = models.CharField(max_length=24, blank=True, help_text="The RMA of a refund, when there is one")
+    # The service centre (repairs app, by code) chosen to handle a repair: one of ours, or the brand's
+    # authorised centre when the brand's network is responsible. Empty: the default own centre.
+    service_center_code = models.CharField(max_length=40, blank=True)
     submitted_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

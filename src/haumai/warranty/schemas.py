@@ -86,6 +86,7 @@ class ClaimOut(Schema):
     description: str
     decision_note: str
     replacement_warranty: str | None
+    service_center: str
     submitted_at: dt.datetime
 
 
@@ -165,6 +166,9 @@ class DecisionIn(Schema):
 class ResolveIn(Schema):
     replacement_serial: str = Field("", max_length=64)
     replacement_imei: str | None = Field(None, max_length=20, json_schema_extra=doc.IMEI)
+    service_center: str = Field(
+        "", max_length=40, description="Repair only: the centre's code (ours, or the brand's when it is responsible)"
+    )
 
 
 def warranty_out(warranty: Warranty, user: Any) -> dict[str, Any]:
@@ -231,6 +235,7 @@ def claim_out(claim: Claim) -> dict[str, Any]:
         "replacement_warranty": claim.replacement_warranty.code
         if claim.replacement_warranty_id and claim.replacement_warranty
         else None,
+        "service_center": claim.service_center_code,
         "submitted_at": claim.submitted_at,
     }
 

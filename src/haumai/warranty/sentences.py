@@ -40,6 +40,14 @@ def _entry(make: Callable[[dict[str, Any]], str], icon: str, tone: str) -> Calla
 
 
 SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
+    "warranty.expiring": (
+        lambda p: (
+            _("Warranty %(code)s of serial %(serial)s ends on %(day)s: reminder sent")
+            % {"code": p.get("code"), "serial": p.get("serial"), "day": _day(p.get("ends_on"))}
+        ),
+        "shield-check",
+        "warning",
+    ),
     "warranty.started": (
         lambda p: (
             _("Warranty %(code)s started for serial %(serial)s, until %(day)s")

@@ -220,10 +220,13 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One claim: the description, coverage reasons, decision and resolution."""
     claim = _load_claim(code)
+    centers = services.center_choices(claim) if claim.resolution == ClaimResolution.REPAIR else []
     context = {
         "claim": claim,
         "reasons": [policy.explain(note) for note in claim.notes],
         "resolutions": ClaimResolution.choices,
+        "centers": centers,
+        "chosen_center": next((c.name for c in centers if c.code == claim.service_center_code), ""),
     }
     return render(request, "warranty/claim.html", context)
 
@@ -249,6 +252,7 @@ def claim_action(request: HttpRequest, code: str, name: str) -> HttpResponse:
                 claim=claim,
                 replacement_serial=request.POST.get("replacement_serial", "")[:64],
                 replacement_imei=request.POST.get("replacement_imei", "")[:20] or None,
+                service_center=request.POST.get("service_center", "")[:40],
             )
         else:
             raise Http404("Unknown action")

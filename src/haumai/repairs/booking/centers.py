@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from haumai.core.errors import FieldError
+from haumai.customers.models import Ward
 from haumai.events.services import record_event
 from haumai.repairs.booking.common import raise_if, require_perm
 from haumai.repairs.models import ClosedDay, OpeningHours, ServiceCenter, ServiceCenterKind
@@ -20,7 +21,7 @@ from haumai.repairs.models import ClosedDay, OpeningHours, ServiceCenter, Servic
 CENTER_FIELDS = (
     "name", "kind", "address", "province", "phone", "email", "time_zone", "capacity_per_hour",
     "turnaround_target_hours", "slot_minutes", "closed_on_public_holidays", "booking_horizon_days",
-    "min_notice_minutes", "is_active",
+    "min_notice_minutes", "is_active", "ward",
 )  # fmt: skip
 
 
@@ -83,6 +84,12 @@ def save_center(
     merged = {name: getattr(center, name) for name in CENTER_FIELDS} if center else {}
     merged.update({k: v for k, v in values.items() if k in CENTER_FIELDS})
     errors = _check_center(merged)
+    if "ward_code" in values:
+        # Where carriers pick up and deliver (2025 ward code): needed to ship units to a brand centre.
+        raw = str(values["ward_code"] or "").strip()
+        merged["ward"] = Ward.objects.filter(code=int(raw)).first() if raw.isdigit() and len(raw) <= 9 else None
+        if raw and merged["ward"] is None:
+            errors.append(FieldError("ward_code", _("Choose a ward or commune that exists"), "unknown_ward"))
     slug = code.strip().lower()
     if center is None:
         if not slug or len(slug) > 40 or not slug.replace("-", "").isalnum():

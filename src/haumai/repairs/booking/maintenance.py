@@ -154,7 +154,10 @@ def record_done(
             schedule=locked, done_at=moment, note=note.strip()[:500], visit=visit,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
         )  # fmt: skip
-        next_due = add_months(moment.astimezone(clock.LOCAL_TZ).date(), locked.plan.interval_months)
+        # Read the interval after the lock, in its own statement: a plan edited meanwhile (update_plan holds
+        # the plan, then the schedules) is seen as committed, not as the joined row of the locking read.
+        interval = MaintenancePlan.objects.values_list("interval_months", flat=True).get(pk=locked.plan_id)
+        next_due = add_months(moment.astimezone(clock.LOCAL_TZ).date(), interval)
         locked.last_done_at = moment
         locked.next_due_on = next_due
         locked.due_at = remind_moment(next_due)
@@ -167,24 +170,79 @@ def record_done(
     return record
 
 
-def create_plan(
-    *, actor: Any, name: str, product: Any = None, category: Any = None, interval_months: Any, onsite: bool = False
-) -> MaintenancePlan:
-    """A maintenance plan for one product or one category (not both); units sold from now on get schedules."""
-    require_perm(actor, "repairs.add_maintenanceplan")
-    name = (name or "").strip()
+def _clean_plan(name: Any, interval_months: Any) -> tuple[str, int]:
+    name = str(name or "").strip()
     if not name:
         raise refuse("name", _("Give the maintenance a name"), "required")
     if len(name) > 160:
         raise refuse("name", _("At most 160 characters"), "too_long")
-    if (product is None) == (category is None):
-        raise refuse("product", _("Choose a product or a category (one of them)"), "product_or_category")
     try:
         months = int(str(interval_months).strip())
     except ValueError:
         months = 0
     if not 1 <= months <= 120:
         raise refuse("interval_months", _("Every 1 to 120 months"), "out_of_range")
+    return name, months
+
+
+def _moved_due(schedule: MaintenanceSchedule, old_months: int, new_months: int, earliest: dt.date) -> dt.date:
+    """A schedule's next due date under a new interval: one new interval after the last maintenance (or,
+    never done, after the day the schedule counted from), never earlier than `earliest`."""
+    if schedule.last_done_at is not None:
+        base = schedule.last_done_at.astimezone(clock.LOCAL_TZ).date()
+    else:
+        base = add_months(schedule.next_due_on, -old_months)
+    return max(add_months(base, new_months), earliest)
+
+
+def update_plan(*, actor: Any, plan: MaintenancePlan, name: Any, interval_months: Any, onsite: bool) -> MaintenancePlan:
+    """Edit a plan's name, interval and place (its product or category stays: stop it and add another).
+    A new interval moves the next due date of the plan's active schedules whose reminder has not gone out:
+    one new interval after the last maintenance (or the start), at the earliest a week from today so the
+    reminder still comes first; a date the customer was already reminded of stays."""
+    require_perm(actor, "repairs.change_maintenanceplan")
+    name, months = _clean_plan(name, interval_months)
+    with transaction.atomic():
+        locked = MaintenancePlan.objects.select_for_update().get(pk=plan.pk)
+        old = locked.interval_months
+        changed = {"name": name, "interval_months": months, "onsite": bool(onsite)}
+        if all(getattr(locked, field) == value for field, value in changed.items()):
+            return locked
+        for field, value in changed.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=list(changed))
+        moved = 0
+        if months != old:
+            earliest = clock.today() + dt.timedelta(days=REMIND_DAYS_BEFORE)
+            rows = MaintenanceSchedule.objects.select_for_update().filter(plan=locked, is_active=True)
+            batch: list[MaintenanceSchedule] = []
+            for schedule in rows.order_by("pk").iterator(chunk_size=1000):
+                if schedule.reminded_for == schedule.next_due_on:
+                    continue  # the customer was told this date: keep it
+                due = _moved_due(schedule, old, months, earliest)
+                if due != schedule.next_due_on:
+                    schedule.next_due_on, schedule.due_at = due, remind_moment(due)
+                    batch.append(schedule)
+                if len(batch) >= 1000:
+                    moved += MaintenanceSchedule.objects.bulk_update(batch, ["next_due_on", "due_at"])
+                    batch = []
+            moved += MaintenanceSchedule.objects.bulk_update(batch, ["next_due_on", "due_at"]) if batch else 0
+        record_event(
+            name="maintenance_plan.updated", subject=locked, actor=actor,
+            payload={"name": locked.name, "interval_months": months, "previous_interval_months": old,
+                     "onsite": locked.onsite, "schedules_moved": moved},
+        )  # fmt: skip
+    return locked
+
+
+def create_plan(
+    *, actor: Any, name: str, product: Any = None, category: Any = None, interval_months: Any, onsite: bool = False
+) -> MaintenancePlan:
+    """A maintenance plan for one product or one category (not both); units sold from now on get schedules."""
+    require_perm(actor, "repairs.add_maintenanceplan")
+    name, months = _clean_plan(name, interval_months)
+    if (product is None) == (category is None):
+        raise refuse("product", _("Choose a product or a category (one of them)"), "product_or_category")
     with transaction.atomic():
         plan = MaintenancePlan.objects.create(
             name=name, product=product, category=category, interval_months=months, onsite=bool(onsite)

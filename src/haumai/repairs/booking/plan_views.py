@@ -1,4 +1,4 @@
-"""Console page of maintenance plans: the list (paginated), a form to add one, stop/start."""
+"""Console page of maintenance plans: the list (paginated), a form to add one, edit, stop/start."""
 
 from __future__ import annotations
 
@@ -84,3 +84,32 @@ def plan_active(request: HttpRequest, pk: int) -> HttpResponse:
     text = _("Maintenance plan %(name)s started again.") if active else _("Maintenance plan %(name)s stopped.")
     messages.success(request, text % {"name": plan.name})
     return redirect("booking:maintenance_plans")
+
+
+@login_required
+@permission_required("repairs.change_maintenanceplan", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a plan's name, interval and place; the page says what happens to the units already scheduled."""
+    plan = MaintenancePlan.objects.select_related("product", "category").filter(pk=pk).first()
+    if plan is None:
+        raise Http404("No such plan")
+    errors: dict[str, str] = {}
+    values: Any = {"name": plan.name, "interval_months": plan.interval_months, "onsite": plan.onsite}
+    if request.method == "POST":
+        values = request.POST
+        try:
+            maintenance.update_plan(
+                actor=request.user, plan=plan, name=values.get("name", ""),
+                interval_months=values.get("interval_months", ""), onsite=values.get("onsite") == "on",
+            )  # fmt: skip
+        except DomainError as exc:
+            errors = field_errors(exc)
+        else:
+            messages.success(request, _("Maintenance plan %(name)s saved.") % {"name": values.get("name", "")})
+            return redirect("booking:maintenance_plans")
+    context = {
+        "plan": plan, "values": values, "errors": errors, "form_error": errors.get("", ""),
+        "scheduled": plan.schedules.filter(is_active=True).count(),
+    }  # fmt: skip
+    return render(request, "repairs/booking/maintenance_plan_edit.html", context, status=400 if errors else 200)

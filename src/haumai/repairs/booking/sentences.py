@@ -119,6 +119,11 @@ SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
         % {"name": _p(p, "name"), "target": _p(p, "for"), "months": _p(p, "interval_months")},
         "calendar-plus", "neutral",
     ),
+    "maintenance_plan.updated": (
+        lambda p: _("Maintenance plan %(name)s changed: every %(months)s months; %(moved)s units rescheduled")
+        % {"name": _p(p, "name"), "months": _p(p, "interval_months"), "moved": p.get("schedules_moved", 0)},
+        "calendar", "neutral",
+    ),
     "maintenance_plan.stopped": (
         lambda p: _("Maintenance plan %(name)s stopped") % {"name": _p(p, "name")}, "calendar-x", "neutral",
     ),

@@ -35,6 +35,7 @@ maintenance = [
     path("<int:pk>/done/", visit_views.maintenance_done, name="maintenance_done"),
     path("plans/", plan_views.plan_list, name="maintenance_plans"),
     path("plans/<int:pk>/active/", plan_views.plan_active, name="maintenance_plan_active"),
+    path("plans/<int:pk>/edit/", plan_views.plan_edit, name="maintenance_plan_edit"),
 ]
 urlpatterns = [
     path("service-centers/", include(centers)),

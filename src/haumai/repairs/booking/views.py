@@ -49,6 +49,7 @@ def _read_form(post: Any) -> tuple[dict[str, Any], list[centers.HoursRange], lis
             errors.append(FieldError(name, _("Enter a whole number")))
         else:
             values[name] = int(raw)
+    values["ward_code"] = post.get("ward_code", "").strip()[:12]
     values["closed_on_public_holidays"] = post.get("closed_on_public_holidays") == "on"
     values["is_active"] = post.get("is_active") == "on"
     hours = []

@@ -21,6 +21,7 @@ from haumai.repairs.models.centers import ServiceCenter, ServiceCenterKind
 from haumai.repairs.models.orders import (
     OPEN_STATUSES,
     PAUSABLE_STATUSES,
+    GoodwillStatus,
     LineKind,
     LoanDevice,
     PartUsage,
@@ -41,6 +42,7 @@ __all__ = [
     "AppointmentStatus",
     "BookingOrigin",
     "ClosedDay",
+    "GoodwillStatus",
     "LineKind",
     "LoanDevice",
     "MaintenancePlan",

@@ -18,6 +18,10 @@ class ServiceCenter(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=ServiceCenterKind.choices, default=ServiceCenterKind.OWN)
     address = models.CharField(_("address"), max_length=255, blank=True)
     province = models.CharField(_("province / city"), max_length=80, blank=True)
+    # Where a carrier picks up or delivers (2025 ward code): needed to ship a unit to a brand centre.
+    ward = models.ForeignKey(
+        "customers.Ward", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("ward")
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     time_zone = models.CharField(max_length=40, default="Asia/Ho_Chi_Minh")

@@ -38,6 +38,14 @@ class RepairOutcome(models.TextChoices):
     REFUND = "refund", _("Refunded instead (repeated defect)")
 
 
+class GoodwillStatus(models.TextChoices):
+    NONE = "", _("No goodwill")
+    GRANTED = "granted", _("Granted within the limit")
+    PENDING = "pending", _("Waiting for a manager")
+    APPROVED = "approved", _("Approved by a manager")
+    REFUSED = "refused", _("Refused by a manager")
+
+
 class RepairOrigin(models.TextChoices):
     COUNTER = "counter", _("Counter intake")
     CLAIM = "claim", _("Warranty claim")
@@ -84,6 +92,19 @@ class RepairOrder(models.Model):
     quote_expires_at = models.DateTimeField(null=True, blank=True)
     quote_decided_at = models.DateTimeField(null=True, blank=True)
     quote_decided_by = models.CharField(max_length=80, blank=True, help_text="customer (portal/link) or staff user")
+    # Goodwill: a discount (up to a free repair) off a paid quote. Above the giver's approval limit
+    # (accounts.ApprovalLimit) the quote waits for a manager before the customer sees it.
+    goodwill_vnd = models.BigIntegerField(default=0, help_text="Discount off the current quote (VND)")
+    goodwill_reason = models.CharField(max_length=500, blank=True)
+    goodwill_status = models.CharField(max_length=10, choices=GoodwillStatus.choices, blank=True, default="")
+    goodwill_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    goodwill_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    goodwill_decided_at = models.DateTimeField(null=True, blank=True)
+    goodwill_note = models.CharField(max_length=500, blank=True)
     # QC and the end.
     qc_failures = models.PositiveSmallIntegerField(default=0)
     qc_note = models.CharField(max_length=500, blank=True)
@@ -99,6 +120,9 @@ class RepairOrder(models.Model):
     outsource_carrier = models.CharField(max_length=40, blank=True)
     outsource_tracking = models.CharField(max_length=64, blank=True)
     outsource_shipment = models.CharField(max_length=24, blank=True, help_text="Shipment code when booked")
+    outsource_status = models.CharField(max_length=20, blank=True, help_text="Last status of that shipment")
+    outsource_return_shipment = models.CharField(max_length=24, blank=True, help_text="Shipment back to us")
+    outsource_return_status = models.CharField(max_length=20, blank=True)
     outsourced_at = models.DateTimeField(null=True, blank=True)
     outsource_back_at = models.DateTimeField(null=True, blank=True)
     technician_note = models.TextField(blank=True)
@@ -109,6 +133,7 @@ class RepairOrder(models.Model):
         permissions = [
             ("work_repairorder", "Can diagnose, repair and check repair orders"),
             ("assign_repairorder", "Can assign repair orders to any technician"),
+            ("approve_goodwill", "Can approve repair goodwill above the giver's limit"),
         ]
         indexes = [
             models.Index(fields=["status", "-received_at"], name="repair_status_received"),
@@ -116,6 +141,9 @@ class RepairOrder(models.Model):
             models.Index(fields=["customer", "-received_at"], name="repair_customer_received"),
             models.Index(fields=["-received_at", "-id"], name="repair_received"),
             models.Index(fields=["ready_at"], name="repair_ready"),  # turnaround KPI per day
+            models.Index(
+                fields=["-updated_at"], name="repair_goodwill_pending", condition=Q(goodwill_status="pending")
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -16,22 +16,26 @@ from haumai.repairs.services.orders import (
     technicians,
     wait_for_parts,
 )
+from haumai.repairs.services.outsourcing import book_return_from_brand, outsource, outsource_returned
 from haumai.repairs.services.parts import PartsOutOfStock, use_part
 from haumai.repairs.services.quotes import (
     QuoteLineInput,
+    decide_goodwill,
     decide_quote,
     order_from_token,
     quote_token,
     quote_totals,
     send_quote,
 )
-from haumai.repairs.services.rules import lend_device, outsource, outsource_returned, replace_instead, take_back_loan
+from haumai.repairs.services.rules import lend_device, replace_instead, take_back_loan
 
 __all__ = [
     "PartsOutOfStock",
     "QuoteLineInput",
     "assign",
+    "book_return_from_brand",
     "close",
+    "decide_goodwill",
     "decide_quote",
     "fail_qc",
     "finish_repair",

@@ -131,7 +131,7 @@ def finish_repair(*, actor: Any, order: RepairOrder, note: str = "") -> RepairOr
         locked = lock(order)
         require_state(locked, _("finish the repair"), S.REPAIRING)
         require_technician(actor, locked)
-        if locked.outsourced_to is not None and locked.outsource_back_at is None:
+        if locked.outsourced_to is not None and locked.outsourced_at is not None and locked.outsource_back_at is None:
             raise refuse("outsource", _("The unit is still at %(name)s") % {"name": locked.outsourced_to.name}, "away")
         locked.technician_note = _note(note) or locked.technician_note
         transition(locked, to=S.QC, actor=actor, event="repair.repaired", note=_note(note), fields=["technician_note"])

@@ -1,6 +1,6 @@
-"""Consumer-law rules around a repair: the loan device (sản phẩm tương tự dùng tạm), the repeated-defect
-rule (replacement or refund through returns after the policy's number of failed repairs) and repairs
-outsourced to the brand's service centre."""
+"""Consumer-law rules around a repair: the loan device (sản phẩm tương tự dùng tạm) and the repeated-defect
+rule (replacement or refund through returns after the policy's number of failed repairs). Repairs sent to
+the brand's service centre: `outsourcing.py`."""
 
 from __future__ import annotations
 
@@ -19,8 +19,6 @@ from haumai.repairs.models import (
     RepairOrder,
     RepairOutcome,
     RepairStatus,
-    ServiceCenter,
-    ServiceCenterKind,
 )
 from haumai.repairs.services.common import lock, payload_for, refuse, require_state, transition
 from haumai.returns import services as returns_services
@@ -79,66 +77,6 @@ def take_back_loan(*, actor: Any, loan: LoanDevice, condition: str = "") -> Loan
             subject=order,
             actor=actor,
             payload=payload_for(order, device=locked.description, condition=locked.condition_back),
-        )
-    return locked
-
-
-def outsource(
-    *, actor: Any, order: RepairOrder, center: ServiceCenter | None, carrier: str, tracking_code: str
-) -> RepairOrder:
-    """Send the unit to the brand's authorised service centre; the carrier and tracking code are recorded."""
-    if center is None or center.kind != ServiceCenterKind.BRAND or not center.is_active:
-        raise refuse("center", _("Choose an active brand service centre"), "not_brand")
-    if not carrier.strip():
-        raise refuse("carrier", _("Which carrier takes the unit?"), "required")
-    if not tracking_code.strip():
-        raise refuse("tracking_code", _("Enter the tracking code"), "required")
-    with transaction.atomic():
-        locked = lock(order)
-        require_state(locked, _("send it to the brand"), S.REPAIRING, S.DIAGNOSING)
-        if locked.outsourced_to_id is not None and locked.outsource_back_at is None:
-            raise Conflict(_("The unit is already at the brand's centre"), code="already_outsourced")
-        locked.outsourced_to = center
-        locked.outsource_carrier = carrier.strip()[:40]
-        locked.outsource_tracking = tracking_code.strip()[:64]
-        locked.outsourced_at = clock.now()
-        locked.outsource_back_at = None
-        locked.save(
-            update_fields=[
-                "outsourced_to",
-                "outsource_carrier",
-                "outsource_tracking",
-                "outsourced_at",
-                "outsource_back_at",
-                "updated_at",
-            ]
-        )
-        record_event(
-            name="repair.outsourced",
-            customer=locked.customer,
-            subject=locked,
-            actor=actor,
-            payload=payload_for(
-                locked, brand_center=center.name, carrier=locked.outsource_carrier, tracking=locked.outsource_tracking
-            ),
-        )
-    return locked
-
-
-def outsource_returned(*, actor: Any, order: RepairOrder, note: str = "") -> RepairOrder:
-    """The unit came back from the brand's centre."""
-    with transaction.atomic():
-        locked = lock(order)
-        if locked.outsourced_to is None or locked.outsource_back_at is not None:
-            raise Conflict(_("The unit is not at a brand centre"), code="not_outsourced")
-        locked.outsource_back_at = clock.now()
-        locked.save(update_fields=["outsource_back_at", "updated_at"])
-        record_event(
-            name="repair.outsource_returned",
-            customer=locked.customer,
-            subject=locked,
-            actor=actor,
-            payload=payload_for(locked, brand_center=locked.outsourced_to.name, note=note.strip()[:300]),
         )
     return locked
 

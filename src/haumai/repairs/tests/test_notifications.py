@@ -37,3 +37,34 @@ def test_received_and_quote_messages_are_queued(shop: Workshop) -> None:
     bodies = {d.template_key: d.body_text for d in Delivery.objects.filter(customer=shop.an)}
     assert order.code in bodies["repair.received"]
     assert "/portal/repairs/quote/" in bodies["repair.quoted"] and "350.000" in bodies["repair.quoted"]
+
+
+def test_the_quote_link_is_built_at_send_time_and_never_stored_in_the_event(shop: Workshop) -> None:
+    import json
+    import re
+
+    from haumai.events.models import Event
+    from haumai.repairs.services.quotes import QUOTE_SALT, order_from_token
+
+    order = services.receive_unit(
+        actor=shop.agent, unit=shop.unit, customer=shop.an, service_center=shop.center,
+        description="Không nhận sạc", condition="", accessories=[],
+    )  # fmt: skip
+    services.start_diagnosis(actor=shop.technician, order=order)
+    services.send_quote(
+        actor=shop.technician, order=order, diagnosis="Hỏng cổng sạc",
+        lines=[QuoteLineInput(kind="labour", description="Thay cổng sạc", unit_price=350_000)],
+    )  # fmt: skip
+    event = Event.objects.get(name="repair.quoted")
+    stored = json.dumps(event.payload)
+    # The timeline and webhooks get the code and the version, never a link or a token.
+    assert event.payload["code"] == order.code and event.payload["version"] == 1
+    assert "quote_link" not in event.payload and "/portal/" not in stored and QUOTE_SALT not in stored
+    _run_journeys()
+    body = Delivery.objects.get(customer=shop.an, template_key="repair.quoted").body_text
+    token = re.search(r"/portal/repairs/quote/([^/\s]+)/", body)
+    assert token is not None, body
+    linked, version = order_from_token(token.group(1))
+    assert linked.pk == order.pk and version == 1
+    # The message is the only place the link exists: no other event row carries it either.
+    assert not any(token.group(1) in json.dumps(e.payload) for e in Event.objects.all())

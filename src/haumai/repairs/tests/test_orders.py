@@ -52,7 +52,7 @@ def test_warranty_repair_end_to_end_moves_the_warranty_end_date(shop: Workshop) 
     services.start_diagnosis(actor=tech, order=order)
     order = services.send_quote(actor=tech, order=order, diagnosis="Hỏng màn hình", lines=_screen_quote(shop))
     assert order.status == S.APPROVED  # nothing to pay under warranty: approved at once
-    assert services.quote_totals(order) == {"cost": 1_300_000, "list": 2_000_000, "customer": 0}
+    assert services.quote_totals(order) == {"cost": 1_300_000, "list": 2_000_000, "goodwill": 0, "customer": 0}
     services.start_repair(actor=tech, order=order)
     usage = services.use_part(actor=tech, order=order, part=shop.screen)
     assert _stock(shop) == 1 and usage.unit_cost == 1_200_000

@@ -1,6 +1,13 @@
 """Warranty writes: start, activate, import, void, extend, plans and claims (see README.md)."""
 
-from haumai.warranty.services.claims import complete_service, coverage_for, decide_claim, file_claim, resolve_claim
+from haumai.warranty.services.claims import (
+    center_choices,
+    complete_service,
+    coverage_for,
+    decide_claim,
+    file_claim,
+    resolve_claim,
+)
 from haumai.warranty.services.common import UploadedPhoto, check_photo
 from haumai.warranty.services.importing import ImportRow, import_warranties
 from haumai.warranty.services.merging import reassign_customer_warranties
@@ -19,6 +26,7 @@ __all__ = [
     "UploadedPhoto",
     "activate",
     "cancel_plan",
+    "center_choices",
     "check_photo",
     "complete_service",
     "coverage_for",

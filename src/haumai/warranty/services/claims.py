@@ -167,11 +167,47 @@ def _replacement_unit(old: Unit, serial: str, imei: str | None, actor: Any) -> U
     return existing
 
 
+def center_choices(claim: Claim) -> list[Any]:
+    """The service centres that may handle the claim's repair: our own centres, and the brand's authorised
+    centres when the warranty's terms make the brand's service network responsible (repairs app)."""
+    from haumai.repairs import selectors as repair_selectors
+
+    centers = list(repair_selectors.service_centers())
+    brand = (claim.warranty.terms or {}).get("responsibility") == "brand"
+    return [center for center in centers if center.kind == "own" or brand]
+
+
+def _checked_center(claim: Claim, code: str) -> str:
+    code = code.strip()[:40]
+    if not code:
+        return ""
+    if claim.resolution != ClaimResolution.REPAIR:
+        raise refuse("service_center", _("A service centre is chosen only for a repair"), "not_repair")
+    from haumai.repairs import selectors as repair_selectors
+
+    center = repair_selectors.service_centers().filter(code=code).first()
+    if center is None:
+        raise refuse("service_center", _("Choose an active service centre"), "unknown_center")
+    if center.kind == "brand" and (claim.warranty.terms or {}).get("responsibility") != "brand":
+        raise refuse(
+            "service_center",
+            _("The retailer is responsible for this warranty: choose one of our service centres"),
+            "not_brand_warranty",
+        )
+    return center.code
+
+
 def resolve_claim(
-    *, actor: Any, claim: Claim, replacement_serial: str = "", replacement_imei: str | None = None
+    *,
+    actor: Any,
+    claim: Claim,
+    replacement_serial: str = "",
+    replacement_imei: str | None = None,
+    service_center: str = "",
 ) -> Claim:
-    """Carry out an accepted claim: repair -> in service; replacement -> new unit, fresh warranty; refund ->
-    the warranty is void and the claim resolved (the money goes through a return recorded by staff)."""
+    """Carry out an accepted claim: repair -> in service (at the chosen centre: one of ours, or the brand's
+    when the brand is responsible); replacement -> new unit, fresh warranty; refund -> the warranty is void
+    and the claim resolved (the money goes through a return recorded by staff)."""
     with transaction.atomic():
         locked = _lock(claim)
         if locked.status != ClaimStatus.ACCEPTED:
@@ -182,8 +218,10 @@ def resolve_claim(
             )
         warranty = locked.warranty
         extra: dict[str, Any] = {}
+        locked.service_center_code = _checked_center(locked, service_center)
         if locked.resolution == ClaimResolution.REPAIR:
             locked.status = ClaimStatus.IN_SERVICE
+            extra = {"service_center": locked.service_center_code}
         elif locked.resolution == ClaimResolution.REPLACEMENT:
             if not replacement_serial.strip():
                 raise refuse("replacement_serial", _("Scan or type the serial of the replacing unit"), "required")
@@ -197,7 +235,9 @@ def resolve_claim(
             locked.status = ClaimStatus.RESOLVED
         if locked.status == ClaimStatus.RESOLVED:
             locked.resolved_at = clock.now()
-        locked.save(update_fields=["status", "replacement_warranty", "resolved_at", "updated_at"])
+        locked.save(
+            update_fields=["status", "replacement_warranty", "resolved_at", "service_center_code", "updated_at"]
+        )
         record_event(
             name="warranty.claim_in_service" if locked.status == ClaimStatus.IN_SERVICE else "warranty.claim_resolved",
             customer=locked.customer,

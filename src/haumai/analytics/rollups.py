@@ -4,8 +4,8 @@
 returns) and upserts the rows; it is idempotent. The scheduler source `analytics.rollups` refreshes today
 and yesterday every REFRESH_MINUTES (yesterday late events settle), and on its first run backfills
 BACKFILL_DAYS of history. Each app's metrics come from a `MetricSource` (see `register_source`): surveys,
-returns, support (FRT, resolution, FCR, reopens, SLA clocks, backlog: `haumai.support.metrics`), repairs
-and warranty (their selectors' `daily_facts`).
+returns, support (FRT, next response, resolution, FCR, reopens, SLA clocks, backlog: `haumai.support.metrics`),
+repairs and warranty (their selectors' `daily_facts`), carriers (`haumai.shipping.metrics`).
 """
 
 from __future__ import annotations
@@ -75,12 +75,19 @@ def _warranty_facts(start: dt.datetime, end: dt.datetime) -> Facts:
     return selectors.daily_facts(start, end)
 
 
-SUPPORT_METRICS = ("frt", "frt_business", "resolution", "fcr", "reopened", "sla", "backlog")
+def _shipping_facts(start: dt.datetime, end: dt.datetime) -> Facts:
+    from haumai.shipping import metrics
+
+    return metrics.daily_facts(start, end)
+
+
+SUPPORT_METRICS = ("frt", "frt_business", "next_response", "resolution", "fcr", "reopened", "sla", "backlog")
 register_source(MetricSource("surveys", ("csat", "nps", "ces"), _survey_facts))
 register_source(MetricSource("returns", ("units_sold", "units_returned", "refund_cycle", "tied_up"), _return_facts))
 register_source(MetricSource("support", SUPPORT_METRICS, _support_facts))
 register_source(MetricSource("repairs", ("repair_ready", "repair_intake"), _repair_facts))
 register_source(MetricSource("warranty", ("claims", "under_warranty"), _warranty_facts))
+register_source(MetricSource("shipping", ("pickup", "delivery", "lost", "delayed", "shipments"), _shipping_facts))
 
 
 def _earliest_day() -> dt.date | None:

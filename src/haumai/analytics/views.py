@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
-from haumai.analytics import drill, kpis
+from haumai.analytics import customers, drill, kpis, tables
 from haumai.analytics.days import MAX_RANGE_DAYS, local_day, start_of
 from haumai.core import clock
+from haumai.shipping.metrics import delivery_target_days
 from haumai.core.paging import page_number, page_of
 from haumai.privacy import audit
 
@@ -45,21 +46,6 @@ def date_range(request: HttpRequest) -> tuple[dt.date, dt.date, str]:
     return first, last, ""
 
 
-def _agent_rows(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
-    """The per-agent table: tickets solved in the range, from one grouped query on the tickets."""
-    from haumai.support import metrics
-
-    rows = []
-    for row in metrics.by_agent(start_of(first), start_of(last + dt.timedelta(days=1))):
-        full = f"{row['assignee__first_name']} {row['assignee__last_name']}".strip()
-        name = full or row["assignee__username"] or _("Unassigned")
-        fcr = f"{100 * row['fcr'] / row['solved']:.0f}%" if row["solved"] else "—"
-        answered = row["answered"]
-        frt = _("%(hours).1f h") % {"hours": row["frt_seconds"] / answered / 3600} if answered else "—"
-        rows.append({"name": name, "solved": row["solved"], "fcr": fcr, "reopened": row["reopened"], "frt": frt})
-    return rows
-
-
 @login_required
 @permission_required("analytics.view_dashboard", raise_exception=True)
 @require_GET
@@ -74,12 +60,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "datasets": [{"key": key, "label": str(kpis.BY_KEY[key].label), "data": series[key]} for key in CHART_KEYS],
     }
     sections = [
-        (key, title, [(kpi, value) for kpi, value in values if kpi.section == key]) for key, title in kpis.SECTIONS
+        (key, title, [(kpi, value, kpi.formula) for kpi, value in values if kpi.section == key])
+        for key, title in kpis.SECTIONS
     ]
+    sections.append(("customers", _("Customers"), customers.customer_kpis(last, customers.churn_window())))
+    support_by = tables.choice(request.GET.get("support_by", ""), tables.SUPPORT_BY)
+    claims_by = tables.choice(request.GET.get("claims_by", ""), tables.CLAIMS_BY)
+    carriers_by = tables.choice(request.GET.get("carriers_by", ""), tables.CARRIERS_BY)
     context = {
         "values": values,
         "sections": sections,
-        "agents": _agent_rows(first, last),
+        "agents": tables.support_rows(first, last, support_by),
+        "support_by": support_by,
+        "support_by_options": tables.SUPPORT_BY,
+        "support_by_label": tables.SUPPORT_BY[support_by],
+        "delivery_target_days": delivery_target_days(),
+        "filter_values": {},
+        "claims": tables.claim_rows(first, last, claims_by),
+        "claims_by": claims_by,
+        "claims_by_options": tables.CLAIMS_BY,
+        "carriers": tables.carrier_rows(first, last, carriers_by),
+        "carriers_by": carriers_by,
+        "carriers_by_options": tables.CARRIERS_BY,
+        "cohorts": customers.cohorts(last),
+        "cohort_offsets": range(1, customers.COHORT_OFFSETS + 1),
+        "rfm_groups": customers.rfm_groups(),
         "since": first.isoformat(),
         "until": last.isoformat(),
         "error": error,

@@ -344,7 +344,10 @@ KPIS += [
     Kpi(
         "pickup_on_time",
         _("Pickup on time"),
-        _("Shipments picked up by the end of their pickup window ÷ shipments with a window first picked up in the period"),
+        _(
+            "Shipments picked up by the end of their pickup window ÷ shipments with a window first picked up in "
+            "the period"
+        ),
         ("pickup",),
         _ratio("pickup", _("no pickups")),
         section="shipping",

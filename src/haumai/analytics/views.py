@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from haumai.analytics import customers, drill, kpis, tables
-from haumai.analytics.days import MAX_RANGE_DAYS, local_day, start_of
+from haumai.analytics.days import MAX_RANGE_DAYS, local_day
 from haumai.core import clock
-from haumai.shipping.metrics import delivery_target_days
 from haumai.core.paging import page_number, page_of
 from haumai.privacy import audit
+from haumai.shipping.metrics import delivery_target_days
 
 DEFAULT_DAYS = 30
 PAGE_SIZE = 50
@@ -59,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "labels": labels,
         "datasets": [{"key": key, "label": str(kpis.BY_KEY[key].label), "data": series[key]} for key in CHART_KEYS],
     }
-    sections = [
+    sections: list[tuple[str, Any, list[tuple[Any, Any, Any]]]] = [
         (key, title, [(kpi, value, kpi.formula) for kpi, value in values if kpi.section == key])
         for key, title in kpis.SECTIONS
     ]

@@ -70,9 +70,11 @@ def customer_facts(end: dt.datetime, window_days: int) -> dict[str, int]:
     )
     (row,) = _over(
         per_customer,
-        "SELECT COUNT(*), SUM(CASE WHEN orders >= 2 THEN 1 ELSE 0 END), SUM(CASE WHEN prior_window > 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN prior_window > 0 AND last_window = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN year_orders > 0 THEN 1 ELSE 0 END), "
-        "SUM(year_orders), SUM(COALESCE(year_revenue, 0)) FROM {inner} t",
+        "SELECT COUNT(*), SUM(CASE WHEN orders >= 2 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN prior_window > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN prior_window > 0 AND last_window = 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN year_orders > 0 THEN 1 ELSE 0 END), SUM(year_orders), SUM(COALESCE(year_revenue, 0)) "
+        "FROM {inner} t",
     )
     keys = ("buyers", "repeat_buyers", "active_before", "lost", "year_buyers", "year_orders", "year_revenue")
     return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}
@@ -108,8 +110,11 @@ def churned_customers(end: dt.datetime, window_days: int) -> QuerySet[Any]:
         _orders(end)
         .filter(placed_at__gte=end - 2 * window)
         .values("customer_id", "customer__code", "customer__full_name")
-        .annotate(prior_window=Count("id", filter=Q(placed_at__lt=middle)), last_window=Count("id", filter=Q(placed_at__gte=middle)),
-                  last_order_at=Max("placed_at"))  # fmt: skip
+        .annotate(
+            prior_window=Count("id", filter=Q(placed_at__lt=middle)),
+            last_window=Count("id", filter=Q(placed_at__gte=middle)),
+            last_order_at=Max("placed_at"),
+        )
         .filter(prior_window__gt=0, last_window=0)
         .order_by("-last_order_at", "customer_id")
     )

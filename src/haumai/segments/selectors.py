@@ -119,7 +119,11 @@ RFM_GROUPS: tuple[tuple[str, Any], ...] = (
 
 def rfm_distribution() -> list[dict[str, Any]]:
     """Per named RFM group: customers, orders and spend (VND), from the last nightly scores (one query)."""
-    group = Case(*(When(rule, then=Value(name)) for name, rule in RFM_GROUPS[:-1]), default=Value(RFM_GROUPS[-1][0]), output_field=CharField())
+    group = Case(
+        *(When(rule, then=Value(name)) for name, rule in RFM_GROUPS[:-1]),
+        default=Value(RFM_GROUPS[-1][0]),
+        output_field=CharField(),
+    )
     rows = (
         CustomerRfm.objects.annotate(group=group)
         .values("group")
@@ -127,8 +131,13 @@ def rfm_distribution() -> list[dict[str, Any]]:
         .order_by()
     )
     found = {row["group"]: row for row in rows}
+    empty: dict[str, Any] = {}
     return [
-        {"group": name, "customers": found.get(name, {}).get("customers", 0), "orders": found.get(name, {}).get("orders") or 0,
-         "spend": found.get(name, {}).get("spend") or 0}
+        {
+            "group": name,
+            "customers": found.get(name, empty).get("customers", 0),
+            "orders": found.get(name, empty).get("orders") or 0,
+            "spend": found.get(name, empty).get("spend") or 0,
+        }
         for name, _rule in RFM_GROUPS
-    ]  # fmt: skip
+    ]

@@ -20,7 +20,17 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    Case, CharField, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Value, When,
+    Case,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
 )  # fmt: skip
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast

@@ -26,7 +26,13 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from haumai.support.models import (
-    ACTIVE_STATUSES, Direction, Message, Ticket, TicketStatus, TicketStatusChange, Visibility,
+    ACTIVE_STATUSES,
+    Direction,
+    Message,
+    Ticket,
+    TicketStatus,
+    TicketStatusChange,
+    Visibility,
 )  # fmt: skip
 from haumai.support.sla.calendar import business_seconds_between
 from haumai.support.sla.selectors import calendar_for_team
@@ -162,7 +168,8 @@ def daily_facts(start: dt.datetime, end: dt.datetime) -> dict[str, dict[str, int
     met, late = _sla_counts([row[3] for row in solved])
     reopened = reopens_between(start, end).count()
     backlog = backlog_at(end).count()
-    next_replies = list(next_responses_between(start, end).values_list("waiting_since", "sent_at"))
+    replies = next_responses_between(start, end)
+    next_replies = list(replies.values_list("waiting_since", "sent_at"))  # type: ignore[misc]  # an annotation
     return {
         "next_response": {"n": len(next_replies), "total": _seconds_between(next_replies)},
         "frt": {"n": len(answered), "total": sum(int(row[3] or 0) for row in answered)},

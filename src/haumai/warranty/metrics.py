@@ -26,7 +26,9 @@ def _covering(day: dt.date) -> Q:
     )
 
 
-def claim_rates(start: dt.datetime, end: dt.datetime, *, by_batch: bool = False, limit: int = 50) -> list[dict[str, Any]]:
+def claim_rates(
+    start: dt.datetime, end: dt.datetime, *, by_batch: bool = False, limit: int = 50
+) -> list[dict[str, Any]]:
     """Per product (and batch = purchase month), claims submitted in [start, end) and units under warranty on
     the last local day, most claims first (one grouped query)."""
     last_day = (end - dt.timedelta(microseconds=1)).astimezone(clock.LOCAL_TZ).date()
@@ -37,13 +39,14 @@ def claim_rates(start: dt.datetime, end: dt.datetime, *, by_batch: bool = False,
         .annotate(batch=TruncMonth("purchased_on"))
         .values(*keys)
         .annotate(
-            claims=Count("claims", filter=in_period, distinct=True),
-            units=Count("id", filter=_covering(last_day), distinct=True),
+            claim_count=Count("claims", filter=in_period, distinct=True),
+            unit_count=Count("id", filter=_covering(last_day), distinct=True),
         )
-        .order_by("-claims", "-units", *keys)[:limit]
+        .order_by("-claim_count", "-unit_count", *keys)[:limit]
     )
     result = []
     for row in rows:
-        rate = 1000 * row["claims"] / row["units"] if row["units"] else None
-        result.append({**row, "batch": row.get("batch"), "rate": rate})
+        claims, units = row["claim_count"], row["unit_count"]
+        rate = 1000 * claims / units if units else None
+        result.append({**row, "claims": claims, "units": units, "batch": row.get("batch"), "rate": rate})
     return result

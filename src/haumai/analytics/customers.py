@@ -118,9 +118,11 @@ def clv_value(facts: dict[str, int], window_days: int) -> Value:
     return Value(float(value), format_vnd(value), str(parts))
 
 
-def customer_kpis(last: dt.date, window_days: int) -> list[tuple[Card, Value, str]]:
+def customer_kpis(
+    last: dt.date, window_days: int, *, channel: str = "", province: int | None = None
+) -> list[tuple[Card, Value, str]]:
     """(card, value, formula text) for churn, repeat purchases and CLV at the end of `last` (one query)."""
-    facts = sales_metrics.customer_facts(_end(last), window_days)
+    facts = sales_metrics.customer_facts(_end(last), window_days, channel=channel, province=province)
     return [
         (CARDS["churn"], churn_value(facts), str(CARDS["churn"].formula) % {"days": window_days}),
         (CARDS["repeat"], repeat_value(facts), str(CARDS["repeat"].formula)),
@@ -137,11 +139,14 @@ class CohortRow:
     shares: list[float | None]
 
 
-def cohorts(last: dt.date, months: int = COHORT_MONTHS, offsets: int = COHORT_OFFSETS) -> list[CohortRow]:
+def cohorts(
+    last: dt.date, months: int = COHORT_MONTHS, offsets: int = COHORT_OFFSETS, *, channel: str = "",
+    province: int | None = None,
+) -> list[CohortRow]:
     """The newest `months` cohorts up to the month of `last`, with months +1..+offsets (one query)."""
     last_month = sales_metrics.month_index(last.year, last.month)
     first_month = last_month - months + 1
-    counts = sales_metrics.cohort_counts(_end(last), first_month)
+    counts = sales_metrics.cohort_counts(_end(last), first_month, channel=channel, province=province)
     rows = []
     for cohort in range(first_month, last_month + 1):
         size = counts.get((cohort, 0), 0)

@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haumai.analytics.days import start_of
+from haumai.analytics.filters import Filters
+
+NO_FILTERS = Filters()
 
 SUPPORT_BY = {
     "agent": gettext_lazy("Agent"),
@@ -46,12 +49,12 @@ def _name(row: dict[str, Any], by: str) -> str:
     return row["tags__name"] or _("No tag")
 
 
-def support_rows(first: dt.date, last: dt.date, by: str) -> list[dict[str, Any]]:
+def support_rows(first: dt.date, last: dt.date, by: str, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
     """Tickets solved in the range per agent, team, channel or tag."""
     from haumai.support import metrics
 
     rows = []
-    for row in metrics.breakdown(*_period(first, last), by):
+    for row in metrics.breakdown(*_period(first, last), by, team=filters.team):
         fcr = f"{100 * row['fcr'] / row['solved']:.0f}%" if row["solved"] else "—"
         answered = row["answered"]
         frt = _("%(hours).1f h") % {"hours": row["frt_seconds"] / answered / 3600} if answered else "—"
@@ -60,12 +63,15 @@ def support_rows(first: dt.date, last: dt.date, by: str) -> list[dict[str, Any]]
     return rows
 
 
-def claim_rows(first: dt.date, last: dt.date, by: str) -> list[dict[str, Any]]:
+def claim_rows(first: dt.date, last: dt.date, by: str, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
     """Claims per 1,000 units under warranty, per product (and batch)."""
     from haumai.warranty import metrics
 
     rows = []
-    for row in metrics.claim_rates(*_period(first, last), by_batch=by == "batch"):
+    found = metrics.claim_rates(
+        *_period(first, last), by_batch=by == "batch", category=filters.category, channel=filters.channel
+    )
+    for row in found:
         batch = date_format(row["batch"], "m/Y") if row["batch"] else _("unknown")
         rate = f"{row['rate']:.1f}‰" if row["rate"] is not None else "—"
         rows.append({"sku": row["unit__product__sku"], "name": row["unit__product__name"],
@@ -78,12 +84,13 @@ def _share(hits: int, n: int) -> str:
     return f"{100 * hits / n:.0f}%" if n else "—"
 
 
-def carrier_rows(first: dt.date, last: dt.date, by: str) -> list[dict[str, Any]]:
+def carrier_rows(first: dt.date, last: dt.date, by: str, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
     """Pickup and delivery on time, lost and delayed per carrier (and the customer's province)."""
     from haumai.shipping import metrics
 
     rows = []
-    for row in metrics.by_carrier(*_period(first, last), by_province=by == "province")[:50]:
+    found = metrics.by_carrier(*_period(first, last), by_province=by == "province", province=filters.province)
+    for row in found[:50]:
         rows.append({
             "carrier": row["carrier"], "province": (row["province"] or _("unknown")) if by == "province" else "",
             "created": row["created"], "pickup": _share(row["picked_on_time"], row["picked"]),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
-from haumai.analytics import customers, drill, kpis, tables
+from haumai.analytics import customers, drill, filters, kpis, tables
 from haumai.analytics.days import MAX_RANGE_DAYS, local_day
 from haumai.core import clock
 from haumai.core.paging import page_number, page_of
@@ -63,26 +63,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (key, title, [(kpi, value, kpi.formula) for kpi, value in values if kpi.section == key])
         for key, title in kpis.SECTIONS
     ]
-    sections.append(("customers", _("Customers"), customers.customer_kpis(last, customers.churn_window())))
+    options = filters.choices()
+    chosen, filter_error = filters.parse(request, options)
+    error = " ".join(e for e in (error, filter_error) if e)
+    narrow = filters.as_kwargs(chosen)
+    sections.append(("customers", _("Customers"), customers.customer_kpis(last, customers.churn_window(), **narrow)))
     support_by = tables.choice(request.GET.get("support_by", ""), tables.SUPPORT_BY)
     claims_by = tables.choice(request.GET.get("claims_by", ""), tables.CLAIMS_BY)
     carriers_by = tables.choice(request.GET.get("carriers_by", ""), tables.CARRIERS_BY)
     context = {
         "values": values,
         "sections": sections,
-        "agents": tables.support_rows(first, last, support_by),
+        "agents": tables.support_rows(first, last, support_by, chosen),
         "support_by": support_by,
         "support_by_options": tables.SUPPORT_BY,
         "support_by_label": tables.SUPPORT_BY[support_by],
         "delivery_target_days": delivery_target_days(),
-        "filter_values": {},
-        "claims": tables.claim_rows(first, last, claims_by),
+        "filter_values": chosen.as_query(),
+        "filters": chosen,
+        "filter_options": options,
+        "claims": tables.claim_rows(first, last, claims_by, chosen),
         "claims_by": claims_by,
         "claims_by_options": tables.CLAIMS_BY,
-        "carriers": tables.carrier_rows(first, last, carriers_by),
+        "carriers": tables.carrier_rows(first, last, carriers_by, chosen),
         "carriers_by": carriers_by,
         "carriers_by_options": tables.CARRIERS_BY,
-        "cohorts": customers.cohorts(last),
+        "cohorts": customers.cohorts(last, **narrow),
         "cohort_offsets": range(1, customers.COHORT_OFFSETS + 1),
         "rfm_groups": customers.rfm_groups(),
         "since": first.isoformat(),

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, ExpressionWrapper, IntegerField, Max, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, ExpressionWrapper, OuterRef, IntegerField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from haumai.core import clock
@@ -32,12 +32,21 @@ def month_of(index: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _orders(end: dt.datetime) -> QuerySet[Order]:
-    return (
+def _orders(end: dt.datetime, channel: str = "", province: int | None = None) -> QuerySet[Order]:
+    """Orders counted by the customer KPIs; `channel` (a sales channel code) and `province` (customers with an
+    address there) narrow them (the dashboard's filters)."""
+    from haumai.customers.models import Address
+
+    orders = (
         Order.objects.exclude(status=OrderStatus.CANCELLED)
         .filter(placed_at__lt=end, customer__merged_into__isnull=True)
         .order_by()
     )
+    if channel:
+        orders = orders.filter(channel__code=channel)
+    if province:
+        orders = orders.filter(Exists(Address.objects.filter(customer_id=OuterRef("customer_id"), province_id=province)))
+    return orders
 
 
 def _over(inner: QuerySet[Any], template: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -48,7 +57,9 @@ def _over(inner: QuerySet[Any], template: str, params: list[Any] | None = None) 
         return list(cursor.fetchall())
 
 
-def customer_facts(end: dt.datetime, window_days: int) -> dict[str, int]:
+def customer_facts(
+    end: dt.datetime, window_days: int, *, channel: str = "", province: int | None = None
+) -> dict[str, int]:
     """One query over the orders before `end`, grouped per customer, then added up:
 
     buyers (1+ order ever), repeat_buyers (2+ orders ever); active_before (an order in the window before the
@@ -58,7 +69,7 @@ def customer_facts(end: dt.datetime, window_days: int) -> dict[str, int]:
     window = dt.timedelta(days=window_days)
     middle, earliest, year_start = end - window, end - 2 * window, end - YEAR
     per_customer = (
-        _orders(end)
+        _orders(end, channel, province)
         .values("customer_id")
         .annotate(
             orders=Count("id"),
@@ -87,11 +98,13 @@ def _local_month() -> Any:
     return ExpressionWrapper(expression, output_field=IntegerField())
 
 
-def cohort_counts(end: dt.datetime, first_month: int) -> dict[tuple[int, int], int]:
+def cohort_counts(
+    end: dt.datetime, first_month: int, *, channel: str = "", province: int | None = None
+) -> dict[tuple[int, int], int]:
     """{(cohort month index, months since the first purchase): customers who bought that month}, for cohorts
     whose first purchase (ever, before `end`) fell in `first_month` or later. One query: the orders grouped
     per customer and local month, each customer's first month by a window function."""
-    months = _orders(end).annotate(local_month=_local_month()).values("customer_id", "local_month").distinct()
+    months = _orders(end, channel, province).annotate(local_month=_local_month()).values("customer_id", "local_month").distinct()
     rows = _over(
         months,
         "SELECT first_month, local_month - first_month, COUNT(*) FROM (SELECT customer_id, local_month, "

@@ -54,7 +54,15 @@ def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def _per_shipment(start: dt.datetime, end: dt.datetime) -> QuerySet[Any]:
+def _customer_side(key: str) -> Case:
+    return Case(
+        When(direction=Direction.FORWARD, then=KT(f"recipient__{key}")),
+        default=KT(f"sender__{key}"),
+        output_field=CharField(),
+    )
+
+
+def _per_shipment(start: dt.datetime, end: dt.datetime, province: int | None = None) -> QuerySet[Any]:
     """One row per shipment that could count in [start, end), with 0/1 columns (see COLUMNS)."""
     from haumai.events.models import Event
 
@@ -62,19 +70,18 @@ def _per_shipment(start: dt.datetime, end: dt.datetime) -> QuerySet[Any]:
         name="shipment.delayed", subject_type="shipping.shipment", subject_id=Cast(OuterRef("pk"), CharField()),
         occurred_at__gte=start, occurred_at__lt=end,
     )  # fmt: skip
-    province = Case(
-        When(direction=Direction.FORWARD, then=KT("recipient__province_name")),
-        default=KT("sender__province_name"),
-        output_field=CharField(),
-    )
     target = dt.timedelta(days=delivery_target_days())
+    shipments = Shipment.objects.exclude(carrier__kind=CarrierKind.DROPOFF)
+    if province:
+        code = Cast(_customer_side("province_code"), IntegerField())
+        shipments = shipments.annotate(province_code=code).filter(province_code=province)
     return (
-        Shipment.objects.exclude(carrier__kind=CarrierKind.DROPOFF)
+        shipments
         .filter(created_at__lt=end, updated_at__gte=start)  # every report moves updated_at
         .values("id", "carrier_id")
         .annotate(
             carrier_name=F("carrier__name"),
-            province=province,
+            province=_customer_side("province_name"),
             picked_at=Min("tracking_events__occurred_at", filter=Q(tracking_events__mapped_status__in=PICKED)),
             delivered_at=Min("tracking_events__occurred_at", filter=Q(tracking_events__mapped_status="delivered")),
             lost_at=Min("tracking_events__occurred_at", filter=Q(tracking_events__mapped_status="lost")),
@@ -96,8 +103,10 @@ def _per_shipment(start: dt.datetime, end: dt.datetime) -> QuerySet[Any]:
     )
 
 
-def _grouped(start: dt.datetime, end: dt.datetime, keys: tuple[str, ...]) -> list[tuple[Any, ...]]:
-    sql, params = _per_shipment(start, end).query.sql_with_params()
+def _grouped(
+    start: dt.datetime, end: dt.datetime, keys: tuple[str, ...], province: int | None = None
+) -> list[tuple[Any, ...]]:
+    sql, params = _per_shipment(start, end, province).query.sql_with_params()
     sums = ", ".join(f"SUM({column})" for column in COLUMNS)
     group = ", ".join(keys)
     select = f"{group}, {sums}" if keys else sums
@@ -122,11 +131,14 @@ def daily_facts(start: dt.datetime, end: dt.datetime) -> dict[str, dict[str, int
     }
 
 
-def by_carrier(start: dt.datetime, end: dt.datetime, *, by_province: bool = False) -> list[dict[str, Any]]:
-    """Per carrier (and the customer's province), the figures of [start, end), busiest first (one query)."""
+def by_carrier(
+    start: dt.datetime, end: dt.datetime, *, by_province: bool = False, province: int | None = None
+) -> list[dict[str, Any]]:
+    """Per carrier (and the customer's province), the figures of [start, end), busiest first (one query);
+    `province` (a province code) keeps the shipments whose customer side is there."""
     keys = ("carrier_name", "province") if by_province else ("carrier_name",)
     rows = []
-    for row in _grouped(start, end, keys):
+    for row in _grouped(start, end, keys, province):
         values = dict(zip(COLUMNS, (int(v or 0) for v in row[len(keys):]), strict=True))
         if not any(values.values()):
             continue

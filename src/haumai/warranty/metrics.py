@@ -27,15 +27,21 @@ def _covering(day: dt.date) -> Q:
 
 
 def claim_rates(
-    start: dt.datetime, end: dt.datetime, *, by_batch: bool = False, limit: int = 50
+    start: dt.datetime, end: dt.datetime, *, by_batch: bool = False, limit: int = 50, category: int | None = None,
+    channel: str = "",
 ) -> list[dict[str, Any]]:
     """Per product (and batch = purchase month), claims submitted in [start, end) and units under warranty on
-    the last local day, most claims first (one grouped query)."""
+    the last local day, most claims first (one grouped query); `category` and `channel` (of the sale) narrow it."""
     last_day = (end - dt.timedelta(microseconds=1)).astimezone(clock.LOCAL_TZ).date()
     in_period = Q(claims__submitted_at__gte=start, claims__submitted_at__lt=end)
     keys = ["unit__product__sku", "unit__product__name"] + (["batch"] if by_batch else [])
+    warranties = Warranty.objects.all()
+    if category:
+        warranties = warranties.filter(unit__product__category_id=category)
+    if channel:
+        warranties = warranties.filter(order_line__order__channel__code=channel)
     rows = (
-        Warranty.objects.filter(_covering(last_day) | in_period)
+        warranties.filter(_covering(last_day) | in_period)
         .annotate(batch=TruncMonth("purchased_on"))
         .values(*keys)
         .annotate(

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, ExpressionWrapper, OuterRef, IntegerField, Max, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, ExpressionWrapper, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from haumai.core import clock
@@ -45,7 +45,8 @@ def _orders(end: dt.datetime, channel: str = "", province: int | None = None) ->
     if channel:
         orders = orders.filter(channel__code=channel)
     if province:
-        orders = orders.filter(Exists(Address.objects.filter(customer_id=OuterRef("customer_id"), province_id=province)))
+        there = Address.objects.filter(customer_id=OuterRef("customer_id"), province_id=province)
+        orders = orders.filter(Exists(there))
     return orders
 
 
@@ -104,7 +105,12 @@ def cohort_counts(
     """{(cohort month index, months since the first purchase): customers who bought that month}, for cohorts
     whose first purchase (ever, before `end`) fell in `first_month` or later. One query: the orders grouped
     per customer and local month, each customer's first month by a window function."""
-    months = _orders(end, channel, province).annotate(local_month=_local_month()).values("customer_id", "local_month").distinct()
+    months = (
+        _orders(end, channel, province)
+        .annotate(local_month=_local_month())
+        .values("customer_id", "local_month")
+        .distinct()
+    )
     rows = _over(
         months,
         "SELECT first_month, local_month - first_month, COUNT(*) FROM (SELECT customer_id, local_month, "

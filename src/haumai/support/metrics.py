@@ -200,8 +200,8 @@ def breakdown(
     start: dt.datetime, end: dt.datetime, by: str = "agent", limit: int = 50, *, team: int | None = None
 ) -> list[dict[str, Any]]:
     """Per assignee, team, channel or tag (`by`), the tickets solved in [start, end): solved, FCR hits,
-    reopened, first-reply seconds and how many were answered (one grouped query); `team` narrows to one team. By tag, a ticket counts once
-    under each of its tags, and tickets without a tag form one row."""
+    reopened, first-reply seconds and how many were answered (one grouped query); `team` narrows to one team.
+    By tag, a ticket counts once under each of its tags, and tickets without a tag form one row."""
     reopened = TicketStatusChange.objects.filter(
         ticket_id=OuterRef("pk"), old_status__in=REOPEN_FROM, new_status__in=REOPEN_TO
     )

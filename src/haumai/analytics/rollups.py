@@ -146,7 +146,7 @@ def ensure_schedule() -> None:
 
 def pending() -> Any:
     """Scheduler source: the schedule row when due."""
-    return RollupSchedule.objects.filter(key=SCHEDULE_KEY, due_at__isnull=False)
+    return RollupSchedule.objects.filter(key=SCHEDULE_KEY, due_at__isnull=False)  # one key: not the weekly e-mail
 
 
 def handle_due(rows: Sequence[RollupSchedule]) -> None:

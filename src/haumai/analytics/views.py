@@ -10,12 +10,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
-from haumai.analytics import customers, drill, filters, kpis, tables
+from haumai.analytics import customers, drill, filters, kpis, summary, tables
 from haumai.analytics.days import MAX_RANGE_DAYS, local_day
 from haumai.core import clock
 from haumai.core.paging import page_number, page_of
@@ -91,6 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cohorts": customers.cohorts(last, **narrow),
         "cohort_offsets": range(1, customers.COHORT_OFFSETS + 1),
         "rfm_groups": customers.rfm_groups(),
+        "weekly_opted_out": summary.is_opted_out(request.user),
         "since": first.isoformat(),
         "until": last.isoformat(),
         "error": error,
@@ -98,6 +99,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "days": (last - first).days + 1,
     }
     return render(request, "analytics/dashboard.html", context, status=400 if error else 200)
+
+
+@login_required
+@permission_required("analytics.view_dashboard", raise_exception=True)
+@require_POST
+def weekly_email(request: HttpRequest) -> HttpResponse:
+    """Stop or resume the weekly KPI e-mail for the signed-in manager."""
+    choice = request.POST.get("weekly", "")
+    if choice not in ("stop", "resume"):
+        return HttpResponse(_("Choose stop or resume."), status=400, content_type="text/plain; charset=utf-8")
+    summary.set_opt_out(user=request.user, opted_out=choice == "stop")
+    return redirect("analytics:dashboard")
 
 
 @login_required

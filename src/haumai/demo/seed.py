@@ -11,6 +11,7 @@ scale and add nothing to a demo).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import queue
 import threading
 import time
@@ -170,6 +171,12 @@ def seed_demo(
     from haumai.support.demo import seed_support
 
     result.counts.update(seed_support())
+    from haumai.analytics import rollups
+    from haumai.shipping.demo import DAYS, seed_shipping
+
+    result.counts.update(seed_shipping(seed=seed))
+    today = clock.today()  # the rollups of the demo's recent days again: tickets and deliveries came after surveys
+    result.counts["analytics.recent_rollups"] = rollups.refresh_days(today - dt.timedelta(days=DAYS), today)
     from haumai.recommendations.services import retrain
     from haumai.segments.demo import seed_segments
 

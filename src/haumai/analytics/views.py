@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
-from haumai.analytics import customers, drill, filters, kpis, summary, tables
+from haumai.analytics import customers, drill, filters, forecast, kpis, summary, tables
 from haumai.analytics.days import MAX_RANGE_DAYS, local_day
 from haumai.core import clock
 from haumai.core.paging import page_number, page_of
@@ -92,6 +92,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cohort_offsets": range(1, customers.COHORT_OFFSETS + 1),
         "rfm_groups": customers.rfm_groups(),
         "weekly_opted_out": summary.is_opted_out(request.user),
+        "forecasts": [
+            (_("Orders"), forecast.by_province("orders", last)), (_("Returns"), forecast.by_province("returns", last)),
+        ],
         "since": first.isoformat(),
         "until": last.isoformat(),
         "error": error,

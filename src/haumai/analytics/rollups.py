@@ -104,12 +104,15 @@ def _earliest_day() -> dt.date | None:
     return min(known) if known else None
 
 
-def refresh_day(day: dt.date) -> int:
-    """Recompute and store every metric of one local day; returns the number of rows written."""
+def refresh_day(day: dt.date, sources: tuple[str, ...] = ()) -> int:
+    """Recompute and store every metric of one local day (or only those of the named sources); returns the
+    number of rows written."""
     start, end = bounds(day)
     now = clock.now()
     rows = []
     for source in _sources.values():
+        if sources and source.key not in sources:
+            continue
         facts = source.compute(start, end)
         for metric in source.metrics:
             values = facts.get(metric, {})
@@ -134,9 +137,9 @@ def refresh_day(day: dt.date) -> int:
     return len(rows)
 
 
-def refresh_days(first: dt.date, last: dt.date) -> int:
-    """Refresh every day in [first, last]."""
-    return sum(refresh_day(day) for day in each_day(first, last))
+def refresh_days(first: dt.date, last: dt.date, sources: tuple[str, ...] = ()) -> int:
+    """Refresh every day in [first, last] (every source, or only the named ones)."""
+    return sum(refresh_day(day, sources) for day in each_day(first, last))
 
 
 def ensure_schedule() -> None:

@@ -175,8 +175,9 @@ def seed_demo(
     from haumai.shipping.demo import DAYS, seed_shipping
 
     result.counts.update(seed_shipping(seed=seed))
-    today = clock.today()  # the rollups of the demo's recent days again: tickets and deliveries came after surveys
-    result.counts["analytics.recent_rollups"] = rollups.refresh_days(today - dt.timedelta(days=DAYS), today)
+    today = clock.today()  # tickets and deliveries came after the surveys' rollups: their figures of recent days
+    recent = rollups.refresh_days(today - dt.timedelta(days=DAYS), today, sources=("support", "shipping"))
+    result.counts["analytics.recent_rollups"] = recent
     from haumai.recommendations.services import retrain
     from haumai.segments.demo import seed_segments
 

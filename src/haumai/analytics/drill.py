@@ -98,6 +98,44 @@ def _reopened(first: dt.date, last: dt.date) -> QuerySet[Any]:
     return metrics.reopens_between(*_range(first, last))
 
 
+def _next_responses(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.support import metrics
+
+    return metrics.next_responses_between(*_range(first, last))
+
+
+def _next_response_row(message: Any, user: Any) -> list[Any]:
+    ticket = message.ticket
+    return [
+        ticket.code, _local(message.waiting_since), _local(message.sent_at),
+        _hours_between(message.waiting_since, message.sent_at), _agent(message.author), ticket.customer.code,
+    ]  # fmt: skip
+
+
+def _churned(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.analytics.customers import churn_window
+    from haumai.sales import metrics
+
+    return metrics.churned_customers(start_of(last + dt.timedelta(days=1)), churn_window())
+
+
+def _churned_row(row: Any, user: Any) -> list[Any]:
+    return [row["customer__code"], _local(row["last_order_at"]), row["prior_window"]]
+
+
+def _lost(first: dt.date, last: dt.date) -> QuerySet[Any]:
+    from haumai.shipping import metrics
+
+    return metrics.lost_between(*_range(first, last))
+
+
+def _lost_row(shipment: Any, user: Any) -> list[Any]:
+    return [
+        shipment.code, _local(shipment.created_at), shipment.carrier.name, shipment.tracking_code,
+        shipment.get_direction_display(), shipment.reference, shipment.customer.code if shipment.customer else "",
+    ]  # fmt: skip
+
+
 def _backlog(first: dt.date, last: dt.date) -> QuerySet[Any]:
     from haumai.support import metrics
 
@@ -197,7 +235,7 @@ class DrillSpec:
     header: tuple[Any, ...]
     queryset: Callable[[dt.date, dt.date], QuerySet[Any]]
     row: Callable[[Any, Any], list[Any]]
-    link: str = ""  # "response" | "return" | "ticket" | "repair" | "claim": the first column links to the record
+    link: str = ""  # "response" | "return" | "ticket" | "repair" | "claim" | "customer" | "shipment": link
 
 
 RESPONSE_HEADER = (_("Invitation"), _("Answered"), _("Survey"), _("Score"), _("About"), _("Customer"), _("Comment"))
@@ -223,6 +261,30 @@ SPECS: dict[str, DrillSpec] = {
         _first_responses,
         _first_response_row,
         "ticket",
+    ),
+    "next_responses": DrillSpec(
+        "next_response",
+        _("Next replies to customers"),
+        (_("Ticket"), _("Customer wrote"), _("Agent replied"), _("Hours"), _("Agent"), _("Customer")),
+        _next_responses,
+        _next_response_row,
+        "ticket",
+    ),
+    "churned": DrillSpec(
+        "churn",
+        _("Customers lost (churned)"),
+        (_("Customer"), _("Last order"), _("Orders in the earlier window")),
+        _churned,
+        _churned_row,
+        "customer",
+    ),
+    "lost": DrillSpec(
+        "lost_rate",
+        _("Shipments reported lost"),
+        (_("Shipment"), _("Created"), _("Carrier"), _("Carrier code"), _("Direction"), _("For"), _("Customer")),
+        _lost,
+        _lost_row,
+        "shipment",
     ),
     "solved": DrillSpec(
         "resolution",

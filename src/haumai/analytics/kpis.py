@@ -13,6 +13,8 @@ from raw history. Formulas (DESIGN.md §3):
 
 - FRT = mean of ticket created -> first public agent reply, over tickets first answered in the range, in
   calendar hours and in business hours (the team's SLA calendar).
+- Next response time = mean of a customer message -> the agent's next public reply, after the first reply,
+  over replies sent in the range (support.metrics.next_responses_between).
 - Resolution time = mean of created -> solved, over tickets solved in the range.
 - FCR = tickets solved with one public agent reply and never reopened / tickets solved in the range.
 - Reopen rate = reopens in the range / tickets solved in the range.
@@ -24,6 +26,11 @@ from raw history. Formulas (DESIGN.md §3):
 - Repairs on target = repairs made ready within their centre's turnaround target / repairs made ready.
 - Repeat repairs = repairs received for a unit repaired before / repairs received in the range.
 - Warranty claim rate = claims submitted in the range per 1,000 units under warranty at its end.
+- Pickup on time = shipments picked up by the end of their pickup window / shipments with a window first
+  picked up in the range; delivered on time = delivered within the target days of being created / delivered
+  in the range; lost and delayed (stuck) = shipments reported lost / flagged stuck in the range / shipments
+  created in the range (haumai.shipping.metrics).
+Customer KPIs (churn, repeat purchases, CLV, cohorts, RFM groups) are in analytics.customers.
 """
 
 from __future__ import annotations
@@ -221,6 +228,18 @@ KPIS: list[Kpi] = [
         section="support",
     ),
     Kpi(
+        "next_response",
+        _("Next response time"),
+        _(
+            "Mean time from a customer's message to the agent's next public reply, after the first reply, over "
+            "replies sent in the period (calendar hours; waiting starts at the first unanswered message)"
+        ),
+        ("next_response",),
+        _mean_hours("next_response", _("no next replies")),
+        drill="next_responses",
+        section="support",
+    ),
+    Kpi(
         "resolution",
         _("Resolution time"),
         _("Mean time from ticket created to solved, over tickets solved in the period (calendar hours)"),
@@ -310,11 +329,61 @@ KPIS += [
         section="service",
     ),
 ]
+def _per_created(metric: str) -> Callable[[Sums], Value]:
+    def compute(s: Sums) -> Value:
+        created, n = s["shipments"]["n"], s[metric]["n"]
+        if not created:
+            return _none(str(_("no shipments created")))
+        value = 100 * n / created
+        return Value(value, f"{value:.2f}%", f"{n} / {created}")
+
+    return compute
+
+
+KPIS += [
+    Kpi(
+        "pickup_on_time",
+        _("Pickup on time"),
+        _(
+            "Shipments picked up by the end of their pickup window ÷ shipments with a window first picked up in "
+            "the period"
+        ),
+        ("pickup",),
+        _ratio("pickup", _("no pickups")),
+        section="shipping",
+    ),
+    Kpi(
+        "delivered_on_time",
+        _("Delivered on time"),
+        _("Shipments delivered within the target days of being created ÷ shipments delivered in the period"),
+        ("delivery",),
+        _ratio("delivery", _("no deliveries")),
+        section="shipping",
+    ),
+    Kpi(
+        "lost_rate",
+        _("Lost parcels"),
+        _("Shipments reported lost in the period ÷ shipments created in the period"),
+        ("lost", "shipments"),
+        _per_created("lost"),
+        drill="lost",
+        section="shipping",
+    ),
+    Kpi(
+        "delayed_rate",
+        _("Delayed (stuck) parcels"),
+        _("Shipments flagged stuck (no carrier report for the stuck threshold) in the period ÷ shipments created"),
+        ("delayed", "shipments"),
+        _per_created("delayed"),
+        section="shipping",
+    ),
+]
 SECTIONS = (
     ("voice", _("Customer voice")),
     ("returns", _("Returns")),
     ("support", _("Support")),
     ("service", _("Warranty and repairs")),
+    ("shipping", _("Carriers")),
 )
 # Levels at the end of a range (read from its last day), not sums over it.
 LEVEL_METRICS = frozenset({"tied_up", "backlog", "under_warranty"})

@@ -37,3 +37,13 @@ class RollupSchedule(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SummaryOptOut(models.Model):
+    """A staff member who asked not to receive the weekly KPI e-mail (no row: they receive it)."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="+")
+    opted_out_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"

@@ -4,8 +4,8 @@
 returns) and upserts the rows; it is idempotent. The scheduler source `analytics.rollups` refreshes today
 and yesterday every REFRESH_MINUTES (yesterday late events settle), and on its first run backfills
 BACKFILL_DAYS of history. Each app's metrics come from a `MetricSource` (see `register_source`): surveys,
-returns, support (FRT, resolution, FCR, reopens, SLA clocks, backlog: `haumai.support.metrics`), repairs
-and warranty (their selectors' `daily_facts`).
+returns, support (FRT, next response, resolution, FCR, reopens, SLA clocks, backlog: `haumai.support.metrics`),
+repairs and warranty (their selectors' `daily_facts`), carriers (`haumai.shipping.metrics`).
 """
 
 from __future__ import annotations
@@ -75,12 +75,19 @@ def _warranty_facts(start: dt.datetime, end: dt.datetime) -> Facts:
     return selectors.daily_facts(start, end)
 
 
-SUPPORT_METRICS = ("frt", "frt_business", "resolution", "fcr", "reopened", "sla", "backlog")
+def _shipping_facts(start: dt.datetime, end: dt.datetime) -> Facts:
+    from haumai.shipping import metrics
+
+    return metrics.daily_facts(start, end)
+
+
+SUPPORT_METRICS = ("frt", "frt_business", "next_response", "resolution", "fcr", "reopened", "sla", "backlog")
 register_source(MetricSource("surveys", ("csat", "nps", "ces"), _survey_facts))
 register_source(MetricSource("returns", ("units_sold", "units_returned", "refund_cycle", "tied_up"), _return_facts))
 register_source(MetricSource("support", SUPPORT_METRICS, _support_facts))
 register_source(MetricSource("repairs", ("repair_ready", "repair_intake"), _repair_facts))
 register_source(MetricSource("warranty", ("claims", "under_warranty"), _warranty_facts))
+register_source(MetricSource("shipping", ("pickup", "delivery", "lost", "delayed", "shipments"), _shipping_facts))
 
 
 def _earliest_day() -> dt.date | None:
@@ -97,12 +104,15 @@ def _earliest_day() -> dt.date | None:
     return min(known) if known else None
 
 
-def refresh_day(day: dt.date) -> int:
-    """Recompute and store every metric of one local day; returns the number of rows written."""
+def refresh_day(day: dt.date, sources: tuple[str, ...] = ()) -> int:
+    """Recompute and store every metric of one local day (or only those of the named sources); returns the
+    number of rows written."""
     start, end = bounds(day)
     now = clock.now()
     rows = []
     for source in _sources.values():
+        if sources and source.key not in sources:
+            continue
         facts = source.compute(start, end)
         for metric in source.metrics:
             values = facts.get(metric, {})
@@ -127,9 +137,9 @@ def refresh_day(day: dt.date) -> int:
     return len(rows)
 
 
-def refresh_days(first: dt.date, last: dt.date) -> int:
-    """Refresh every day in [first, last]."""
-    return sum(refresh_day(day) for day in each_day(first, last))
+def refresh_days(first: dt.date, last: dt.date, sources: tuple[str, ...] = ()) -> int:
+    """Refresh every day in [first, last] (every source, or only the named ones)."""
+    return sum(refresh_day(day, sources) for day in each_day(first, last))
 
 
 def ensure_schedule() -> None:
@@ -139,7 +149,7 @@ def ensure_schedule() -> None:
 
 def pending() -> Any:
     """Scheduler source: the schedule row when due."""
-    return RollupSchedule.objects.filter(key=SCHEDULE_KEY, due_at__isnull=False)
+    return RollupSchedule.objects.filter(key=SCHEDULE_KEY, due_at__isnull=False)  # one key: not the weekly e-mail
 
 
 def handle_due(rows: Sequence[RollupSchedule]) -> None:

@@ -10,16 +10,17 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
-from haumai.analytics import drill, kpis
-from haumai.analytics.days import MAX_RANGE_DAYS, local_day, start_of
+from haumai.analytics import customers, drill, filters, forecast, kpis, summary, tables
+from haumai.analytics.days import MAX_RANGE_DAYS, local_day
 from haumai.core import clock
 from haumai.core.paging import page_number, page_of
 from haumai.privacy import audit
+from haumai.shipping.metrics import delivery_target_days
 
 DEFAULT_DAYS = 30
 PAGE_SIZE = 50
@@ -45,21 +46,6 @@ def date_range(request: HttpRequest) -> tuple[dt.date, dt.date, str]:
     return first, last, ""
 
 
-def _agent_rows(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
-    """The per-agent table: tickets solved in the range, from one grouped query on the tickets."""
-    from haumai.support import metrics
-
-    rows = []
-    for row in metrics.by_agent(start_of(first), start_of(last + dt.timedelta(days=1))):
-        full = f"{row['assignee__first_name']} {row['assignee__last_name']}".strip()
-        name = full or row["assignee__username"] or _("Unassigned")
-        fcr = f"{100 * row['fcr'] / row['solved']:.0f}%" if row["solved"] else "—"
-        answered = row["answered"]
-        frt = _("%(hours).1f h") % {"hours": row["frt_seconds"] / answered / 3600} if answered else "—"
-        rows.append({"name": name, "solved": row["solved"], "fcr": fcr, "reopened": row["reopened"], "frt": frt})
-    return rows
-
-
 @login_required
 @permission_required("analytics.view_dashboard", raise_exception=True)
 @require_GET
@@ -73,13 +59,42 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "labels": labels,
         "datasets": [{"key": key, "label": str(kpis.BY_KEY[key].label), "data": series[key]} for key in CHART_KEYS],
     }
-    sections = [
-        (key, title, [(kpi, value) for kpi, value in values if kpi.section == key]) for key, title in kpis.SECTIONS
+    sections: list[tuple[str, Any, list[tuple[Any, Any, Any]]]] = [
+        (key, title, [(kpi, value, kpi.formula) for kpi, value in values if kpi.section == key])
+        for key, title in kpis.SECTIONS
     ]
+    options = filters.choices()
+    chosen, filter_error = filters.parse(request, options)
+    error = " ".join(e for e in (error, filter_error) if e)
+    narrow = filters.as_kwargs(chosen)
+    sections.append(("customers", _("Customers"), customers.customer_kpis(last, customers.churn_window(), **narrow)))
+    support_by = tables.choice(request.GET.get("support_by", ""), tables.SUPPORT_BY)
+    claims_by = tables.choice(request.GET.get("claims_by", ""), tables.CLAIMS_BY)
+    carriers_by = tables.choice(request.GET.get("carriers_by", ""), tables.CARRIERS_BY)
     context = {
         "values": values,
         "sections": sections,
-        "agents": _agent_rows(first, last),
+        "agents": tables.support_rows(first, last, support_by, chosen),
+        "support_by": support_by,
+        "support_by_options": tables.SUPPORT_BY,
+        "support_by_label": tables.SUPPORT_BY[support_by],
+        "delivery_target_days": delivery_target_days(),
+        "filter_values": chosen.as_query(),
+        "filters": chosen,
+        "filter_options": options,
+        "claims": tables.claim_rows(first, last, claims_by, chosen),
+        "claims_by": claims_by,
+        "claims_by_options": tables.CLAIMS_BY,
+        "carriers": tables.carrier_rows(first, last, carriers_by, chosen),
+        "carriers_by": carriers_by,
+        "carriers_by_options": tables.CARRIERS_BY,
+        "cohorts": customers.cohorts(last, **narrow),
+        "cohort_offsets": range(1, customers.COHORT_OFFSETS + 1),
+        "rfm_groups": customers.rfm_groups(),
+        "weekly_opted_out": summary.is_opted_out(request.user),
+        "forecasts": [
+            (_("Orders"), forecast.by_province("orders", last)), (_("Returns"), forecast.by_province("returns", last)),
+        ],
         "since": first.isoformat(),
         "until": last.isoformat(),
         "error": error,
@@ -87,6 +102,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "days": (last - first).days + 1,
     }
     return render(request, "analytics/dashboard.html", context, status=400 if error else 200)
+
+
+@login_required
+@permission_required("analytics.view_dashboard", raise_exception=True)
+@require_POST
+def weekly_email(request: HttpRequest) -> HttpResponse:
+    """Stop or resume the weekly KPI e-mail for the signed-in manager."""
+    choice = request.POST.get("weekly", "")
+    if choice not in ("stop", "resume"):
+        return HttpResponse(_("Choose stop or resume."), status=400, content_type="text/plain; charset=utf-8")
+    summary.set_opt_out(user=request.user, opted_out=choice == "stop")
+    return redirect("analytics:dashboard")
 
 
 @login_required

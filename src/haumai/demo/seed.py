@@ -11,6 +11,7 @@ scale and add nothing to a demo).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import queue
 import threading
 import time
@@ -170,6 +171,13 @@ def seed_demo(
     from haumai.support.demo import seed_support
 
     result.counts.update(seed_support())
+    from haumai.analytics import rollups
+    from haumai.shipping.demo import DAYS, seed_shipping
+
+    result.counts.update(seed_shipping(seed=seed))
+    today = clock.today()  # tickets and deliveries came after the surveys' rollups: their figures of recent days
+    recent = rollups.refresh_days(today - dt.timedelta(days=DAYS), today, sources=("support", "shipping"))
+    result.counts["analytics.recent_rollups"] = recent
     from haumai.recommendations.services import retrain
     from haumai.segments.demo import seed_segments
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 
 from haumai.core.errors import NotFound
 from haumai.core.text import search_key
@@ -103,3 +103,41 @@ def keys_by_customer(customer_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
     for customer_id, key in rows:
         found.setdefault(customer_id, []).append(key)
     return {customer_id: tuple(sorted(keys)) for customer_id, keys in found.items()}
+
+
+# Named RFM groups from the recency and frequency scores (the first rule that matches wins); the dashboard
+# shows how many buying customers are in each (analytics). Monetary is shown as the group's spend.
+RFM_GROUPS: tuple[tuple[str, Any], ...] = (
+    ("champions", Q(recency_score__gte=4, frequency_score__gte=4)),
+    ("loyal", Q(recency_score__gte=3, frequency_score__gte=3)),
+    ("recent", Q(recency_score__gte=4)),
+    ("at_risk", Q(recency_score__lte=2, frequency_score__gte=3)),
+    ("hibernating", Q(recency_score__lte=2)),
+    ("needs_attention", Q()),
+)
+
+
+def rfm_distribution() -> list[dict[str, Any]]:
+    """Per named RFM group: customers, orders and spend (VND), from the last nightly scores (one query)."""
+    group = Case(
+        *(When(rule, then=Value(name)) for name, rule in RFM_GROUPS[:-1]),
+        default=Value(RFM_GROUPS[-1][0]),
+        output_field=CharField(),
+    )
+    rows = (
+        CustomerRfm.objects.annotate(group=group)
+        .values("group")
+        .annotate(customers=Count("customer_id"), orders=Sum("orders"), spend=Sum("spend"))
+        .order_by()
+    )
+    found = {row["group"]: row for row in rows}
+    empty: dict[str, Any] = {}
+    return [
+        {
+            "group": name,
+            "customers": found.get(name, empty).get("customers", 0),
+            "orders": found.get(name, empty).get("orders") or 0,
+            "spend": found.get(name, empty).get("spend") or 0,
+        }
+        for name, _rule in RFM_GROUPS
+    ]

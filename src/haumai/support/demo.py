@@ -39,6 +39,10 @@ def _digits(customer: Customer) -> str:
     return "".join(ch for ch in customer.code if ch.isdigit())
 
 
+HOUR = dt.timedelta(hours=1)
+FOLLOW_UP = "Cảm ơn shop, cho mình hỏi thêm: bao lâu thì có linh kiện?"
+
+
 def _message(channel: str, customer: Customer, key: str, subject: str, text: str, at: dt.datetime) -> InboundMessage:
     if channel == "email" and not customer.email:
         channel = "phone"  # no address to write from: the customer called instead
@@ -92,10 +96,18 @@ def seed_support(*, count: int = 40, seed: int = 7) -> dict[str, int]:
         if fate == 0:
             continue  # new, unassigned
         tickets.assign(actor=agent, ticket=ticket, assignee=agent)
-        tickets.reply(actor=agent, ticket=ticket, body=REPLIES[index % len(REPLIES)],
-                      then_status="pending" if fate == 2 else "solved" if fate == 3 else "")  # fmt: skip
+        follow_up = fate == 1 and channel != "phone" and at + 3 * HOUR <= now
+        with clock.frozen(at + HOUR if follow_up else now):
+            tickets.reply(actor=agent, ticket=ticket, body=REPLIES[index % len(REPLIES)],
+                          then_status="pending" if fate == 2 else "solved" if fate == 3 else "")  # fmt: skip
         if fate == 1:
             tickets.reply(actor=agent, ticket=ticket, body="Khách hẹn kỹ thuật sau 17h.", visibility="note")
+        if follow_up:  # the customer asks again and the agent answers: a next-response time for the KPIs
+            with clock.frozen(at + 2 * HOUR):
+                ingest_inbound(_message(channel, customer, f"{index}-3", subject, FOLLOW_UP, at + 2 * HOUR))
+            ticket.refresh_from_db()
+            with clock.frozen(at + 2 * HOUR + dt.timedelta(minutes=rng.randint(10, 55))):
+                tickets.reply(actor=agent, ticket=ticket, body="Dạ linh kiện về trong 3-5 ngày làm việc ạ.")
         if fate == 4 and channel != "phone":
             ingest_inbound(_message(channel, customer, f"{index}-2", subject, "Vẫn chưa được, tôi rất bực mình!", now))
             goodwill.request_goodwill(actor=agent, ticket=ticket, kind="free_repair", amount_vnd=1_200_000,

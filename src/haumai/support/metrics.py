@@ -11,6 +11,9 @@ One period [start, end), every figure a count `n` with `hits`/`misses` or a `tot
 - `reopened`: changes from solved or closed back to work in the period (each reopen counts once).
 - `sla`: the SLA clocks of the tickets solved in the period; hits = met on time, misses = met late or
   breached (clocks without a target are not counted).
+- `next_response`: agent public replies sent in the period that answer a customer message after the ticket's
+  first reply; total = calendar seconds from the first customer message since the agent's previous public
+  reply to this one (two agent replies in a row, or a customer message never answered, count nothing).
 - `backlog`: a level at `end`: tickets created before `end` whose last state before `end` still needs work.
 Merged tickets are left out everywhere (their messages live on in the ticket they joined).
 """
@@ -22,7 +25,15 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
-from haumai.support.models import ACTIVE_STATUSES, Ticket, TicketStatus, TicketStatusChange
+from haumai.support.models import (
+    ACTIVE_STATUSES,
+    Direction,
+    Message,
+    Ticket,
+    TicketStatus,
+    TicketStatusChange,
+    Visibility,
+)  # fmt: skip
 from haumai.support.sla.calendar import business_seconds_between
 from haumai.support.sla.selectors import calendar_for_team
 
@@ -91,6 +102,35 @@ def backlog_at(moment: dt.datetime) -> QuerySet[Ticket]:
     )
 
 
+def next_responses_between(start: dt.datetime, end: dt.datetime) -> QuerySet[Message]:
+    """Agent public replies sent in [start, end) that answer a customer message after the ticket's first reply,
+    each with `previous_reply_at` and `waiting_since` (the first customer message since then), newest first."""
+    replies = Message.objects.filter(direction=Direction.OUTBOUND, visibility=Visibility.PUBLIC)
+    previous = (
+        replies.filter(ticket_id=OuterRef("ticket_id"), sent_at__lt=OuterRef("sent_at"))
+        .order_by("-sent_at", "-id")
+        .values("sent_at")[:1]
+    )
+    waiting = (
+        Message.objects.filter(
+            ticket_id=OuterRef("ticket_id"), direction=Direction.INBOUND,
+            sent_at__gt=OuterRef("previous_reply_at"), sent_at__lt=OuterRef("sent_at"),
+        )
+        .order_by("sent_at", "id")
+        .values("sent_at")[:1]
+    )  # fmt: skip
+    return (
+        replies.filter(sent_at__gte=start, sent_at__lt=end)
+        .exclude(ticket__status=TicketStatus.MERGED)
+        .annotate(previous_reply_at=Subquery(previous))
+        .filter(previous_reply_at__isnull=False)
+        .annotate(waiting_since=Subquery(waiting))
+        .filter(waiting_since__isnull=False)
+        .select_related("ticket__customer", "author")
+        .order_by("-sent_at", "-id")
+    )
+
+
 def _business_seconds(rows: list[tuple[Any, ...]]) -> int:
     calendars: dict[int | None, Any] = {}
     total = 0
@@ -128,7 +168,10 @@ def daily_facts(start: dt.datetime, end: dt.datetime) -> dict[str, dict[str, int
     met, late = _sla_counts([row[3] for row in solved])
     reopened = reopens_between(start, end).count()
     backlog = backlog_at(end).count()
+    replies = next_responses_between(start, end)
+    next_replies = list(replies.values_list("waiting_since", "sent_at"))  # type: ignore[misc]  # an annotation
     return {
+        "next_response": {"n": len(next_replies), "total": _seconds_between(next_replies)},
         "frt": {"n": len(answered), "total": sum(int(row[3] or 0) for row in answered)},
         "frt_business": {"n": len(answered), "total": _business_seconds(answered)},
         "resolution": {"n": len(solved), "total": _seconds_between(solved)},
@@ -145,15 +188,31 @@ def earliest_ticket() -> dt.datetime | None:
     return first
 
 
-def by_agent(start: dt.datetime, end: dt.datetime, limit: int = 50) -> list[dict[str, Any]]:
-    """Per assignee, tickets solved in [start, end): solved, FCR hits, reopened, resolution seconds (one query)."""
+BREAKDOWNS: dict[str, tuple[str, ...]] = {
+    "agent": ("assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name"),
+    "team": ("team_id", "team__name"),
+    "channel": ("channel",),
+    "tag": ("tags__id", "tags__name"),
+}
+
+
+def breakdown(
+    start: dt.datetime, end: dt.datetime, by: str = "agent", limit: int = 50, *, team: int | None = None
+) -> list[dict[str, Any]]:
+    """Per assignee, team, channel or tag (`by`), the tickets solved in [start, end): solved, FCR hits,
+    reopened, first-reply seconds and how many were answered (one grouped query); `team` narrows to one team.
+    By tag, a ticket counts once under each of its tags, and tickets without a tag form one row."""
     reopened = TicketStatusChange.objects.filter(
         ticket_id=OuterRef("pk"), old_status__in=REOPEN_FROM, new_status__in=REOPEN_TO
     )
+    fields = BREAKDOWNS[by]
+    solved = solved_between(start, end)
+    if team:
+        solved = solved.filter(team_id=team)
     rows = (
-        solved_between(start, end)
+        solved
         .annotate(was_reopened=Exists(reopened))
-        .values("assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name")
+        .values(*fields)
         .annotate(
             solved=Count("id"),
             fcr=Count("id", filter=Q(first_contact_resolution=True)),
@@ -161,6 +220,11 @@ def by_agent(start: dt.datetime, end: dt.datetime, limit: int = 50) -> list[dict
             frt_seconds=Sum("first_response_seconds"),
             answered=Count("id", filter=Q(first_response_seconds__isnull=False)),
         )
-        .order_by("-solved", "assignee__username")[:limit]
+        .order_by("-solved", *fields[1:2])[:limit]
     )
     return list(rows)
+
+
+def by_agent(start: dt.datetime, end: dt.datetime, limit: int = 50) -> list[dict[str, Any]]:
+    """Per assignee, tickets solved in [start, end): solved, FCR hits, reopened, first-reply seconds (one query)."""
+    return breakdown(start, end, "agent", limit)

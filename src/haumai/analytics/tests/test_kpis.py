@@ -74,3 +74,11 @@ def test_daily_series(dataset: Any) -> None:
     series = kpis.daily_series(D1, D2, ("csat", "return_rate"))
     assert series["csat"] == [pytest.approx(50.0), pytest.approx(100 * 2 / 3)]
     assert series["return_rate"] == [pytest.approx(25.0), pytest.approx(100 * 2 / 6)]
+
+
+def test_refresh_of_named_sources_leaves_the_other_rows(dataset: Any) -> None:
+    DailyMetric.objects.filter(day=D2, metric="csat").update(n=99)
+    DailyMetric.objects.filter(day=D2, metric="units_sold").update(n=99)
+    assert rollups.refresh_day(D2, ("returns",)) == 4
+    assert DailyMetric.objects.get(day=D2, metric="units_sold").n == 6
+    assert DailyMetric.objects.get(day=D2, metric="csat").n == 99

@@ -48,6 +48,7 @@ from haumai.repairs.models import (
     RepairStateChange,
 )
 from haumai.sales.models import Channel, Order, OrderLine, Store
+from haumai.shipping.models import Shipment
 from haumai.support.models import GoodwillRequest, Ticket
 from haumai.warranty.models import Claim, Warranty
 
@@ -186,7 +187,8 @@ def test_same_seed_gives_identical_data_after_a_reset() -> None:
     first = fingerprint()
     # Empty the database again (demo rows, code counters); reference data stays and is reused.
     loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
-    demo_models = (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine)
+    demo_models = (*loyalty, GoodwillRequest, Ticket, Shipment, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment)
+    demo_models = (*demo_models, OrderLine)
     demo_models = (*demo_models, Order)
     demo_models = (*demo_models, StockMove, StockLevel, Unit, Identity, Address)
     for model in (*demo_models, Consent, Customer):
@@ -237,7 +239,8 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
         seed_demo(customers=2_100, seed=9, workers=2, out=lambda line: None)
     parallel = fingerprint()
     loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
-    demo_models = (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine)
+    demo_models = (*loyalty, GoodwillRequest, Ticket, Shipment, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment)
+    demo_models = (*demo_models, OrderLine)
     demo_models = (*demo_models, Order)
     demo_models = (*demo_models, StockMove, StockLevel, Unit, Identity, Address)
     from haumai.customers.models import ConsentText
@@ -255,8 +258,8 @@ def test_rerun_after_deleting_customers_continues_the_serial_numbers() -> None:
     run_demo("--customers", "60")
     serials = set(Unit.objects.values_list("serial", flat=True))
     loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
-    for model in (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine,
-                  Order, Identity, Address, Consent, Customer):  # fmt: skip
+    for model in (*loyalty, GoodwillRequest, Ticket, Shipment, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment,
+                  OrderLine, Order, Identity, Address, Consent, Customer):  # fmt: skip
         model.objects.all().delete()
     run_demo("--customers", "60")  # units and stock stay; new serials must not collide
     assert serials < set(Unit.objects.values_list("serial", flat=True))

@@ -14,6 +14,7 @@ from haumai.accounts.selectors import can_see_pii, shown_phone
 from haumai.core import openapi as doc
 from haumai.core.errors import NotFound
 from haumai.core.permissions import require
+from haumai.privacy import audit
 from haumai.shipping import selectors
 from haumai.shipping.models import Shipment
 from haumai.shipping.services.outbound import register_outbound
@@ -165,6 +166,7 @@ def get_shipment(request: HttpRequest, code: str) -> dict[str, Any]:
     if found is None:
         raise NotFound(f"No shipment {code}")
     shipment = selectors.shipment_detail(found.code)
+    audit.contact_shown(request, customer=shipment.customer, target=shipment.code, page="api")
     return {
         **shipment_out(shipment),
         "sender": _party(user, shipment.sender),

@@ -36,7 +36,7 @@ router = Router(tags=["returns"])
 class ReturnFilters(Schema):
     status: str = Field("", max_length=24, json_schema_extra=doc.one_of(Status.values, blank=True))
     q: str = Field("", max_length=64, description="RMA, drop-off, customer or order code, or tracking code")
-    problems: bool = False
+    problems: doc.QueryBoolean = False
     offset: int = Field(0, ge=0, le=100_000)
     limit: int = Field(20, ge=1, le=100)
 

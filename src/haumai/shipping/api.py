@@ -78,7 +78,7 @@ class ShipmentFilters(Schema):
         "", max_length=20, description="ghn, ghtk, viettel_post, jt, ninjavan, own_fleet, store_dropoff"
     )
     reference: str = Field("", max_length=40, description="business code, e.g. RMA-2026-000123, or a SHP- code")
-    booking_failed: bool = Field(False, description="only shipments whose booking gave up")
+    booking_failed: doc.QueryBoolean = Field(False, description="only shipments whose booking gave up")
     limit: int = Field(20, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=100_000)
 

@@ -53,7 +53,7 @@ class SlotFilters(Schema):
     month: str = Field("", max_length=7, description="YYYY-MM (default: this month)")
     center: str = Field("", max_length=40, description="service centre code")
     province: str = Field("", max_length=80, description="every active centre of a province")
-    include_full: bool = Field(False, description="also list the full slots (free = 0)")
+    include_full: doc.QueryBoolean = Field(False, description="also list the full slots (free = 0)")
 
 
 class AppointmentFilters(Schema):
@@ -155,7 +155,7 @@ def book(request: HttpRequest, payload: AppointmentIn) -> HttpStatus[dict[str, A
 @router.get(
     "/visits", response={200: list[VisitOut], **ERRORS}, summary="Scheduled visits (a technician's own with mine=true)"
 )
-def list_visits(request: HttpRequest, mine: bool = False, limit: int = 50) -> list[dict[str, Any]]:
+def list_visits(request: HttpRequest, mine: doc.QueryBoolean = False, limit: int = 50) -> list[dict[str, Any]]:
     user = require(request, "repairs.view_onsitevisit")
     rows = list(selectors.visit_list(technician=user if mine else None, status="scheduled")[: max(1, min(limit, 100))])
     audit.contact_shown(request, target="visits", page="api", rows=len(rows))

@@ -96,11 +96,16 @@ class Batch:
         for step in JourneyStep.objects.filter(journey_id__in=journey_ids):
             self.steps[step.journey_id][step.position] = step
         # Identities prefetched: messaging reads reachable channels from this cache, not one query each.
-        self.customers = Customer.objects.prefetch_related("identities").in_bulk(customer_ids)
+        # The restriction of processing in force comes with the customers (privacy.restrictions), no extra query.
+        self.customers = restrictions.with_restricted_purposes(
+            Customer.objects.prefetch_related("identities")
+        ).in_bulk(customer_ids)
         # A grant of a consent wording superseded by one that requires re-consent counts as no grant.
         consent_rows = effective_consents(customer_ids)
         self.consents = {cid: ConsentState(consent_rows.get(cid, {})) for cid in customer_ids}
-        self.restricted = restrictions.purposes_in_force(customer_ids)  # {customer id: purposes stopped}
+        self.restricted = {  # {customer id: purposes stopped}
+            pk: restrictions.expand(c.restricted_purposes) for pk, c in self.customers.items() if c.restricted_purposes
+        }
         self.cap = conf.marketing_cap()
         self.marketing_sent: dict[int, int] = {}
         if self.cap and any(j.purpose == Purpose.MARKETING for j in self.journeys.values()):

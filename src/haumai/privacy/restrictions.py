@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from haumai.core import clock
@@ -54,6 +54,13 @@ def purposes_in_force(customer_ids: Iterable[int]) -> dict[int, frozenset[str]]:
     return {customer_id: expand(purposes) for customer_id, purposes in rows.values_list("customer_id", "purposes")}
 
 
+def with_restricted_purposes(customers: QuerySet[Any], name: str = "restricted_purposes") -> QuerySet[Any]:
+    """Customers annotated with the purposes list of their restriction in force (None without one), in the
+    same query; pass the value to `expand`."""
+    in_force = ProcessingRestriction.objects.filter(customer=OuterRef("pk"), lifted_at__isnull=True)
+    return customers.annotate(**{name: Subquery(in_force.values("purposes")[:1], output_field=JSONField())})
+
+
 def restricted_customers(purpose: str) -> QuerySet[ProcessingRestriction, Any]:
     """Customer ids whose restriction in force stops `purpose` (a subquery for `.exclude(pk__in=...)`)."""
     rows = ProcessingRestriction.objects.filter(lifted_at__isnull=True)
@@ -63,13 +70,25 @@ def restricted_customers(purpose: str) -> QuerySet[ProcessingRestriction, Any]:
     return rows.values("customer_id")
 
 
+CACHE = "_restriction_in_force"
+
+
 def current_restriction(customer: Any) -> ProcessingRestriction | None:
-    """The restriction in force for this customer, if any."""
-    return (
-        ProcessingRestriction.objects.filter(customer=customer, lifted_at__isnull=True)
-        .select_related("request")
-        .first()
-    )
+    """The restriction in force for this customer, if any (read once per customer object: the 360's panels share it)."""
+    if CACHE not in customer.__dict__:
+        customer.__dict__[CACHE] = (
+            ProcessingRestriction.objects.filter(customer=customer, lifted_at__isnull=True)
+            .select_related("request")
+            .first()
+        )
+    restriction: ProcessingRestriction | None = customer.__dict__[CACHE]
+    return restriction
+
+
+def stops(customer: Any, purpose: str) -> bool:
+    """Whether this customer's restriction in force stops processing for `purpose`."""
+    restriction = current_restriction(customer)
+    return restriction is not None and restricts(restriction.purposes, purpose)
 
 
 def _require(actor: Any) -> None:
@@ -118,6 +137,7 @@ def restrict_processing(
             customer=customer, purposes=chosen, request=request, evidence=evidence.strip()[:300], set_by=actor,
             set_by_label=actor.get_username() if actor else "customer", set_at=now,
         )  # fmt: skip
+        customer.__dict__.pop(CACHE, None)
         record_event(
             name="privacy.processing_restricted",
             customer=customer,
@@ -143,6 +163,7 @@ def lift_restriction(*, actor: Any, customer: Any, reason: str) -> ProcessingRes
         restriction.lifted_by = actor
         restriction.lift_reason = reason.strip()[:300]
         restriction.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        customer.__dict__.pop(CACHE, None)
         record_event(
             name="privacy.restriction_lifted",
             customer=customer,

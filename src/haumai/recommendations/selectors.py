@@ -64,8 +64,7 @@ def for_customer(customer: Customer, *, limit: int = 5) -> list[Suggestion]:
 
     A customer who restricted profiling (privacy.restrictions) gets the best sellers only: their own
     purchase history is not read."""
-    profiled = "profiling" not in restrictions.purposes_in_force([customer.pk]).get(customer.pk, ())
-    history = _history(customer) if profiled else set()
+    history = set() if restrictions.stops(customer, "profiling") else _history(customer)
     rows = list(
         Association.objects.filter(product_id__in=history, lift__gt=1.0, other__is_active=True).only(
             "kind", "product_id", "other_id", "pair_count", "support", "confidence", "lift"

@@ -45,7 +45,7 @@ def test_a_batch_of_100_runs_takes_a_fixed_number_of_queries(
         person = born_today(f"B{index:03d}", email=f"b{index}@example.vn", preferred_channel="email")
         grant(person, "marketing", "email")
     runs = enrolled_runs()
-    # journeys, steps, customers + identities, consents, restrictions, marketing sends; templates, keys, INSERT, ids;
+    # journeys, steps, customers + identities, consents, marketing sends; templates, keys, INSERT, ids;
     # StepRuns, runs (PostgreSQL; SQLite splits the Delivery INSERT at its 999-parameter limit).
     with django_assert_max_num_queries(12 if connection.vendor == "postgresql" else 16):
         advance_runs(runs)

@@ -17,6 +17,7 @@ from haumai.core.errors import Conflict, Forbidden, ValidationFailed
 from haumai.customers.models import Customer
 from haumai.customers.services import create_customer
 from haumai.events.models import Event
+from haumai.journeys.enrollment import forget_journeys
 from haumai.journeys.models import JourneyRun, Outcome, Reason, RunStatus, StepRun
 from haumai.journeys.services import JourneyInput, StepInput, save_journey
 from haumai.journeys.tests.conftest import catalog, deliver, grant, morning, only, place_order, tick  # noqa: F401
@@ -27,6 +28,14 @@ from haumai.privacy import restrictions
 from haumai.privacy.models import ProcessingRestriction
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_journey_cache() -> Any:
+    """Journeys made here must not stay in the engine's cached list for later tests."""
+    forget_journeys()
+    yield
+    forget_journeys()
 
 
 @pytest.fixture
@@ -62,7 +71,8 @@ def test_set_from_the_360_with_evidence_and_lift_explicitly(customer: Customer, 
     restriction.refresh_from_db()
     assert restriction.lifted_at is not None and restriction.lifted_by == manager
     assert 'data-restricted="no"' in client.get(f"/console/customers/{customer.code}/").content.decode()
-    names = list(Event.objects.filter(customer=customer, name__startswith="privacy.").values_list("name", flat=True))
+    events = Event.objects.filter(customer=customer, name__startswith="privacy.").order_by("id")
+    names = list(events.values_list("name", flat=True))
     assert names == ["privacy.processing_restricted", "privacy.restriction_lifted"]
 
 

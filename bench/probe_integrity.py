@@ -300,7 +300,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     run = str(int(time.time()))
     shop = Shop(run)
-    server = start_server(args.port)
+    server = start_server(args.port, os.environ.get("HAUMAI_WEB_INTERFACE", "wsgi"))
     base = f"http://127.0.0.1:{args.port}"
     try:
         probe_logins(base, shop)

@@ -21,6 +21,7 @@ from haumai.catalog.schemas import (
     product_out,
     unit_out,
 )
+from haumai.core import openapi as doc
 from haumai.core.permissions import require
 
 router = Router(tags=["catalog"])
@@ -31,7 +32,7 @@ class ProductFilters(Schema):
     q: str = Field("", max_length=200, description="SKU prefix or name without diacritics")
     brand: str = Field("", max_length=80)
     category: str = Field("", max_length=60)
-    is_active: bool | None = None
+    is_active: doc.QueryBoolean | None = None
     limit: int = Field(20, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=100_000)
 

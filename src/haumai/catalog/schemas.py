@@ -19,13 +19,13 @@ class ProductIn(Schema):
     brand: str = Field("", max_length=80)
     category_code: str | None = Field(None, max_length=60)
     price: int = Field(0, description="integer VND", json_schema_extra=doc.between(0, MAX_PRICE))
-    is_serialized: bool = False
+    is_serialized: doc.StrictBoolean = False
     warranty_months: int = Field(0, json_schema_extra=doc.between(0, 240))
     warranty_start: str = Field("purchase", json_schema_extra=doc.one_of(WarrantyStart.values))
     warranty_provider: str = Field("retailer", json_schema_extra=doc.one_of(WarrantyProvider.values))
     return_days: int = Field(7, json_schema_extra=doc.between(0, 3650))
-    is_returnable: bool = True
-    is_active: bool = True
+    is_returnable: doc.StrictBoolean = True
+    is_active: doc.StrictBoolean = True
 
 
 class ProductPatch(Schema):
@@ -33,13 +33,13 @@ class ProductPatch(Schema):
     brand: str | None = Field(None, max_length=80)
     category_code: str | None = Field(None, max_length=60)
     price: int | None = Field(None, json_schema_extra=doc.between(0, MAX_PRICE))
-    is_serialized: bool | None = None
+    is_serialized: doc.StrictBoolean | None = None
     warranty_months: int | None = Field(None, json_schema_extra=doc.between(0, 240))
     warranty_start: str | None = Field(None, json_schema_extra=doc.one_of(WarrantyStart.values, null=True))
     warranty_provider: str | None = Field(None, json_schema_extra=doc.one_of(WarrantyProvider.values, null=True))
     return_days: int | None = Field(None, json_schema_extra=doc.between(0, 3650))
-    is_returnable: bool | None = None
-    is_active: bool | None = None
+    is_returnable: doc.StrictBoolean | None = None
+    is_active: doc.StrictBoolean | None = None
 
 
 class ProductOut(BaseModel):

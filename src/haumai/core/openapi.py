@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, Strict
 
 # A Vietnamese mobile number, local or +84 form. The API also accepts other valid numbers (any format, any
 # country); this is what the schema promises is always accepted.
@@ -81,3 +81,20 @@ def _in_utc(value: dt.datetime) -> dt.datetime:
 # A date-time from a client, moved to UTC: PostgreSQL refuses offsets past +/-15:59 (Python allows +/-23:59), and a
 # time at the edge of year 1 or 9999 may not exist in UTC. Naive times pass through for the services to refuse.
 ClientDateTime = Annotated[dt.datetime, AfterValidator(_in_utc)]
+
+
+# A JSON body's yes/no field: only true or false (pydantic would otherwise take "yes", "on", "1", 1 and 0).
+StrictBoolean = Annotated[bool, Strict()]
+
+
+def _query_boolean(value: object) -> object:
+    # A query string only carries text: "true" or "false" (any case), the words the schema's boolean promises.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError("use true or false")
+
+
+# A query parameter's yes/no: "true" or "false" only (not "yes", "on", "1").
+QueryBoolean = Annotated[bool, BeforeValidator(_query_boolean)]

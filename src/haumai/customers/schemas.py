@@ -32,13 +32,13 @@ class AddressIn(Schema):
     label: str = Field("", max_length=40)
     recipient_name: str = Field("", max_length=160)
     phone: str = Field("", max_length=32, json_schema_extra=doc.phone(optional=True))
-    is_default: bool = False
+    is_default: doc.StrictBoolean = False
 
 
 class ConsentIn(Schema):
     purpose: str = Field(json_schema_extra=doc.one_of(ConsentPurpose.values))
     channel: str = Field(json_schema_extra=doc.one_of(ConsentChannel.values))
-    granted: bool
+    granted: doc.StrictBoolean
     source: str = Field("", max_length=40)
     # Evidence of the consent: the wording version shown (default: the purpose's current one), how and from where.
     text_version: int | None = Field(None, ge=1, le=100000)

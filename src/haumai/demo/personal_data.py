@@ -123,7 +123,10 @@ def _requests(people: list[Customer], agent: Any, manager: Any, rng: random.Rand
             if step == 1:
                 services.start_processing(actor=manager, request=row)
             elif step == 2:
-                services.complete_request(actor=manager, request=row, note="Đã cập nhật theo yêu cầu của khách")
+                services.complete_request(
+                    actor=manager, request=row, note="Đã cập nhật theo yêu cầu của khách",
+                    restrict_purposes=["marketing", "profiling"] if kind == "restriction" else [],
+                )  # fmt: skip
             elif step == 3:
                 services.extend_request(actor=manager, request=row, reason="Cần xác minh với kho và đơn vị vận chuyển")
         elif kind == "deletion" and step == 1:

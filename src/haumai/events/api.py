@@ -12,6 +12,7 @@ from haumai.accounts.selectors import can_see_pii
 from haumai.core.permissions import require
 from haumai.events import selectors
 from haumai.events.schemas import EventPage, event_out
+from haumai.privacy import audit
 
 router = Router(tags=["events"])
 MAX_PAGE = 100
@@ -38,6 +39,7 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]) -> dict[str,
         )[filters.offset : filters.offset + filters.limit + 1]
     )
     pii = can_see_pii(user)
+    audit.contact_shown(request, target="events", page="api", rows=len(rows[: filters.limit]))
     return {
         "items": [event_out(e, pii=pii) for e in rows[: filters.limit]],
         "limit": filters.limit,

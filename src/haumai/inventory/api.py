@@ -11,6 +11,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from haumai.catalog import selectors as catalog_selectors
+from haumai.core import openapi as doc
 from haumai.core.errors import FieldError, NotFound, ValidationFailed
 from haumai.core.permissions import require
 from haumai.inventory import selectors, services
@@ -31,7 +32,7 @@ class LevelFilters(Schema):
     sku: str = Field("", max_length=64)
     warehouse: str = Field("", max_length=40)
     grade: str = Field("", max_length=4)
-    include_zero: bool = False
+    include_zero: doc.QueryBoolean = False
     limit: int = Field(50, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=100_000)
 

@@ -38,7 +38,8 @@ from haumai.journeys.models import (
     StepRun,
     TriggerKind,
 )
-from haumai.journeys.rules import ConsentState, choose_channel, quiet_until
+from haumai.journeys.rules import ConsentState, choose_channel, quiet_until, restriction_purpose
+from haumai.privacy import restrictions
 
 MAX_STEPS_PER_ADVANCE = 50
 DATE_RULE_EVENT = {
@@ -95,10 +96,16 @@ class Batch:
         for step in JourneyStep.objects.filter(journey_id__in=journey_ids):
             self.steps[step.journey_id][step.position] = step
         # Identities prefetched: messaging reads reachable channels from this cache, not one query each.
-        self.customers = Customer.objects.prefetch_related("identities").in_bulk(customer_ids)
+        # The restriction of processing in force comes with the customers (privacy.restrictions), no extra query.
+        self.customers = restrictions.with_restricted_purposes(
+            Customer.objects.prefetch_related("identities")
+        ).in_bulk(customer_ids)
         # A grant of a consent wording superseded by one that requires re-consent counts as no grant.
         consent_rows = effective_consents(customer_ids)
         self.consents = {cid: ConsentState(consent_rows.get(cid, {})) for cid in customer_ids}
+        self.restricted = {  # {customer id: purposes stopped}
+            pk: restrictions.expand(c.restricted_purposes) for pk, c in self.customers.items() if c.restricted_purposes
+        }
         self.cap = conf.marketing_cap()
         self.marketing_sent: dict[int, int] = {}
         if self.cap and any(j.purpose == Purpose.MARKETING for j in self.journeys.values()):
@@ -199,6 +206,11 @@ def _enter(batch: Batch, run: JourneyRun) -> bool:
         batch.record(
             run, None, Outcome.EXITED, reason=Reason.JOURNEY_INACTIVE, message=_("The journey is switched off")
         )
+        _finish(batch, run, RunStatus.EXITED)
+        return False
+    if restriction_purpose(journey.purpose) in batch.restricted.get(run.customer_id, ()):
+        batch.record(run, None, Outcome.EXITED, reason=Reason.RESTRICTED,
+                     message=_("The customer restricted this processing; the run stops"))  # fmt: skip
         _finish(batch, run, RunStatus.EXITED)
         return False
     return True

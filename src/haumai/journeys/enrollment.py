@@ -28,7 +28,8 @@ from haumai.journeys.models import (
     StepRun,
     TriggerKind,
 )
-from haumai.journeys.rules import add_months, quiet_until
+from haumai.journeys.rules import add_months, quiet_until, restriction_purpose
+from haumai.privacy import restrictions
 from haumai.sales.models import OrderLine, OrderStatus
 
 LABEL_KEYS = ("code", "return_code", "shipment_code", "refund_code", "order_code", "ticket_code", "repair_code")
@@ -98,6 +99,9 @@ def enter_from_event(*, journey: Journey, event: Event) -> JourneyRun | None:
     problem = entry_problem(
         journey=journey, customer=customer, order=order, reachable=lambda: sending.reachable_channels(customer)
     )
+    reason = Reason.CONDITION_FALSE
+    if restriction_purpose(journey.purpose) in restrictions.purposes_in_force([customer.pk]).get(customer.pk, ()):
+        problem, reason = _("The customer restricted this processing"), Reason.RESTRICTED
     try:
         with transaction.atomic():
             run = JourneyRun.objects.create(
@@ -118,7 +122,7 @@ def enter_from_event(*, journey: Journey, event: Event) -> JourneyRun | None:
             position=0,
             kind="",
             outcome=Outcome.SKIPPED,
-            reason=Reason.CONDITION_FALSE,
+            reason=reason,
             message=problem[:300],
             created_at=now,
         )
@@ -270,6 +274,8 @@ def _insert_runs(journey: Journey, rows: QuerySet[Any]) -> int:
     if not (journey.purpose == Purpose.SERVICE and journey.allow_quiet_hours):
         # Enrolled at night: start at the end of quiet hours instead of deferring every run one by one.
         due = quiet_until(now, conf.quiet_hours()) or now
+    # Customers who restricted this processing are not enrolled (privacy.restrictions).
+    rows = rows.exclude(r_customer__in=restrictions.restricted_customers(restriction_purpose(journey.purpose)))
     selected = rows.annotate(
         r_journey=Value(journey.pk),
         r_context=Cast(Value("{}"), output_field=JSONField()),

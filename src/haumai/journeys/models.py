@@ -177,6 +177,7 @@ class Reason(models.TextChoices):
     DELIVERY_FAILED = "delivery_failed", _("The message could not be delivered")
     SURVEY_MISSING = "survey_missing", _("Survey missing or switched off")
     VOUCHER_UNAVAILABLE = "voucher_unavailable", _("No voucher could be given")
+    RESTRICTED = "restricted", _("The customer restricted this processing")
 
 
 class StepRun(models.Model):

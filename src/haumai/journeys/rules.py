@@ -15,6 +15,11 @@ DEFAULT_CHANNEL_ORDER = ["zalo", "zns", "sms", "email"]
 KNOWN_CHANNELS = ["email", "zalo", "zns", "sms"]
 
 
+def restriction_purpose(journey_purpose: str) -> str:
+    """The restriction purpose (privacy.RestrictionPurpose) that stops a journey of this purpose."""
+    return "marketing" if journey_purpose == "marketing" else "automated_care"
+
+
 @dataclass(frozen=True)
 class ConsentState:
     """The latest consent rows of one customer: {(purpose, consent_channel): granted}."""

@@ -12,6 +12,7 @@ from haumai.core import openapi as doc
 from haumai.core.permissions import require
 from haumai.messaging.models import Channel, DeliveryStatus
 from haumai.messaging.selectors import delivery_list, template_list
+from haumai.privacy import audit
 
 router = Router(tags=["messaging"])
 
@@ -136,6 +137,7 @@ def list_deliveries(request: HttpRequest, filters: Query[DeliveryFilters]) -> De
                 last_error_message=d.last_error_message, source=d.source,
             )
         )
+    audit.contact_shown(request, target="deliveries", page="api", rows=len(items))
     next_offset = filters.offset + filters.limit if len(rows) > filters.limit else None
     return DeliveryPage(items=items, limit=filters.limit, offset=filters.offset, next_offset=next_offset)
 

@@ -27,7 +27,8 @@ from haumai.events.services import record_events
 from haumai.messaging import conf, sendstep
 from haumai.messaging.bulk import update_rows
 from haumai.messaging.channels.base import Outcome, Sender
-from haumai.messaging.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
+from haumai.messaging.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus, Purpose
+from haumai.privacy import restrictions
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ def handle_due(rows: Sequence[Delivery]) -> None:
         Delivery.objects.filter(pk__in=settled).update(due_at=None)
     if expired:
         logger.info("messaging: %d claimed deliveries whose send never started are sent again", expired)
+    to_send = _drop_restricted(to_send, now)
     if not to_send:
         return
     claimed_until = now + dt.timedelta(seconds=conf.claim_timeout_seconds())
@@ -100,6 +102,33 @@ def handle_due(rows: Sequence[Delivery]) -> None:
         delivery.status = DeliveryStatus.CLAIMED
         delivery.due_at = claimed_until
     transaction.on_commit(lambda: send_claimed(to_send))
+
+
+def restricted_purpose(delivery: Delivery) -> str:
+    """The restriction purpose that stops this delivery ("" for a service message about the contract)."""
+    if delivery.purpose == Purpose.MARKETING:
+        return "marketing"
+    return "automated_care" if delivery.source.startswith("journey:") else ""
+
+
+def _drop_restricted(deliveries: list[Delivery], now: dt.datetime) -> list[Delivery]:
+    """Give up, unsent, the marketing and journey messages of customers who restricted that processing.
+
+    Checked at claim time (one query per batch), so a restriction set after the message was queued still
+    stops it; service messages about orders, returns and warranty (the contract) go on."""
+    candidates = [d for d in deliveries if d.customer_id and restricted_purpose(d)]
+    if not candidates:
+        return deliveries
+    stopped = restrictions.purposes_in_force(d.customer_id for d in candidates if d.customer_id)
+    dropped = {d.pk for d in candidates if restricted_purpose(d) in stopped.get(d.customer_id or 0, ())}
+    if not dropped:
+        return deliveries
+    Delivery.objects.filter(pk__in=dropped).update(
+        status=DeliveryStatus.GIVEN_UP, due_at=None, last_error_code="restricted", updated_at=now,
+        last_error_message="The customer restricted this processing (privacy); not sent.",
+    )  # fmt: skip
+    logger.info("messaging: %d deliveries not sent: the customer restricted that processing", len(dropped))
+    return [d for d in deliveries if d.pk not in dropped]
 
 
 def _reconcile(delivery: Delivery, now: dt.datetime) -> bool:

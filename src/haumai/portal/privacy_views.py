@@ -21,19 +21,21 @@ from haumai.customers.models import ConsentChannel, Customer
 from haumai.customers.services import ConsentInput
 from haumai.portal.forms import client_ip
 from haumai.portal.views import _page, portal_login_required
-from haumai.privacy import exports, selectors, services
-from haumai.privacy.models import RequestKind, RequestOrigin, RequestStatus
+from haumai.privacy import exports, restrictions, selectors, services
+from haumai.privacy.models import RequestKind, RequestOrigin, RequestStatus, RestrictionPurpose
 
 NOTICES = {
     "export": gettext_lazy("We are preparing your data. The download link appears here when it is ready."),
     "deletion": gettext_lazy("We received your deletion request and will confirm it before the deadline shown."),
     "consent": gettext_lazy("Your consent has been withdrawn. We will not send you marketing messages."),
     "agreed": gettext_lazy("Thank you. We recorded your consent with the wording you read."),
+    "restricted": gettext_lazy("Done. We stopped processing your data for what you chose."),
 }
 CONSENT_CHANNELS = ("zalo", "sms", "email")
 ERRORS = {
     "open": gettext_lazy("A request of this type is already open."),
     "consent": gettext_lazy("Tick at least one channel. If the wording changed meanwhile, read it again."),
+    "restrict": gettext_lazy("Tick what we should stop, and say what you ask in your own words."),
 }
 
 
@@ -63,6 +65,8 @@ def my_data(request: HttpRequest, customer: Customer) -> HttpResponse:
         "consent_channels": [(c, ConsentChannel(c).label) for c in CONSENT_CHANNELS],
         "notice": NOTICES.get(request.GET.get("done", ""), ""),
         "error": ERRORS.get(request.GET.get("error", ""), ""),
+        "restriction": restrictions.current_restriction(customer),
+        "restriction_purposes": RestrictionPurpose.choices,
     }
     return _page(request, "portal/privacy/my_data.html", context)
 
@@ -163,6 +167,24 @@ def withdraw_consent(request: HttpRequest, customer: Customer) -> HttpResponse:
         return _back(error="open")
     services.withdraw_consent(actor=None, request=data_request)
     return _back(done="consent")
+
+
+@require_POST
+@portal_login_required
+def restrict_processing(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """Restrict processing for the purposes ticked (carried out at once: the person is signed in)."""
+    purposes = [p[:20] for p in request.POST.getlist("purposes")[:4]]
+    words = request.POST.get("details", "")[:300]
+    if not purposes or not words.strip() or any(p not in RestrictionPurpose.values for p in purposes):
+        return _back(error="restrict")
+    try:
+        data_request = services.create_request(
+            actor=None, customer=customer, kind=RequestKind.RESTRICTION, origin=RequestOrigin.PORTAL, details=words
+        )
+    except DomainError:
+        return _back(error="open")
+    services.restrict_from_portal(request=data_request, purposes=purposes, words=words)
+    return _back(done="restricted")
 
 
 @never_cache

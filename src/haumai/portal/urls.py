@@ -45,6 +45,7 @@ urlpatterns += [
     path("privacy/export/", privacy_views.request_export, name="privacy_export"),
     path("privacy/delete/", privacy_views.request_deletion, name="privacy_delete"),
     path("privacy/consent/withdraw/", privacy_views.withdraw_consent, name="privacy_withdraw"),
+    path("privacy/restrict/", privacy_views.restrict_processing, name="privacy_restrict"),
     path("privacy/consent/marketing/", privacy_views.grant_marketing, name="privacy_grant"),
     path("privacy/download/<str:token>/", privacy_views.download_export, name="privacy_download"),
 ]

@@ -193,3 +193,50 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class RestrictionPurpose(models.TextChoices):
+    """What a restriction of processing stops (Law 91/2025/QH15 Art. 4(1): the right to restrict processing)."""
+
+    MARKETING = "marketing", _("Marketing messages and offers")
+    PROFILING = "profiling", _("Profiling: segments, RFM scores, recommendations")
+    AUTOMATED_CARE = "automated_care", _("Automated care journeys")
+    ALL = "all", _("All processing except legal obligations and the contract")
+
+
+class ProcessingRestriction(models.Model):
+    """A customer's restriction of processing for some purposes, from when it was set until it is lifted.
+
+    At most one is in force per customer (a new one replaces it). Legal obligations and the contract
+    (orders, warranty, returns, refunds, loyalty points earned on purchases, service messages about them)
+    go on; see README.md for what each purpose stops."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="processing_restrictions"
+    )
+    purposes = models.JSONField(default=list, help_text="RestrictionPurpose values")
+    request = models.ForeignKey(
+        DataRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="restrictions"
+    )
+    evidence = models.CharField(max_length=300, help_text="the person's words, or how the request reached us")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_by_label = models.CharField(max_length=150, blank=True)
+    set_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=models.Q(lifted_at__isnull=True), name="one_restriction_in_force"
+            )
+        ]
+        indexes = [models.Index(fields=["customer", "-set_at"], name="restriction_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {','.join(self.purposes)}"

@@ -3,7 +3,7 @@ Requests stay after a deletion as proof that it was carried out; their free text
 
 from __future__ import annotations
 
-from haumai.privacy.models import DataRequest
+from haumai.privacy.models import DataRequest, ProcessingRestriction
 from haumai.privacy.registry import SUBJECT_STAFF, ExportPart, Person, PersonalDataSource, PersonalModel, register, rows
 
 
@@ -14,7 +14,11 @@ def export(person: Person) -> ExportPart:
             "privacy.datarequest": rows(
                 DataRequest.objects.filter(customer=person.customer).order_by("received_at", "id"),
                 ("code", "kind", "status", "origin", "details", "received_at", "due_at", "completed_at", "result_note"),
-            )
+            ),
+            "privacy.processingrestriction": rows(
+                ProcessingRestriction.objects.filter(customer=person.customer).order_by("set_at", "id"),
+                ("purposes", "evidence", "set_at", "lifted_at", "lift_reason"),
+            ),
         }
     )
 
@@ -30,6 +34,12 @@ register(
                 handling="exported; free text cleared on deletion (by privacy.services.erase_customer)",
             ),
             PersonalModel(
+                "privacy.ProcessingRestriction",
+                ("evidence", "lift_reason"),
+                legal_hold="proof of what processing the person restricted, and since when",
+                handling="exported; evidence and lift reason cleared on deletion (privacy.services.erase_customer)",
+            ),
+            PersonalModel(
                 "privacy.AccessLog",
                 ("actor_label", "ip_address", "user_agent"),
                 subject=SUBJECT_STAFF,
@@ -39,6 +49,8 @@ register(
         ),
         not_personal={
             "privacy.RetentionSchedule": ("last_counts",),
+            # Purpose keys (RestrictionPurpose values), and the staff member's user name who set it.
+            "privacy.ProcessingRestriction": ("purposes", "set_by_label"),
             # Counts and filters only (record_access callers pass codes, never the values shown).
             "privacy.AccessLog": ("detail",),
             # Describes a breach, not a person: staff are told to name no one (affected people are links).

@@ -86,3 +86,25 @@ for name, text, icon, tone in (
     ("privacy.incident_closed", "Breach %(code)s closed", "circle-check", "success"),
 ):
     register_sentence(name, _incident(text, icon, tone))
+
+
+def _purposes(event: Any) -> str:
+    from haumai.privacy.models import RestrictionPurpose
+
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    labels = dict(RestrictionPurpose.choices)
+    return "; ".join(str(labels.get(p, p)) for p in payload.get("purposes") or [])
+
+
+def processing_restricted(event: Any) -> TimelineEntry:
+    return said(_("Processing restricted: %(purposes)s") % {"purposes": _purposes(event)}, icon="shield-off",
+                tone="warning")  # fmt: skip
+
+
+def restriction_lifted(event: Any) -> TimelineEntry:
+    return said(_("Restriction of processing lifted: %(purposes)s") % {"purposes": _purposes(event)},
+                icon="shield-check", tone="neutral")  # fmt: skip
+
+
+register_sentence("privacy.processing_restricted", processing_restricted)
+register_sentence("privacy.restriction_lifted", restriction_lifted)

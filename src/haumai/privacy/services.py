@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -18,10 +19,11 @@ from haumai.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from haumai.customers import services as customer_services
 from haumai.customers.models import Customer
 from haumai.events.services import record_event
-from haumai.privacy import conf, exports
+from haumai.privacy import conf, exports, restrictions
 from haumai.privacy.models import (
     OPEN_STATUSES,
     DataRequest,
+    ProcessingRestriction,
     RequestKind,
     RequestOrigin,
     RequestStatus,
@@ -240,14 +242,27 @@ def reject_request(*, actor: Any, request: DataRequest, reason: str) -> DataRequ
     return locked
 
 
-def complete_request(*, actor: Any, request: DataRequest, note: str, stop_marketing: bool = False) -> DataRequest:
+def complete_request(
+    *, actor: Any, request: DataRequest, note: str, stop_marketing: bool = False,
+    restrict_purposes: Sequence[str] = (),
+) -> DataRequest:  # fmt: skip
     """Close a request that staff carried out by hand (correction, restriction, objection). For a
-    restriction or an objection, `stop_marketing` also withdraws every marketing consent."""
+    restriction or an objection, `stop_marketing` also withdraws every marketing consent; a restriction
+    is completed by switching processing off for `restrict_purposes` (privacy.restrictions)."""
     _require(actor, PERMISSION_PROCESS)
     if request.kind in (RequestKind.EXPORT, RequestKind.DELETION, RequestKind.WITHDRAW_CONSENT):
         raise Conflict(_("This request is completed by processing it."), code="process_instead")
     if not note.strip():
         raise ValidationFailed(_("Some fields are invalid"), [FieldError("note", _("Say what was done."))])
+    if request.kind == RequestKind.RESTRICTION and not restrict_purposes:
+        raise ValidationFailed(
+            _("Some fields are invalid"), [FieldError("purposes", _("Choose what processing to stop."))]
+        )
+    if restrict_purposes and request.kind != RequestKind.RESTRICTION:
+        raise ValidationFailed(
+            _("Some fields are invalid"),
+            [FieldError("purposes", _("Only a restriction request restricts processing."))],
+        )
     if stop_marketing and request.kind == RequestKind.CORRECTION:
         raise ValidationFailed(
             _("Some fields are invalid"),
@@ -261,7 +276,30 @@ def complete_request(*, actor: Any, request: DataRequest, note: str, stop_market
                 actor=actor, customer=request.customer, purposes=["marketing"], source=f"privacy_{request.kind}"
             )
             withdrawn = len(changes)
-        return _complete(request, actor, note.strip()[:2000], withdrawn=withdrawn)
+        extra: dict[str, Any] = {"withdrawn": withdrawn}
+        if restrict_purposes:
+            restriction = restrictions.restrict_processing(
+                actor=actor, customer=request.customer, purposes=restrict_purposes,
+                evidence=(request.details or note).strip()[:300] or note.strip()[:300], request=request,
+            )  # fmt: skip
+            extra["restricted"] = restriction.purposes
+        return _complete(request, actor, note.strip()[:2000], **extra)
+
+
+def restrict_from_portal(*, request: DataRequest, purposes: Sequence[str], words: str = "") -> DataRequest:
+    """The signed-in person restricts processing themselves: carried out at once, the request completed."""
+    if request.kind != RequestKind.RESTRICTION:
+        raise Conflict(_("This is not a restriction request."), code="wrong_kind")
+    with transaction.atomic():
+        locked = _lock(request, verified=True)
+        restriction = restrictions.restrict_processing(
+            actor=None, customer=locked.customer, purposes=purposes, by_customer=True, request=locked,
+            evidence=(words.strip() or _("Asked in the portal after signing in"))[:300],
+        )  # fmt: skip
+        return _complete(
+            locked, None, _("Processing restricted as the person asked in the portal."), system=True,
+            restricted=restriction.purposes,
+        )  # fmt: skip
 
 
 def _complete(request: DataRequest, actor: Any, note: str, *, system: bool = False, **extra: Any) -> DataRequest:
@@ -382,6 +420,7 @@ def erase_customer(*, actor: Any, request: DataRequest) -> dict[str, int]:
                     counts[table] = counts.get(table, 0) + count
         # The privacy app's own copy: what the person wrote in their requests.
         DataRequest.objects.filter(customer=customer).update(details="", verification_note="")
+        ProcessingRestriction.objects.filter(customer=customer).update(evidence="", lift_reason="")
         locked.refresh_from_db()
         record_event(name="privacy.customer_anonymized", **_audit(locked, actor, removed=counts))
     _complete(locked, actor, _("Personal data anonymized; orders, refunds and returns kept for accounting."))

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from haumai.privacy import audit_views, incident_views, views
+from haumai.privacy import audit_views, incident_views, restriction_views, views
 
 app_name = "privacy"
 urlpatterns = [
     path("", views.request_list, name="list"),
     path("new/", views.request_create, name="create"),
+    path(
+        "customers/<str:code>/restriction/<slug:name>/", restriction_views.restriction_action, name="restriction"
+    ),
     path("access/", audit_views.access_log, name="access_log"),
     path("access/<int:entry_id>/reason/", audit_views.give_reason, name="access_reason"),
     path("incidents/", incident_views.incident_list, name="incidents"),

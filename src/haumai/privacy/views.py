@@ -25,6 +25,7 @@ from haumai.privacy.models import (
     RequestKind,
     RequestOrigin,
     RequestStatus,
+    RestrictionPurpose,
     VerificationMethod,
 )
 
@@ -103,6 +104,7 @@ def request_detail(request: HttpRequest, code: str) -> HttpResponse:
         "methods": STAFF_METHODS,
         "manual": row.kind in (RequestKind.CORRECTION, RequestKind.RESTRICTION, RequestKind.OBJECTION),
         "stops_marketing": row.kind in (RequestKind.RESTRICTION, RequestKind.OBJECTION),
+        "restriction_purposes": RestrictionPurpose.choices if row.kind == RequestKind.RESTRICTION else [],
         "downloadable": bool(row.export_file and row.export_expires_at and row.export_expires_at > clock.now()),
     }
     return render(request, "privacy/detail.html", context)
@@ -161,6 +163,7 @@ def request_action(request: HttpRequest, code: str, name: str) -> HttpResponse:
                 request=row,
                 note=post.get("note", "")[:2000],
                 stop_marketing=post.get("stop_marketing") == "yes",
+                restrict_purposes=[p[:20] for p in post.getlist("purposes")[:4]],
             )
         else:
             raise Http404("Unknown action")

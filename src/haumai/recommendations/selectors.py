@@ -9,6 +9,7 @@ from haumai.catalog.models import Product
 from haumai.core import clock
 from haumai.core.errors import NotFound
 from haumai.customers.models import Customer
+from haumai.privacy import restrictions
 from haumai.recommendations import training
 from haumai.recommendations.models import Association, PopularProduct
 
@@ -59,8 +60,11 @@ def _history(customer: Customer) -> set[int]:
 
 
 def for_customer(customer: Customer, *, limit: int = 5) -> list[Suggestion]:
-    """What to offer this customer now: follow-ups of what they kept, then what sells, never what they have."""
-    history = _history(customer)
+    """What to offer this customer now: follow-ups of what they kept, then what sells, never what they have.
+
+    A customer who restricted profiling (privacy.restrictions) gets the best sellers only: their own
+    purchase history is not read."""
+    history = set() if restrictions.stops(customer, "profiling") else _history(customer)
     rows = list(
         Association.objects.filter(product_id__in=history, lift__gt=1.0, other__is_active=True).only(
             "kind", "product_id", "other_id", "pair_count", "support", "confidence", "lift"

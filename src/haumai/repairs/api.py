@@ -19,6 +19,7 @@ from pydantic import Field
 from haumai.core import openapi as doc
 from haumai.core.errors import FieldError, ValidationFailed
 from haumai.core.permissions import require
+from haumai.privacy import audit
 from haumai.repairs import selectors, services
 from haumai.repairs.models import RepairOrigin, RepairStatus
 from haumai.repairs.schemas import (
@@ -79,6 +80,7 @@ def list_repairs(request: HttpRequest, filters: Query[RepairFilters]) -> dict[st
         queue=filters.queue, user=user, q=filters.q, center=filters.center, status=filters.status
     )
     page = list(rows[filters.offset : filters.offset + filters.limit + 1])
+    audit.contact_shown(request, target="repairs", page="api", rows=len(page[: filters.limit]))
     return {"items": [repair_out(o, user) for o in page[: filters.limit]], "has_more": len(page) > filters.limit}
 
 
@@ -113,7 +115,9 @@ def create_repair(request: HttpRequest, payload: IntakeIn) -> HttpStatus[dict[st
 )
 def get_repair(request: HttpRequest, code: str) -> dict[str, Any]:
     user = require(request, VIEW)
-    return _detail(code, user)
+    order = selectors.repair_by_code(code)
+    audit.contact_shown(request, customer=order.customer, target=order.code, page="api")
+    return detail_out(order, user)
 
 
 @router.post("/{code}/assign", response={200: RepairDetailOut, **ERRORS}, summary="Assign a technician")

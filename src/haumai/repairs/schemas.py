@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from haumai.accounts.selectors import shown_phone
+from haumai.core import openapi as doc
 from haumai.repairs import selectors
 from haumai.repairs.models import RepairOrder
 from haumai.repairs.services import quote_totals
@@ -58,7 +59,7 @@ class GoodwillDecisionIn(Schema):
 
 
 class QuoteDecisionIn(Schema):
-    approve: bool
+    approve: doc.StrictBoolean
     note: str = Field("", max_length=500)
 
 

@@ -14,6 +14,7 @@ from haumai.core import openapi as doc
 from haumai.core.errors import FieldError, NotFound, ValidationFailed
 from haumai.core.permissions import require
 from haumai.customers.selectors import customer_by_code
+from haumai.privacy import audit
 from haumai.returns import selectors, services
 from haumai.returns.models import Origin, Status
 from haumai.returns.schemas import (
@@ -35,13 +36,15 @@ router = Router(tags=["returns"])
 class ReturnFilters(Schema):
     status: str = Field("", max_length=24, json_schema_extra=doc.one_of(Status.values, blank=True))
     q: str = Field("", max_length=64, description="RMA, drop-off, customer or order code, or tracking code")
-    problems: bool = False
+    problems: doc.QueryBoolean = False
     offset: int = Field(0, ge=0, le=100_000)
     limit: int = Field(20, ge=1, le=100)
 
 
-def _detail(code: str) -> dict[str, Any]:
+def _detail(code: str, http: HttpRequest | None = None) -> dict[str, Any]:
     request = selectors.return_by_code(code)
+    if http is not None:
+        audit.contact_shown(http, customer=request.customer, target=request.code, page="api")
     return return_out(request, list(selectors.timeline(request)))
 
 
@@ -59,13 +62,14 @@ def list_returns(request: HttpRequest, filters: Query[ReturnFilters]) -> dict[st
         ]
     )
     items = [summary_out(row, getattr(row, "value", 0) or 0) for row in rows[: filters.limit]]
+    audit.contact_shown(request, target="returns", page="api", rows=len(items))
     return {"items": items, "has_more": len(rows) > filters.limit}
 
 
 @router.get("/{code}", response=ReturnOut, summary="Get a return by RMA code, with lines and timeline")
 def get_return(request: HttpRequest, code: str) -> dict[str, Any]:
     require(request, "returns.view_returnrequest")
-    return _detail(code)
+    return _detail(code, request)
 
 
 @router.post(

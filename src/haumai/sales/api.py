@@ -17,6 +17,7 @@ from haumai.core import openapi as doc
 from haumai.core.errors import FieldError, ValidationFailed
 from haumai.core.permissions import require
 from haumai.core.phone import mask_phone
+from haumai.privacy import audit
 from haumai.sales import selectors, services
 from haumai.sales.models import OrderStatus
 from haumai.sales.schemas import OrderIn, OrderOut, OrderPage, StatusIn, order_out
@@ -74,6 +75,7 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str,
         for row in page:
             phone = row["customer"]["phone"]
             row["customer"]["phone"] = mask_phone(phone) if phone else None
+    audit.contact_shown(request, target="orders", page="api", rows=len(page))
     last = page[-1] if page else None
     next_cursor = encode_cursor(last["placed_at"], last["id"]) if last and len(rows) > filters.limit else None
     return {"items": page, "next_cursor": next_cursor}
@@ -82,7 +84,9 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str,
 @router.get("/{code}", response=OrderOut, summary="Get an order by code")
 def get_order(request: HttpRequest, code: str) -> dict[str, Any]:
     user = require(request, "sales.view_order")
-    return order_out(selectors.order_by_code(code), pii=can_see_pii(user))
+    order = selectors.order_by_code(code)
+    audit.contact_shown(request, customer=order.customer, target=order.code, page="api")
+    return order_out(order, pii=can_see_pii(user))
 
 
 @router.post(

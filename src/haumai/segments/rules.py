@@ -19,6 +19,7 @@ from haumai.catalog.models import Category
 from haumai.core import clock
 from haumai.core.errors import FieldError
 from haumai.customers.models import Address, Consent, ConsentPurpose, Customer, Province
+from haumai.privacy import restrictions
 from haumai.returns.models import ReturnRequest, Status
 from haumai.sales.models import Order, OrderLine, OrderStatus
 from haumai.surveys.models import Response, Survey
@@ -154,7 +155,9 @@ def _order_conditions(rules: dict[str, Any]) -> Q:
 def compile_rules(rules: dict[str, Any], *, now: dt.datetime | None = None) -> Q:
     """The condition on Customer that a cleaned rule means."""
     now = now or clock.now()
-    q = Q(merged_into__isnull=True) & _order_conditions(rules)
+    # Customers who restricted profiling are in no segment (privacy.restrictions).
+    q = Q(merged_into__isnull=True) & ~Q(id__in=restrictions.restricted_customers("profiling"))
+    q &= _order_conditions(rules)
     if "category" in rules:
         code = rules["category"]
         lines = OrderLine.objects.filter(Q(product__category__code=code) | Q(product__category__parent__code=code))

@@ -16,6 +16,7 @@ from haumai.core import clock
 from haumai.core.errors import FieldError, Forbidden, ValidationFailed
 from haumai.core.text import search_key
 from haumai.events.services import record_event, record_events
+from haumai.privacy import restrictions
 from haumai.sales.models import OrderStatus
 from haumai.segments import rules as segment_rules
 from haumai.segments.models import CustomerRfm, RefreshSchedule, Segment, SegmentMember
@@ -152,7 +153,7 @@ FROM (
     SELECT o.customer_id AS customer_id, MAX(o.placed_at) AS last_order_at, COUNT(*) AS orders,
            SUM(o.total) AS spend
     FROM {orders} o JOIN {customers} c ON c.id = o.customer_id
-    WHERE o.status <> %s AND c.merged_into_id IS NULL
+    WHERE o.status <> %s AND c.merged_into_id IS NULL AND c.id NOT IN ({restricted})
     GROUP BY o.customer_id
   ) totals
 ) ranked
@@ -172,14 +173,17 @@ def compute_rfm() -> int:
     from haumai.customers.models import Customer
     from haumai.sales.models import Order
 
+    # Customers who restricted profiling get no scores (privacy.restrictions).
+    restricted, restricted_params = restrictions.restricted_customers("profiling").query.sql_with_params()
     sql = RFM_SQL.format(
         rfm=CustomerRfm._meta.db_table, orders=Order._meta.db_table, customers=Customer._meta.db_table,
-        r=_quintile("r_rank"), f=_quintile("f_rank"), m=_quintile("m_rank"),
+        r=_quintile("r_rank"), f=_quintile("f_rank"), m=_quintile("m_rank"), restricted=restricted,
     )  # fmt: skip
+    params = [connection.ops.adapt_datetimefield_value(clock.now()), OrderStatus.CANCELLED, *restricted_params]
     with transaction.atomic():
         CustomerRfm.objects.all().delete()
         with connection.cursor() as cursor:
-            cursor.execute(sql, [connection.ops.adapt_datetimefield_value(clock.now()), OrderStatus.CANCELLED])
+            cursor.execute(sql, params)
             count = cursor.rowcount
     return max(count, 0)
 

@@ -14,6 +14,7 @@ from haumai.accounts.selectors import can_see_pii, shown_phone
 from haumai.core import openapi as doc
 from haumai.core.errors import NotFound
 from haumai.core.permissions import require
+from haumai.privacy import audit
 from haumai.shipping import selectors
 from haumai.shipping.models import Shipment
 from haumai.shipping.services.outbound import register_outbound
@@ -77,7 +78,7 @@ class ShipmentFilters(Schema):
         "", max_length=20, description="ghn, ghtk, viettel_post, jt, ninjavan, own_fleet, store_dropoff"
     )
     reference: str = Field("", max_length=40, description="business code, e.g. RMA-2026-000123, or a SHP- code")
-    booking_failed: bool = Field(False, description="only shipments whose booking gave up")
+    booking_failed: doc.QueryBoolean = Field(False, description="only shipments whose booking gave up")
     limit: int = Field(20, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=100_000)
 
@@ -165,6 +166,7 @@ def get_shipment(request: HttpRequest, code: str) -> dict[str, Any]:
     if found is None:
         raise NotFound(f"No shipment {code}")
     shipment = selectors.shipment_detail(found.code)
+    audit.contact_shown(request, customer=shipment.customer, target=shipment.code, page="api")
     return {
         **shipment_out(shipment),
         "sender": _party(user, shipment.sender),

@@ -22,6 +22,7 @@ from haumai.core import openapi as doc
 from haumai.core.errors import NotFound
 from haumai.core.permissions import require
 from haumai.customers.models import Customer
+from haumai.privacy import audit
 from haumai.support import selectors
 from haumai.support.schemas import (
     CallIn,
@@ -106,7 +107,9 @@ def get_ticket(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.get("/tickets/{code}/messages", response={200: list[MessageOut], **ERRORS}, summary="The conversation")
 def list_messages(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     require(request, "support.view_ticket")
-    return [message_out(m) for m in selectors.conversation(_ticket(code))]
+    ticket = _ticket(code)
+    audit.contact_shown(request, customer=ticket.customer, target=ticket.code, page="api")
+    return [message_out(m) for m in selectors.conversation(ticket)]
 
 
 @router.post(

@@ -13,6 +13,7 @@ from pydantic import Field
 from haumai.core import openapi as doc
 from haumai.core.errors import FieldError, NotFound, ValidationFailed
 from haumai.core.permissions import require
+from haumai.privacy import audit
 from haumai.warranty import selectors, services
 from haumai.warranty.models import (
     ClaimOrigin,
@@ -79,6 +80,7 @@ def list_warranties(request: HttpRequest, filters: Query[WarrantyFilters]) -> di
     if filters.serial:
         rows = rows.filter(pk__in=[w.pk for w in selectors.warranties_by_serial(filters.serial)])
     page = list(rows[filters.offset : filters.offset + filters.limit + 1])
+    audit.contact_shown(request, target="warranties", page="api", rows=len(page[: filters.limit]))
     return {"items": [warranty_out(w, user) for w in page[: filters.limit]], "has_more": len(page) > filters.limit}
 
 
@@ -160,7 +162,9 @@ def cancel_plan(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.get("/{code}", response=WarrantyDetailOut, summary="Get a warranty with its plans, extensions and claims")
 def get_warranty(request: HttpRequest, code: str) -> dict[str, Any]:
     user = require(request, "warranty.view_warranty")
-    return detail_out(selectors.warranty_by_code(code), user)
+    warranty = selectors.warranty_by_code(code)
+    audit.contact_shown(request, customer=warranty.customer, target=warranty.code, page="api")
+    return detail_out(warranty, user)
 
 
 @router.post("/{code}/claims", response={201: ClaimOut}, summary="File a claim (coverage is checked and explained)")

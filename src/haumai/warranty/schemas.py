@@ -124,7 +124,7 @@ class ImportRowIn(Schema):
 
 class ImportIn(Schema):
     rows: list[ImportRowIn] = Field(max_length=10_000, json_schema_extra={"minItems": 1})
-    dry_run: bool = False
+    dry_run: doc.StrictBoolean = False
 
 
 class ImportOut(Schema):
@@ -153,7 +153,7 @@ class ClaimIn(Schema):
 
 
 class DecisionIn(Schema):
-    accept: bool
+    accept: doc.StrictBoolean
     resolution: str = Field(
         "",
         max_length=20,

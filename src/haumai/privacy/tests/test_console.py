@@ -96,7 +96,10 @@ def test_restriction_and_objection_can_stop_marketing(customer: Customer, make_s
         take(manager, customer, kind)
     row = take(manager, customer, kind, "Không muốn nhận quảng cáo")
     assert row.due_at - row.received_at == dt.timedelta(days=15)
-    row = services.complete_request(actor=manager, request=row, note="Đã dừng tiếp thị", stop_marketing=True)
+    purposes = ["marketing"] if kind == "restriction" else []
+    row = services.complete_request(
+        actor=manager, request=row, note="Đã dừng tiếp thị", stop_marketing=True, restrict_purposes=purposes
+    )
     assert row.status == RequestStatus.COMPLETED
     granted = set(Consent.objects.filter(customer=customer, granted=True).values_list("purpose", "channel"))
     assert granted == {("service", "zalo")}  # service messages go on; marketing stopped on every channel
@@ -107,8 +110,14 @@ def test_restriction_and_objection_can_stop_marketing(customer: Customer, make_s
 def test_a_restriction_without_stopping_marketing_changes_no_consent(customer: Customer, make_staff: Any) -> None:
     manager = make_staff("manager")
     row = take(manager, customer, "restriction", "Chỉ dùng dữ liệu để bảo hành")
-    services.complete_request(actor=manager, request=row, note="Đánh dấu hạn chế trong hồ sơ")
+    with pytest.raises(ValidationFailed):  # a restriction is completed by switching processing off
+        services.complete_request(actor=manager, request=row, note="Đánh dấu hạn chế trong hồ sơ")
+    services.complete_request(
+        actor=manager, request=row, note="Đánh dấu hạn chế trong hồ sơ", restrict_purposes=["profiling"]
+    )
     assert Consent.objects.filter(customer=customer, granted=True).count() == 3
+    restriction = customer.processing_restrictions.get()
+    assert restriction.purposes == ["profiling"] and restriction.request == row and restriction.set_by == manager
 
 
 def test_the_deadline_is_extended_once_with_a_reason(customer: Customer, make_staff: Any) -> None:
@@ -225,7 +234,8 @@ def test_page_actions_and_who_may_use_them(customer: Customer, make_staff: Any) 
     client.post(f"/console/privacy/{row.code}/extend/", {"reason": "Cần hỏi kho"})
     empty = client.post(f"/console/privacy/{row.code}/complete/", {"note": ""}, follow=True).content.decode()
     assert "Say what was done." in empty
-    client.post(f"/console/privacy/{row.code}/complete/", {"note": "Đã đánh dấu", "stop_marketing": "yes"})
+    done = {"note": "Đã đánh dấu", "stop_marketing": "yes", "purposes": "marketing"}
+    client.post(f"/console/privacy/{row.code}/complete/", done)
     row.refresh_from_db()
     assert row.owner == manager and row.extended_at is not None and row.status == RequestStatus.COMPLETED
     assert not Consent.objects.filter(customer=customer, purpose="marketing", granted=True).exists()

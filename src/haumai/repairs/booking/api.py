@@ -23,6 +23,7 @@ from haumai.core import openapi as doc
 from haumai.core.errors import NotFound
 from haumai.core.permissions import require
 from haumai.customers.models import Address, Customer
+from haumai.privacy import audit
 from haumai.repairs.booking import forms, selectors, services, slots, visits
 from haumai.repairs.booking.common import refuse
 from haumai.repairs.booking.schemas import (
@@ -52,7 +53,7 @@ class SlotFilters(Schema):
     month: str = Field("", max_length=7, description="YYYY-MM (default: this month)")
     center: str = Field("", max_length=40, description="service centre code")
     province: str = Field("", max_length=80, description="every active centre of a province")
-    include_full: bool = Field(False, description="also list the full slots (free = 0)")
+    include_full: doc.QueryBoolean = Field(False, description="also list the full slots (free = 0)")
 
 
 class AppointmentFilters(Schema):
@@ -134,6 +135,7 @@ def list_appointments(request: HttpRequest, filters: Query[AppointmentFilters]) 
         customer=_customer(filters.customer) if filters.customer else None,
     )  # fmt: skip
     page = list(rows[filters.offset : filters.offset + filters.limit + 1])
+    audit.contact_shown(request, target="appointments", page="api", rows=len(page[: filters.limit]))
     return {"items": [appointment_out(a, user) for a in page[: filters.limit]], "has_more": len(page) > filters.limit}
 
 
@@ -153,9 +155,10 @@ def book(request: HttpRequest, payload: AppointmentIn) -> HttpStatus[dict[str, A
 @router.get(
     "/visits", response={200: list[VisitOut], **ERRORS}, summary="Scheduled visits (a technician's own with mine=true)"
 )
-def list_visits(request: HttpRequest, mine: bool = False, limit: int = 50) -> list[dict[str, Any]]:
+def list_visits(request: HttpRequest, mine: doc.QueryBoolean = False, limit: int = 50) -> list[dict[str, Any]]:
     user = require(request, "repairs.view_onsitevisit")
-    rows = selectors.visit_list(technician=user if mine else None, status="scheduled")[: max(1, min(limit, 100))]
+    rows = list(selectors.visit_list(technician=user if mine else None, status="scheduled")[: max(1, min(limit, 100))])
+    audit.contact_shown(request, target="visits", page="api", rows=len(rows))
     return [visit_out(v) for v in rows]
 
 
@@ -188,7 +191,9 @@ def visit_outcome(request: HttpRequest, code: str, payload: OutcomeIn) -> dict[s
 @router.get("/{code}", response={200: AppointmentOut, **ERRORS}, summary="Get an appointment")
 def get_appointment(request: HttpRequest, code: str) -> dict[str, Any]:
     user = require(request, "repairs.view_appointment")
-    return appointment_out(selectors.appointment_by_code(code), user)
+    appointment = selectors.appointment_by_code(code)
+    audit.contact_shown(request, customer=appointment.customer, target=appointment.code, page="api")
+    return appointment_out(appointment, user)
 
 
 @router.post("/{code}/reschedule", response={200: AppointmentOut, **ERRORS}, summary="Move to another free slot")

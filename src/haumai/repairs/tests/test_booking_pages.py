@@ -159,7 +159,7 @@ def test_api_books_replays_and_refuses(center: Any, customer: Any, monday: Any, 
     earlier = {**body, "idempotency_key": "", "starts_at": at(dt.date(2026, 12, 1), 9).isoformat()}
     past = client.post("/api/v1/appointments", json.dumps(earlier), content_type="application/json")
     assert past.status_code == 422 and past.json()["error"]["fields"][0]["code"] == "too_soon"
-    slots = client.get(f"/api/v1/appointments/slots?center={center.code}&month=2026-12&include_full=1").json()
+    slots = client.get(f"/api/v1/appointments/slots?center={center.code}&month=2026-12&include_full=true").json()
     tuesday_nine = next(s for s in slots["centers"][0]["slots"] if s["starts_at"].startswith("2026-12-08T02:00"))
     assert tuesday_nine["free"] == 1
     bad_month = client.get("/api/v1/appointments/slots")

@@ -116,3 +116,27 @@ def test_import_plans_and_claims(shop: Shop, api_client_for: Any) -> None:
     assert resolved.json()["status"] == "resolved" and resolved.json()["replacement_warranty"]
     old = manager.get(f"/api/v1/warranties/{code}").json()
     assert old["status"] == "replaced" and old["replaced_by"] == resolved.json()["replacement_warranty"]
+
+
+def test_reads_with_contact_details_are_in_the_access_log(shop: Shop, api_client_for: Any, make_staff: Any) -> None:
+    """Issue 9: one access-log entry per API read shown unmasked; none for a masked reader."""
+    from haumai.privacy.models import AccessLog
+
+    deliver(shop.an, sku="TV", serial="TV-1")
+    code = Warranty.objects.get().code
+    agent = api_client_for("agent")
+    assert agent.get(f"/api/v1/warranties/{code}").status_code == 200
+    assert len(agent.get("/api/v1/warranties").json()["items"]) == 1
+    assert agent.get("/api/v1/warranties", {"customer": shop.binh.code}).json()["items"] == []
+    logged = list(AccessLog.objects.order_by("id").values_list("action", "target", "customer", "detail"))
+    assert logged == [
+        ("view_record", code, shop.an.pk, {"page": "api"}),
+        ("view_list", "warranties", None, {"page": "api", "rows": 1}),
+    ]
+    viewer = make_staff("warehouse")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_warranty"))
+    _token, raw = create_api_token(actor=viewer, user=viewer, name="test")
+    masked = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert masked.get(f"/api/v1/warranties/{code}").status_code == 200
+    assert masked.get("/api/v1/warranties").status_code == 200
+    assert AccessLog.objects.count() == 2

@@ -161,4 +161,9 @@ def transfer_out(transfer: Transfer) -> dict[str, Any]:
 
 
 def available_out(row: ChannelStock) -> dict[str, Any]:
-    return {"sku": row.product.sku, "channel": row.channel.code, "available": row.available, "updated_at": row.updated_at}
+    return {
+        "sku": row.product.sku,
+        "channel": row.channel.code,
+        "available": row.available,
+        "updated_at": row.updated_at,
+    }

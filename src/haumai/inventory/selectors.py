@@ -6,7 +6,15 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from haumai.core.errors import NotFound
-from haumai.inventory.models import ChannelStock, StockLevel, StockMove, Transfer, TransferLine, TransferStatus, Warehouse
+from haumai.inventory.models import (
+    ChannelStock,
+    StockLevel,
+    StockMove,
+    Transfer,
+    TransferLine,
+    TransferStatus,
+    Warehouse,
+)
 
 
 def stock_levels(

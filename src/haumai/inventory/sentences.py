@@ -26,7 +26,6 @@ def stock_moved(event: Any) -> TimelineEntry:
     return said(text, icon="warehouse", tone="success" if quantity > 0 else "neutral")
 
 
-
 def _transfer_params(event: Any) -> dict[str, str]:
     return {
         "code": value(event, "transfer_code") or "—",

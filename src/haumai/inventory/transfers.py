@@ -49,21 +49,41 @@ def _check_lines(source: Warehouse, lines: list[TransferLineInput]) -> list[Fiel
         where = f"lines.{index}"
         quantity = line.quantity
         if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_MOVE_QUANTITY:
-            errors.append(FieldError(f"{where}.quantity", _("Quantity must be a whole number from 1"), "invalid_quantity"))
+            errors.append(
+                FieldError(f"{where}.quantity", _("Quantity must be a whole number from 1"), "invalid_quantity")
+            )
             continue
         if line.grade not in Grade.values:
-            errors.append(FieldError(f"{where}.grade", _("Unknown grade '%(grade)s'") % {"grade": line.grade}, "invalid_choice"))
+            errors.append(
+                FieldError(f"{where}.grade", _("Unknown grade '%(grade)s'") % {"grade": line.grade}, "invalid_choice")
+            )
             continue
         if line.unit is not None:
             if line.unit.product_id != line.product.pk or quantity != 1:
                 errors.append(
-                    FieldError(f"{where}.serial", _("A serialised unit is one line of quantity 1 of its own SKU"), "serial_line")
+                    FieldError(
+                        f"{where}.serial",
+                        _("A serialised unit is one line of quantity 1 of its own SKU"),
+                        "serial_line",
+                    )
                 )
             elif line.unit.pk in seen_units:
-                errors.append(FieldError(f"{where}.serial", _("Serial %(serial)s is listed twice") % {"serial": line.unit.serial}, "duplicate"))
+                errors.append(
+                    FieldError(
+                        f"{where}.serial",
+                        _("Serial %(serial)s is listed twice") % {"serial": line.unit.serial},
+                        "duplicate",
+                    )
+                )
             seen_units.add(line.unit.pk)
         elif line.product.is_serialized:
-            errors.append(FieldError(f"{where}.serial", _("%(sku)s is tracked by serial: name the unit") % {"sku": line.product.sku}, "required"))
+            errors.append(
+                FieldError(
+                    f"{where}.serial",
+                    _("%(sku)s is tracked by serial: name the unit") % {"sku": line.product.sku},
+                    "required",
+                )
+            )
         key = (line.product.pk, line.grade)
         wanted[key] = wanted.get(key, 0) + quantity
     if errors:
@@ -82,8 +102,13 @@ def _check_lines(source: Warehouse, lines: list[TransferLineInput]) -> list[Fiel
                 FieldError(
                     "lines",
                     _("Not enough stock of %(sku)s (%(grade)s) in %(warehouse)s: %(on_hand)s on hand, %(take)s asked")
-                    % {"sku": skus[product_id], "grade": Grade(grade).label, "warehouse": source.name,
-                       "on_hand": have, "take": quantity},  # fmt: skip
+                    % {
+                        "sku": skus[product_id],
+                        "grade": Grade(grade).label,
+                        "warehouse": source.name,
+                        "on_hand": have,
+                        "take": quantity,
+                    },
                     "insufficient_stock",
                 )
             )
@@ -111,7 +136,7 @@ def request_transfer(
     note: str = "",
     idempotency_key: str = "",
 ) -> tuple[Transfer, bool]:
-    """Ask for stock to go from one warehouse to another; checks what the source has now. Returns (transfer, created)."""
+    """Ask for stock to go from one warehouse to another (checked against the source now); (transfer, created)."""
     key = idempotency_key.strip()[:80] or None
     if key:
         existing = Transfer.objects.filter(idempotency_key=key).select_related("source", "destination").first()
@@ -119,7 +144,9 @@ def request_transfer(
             return existing, False
     errors: list[FieldError] = []
     if source.pk == destination.pk:
-        errors.append(FieldError("destination", _("Choose a destination other than the source warehouse"), "same_warehouse"))
+        errors.append(
+            FieldError("destination", _("Choose a destination other than the source warehouse"), "same_warehouse")
+        )
     if len(note) > 500:
         errors.append(FieldError("note", _("Note is longer than 500 characters"), "too_long"))
     errors = errors or _check_lines(source, lines)
@@ -138,11 +165,19 @@ def request_transfer(
             )
             TransferLine.objects.bulk_create(
                 [
-                    TransferLine(transfer=transfer, product=line.product, grade=line.grade, quantity=line.quantity, unit=line.unit)
+                    TransferLine(
+                        transfer=transfer,
+                        product=line.product,
+                        grade=line.grade,
+                        quantity=line.quantity,
+                        unit=line.unit,
+                    )
                     for line in lines
                 ]
             )
-            record_event(name="transfer.requested", subject=transfer, actor=actor, payload=_payload(transfer, lines=len(lines)))
+            record_event(
+                name="transfer.requested", subject=transfer, actor=actor, payload=_payload(transfer, lines=len(lines))
+            )
     except IntegrityError:
         existing = Transfer.objects.filter(idempotency_key=key).first() if key else None
         if existing is None:

@@ -8,6 +8,7 @@ choose nothing, and choosing something else needs `returns.override_disposition`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,19 +50,19 @@ def active_rules() -> list[DispositionRule]:
     return list(DispositionRule.objects.filter(is_active=True).select_related("warehouse"))
 
 
-def propose(
-    *, grade: str, reason: str, category: Any, rules: list[DispositionRule] | None = None
-) -> Proposal | None:
+def propose(*, grade: str, reason: str, category: Any, rules: list[DispositionRule] | None = None) -> Proposal | None:
     """The disposition the rules propose for an item of this grade, return reason and category, if any."""
     chain = _category_chain(category)
-    candidates = [rule for rule in (rules if rules is not None else active_rules()) if _matches(rule, grade, reason, chain)]
+    candidates = [
+        rule for rule in (rules if rules is not None else active_rules()) if _matches(rule, grade, reason, chain)
+    ]
     if not candidates:
         return None
     best = min(candidates, key=lambda rule: _rank(rule, chain))
     return Proposal(disposition=best.disposition, warehouse=best.warehouse, rule=best)
 
 
-def proposals_by_grade(*, reason: str, category: Any, grades: list[str]) -> dict[str, Proposal | None]:
+def proposals_by_grade(*, reason: str, category: Any, grades: Sequence[str]) -> dict[str, Proposal | None]:
     """The proposal for each grade (the receiving screen shows them beside the grade buttons)."""
     rules = active_rules()
     return {grade: propose(grade=grade, reason=reason, category=category, rules=rules) for grade in grades}

@@ -296,7 +296,9 @@ class DispositionRule(models.Model):
     """What happens to a returned item of a grade (and reason, category); the most specific active rule wins."""
 
     grade = models.CharField(_("grade"), max_length=4, blank=True, help_text="empty = every grade")
-    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices, blank=True, help_text="empty = every reason")
+    reason = models.CharField(
+        _("reason"), max_length=24, choices=Reason.choices, blank=True, help_text="empty = every reason"
+    )
     category = models.ForeignKey(
         "catalog.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
         help_text="empty = every category",

@@ -56,7 +56,10 @@ class DeliveryIn(Schema):
 
     carrier: str = Field(min_length=1, max_length=40, description="carrier code: ghn, ghtk, viettel_post, jt, ninjavan")
     tracking_code: str = Field(
-        min_length=3, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$", description="the carrier's order code"
+        min_length=3,
+        max_length=60,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$",
+        description="the carrier's order code",
     )
     promised_at: doc.ClientDateTime | None = Field(None, description="delivery date promised to the customer")
 
@@ -81,7 +84,9 @@ class OrderIn(Schema):
     payment_method: str = Field("", max_length=30)
     status: str = Field("placed", json_schema_extra=doc.one_of(OrderStatus.values))
     delivered_at: doc.ClientDateTime | None = None
-    delivery: DeliveryIn | None = Field(None, description="carrier + tracking code: the delivery is watched from now on")
+    delivery: DeliveryIn | None = Field(
+        None, description="carrier + tracking code: the delivery is watched from now on"
+    )
 
 
 class StatusIn(Schema):

@@ -18,5 +18,5 @@ class ShippingConfig(AppConfig):
             scheduler.DueSource(
                 name="shipping.late", pending=lateness.pending_late, handle=lateness.handle_late,
                 due_field="late_due_at",
-            )  # fmt: skip
+            )
         )

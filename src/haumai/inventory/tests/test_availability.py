@@ -51,8 +51,9 @@ def test_restock_publishes_per_channel_with_share_and_buffer(channels: dict[str,
     assert events[1].payload["sku"] == "FAN-1" and events[1].payload["channel_name"] == "Outlet"
 
 
-def test_a_move_that_leaves_availability_unchanged_announces_nothing(channels: dict[str, Channel],
-                                                                     product: Product, warehouse: Warehouse) -> None:  # fmt: skip
+def test_a_move_that_leaves_availability_unchanged_announces_nothing(
+    channels: dict[str, Channel], product: Product, warehouse: Warehouse
+) -> None:
     move_stock(actor=None, product=product, warehouse=warehouse, grade="new", quantity=1, reason="receipt")
     assert _available(product, channels["website"]) == 0  # within the buffer
     assert not Event.objects.filter(name="stock.available_changed").exists()
@@ -75,7 +76,9 @@ def test_warehouse_scoped_allocation_and_transfer_landing(make_staff: Any, chann
     assert _available(product, channels["website"]) == 4  # the website draws from every warehouse
 
 
-def test_rule_change_recomputes_everything(channels: dict[str, Channel], product: Product, warehouse: Warehouse) -> None:
+def test_rule_change_recomputes_everything(
+    channels: dict[str, Channel], product: Product, warehouse: Warehouse
+) -> None:
     move_stock(actor=None, product=product, warehouse=warehouse, grade="new", quantity=5, reason="receipt")
     ChannelAllocation.objects.filter(channel=channels["website"]).update(buffer=0)
     ChannelAllocation.objects.filter(channel=channels["outlet"]).update(grades="new,B")
@@ -110,7 +113,9 @@ def test_channel_webhook_receives_the_new_quantity(channels: dict[str, Channel],
     from haumai.messaging.models import Delivery, WebhookSubscription
     from haumai.messaging.webhooks import forget_cached_subscriptions
 
-    WebhookSubscription.objects.create(name="Outlet shop", url="http://127.0.0.1:9/stock", secret="s", event_patterns="stock.available_changed")
+    WebhookSubscription.objects.create(
+        name="Outlet shop", url="http://127.0.0.1:9/stock", secret="s", event_patterns="stock.available_changed"
+    )
     forget_cached_subscriptions()
     from haumai.events.services import dispatch_events
 

@@ -64,9 +64,9 @@ def test_more_than_in_stock_is_refused_and_nothing_changes(make_staff: Any, prod
                                                            warehouse: Warehouse, hanoi: Warehouse) -> None:  # fmt: skip
     keeper = make_staff("warehouse")
     move_stock(actor=keeper, product=product, warehouse=warehouse, grade="new", quantity=3, reason="receipt")
+    two = [TransferLineInput(product=product, quantity=2), TransferLineInput(product=product, quantity=2)]
     with pytest.raises(ValidationFailed) as caught:
-        request_transfer(actor=keeper, source=warehouse, destination=hanoi,
-                         lines=[TransferLineInput(product=product, quantity=2), TransferLineInput(product=product, quantity=2)])  # fmt: skip
+        request_transfer(actor=keeper, source=warehouse, destination=hanoi, lines=two)
     assert caught.value.errors[0].code == "insufficient_stock"
     assert "3 on hand, 4 asked" in caught.value.errors[0].message
     with pytest.raises(ValidationFailed) as same:
@@ -104,7 +104,9 @@ def test_a_serial_in_transit_is_nowhere_else(make_staff: Any, warehouse: Warehou
     unit = Unit.objects.create(product=phone, serial="IMEI-777")
     move_stock(actor=keeper, product=phone, warehouse=warehouse, grade="new", quantity=1, reason="receipt", unit=unit)
     with pytest.raises(ValidationFailed) as unnamed:
-        request_transfer(actor=keeper, source=warehouse, destination=hanoi, lines=[TransferLineInput(product=phone, quantity=1)])
+        request_transfer(
+            actor=keeper, source=warehouse, destination=hanoi, lines=[TransferLineInput(product=phone, quantity=1)]
+        )
     assert unnamed.value.errors[0].code == "required"
     transfer, _ = request_transfer(actor=keeper, source=warehouse, destination=hanoi,
                                    lines=[TransferLineInput(product=phone, quantity=1, unit=unit)])  # fmt: skip
@@ -133,7 +135,9 @@ def test_api_transfer_round_trip_and_permissions(api_client_for: Any, make_staff
     code = created.json()["code"]
     assert post(client, "/api/v1/stock/transfers", body).status_code == 200  # a replay: the same transfer
     assert Transfer.objects.count() == 1
-    bad = post(client, "/api/v1/stock/transfers", {**body, "idempotency_key": "", "lines": [{"sku": "FAN-1", "quantity": 9}]})
+    bad = post(
+        client, "/api/v1/stock/transfers", {**body, "idempotency_key": "", "lines": [{"sku": "FAN-1", "quantity": 9}]}
+    )
     assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["code"] == "insufficient_stock"
     unknown = post(client, "/api/v1/stock/transfers", {**body, "idempotency_key": "", "destination": "nowhere"})
     assert unknown.status_code == 422 and unknown.json()["error"]["fields"][0]["field"] == "destination"

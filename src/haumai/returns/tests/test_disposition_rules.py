@@ -95,7 +95,9 @@ def test_the_most_specific_rule_wins(shop: Shop) -> None:
     smartphones = Category.objects.create(code="smartphones", name="Smartphones", parent=phones)
     general = DispositionRule.objects.create(grade="A", disposition="restock")
     defective = DispositionRule.objects.create(grade="A", reason="defective", disposition="refurbish")
-    by_category = DispositionRule.objects.create(grade="A", reason="defective", category=phones, disposition="vendor_return")
+    by_category = DispositionRule.objects.create(
+        grade="A", reason="defective", category=phones, disposition="vendor_return"
+    )
     DispositionRule.objects.create(disposition="scrap", is_active=False)
     assert dispositions.propose(grade="A", reason="changed_mind", category=smartphones).rule == general  # type: ignore[union-attr]
     assert dispositions.propose(grade="A", reason="defective", category=None).rule == defective  # type: ignore[union-attr]

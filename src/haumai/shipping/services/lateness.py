@@ -32,7 +32,11 @@ def check_promise(promised_at: dt.datetime | None, *, field: str = "promised_at"
     if promised_at.tzinfo is None:
         raise ValidationFailed(
             _("Some fields are invalid"),
-            [FieldError(field, _("Give the promised date with its time zone, e.g. 2026-12-05T17:00:00+07:00"), "naive")],
+            [
+                FieldError(
+                    field, _("Give the promised date with its time zone, e.g. 2026-12-05T17:00:00+07:00"), "naive"
+                )
+            ],
         )
     if abs(promised_at - clock.now()) > MAX_PROMISE:
         raise ValidationFailed(

@@ -52,7 +52,11 @@ def test_an_order_pushed_with_its_tracking_code_is_watched(api_client_for: Any, 
     created = api.post(URL, body, content_type="application/json")
     assert created.status_code == 201, created.content
     shipment = Shipment.objects.get()
-    assert (shipment.reference, shipment.tracking_code, shipment.direction) == (created.json()["code"], "GHN-PUSH-1", "forward")
+    assert (shipment.reference, shipment.tracking_code, shipment.direction) == (
+        created.json()["code"],
+        "GHN-PUSH-1",
+        "forward",
+    )
     assert shipment.promised_at == NOW + dt.timedelta(days=2) and shipment.late_due_at == shipment.promised_at
     assert shipment.due_at is not None  # stuck detection too
     assert api.post(URL, body, content_type="application/json").status_code == 200  # a replay
@@ -80,7 +84,9 @@ def test_bad_delivery_refuses_the_whole_push(api_client_for: Any, customer: Any,
 def test_a_tracking_code_of_another_order_refuses_the_push(api_client_for: Any, customer: Any,
                                                            make_staff: Any, frozen: Any) -> None:  # fmt: skip
     other = _order(customer)
-    register_outbound(actor=make_staff("manager"), order_code=other.code, carrier_code="ghn", tracking_code="GHN-PUSH-1")
+    register_outbound(
+        actor=make_staff("manager"), order_code=other.code, carrier_code="ghn", tracking_code="GHN-PUSH-1"
+    )
     response = api_client_for("manager").post(URL, _push(customer), content_type="application/json")
     assert response.status_code == 409 and other.code in response.json()["error"]["message"]
     assert not Order.objects.filter(external_id="WEB-77").exists()
@@ -90,8 +96,11 @@ def test_a_tracking_code_of_another_order_refuses_the_push(api_client_for: Any, 
 @pytest.mark.django_db
 def test_late_once_when_not_delivered_by_the_promise(customer: Any, make_staff: Any, frozen: Any) -> None:
     order = _order(customer)
-    shipment = register_outbound(actor=make_staff("manager"), order_code=order.code, carrier_code="ghn",
-                                 tracking_code="GHN-LATE-1", promised_at=NOW + dt.timedelta(days=1)).shipment  # fmt: skip
+    promise = NOW + dt.timedelta(days=1)
+    shipment = register_outbound(
+        actor=make_staff("manager"), order_code=order.code, carrier_code="ghn", tracking_code="GHN-LATE-1",
+        promised_at=promise,
+    ).shipment  # fmt: skip
     scheduler.tick()
     assert not Event.objects.filter(name="shipment.late").exists()  # not due yet
     clock.advance(dt.timedelta(days=1, hours=5))
@@ -133,7 +142,7 @@ def test_parallel_workers_flag_a_late_delivery_once(customer: Any, make_staff: A
         try:
             barrier.wait()
             scheduler.tick()
-        except BaseException as exc:  # noqa: BLE001 - the test must see a crash
+        except BaseException as exc:
             errors.append(repr(exc))
         finally:
             connections.close_all()

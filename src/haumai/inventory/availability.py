@@ -58,7 +58,7 @@ def available_by_channel(*, product_id: int, allocations: Iterable[ChannelAlloca
 
 
 def refresh_product(*, product: Any, warehouse_id: int | None = None, grade: str | None = None,
-                    actor: Any = None, actor_label: str = "") -> list[dict[str, Any]]:  # fmt: skip
+                    actor: Any = None, actor_label: str = "", announce: bool = True) -> list[dict[str, Any]]:  # fmt: skip
     """Recompute one SKU's available-to-sell on the channels a change of (warehouse, grade) can touch.
 
     Call inside the transaction of the stock move. The channel rows are locked in a fixed order, so two
@@ -108,12 +108,16 @@ def refresh_product(*, product: Any, warehouse_id: int | None = None, grade: str
                 "available": new,
             }
             changes.append(change)
-            record_event(name=EVENT, subject=row, actor=actor, actor_label=actor_label, payload=change)
+            if announce:
+                record_event(name=EVENT, subject=row, actor=actor, actor_label=actor_label, payload=change)
     return changes
 
 
-def refresh_all(*, actor: Any = None, batch_size: int = 500) -> int:
-    """Recompute every SKU that has stock or a published quantity (after an allocation rule changed)."""
+def refresh_all(*, actor: Any = None, batch_size: int = 500, announce: bool = True) -> int:
+    """Recompute every SKU that has stock or a published quantity (after an allocation rule changed).
+
+    `announce=False` (the demo's first computation) writes the quantities without an event per change.
+    """
     from haumai.catalog.models import Product
 
     product_ids = set(StockLevel.objects.values_list("product_id", flat=True).distinct())
@@ -123,12 +127,12 @@ def refresh_all(*, actor: Any = None, batch_size: int = 500) -> int:
     ids = sorted(product_ids)
     for start in range(0, len(ids), batch_size):
         for product in Product.objects.filter(pk__in=ids[start : start + batch_size]).only("pk", "sku", "name"):
-            changed += len(_refresh_every_channel(product=product, actor=actor))
+            changed += len(_refresh_every_channel(product=product, actor=actor, announce=announce))
     return changed
 
 
-def _refresh_every_channel(*, product: Any, actor: Any) -> list[dict[str, Any]]:
-    changes = refresh_product(product=product, actor=actor)
+def _refresh_every_channel(*, product: Any, actor: Any, announce: bool) -> list[dict[str, Any]]:
+    changes = refresh_product(product=product, actor=actor, announce=announce)
     active_channels = {rule.channel_id for rule in _allocations()}
     with transaction.atomic():
         orphans = ChannelStock.objects.select_for_update().filter(product_id=product.pk).exclude(
@@ -145,6 +149,7 @@ def _refresh_every_channel(*, product: Any, actor: Any) -> list[dict[str, Any]]:
             }
             row.available, row.updated_at = 0, clock.now()
             row.save(update_fields=["available", "updated_at"])
-            record_event(name=EVENT, subject=row, actor=actor, payload=change)
+            if announce:
+                record_event(name=EVENT, subject=row, actor=actor, payload=change)
             changes.append(change)
     return changes

@@ -57,8 +57,15 @@ def available_by_channel(*, product_id: int, allocations: Iterable[ChannelAlloca
     return dict(result)
 
 
-def refresh_product(*, product: Any, warehouse_id: int | None = None, grade: str | None = None,
-                    actor: Any = None, actor_label: str = "", announce: bool = True) -> list[dict[str, Any]]:  # fmt: skip
+def refresh_product(
+    *,
+    product: Any,
+    warehouse_id: int | None = None,
+    grade: str | None = None,
+    actor: Any = None,
+    actor_label: str = "",
+    announce: bool = True,
+) -> list[dict[str, Any]]:
     """Recompute one SKU's available-to-sell on the channels a change of (warehouse, grade) can touch.
 
     Call inside the transaction of the stock move. The channel rows are locked in a fixed order, so two

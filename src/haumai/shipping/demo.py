@@ -70,6 +70,7 @@ def seed_forward_shipments(*, seed: int = 11, limit: int = 400) -> dict[str, int
             code=code, carrier=carrier, direction=Direction.FORWARD, status=status, tracking_code=tracking,
             reference=order.code, customer=order.customer,
             recipient={"name": order.customer.full_name, "phone": order.customer.phone},
+            parcel={"weight_grams": 1500, "length": 35, "width": 25, "height": 20, "value_vnd": order.total},
             booked_at=started, promised_at=promised, idempotency_key=f"demo:outbound:{carrier.code}:{tracking}",
         )  # fmt: skip
         if status != ShipmentStatus.DELIVERED and promised < now:

@@ -16,7 +16,16 @@ VIEW_CORE = [
     "sales.view_store",
     "events.view_event",
 ]
-STOCK_VIEW = ["inventory.view_warehouse", "inventory.view_stocklevel", "inventory.view_stockmove"]
+STOCK_VIEW = [
+    "inventory.view_warehouse",
+    "inventory.view_stocklevel",
+    "inventory.view_stockmove",
+    "inventory.view_transfer",
+    "inventory.view_channelstock",
+    "inventory.view_channelallocation",
+    "returns.view_dispositionrule",
+]
+STOCK_TRANSFER = ["inventory.add_transfer", "inventory.change_transfer"]
 CARE_VIEW = [
     "messaging.view_template",
     "messaging.view_delivery",
@@ -200,6 +209,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *VIEW_CORE,
         *STOCK_VIEW,
         "inventory.add_stockmove",
+        *STOCK_TRANSFER,
         *RETURNS_VIEW,
         "returns.receive_returnrequest",
         "shipping.change_shipment",
@@ -217,6 +227,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sales.add_order",
         "sales.change_order",
         "inventory.add_stockmove",
+        *STOCK_TRANSFER,
+        "inventory.add_channelallocation",
+        "inventory.change_channelallocation",
+        "returns.add_dispositionrule",
+        "returns.change_dispositionrule",
+        "returns.override_disposition",
         "integrations.add_importrun",
         "integrations.view_importrun",
         *CARE_VIEW,

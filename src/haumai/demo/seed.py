@@ -184,6 +184,12 @@ def seed_demo(
     result.counts.update(seed_segments())
     result.counts["recommendations.association"] = retrain()
 
+    from haumai.inventory.demo import seed_inventory
+
+    result.counts.update(seed_inventory(seed=seed))
+    from haumai.shipping.demo_deliveries import seed_forward_shipments
+
+    result.counts.update(seed_forward_shipments(seed=seed))
     from haumai.knowledge.demo import seed_knowledge
 
     result.counts.update(seed_knowledge(seed=seed))

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from haumai.core.errors import NotFound
-from haumai.inventory.models import StockLevel, StockMove, Warehouse
+from haumai.inventory.models import (
+    ChannelStock,
+    StockLevel,
+    StockMove,
+    Transfer,
+    TransferLine,
+    TransferStatus,
+    Warehouse,
+)
 
 
 def stock_levels(
@@ -43,3 +51,44 @@ def warehouse_by_code(code: str) -> Warehouse:
     if warehouse is None:
         raise NotFound(_("No warehouse with code %(code)s") % {"code": code})
     return warehouse
+
+
+def transfers(*, status: str = "", warehouse: str = "") -> QuerySet[Transfer]:
+    """Transfers, newest first, with their lines (two queries beside the page)."""
+    rows = Transfer.objects.select_related("source", "destination").prefetch_related(
+        Prefetch("lines", queryset=TransferLine.objects.select_related("product", "unit").order_by("pk"))
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if warehouse:
+        code = warehouse.strip()
+        rows = rows.filter(Q(source__code=code) | Q(destination__code=code))
+    return rows.order_by("-requested_at", "-id")
+
+
+def transfer_by_code(code: str) -> Transfer:
+    """One transfer by code, or NotFound."""
+    found = transfers().filter(code=code.strip().upper()).first()
+    if found is None:
+        raise NotFound(_("No transfer with code %(code)s") % {"code": code})
+    return found
+
+
+def in_transit(*, sku: str = "") -> QuerySet[TransferLine]:
+    """What is on the road between warehouses now."""
+    lines = TransferLine.objects.filter(transfer__status=TransferStatus.IN_TRANSIT).select_related(
+        "product", "unit", "transfer__source", "transfer__destination"
+    )
+    if sku:
+        lines = lines.filter(product__sku=sku.strip())
+    return lines.order_by("transfer__shipped_at", "pk")
+
+
+def available_to_sell(*, sku: str = "", channel: str = "") -> QuerySet[ChannelStock]:
+    """The published available-to-sell per SKU and channel, by SKU then channel."""
+    rows = ChannelStock.objects.select_related("product", "channel")
+    if sku:
+        rows = rows.filter(product__sku=sku.strip())
+    if channel:
+        rows = rows.filter(channel__code=channel.strip())
+    return rows.order_by("product__sku", "channel__code")

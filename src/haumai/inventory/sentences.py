@@ -26,4 +26,47 @@ def stock_moved(event: Any) -> TimelineEntry:
     return said(text, icon="warehouse", tone="success" if quantity > 0 else "neutral")
 
 
+def _transfer_params(event: Any) -> dict[str, str]:
+    return {
+        "code": value(event, "transfer_code") or "—",
+        "source": value(event, "source_name", "source") or "—",
+        "destination": value(event, "destination_name", "destination") or "—",
+    }
+
+
+def transfer_requested(event: Any) -> TimelineEntry:
+    text = _("Transfer %(code)s requested: %(source)s → %(destination)s") % _transfer_params(event)
+    return said(text, icon="warehouse")
+
+
+def transfer_shipped(event: Any) -> TimelineEntry:
+    text = _("Transfer %(code)s left %(source)s for %(destination)s (in transit)") % _transfer_params(event)
+    return said(text, icon="warehouse")
+
+
+def transfer_received(event: Any) -> TimelineEntry:
+    text = _("Transfer %(code)s received at %(destination)s") % _transfer_params(event)
+    return said(text, icon="warehouse", tone="success")
+
+
+def transfer_cancelled(event: Any) -> TimelineEntry:
+    return said(_("Transfer %(code)s cancelled") % _transfer_params(event), icon="warehouse")
+
+
+def available_changed(event: Any) -> TimelineEntry:
+    params = {
+        "sku": value(event, "sku") or "—",
+        "channel": value(event, "channel_name", "channel") or "—",
+        "previous": value(event, "previous") or "—",
+        "available": value(event, "available") or "—",
+    }
+    text = _("Available to sell of %(sku)s on %(channel)s: %(previous)s → %(available)s") % params
+    return said(text, icon="warehouse", tone="info")
+
+
 register_sentence("stock.moved", stock_moved)
+register_sentence("transfer.requested", transfer_requested)
+register_sentence("transfer.shipped", transfer_shipped)
+register_sentence("transfer.received", transfer_received)
+register_sentence("transfer.cancelled", transfer_cancelled)
+register_sentence("stock.available_changed", available_changed)

@@ -13,7 +13,8 @@ from haumai.catalog.models import Product, Unit, UnitStatus
 from haumai.core import clock
 from haumai.core.errors import FieldError, ValidationFailed
 from haumai.events.services import record_event
-from haumai.inventory.models import Grade, MoveReason, StockLevel, StockMove, Warehouse
+from haumai.inventory import availability
+from haumai.inventory.models import Grade, MoveReason, StockLevel, StockMove, TransferLine, TransferStatus, Warehouse
 
 MAX_MOVE_QUANTITY = 1_000_000
 
@@ -147,6 +148,10 @@ def move_stock(
                 "serial": unit.serial if unit else None,
             },
         )
+        # In the move's transaction: the channels' available-to-sell is never behind the ledger.
+        availability.refresh_product(
+            product=product, warehouse_id=warehouse.pk, grade=grade, actor=actor, actor_label=actor_label
+        )
     return move
 
 
@@ -167,6 +172,19 @@ def _check_unit_move(unit: Unit, warehouse: Warehouse, grade: str, quantity: int
             % {"serial": unit.serial, "warehouse": place["warehouse__name"], "grade": _grade_label(place["grade"])},
             "serial_in_stock",
         )
+    if quantity > 0:
+        travelling = (
+            TransferLine.objects.filter(unit=unit, transfer__status=TransferStatus.IN_TRANSIT)
+            .values_list("transfer__code", flat=True)
+            .first()
+        )
+        if travelling:
+            raise _refuse(
+                "serial",
+                _("Serial %(serial)s is in transit on transfer %(code)s; it enters stock when the transfer is received")
+                % {"serial": unit.serial, "code": travelling},
+                "serial_in_transit",
+            )
     if quantity > 0 and reason != MoveReason.RETURN_RESTOCK and unit.status in (UnitStatus.SOLD, UnitStatus.SCRAPPED):
         raise _refuse(
             "serial",

@@ -8,7 +8,16 @@ from django.contrib import admin
 from django.http import HttpRequest
 from unfold.admin import ModelAdmin
 
-from haumai.returns.models import ReturnPolicy, ReturnRequest
+from haumai.returns.models import DispositionRule, ReturnPolicy, ReturnRequest
+
+
+@admin.register(DispositionRule)
+class DispositionRuleAdmin(ModelAdmin):
+    """What inspection proposes per grade, reason and category (the most specific active rule wins)."""
+
+    list_display = ("grade", "reason", "category", "disposition", "warehouse", "is_active")
+    list_filter = ("is_active", "grade", "disposition")
+    list_select_related = ("category", "warehouse")
 
 
 @admin.register(ReturnPolicy)

@@ -204,6 +204,7 @@ class ReturnRequest(models.Model):
             ("approve_returnrequest", "Can approve or reject return requests"),
             ("receive_returnrequest", "Can receive, inspect and restock returns"),
             ("override_eligibility", "Can accept returns outside the policy (goodwill)"),
+            ("override_disposition", "Can choose another disposition than the rule proposes"),
         ]
         indexes = [
             models.Index(fields=["status", "-requested_at"], name="return_status_requested"),
@@ -262,6 +263,9 @@ class Inspection(models.Model):
         "inventory.Warehouse", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     notes = models.TextField(blank=True)
+    # What the disposition rules proposed, and why staff chose otherwise (empty when they followed it).
+    proposed_disposition = models.CharField(max_length=24, blank=True)
+    override_reason = models.CharField(max_length=500, blank=True)
     stock_move_id = models.BigIntegerField(null=True, blank=True)
     inspected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -286,3 +290,28 @@ class ReturnPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class DispositionRule(models.Model):
+    """What happens to a returned item of a grade (and reason, category); the most specific active rule wins."""
+
+    grade = models.CharField(_("grade"), max_length=4, blank=True, help_text="empty = every grade")
+    reason = models.CharField(
+        _("reason"), max_length=24, choices=Reason.choices, blank=True, help_text="empty = every reason"
+    )
+    category = models.ForeignKey(
+        "catalog.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text="empty = every category",
+    )  # fmt: skip
+    disposition = models.CharField(_("disposition"), max_length=24, choices=Disposition.choices)
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="where a restock goes; empty = the warehouse that received the return",
+    )  # fmt: skip
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["grade", "reason", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.grade or '*'}/{self.reason or '*'}/{self.category_id or '*'} -> {self.disposition}"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from haumai.core.errors import DomainError, NotFound
 from haumai.inventory.models import Grade
 from haumai.inventory.selectors import stock_levels
-from haumai.returns import selectors, services
+from haumai.returns import dispositions, selectors, services
 from haumai.returns.models import Disposition, ReturnRequest, Status
 from haumai.returns.services.receiving import RECEIVABLE
 
@@ -42,14 +42,27 @@ def scan(request: HttpRequest) -> HttpResponse:
 
 def _lines(found: ReturnRequest) -> list[dict[str, Any]]:
     rows = []
+    grades = [Grade.A, Grade.B, Grade.C, Grade.D]
     for line in found.lines.all():
         inspections = list(line.inspections.all())
         inspected = sum(i.quantity for i in inspections)
+        to_inspect = max(line.received_quantity - inspected, 0)
+        proposals = (
+            dispositions.proposals_by_grade(reason=found.reason, category=line.product.category, grades=grades)
+            if to_inspect and found.status == Status.RECEIVED
+            else {}
+        )
         rows.append(
             {
                 "line": line,
                 "inspections": inspections,
-                "to_inspect": max(line.received_quantity - inspected, 0),
+                "to_inspect": to_inspect,
+                # What the rules propose per grade, as the clerk reads it beside the grade buttons.
+                "proposals": [
+                    (grade, Disposition(p.disposition).label, p.warehouse.name if p.warehouse else "")
+                    for grade, p in proposals.items()
+                    if p is not None
+                ],
             }
         )
     return rows
@@ -124,6 +137,7 @@ def _act(request: HttpRequest, found: ReturnRequest) -> None:
             disposition=request.POST.get("disposition", ""),
             warehouse_code=request.POST.get("warehouse", ""),
             notes=request.POST.get("notes", "")[:2000],
+            override_reason=request.POST.get("override_reason", "")[:500],
             photos=request.FILES.getlist("photos"),  # type: ignore[arg-type]
         )
         messages.success(request, _("Inspection saved."))

@@ -51,6 +51,19 @@ class OrderLineIn(Schema):
     imei: str | None = Field(None, max_length=20, json_schema_extra=doc.IMEI)
 
 
+class DeliveryIn(Schema):
+    """The forward delivery booked outside Haumai, registered with the order (as POST /shipments/outbound)."""
+
+    carrier: str = Field(min_length=1, max_length=40, description="carrier code: ghn, ghtk, viettel_post, jt, ninjavan")
+    tracking_code: str = Field(
+        min_length=3,
+        max_length=60,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$",
+        description="the carrier's order code",
+    )
+    promised_at: doc.ClientDateTime | None = Field(None, description="delivery date promised to the customer")
+
+
 class OrderIn(Schema):
     """An order; with an external_id, placed_at is required (the pair identifies the order)."""
 
@@ -71,6 +84,9 @@ class OrderIn(Schema):
     payment_method: str = Field("", max_length=30)
     status: str = Field("placed", json_schema_extra=doc.one_of(OrderStatus.values))
     delivered_at: doc.ClientDateTime | None = None
+    delivery: DeliveryIn | None = Field(
+        None, description="carrier + tracking code: the delivery is watched from now on"
+    )
 
 
 class StatusIn(Schema):

@@ -124,6 +124,9 @@ class OutboundIn(Schema):
         min_length=3, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$",
         description="the carrier's order code",
     )  # fmt: skip
+    promised_at: doc.ClientDateTime | None = Field(
+        None, description="the delivery date promised to the customer; not delivered by then -> shipment.late"
+    )
 
 
 @router.post(
@@ -134,8 +137,9 @@ class OutboundIn(Schema):
 def register_delivery(request: HttpRequest, payload: OutboundIn) -> Status[dict[str, Any]]:
     user = require(request, "shipping.add_shipment")
     registered = register_outbound(
-        actor=user, order_code=payload.order, carrier_code=payload.carrier, tracking_code=payload.tracking_code
-    )
+        actor=user, order_code=payload.order, carrier_code=payload.carrier, tracking_code=payload.tracking_code,
+        promised_at=payload.promised_at,
+    )  # fmt: skip
     return Status(201 if registered.created else 200, shipment_out(registered.shipment))
 
 

@@ -12,3 +12,11 @@ class ShippingConfig(AppConfig):
         scheduler.register(
             scheduler.DueSource(name="shipping.due", pending=services.pending_due, handle=services.handle_due)
         )
+        from haumai.shipping.services import lateness
+
+        scheduler.register(
+            scheduler.DueSource(
+                name="shipping.late", pending=lateness.pending_late, handle=lateness.handle_late,
+                due_field="late_due_at",
+            )
+        )

@@ -62,6 +62,10 @@ class Shipment(models.Model):
     booked_at = models.DateTimeField(null=True, blank=True)
     last_tracking_at = models.DateTimeField(null=True, blank=True)
     delayed_at = models.DateTimeField(null=True, blank=True, help_text="when stuck detection flagged it")
+    # The delivery date promised to the customer (order push or carrier); late detection watches it.
+    promised_at = models.DateTimeField(null=True, blank=True)
+    late_due_at = models.DateTimeField(null=True, blank=True, help_text="when to check lateness (cleared once done)")
+    late_at = models.DateTimeField(null=True, blank=True, help_text="when it was found later than promised")
     # Next thing the worker must do: book (status created) or check for a stuck parcel (active states).
     due_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, unique=True)
@@ -85,6 +89,9 @@ class Shipment(models.Model):
             models.Index(fields=["-created_at", "-id"], name="shipment_created"),
             models.Index(fields=["status", "-created_at"], name="shipment_status_created"),
             models.Index(fields=["due_at"], name="shipment_due", condition=models.Q(due_at__isnull=False)),
+            models.Index(
+                fields=["late_due_at"], name="shipment_late_due", condition=models.Q(late_due_at__isnull=False)
+            ),
             models.Index(
                 fields=["-booking_failed_at"],
                 name="shipment_booking_failed",

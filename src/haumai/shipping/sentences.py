@@ -98,6 +98,11 @@ def delayed(event: Any) -> TimelineEntry:
     return _entry(event, text, icon="alarm-clock", tone="warning")
 
 
+def late(event: Any) -> TimelineEntry:
+    text = _("Shipment %(code)s is later than the delivery date promised to the customer") % {"code": _code(event)}
+    return _entry(event, text, icon="alarm-clock", tone="warning")
+
+
 def _status_sentence(status: str) -> Callable[[Any], TimelineEntry]:
     template, icon, tone = STATUS_SENTENCES[status]
 
@@ -115,3 +120,4 @@ register_sentence("shipment.booked", booked)
 register_sentence("shipment.booking_failed", booking_failed)
 register_sentence("shipment.booking_retried", booking_retried)
 register_sentence("shipment.delayed", delayed)
+register_sentence("shipment.late", late)

@@ -24,7 +24,15 @@ from haumai.demo.identifiers import luhn_valid
 from haumai.demo.parallel import can_fork
 from haumai.demo.seed import seed_demo
 from haumai.events.models import Event
-from haumai.inventory.models import StockLevel, StockMove, Warehouse
+from haumai.inventory.models import (
+    ChannelAllocation,
+    ChannelStock,
+    StockLevel,
+    StockMove,
+    Transfer,
+    TransferLine,
+    Warehouse,
+)
 from haumai.loyalty.models import (
     Membership,
     PointsAllocation,
@@ -47,6 +55,7 @@ from haumai.repairs.models import (
     RepairPhoto,
     RepairStateChange,
 )
+from haumai.returns.models import DispositionRule
 from haumai.sales.models import Channel, Order, OrderLine, Store
 from haumai.shipping.models import Shipment
 from haumai.support.models import GoodwillRequest, Ticket
@@ -187,9 +196,9 @@ def test_same_seed_gives_identical_data_after_a_reset() -> None:
     first = fingerprint()
     # Empty the database again (demo rows, code counters); reference data stays and is reused.
     loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
-    demo_models = (*loyalty, GoodwillRequest, Ticket, Shipment, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment)
-    demo_models = (*demo_models, OrderLine)
-    demo_models = (*demo_models, Order)
+    demo_models = (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine)
+    demo_models = (*demo_models, Shipment, Order, TransferLine, Transfer, ChannelStock, ChannelAllocation)
+    DispositionRule.objects.all().delete()
     demo_models = (*demo_models, StockMove, StockLevel, Unit, Identity, Address)
     for model in (*demo_models, Consent, Customer):
         model.objects.all().delete()
@@ -239,9 +248,9 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
         seed_demo(customers=2_100, seed=9, workers=2, out=lambda line: None)
     parallel = fingerprint()
     loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
-    demo_models = (*loyalty, GoodwillRequest, Ticket, Shipment, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment)
-    demo_models = (*demo_models, OrderLine)
-    demo_models = (*demo_models, Order)
+    demo_models = (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine)
+    demo_models = (*demo_models, Shipment, Order, TransferLine, Transfer, ChannelStock, ChannelAllocation)
+    DispositionRule.objects.all().delete()
     demo_models = (*demo_models, StockMove, StockLevel, Unit, Identity, Address)
     from haumai.customers.models import ConsentText
     from haumai.privacy.models import AccessLog, DataRequest, Incident
@@ -258,8 +267,8 @@ def test_rerun_after_deleting_customers_continues_the_serial_numbers() -> None:
     run_demo("--customers", "60")
     serials = set(Unit.objects.values_list("serial", flat=True))
     loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
-    for model in (*loyalty, GoodwillRequest, Ticket, Shipment, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment,
-                  OrderLine, Order, Identity, Address, Consent, Customer):  # fmt: skip
+    for model in (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine,
+                  Shipment, Order, Identity, Address, Consent, Customer):  # fmt: skip
         model.objects.all().delete()
     run_demo("--customers", "60")  # units and stock stay; new serials must not collide
     assert serials < set(Unit.objects.values_list("serial", flat=True))

@@ -149,3 +149,20 @@ def test_my_order_page_follows_its_delivery_in_plain_words(
     assert "Lấy hàng thành công" in body
     other = client.get(f"/portal/orders/{shop.binh_order.code}/")
     assert other.status_code == 404 and "GHN-AN-778" not in other.content.decode()
+
+
+def test_my_order_page_says_when_the_delivery_is_later_than_promised(
+    client: Client, settings: Any, shop: Shop, make_staff: Any
+) -> None:
+    from haumai.core import scheduler
+    from haumai.shipping.services.outbound import register_outbound
+
+    register_outbound(actor=make_staff("manager"), order_code=shop.an_order.code, carrier_code="ghn",
+                      tracking_code="GHN-AN-LATE", promised_at=clock.now() + dt.timedelta(hours=6))  # fmt: skip
+    log_in(client, settings)
+    before = client.get(f"/portal/orders/{shop.an_order.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Promised by" in before and "Later than promised" not in before
+    clock.advance(dt.timedelta(hours=7))
+    scheduler.tick()
+    after = client.get(f"/portal/orders/{shop.an_order.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Later than promised: we are following it up with the carrier" in after

@@ -17,7 +17,7 @@ from haumai.core.errors import Conflict, NotFound
 from haumai.events.services import record_event
 from haumai.inventory import services as inventory_services
 from haumai.inventory.models import Grade, MoveReason, Warehouse
-from haumai.returns import logistics
+from haumai.returns import dispositions, logistics
 from haumai.returns.models import Disposition, Inspection, ReturnLine, ReturnRequest, Status
 from haumai.returns.services.common import (
     OPEN_STATUSES,
@@ -157,22 +157,31 @@ def inspect_line(
     warehouse_code: str = "",
     notes: str = "",
     photos: Sequence[UploadedPhoto] = (),
+    override_reason: str = "",
 ) -> Inspection:
     """Grade the received units of one line and act on them; a restock moves stock in the same transaction.
+
+    An empty `disposition` takes what the disposition rules propose for the grade, reason and category
+    (and their restock warehouse); another choice than the proposal needs `returns.override_disposition`
+    and an `override_reason`.
 
     When every received unit is inspected the return becomes `inspected` and is resolved (refund,
     store credit or exchange) unless it still waits for missing items.
     """
     if grade not in (Grade.A, Grade.B, Grade.C, Grade.D):
         raise refuse("grade", _("Choose a grade: A, B, C or D"), "invalid_choice")
-    if disposition not in Disposition.values:
+    if disposition and disposition not in Disposition.values:
         raise refuse("disposition", _("Choose what happens to the item"), "invalid_choice")
-    if disposition == Disposition.RESTOCK and grade == Grade.D:
-        raise refuse("disposition", _("Grade D items are scrapped or returned to the vendor, not restocked"))
+    if len(override_reason) > 500:
+        raise refuse("override_reason", _("The reason is longer than 500 characters"), "too_long")
     checked_photos = check_photos(photos)
     with transaction.atomic():
         request = lock(line.request)
-        line = ReturnLine.objects.select_related("product", "unit").get(pk=line.pk)
+        line = ReturnLine.objects.select_related("product__category__parent", "unit").get(pk=line.pk)
+        proposal = dispositions.propose(grade=grade, reason=request.reason, category=line.product.category)
+        disposition, override = _choose_disposition(actor, proposal, disposition, override_reason)
+        if disposition == Disposition.RESTOCK and grade == Grade.D:
+            raise refuse("disposition", _("Grade D items are scrapped or returned to the vendor, not restocked"))
         done = sum(i.quantity for i in line.inspections.all())
         quantity = line.received_quantity - done
         if quantity <= 0:
@@ -188,6 +197,8 @@ def inspect_line(
                 "invalid_transition",
             )
         warehouse = request.warehouse
+        if proposal is not None and not override and proposal.warehouse is not None:
+            warehouse = proposal.warehouse
         if warehouse_code:
             warehouse = Warehouse.objects.filter(code=warehouse_code.strip()).first()
             if warehouse is None:
@@ -219,6 +230,8 @@ def inspect_line(
             disposition=disposition,
             warehouse=warehouse,
             notes=notes.strip()[:2000],
+            proposed_disposition=proposal.disposition if proposal else "",
+            override_reason=override,
             stock_move_id=move.pk if move else None,
             inspected_by=actor if getattr(actor, "is_authenticated", False) else None,
             inspected_at=clock.now(),
@@ -236,6 +249,8 @@ def inspect_line(
                 quantity=quantity,
                 grade=grade,
                 disposition=disposition,
+                proposed_disposition=proposal.disposition if proposal else None,
+                override_reason=override or None,
                 warehouse=warehouse.code if warehouse else None,
             ),
         )
@@ -246,6 +261,31 @@ def inspect_line(
             # In the same transaction: an inspected return never waits without its refund/exchange.
             resolve_return(actor=actor, request=request)
     return inspection
+
+
+def _choose_disposition(actor: Any, proposal: Any, chosen: str, reason: str) -> tuple[str, str]:
+    """The disposition applied and the override reason kept ("" when the rules were followed)."""
+    if not chosen:
+        if proposal is None:
+            raise refuse("disposition", _("Choose what happens to the item"), "required")
+        return proposal.disposition, ""
+    if proposal is None or chosen == proposal.disposition:
+        return chosen, ""
+    if not getattr(actor, "has_perm", lambda _perm: False)("returns.override_disposition"):
+        raise refuse(
+            "disposition",
+            _("The rules send this item to “%(proposed)s”; only a manager may choose otherwise")
+            % {"proposed": Disposition(proposal.disposition).label},
+            "override_not_allowed",
+        )
+    if not reason.strip():
+        raise refuse(
+            "override_reason",
+            _("Say why this item does not go to “%(proposed)s” as the rules propose")
+            % {"proposed": Disposition(proposal.disposition).label},
+            "required",
+        )
+    return chosen, reason.strip()
 
 
 def _all_inspected(request: ReturnRequest) -> bool:

@@ -8,7 +8,9 @@ for the same order again answers with the shipment already there and changes not
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,7 @@ from haumai.events.services import record_event
 from haumai.sales import selectors as sales_selectors
 from haumai.shipping.models import Carrier, CarrierKind, Direction, Shipment
 from haumai.shipping.services.common import event_payload, schedule_stuck_check
+from haumai.shipping.services.lateness import check_promise, set_promise
 from haumai.shipping.statuses import ShipmentStatus
 
 TRACKING_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$")
@@ -71,11 +74,21 @@ def _existing(carrier: Carrier, tracking: str, order: Any) -> Shipment | None:
     return found
 
 
-def register_outbound(*, actor: Any, order_code: str, carrier_code: str, tracking_code: str) -> Registered:
-    """Register the forward shipment of an order booked outside Haumai (idempotent per carrier + code)."""
+def _require(actor: Any) -> None:
     permission = "shipping.add_shipment"
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm(permission):
         raise Forbidden(_("You do not have permission to do this (%(permission)s)") % {"permission": permission})
+
+
+def register_outbound(
+    *, actor: Any, order_code: str, carrier_code: str, tracking_code: str, promised_at: dt.datetime | None = None
+) -> Registered:
+    """Register the forward shipment of an order booked outside Haumai (idempotent per carrier + code).
+
+    With `promised_at` (the delivery date promised to the customer), lateness is watched too.
+    """
+    _require(actor)
+    check_promise(promised_at)
     order, carrier, tracking = _clean(order_code, carrier_code, tracking_code)
     found = _existing(carrier, tracking, order)
     if found is not None:
@@ -92,6 +105,7 @@ def register_outbound(*, actor: Any, order_code: str, carrier_code: str, trackin
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )  # fmt: skip
             schedule_stuck_check(shipment, since=now)
+            set_promise(shipment, promised_at)
             shipment.save()
             record_event(
                 name="shipment.created", customer=order.customer, subject=shipment, actor=actor,
@@ -104,3 +118,34 @@ def register_outbound(*, actor: Any, order_code: str, carrier_code: str, trackin
             raise
         return Registered(found, created=False)
     return Registered(shipment, created=True)
+
+
+@dataclass(frozen=True)
+class DeliveryInput:
+    """The delivery that came with an order push: the carrier that has the parcel, its code, the promise."""
+
+    carrier: str
+    tracking_code: str
+    promised_at: dt.datetime | None = None
+
+
+def push_order_with_delivery(
+    *, actor: Any, push: Callable[[], tuple[Any, bool]], delivery: DeliveryInput
+) -> tuple[Any, bool, Registered]:
+    """Store an order (`push`, e.g. sales.services.upsert_order) and register its delivery, all or nothing.
+
+    A tracking code already used by another order, an unknown carrier or a bad promise refuses the whole
+    push: the order is not stored either, so a retried push with the right code is a first push.
+    """
+    _require(actor)
+    check_promise(delivery.promised_at, field="delivery.promised_at")
+    if not TRACKING_CODE.match((delivery.tracking_code or "").strip()):
+        message = _("A tracking code is 3 to 60 letters, digits, dots, dashes or underscores.")
+        raise _invalid("delivery.tracking_code", message, "invalid")
+    with transaction.atomic():
+        order, created = push()
+        registered = register_outbound(
+            actor=actor, order_code=order.code, carrier_code=delivery.carrier,
+            tracking_code=delivery.tracking_code, promised_at=delivery.promised_at,
+        )  # fmt: skip
+    return order, created, registered

@@ -11,7 +11,8 @@ VOCABULARY = Vocabulary(intents.vocabulary_words() | {"delivery", "warranty", "g
 def test_teencode_and_missing_diacritics_read_as_the_words() -> None:
     assert read("dh cua mik giao chua z", VOCABULARY).folded == "don hang cua minh giao chua vay"
     assert read("sp ko dc bh a", VOCABULARY).folded == "san pham khong duoc bao hanh anh"
-    assert read("Đơn hàng của tôi giao chưa?", VOCABULARY).folded == read("don hang cua toi giao chua", VOCABULARY).folded
+    plain = read("don hang cua toi giao chua", VOCABULARY).folded
+    assert read("Đơn hàng của tôi giao chưa?", VOCABULARY).folded == plain
 
 
 def test_misspellings_are_corrected_against_the_vocabulary_but_real_syllables_are_kept() -> None:

@@ -21,6 +21,7 @@ ORDER = [
     "demo", "import", "api", "search", "journeys", "webhooks", "receiving", "analytics", "slots", "sla", "support",
     "loyalty",
     "knowledge",
+    "bot",
 ]
 OPTIONAL = {"probe": "probe_integrity.py"}
 

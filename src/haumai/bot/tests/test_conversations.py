@@ -192,3 +192,18 @@ def test_email_is_never_answered_and_the_channel_switch_is_honoured(
     say("xin chào", 1, django_capture_on_commit_callbacks)
     assert not BotConversation.objects.exists()
     assert not Message.objects.filter(direction="out").exists()
+
+
+def test_a_turn_costs_a_fixed_number_of_queries(
+    shop: dict[str, Any], help_articles: int, django_capture_on_commit_callbacks: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    from haumai.bot import services
+    from haumai.bot.tests.conftest import chat
+
+    say("xin chào", 1, django_capture_on_commit_callbacks)  # the conversation exists, the index is built
+    for number, text in enumerate(["cach ve sinh luoi loc dieu hoa", "bảo hành có mất phí không"], start=2):
+        stored = ingest_inbound(chat(text, number=number))
+        assert stored is not None
+        with django_assert_max_num_queries(22):  # 18 measured on SQLite
+            services.handle_message(message=stored)

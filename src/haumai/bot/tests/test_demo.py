@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def test_demo_has_bot_conversations_one_handed_over() -> None:
     with clock.frozen(NOW):
         call_command("demo", "--customers", "30", stdout=io.StringIO())
-    assert BotConversation.objects.count() >= 4
+        assert not BotConversation.objects.exists()  # small worlds keep their exact customer counts
+        assert seed_bot()["bot.conversation"] >= 4
     handed = BotConversation.objects.get(mode=BotMode.HANDED_OVER)
     assert handed.verified_customer is not None and handed.verified_order is not None
     assert BotTurn.objects.filter(intent="how_to", outcome="answered").exists()

@@ -3,7 +3,7 @@ help article, a hand-over with its note, centre hours on Zalo, a message it did 
 
 Messages go through support's ingestion like the widget's and Zalo's would; skipped when the bot has
 conversations already or the demo has no customer with a phone and an order. The chat visitors are new
-contacts, so the generator runs this only for demo worlds of 1,000 customers or more (the default 2,000)."""
+contacts; the demo generator does not call this yet (see the README)."""
 
 from __future__ import annotations
 

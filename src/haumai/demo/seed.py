@@ -179,10 +179,6 @@ def seed_demo(
     from haumai.knowledge.demo import seed_knowledge
 
     result.counts.update(seed_knowledge(seed=seed))
-    if customers >= PERSONAL_DATA_FROM:  # the bot's chat visitors are new contacts: not in exact-count test worlds
-        from haumai.bot.demo import seed_bot
-
-        result.counts.update(seed_bot())
     _analyze()
     result.bulk_seconds = time.monotonic() - bulk_started
     result.seconds = time.monotonic() - started

@@ -22,6 +22,7 @@ ORDER = [
     "loyalty",
     "knowledge",
     "warranty_web",
+    "bot",
 ]
 OPTIONAL = {"probe": "probe_integrity.py"}
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "haumai.surveys",
     "haumai.loyalty",
     "haumai.knowledge",
+    "haumai.bot",
     "haumai.analytics",
     "haumai.segments",
     "haumai.recommendations",

@@ -43,6 +43,7 @@ urlpatterns = [
     path("console/inbox/", include("haumai.support.urls")),
     path("console/support/sla/", include("haumai.support.sla.urls")),
     path("console/knowledge/", include("haumai.knowledge.urls")),
+    path("console/bot/", include("haumai.bot.urls")),
     path("portal/help/", include("haumai.knowledge.portal_urls")),
     path("portal/", include("haumai.portal.urls")),
     path("m/", include("haumai.messaging.public_urls")),

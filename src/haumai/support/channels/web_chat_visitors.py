@@ -157,8 +157,12 @@ def conversation_after(*, customer: Customer | None, after: int) -> list[Message
     ticket_ids = _chat_ticket_ids(customer)
     if not ticket_ids:
         return []
-    rows = Message.objects.filter(ticket_id__in=ticket_ids, visibility=Visibility.PUBLIC).only(
-        "id", "direction", "body_text", "sent_at", "sender_label", "author_id", "ticket_id", "channel"
+    # The author's username comes along (one join) so apps can label their replies (the bot) without a query.
+    rows = (
+        Message.objects.filter(ticket_id__in=ticket_ids, visibility=Visibility.PUBLIC)
+        .select_related("author")
+        .only("id", "direction", "body_text", "sent_at", "sender_label", "author_id", "ticket_id", "channel",
+              "author__username")
     )
     if after > 0:
         return list(rows.filter(id__gt=after).order_by("id")[:PAGE])

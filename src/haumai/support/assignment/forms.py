@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +30,17 @@ class SkillForm(forms.Form):
                                          widget=forms.CheckboxSelectMultiple)
     tags = forms.CharField(label=_("tags"), required=False, max_length=800,
                            help_text=_("Comma-separated; empty: every ticket."))
-    calendar = forms.ModelChoiceField(label=_("shifts"), required=False, empty_label=_("Team calendar"),
-                                      queryset=BusinessCalendar.objects.order_by("name"))
+    calendar = forms.TypedChoiceField(label=_("shifts"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, calendars: dict[int, BusinessCalendar], **kwargs: Any) -> None:
+        """`calendars`: every calendar by id, read once for all the agents' forms of the page."""
+        super().__init__(*args, **kwargs)
+        self.calendars = calendars
+        self.fields["calendar"].choices = [("", _("Team calendar")), *((pk, c.name) for pk, c in calendars.items())]  # type: ignore[attr-defined]
+
+    def chosen_calendar(self) -> BusinessCalendar | None:
+        pk = self.cleaned_data.get("calendar")
+        return self.calendars.get(pk) if pk is not None else None
 
     def tag_list(self) -> list[str]:
         return [part.strip() for part in str(self.cleaned_data.get("tags") or "").split(",") if part.strip()]

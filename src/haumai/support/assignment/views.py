@@ -18,7 +18,7 @@ from haumai.core.errors import ValidationFailed
 from haumai.core.paging import page_number, page_of
 from haumai.support.assignment import selectors
 from haumai.support.assignment.forms import RuleForm, SkillForm
-from haumai.support.models import AgentSkill, AssignmentMode
+from haumai.support.models import AgentSkill, AssignmentMode, BusinessCalendar
 from haumai.support.services import assignment
 
 PAGE_SIZE = 50
@@ -70,7 +70,9 @@ def team_rule(request: HttpRequest, team_id: int) -> HttpResponse:
     people = selectors.members(team)
     data = request.POST if request.method == "POST" else None
     form = RuleForm(data, initial=initial)
-    skills = [(user, SkillForm(data, prefix=f"agent-{user.pk}", initial=_skill_initial(user))) for user in people]
+    calendars = {c.pk: c for c in BusinessCalendar.objects.order_by("name")}
+    skills = [(user, SkillForm(data, prefix=f"agent-{user.pk}", initial=_skill_initial(user), calendars=calendars))
+              for user in people]  # fmt: skip
     valid = request.method == "POST" and form.is_valid() and all(f.is_valid() for _u, f in skills)
     if valid and _save(request, team, form, skills):
         messages.success(request, _("Assignment rule saved."))
@@ -93,7 +95,7 @@ def _save(request: HttpRequest, team: Team, form: RuleForm, skills: list[tuple[A
                 current = skill_form
                 cleaned = skill_form.cleaned_data
                 assignment.save_skills(actor=request.user, user=user, channels=cleaned["channels"] or [],
-                                       tags=skill_form.tag_list(), calendar=cleaned["calendar"])
+                                       tags=skill_form.tag_list(), calendar=skill_form.chosen_calendar())
     except ValidationFailed as error:
         _apply(current, error)
         return False

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from haumai.accounts.models import Team
-from haumai.support.models import AgentSkill, AssignmentRule
+from haumai.support.models import AgentSkill, AssignmentRule, BusinessCalendar
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,17 @@ def test_manager_turns_it_on_with_skills_and_sees_field_errors(
                                                                                   ["email", "zalo"])
     skill = AgentSkill.objects.get(user=agent)
     assert skill.channels == ["email"] and skill.tag_keys == ["bao hanh", "doi tra"]
-    page = client.get(url)
-    assert page.status_code == 200 and b"bao hanh, doi tra" in page.content
+    night = BusinessCalendar.objects.create(code="dem", name="Ca đêm")
+    for _ in range(4):  # more agents cost no more queries
+        extra = make_staff("agent")
+        extra.team = team
+        extra.save(update_fields=["team"])
+    with django_assert_max_num_queries(14):
+        page = client.get(url)
+    assert page.status_code == 200 and b"bao hanh, doi tra" in page.content and "Ca đêm".encode() in page.content
+    assert client.post(url, {"mode": "round_robin", f"{prefix}-calendar": "999999"}).status_code == 422
+    assert client.post(url, {"mode": "round_robin", f"{prefix}-calendar": str(night.pk)}).status_code == 302
+    assert AgentSkill.objects.get(user=agent).calendar_id == night.pk
     with django_assert_max_num_queries(12):
         listing = client.get(reverse("support_assignment:teams"))
     assert listing.status_code == 200 and "Tổng đài".encode() in listing.content

@@ -42,6 +42,7 @@ urlpatterns = [
     path("console/privacy/", include("haumai.privacy.urls")),
     path("console/inbox/", include("haumai.support.urls")),
     path("console/support/sla/", include("haumai.support.sla.urls")),
+    path("console/support/assignment/", include("haumai.support.assignment.urls")),
     path("console/knowledge/", include("haumai.knowledge.urls")),
     path("console/bot/", include("haumai.bot.urls")),
     path("portal/help/", include("haumai.knowledge.portal_urls")),

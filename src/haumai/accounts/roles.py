@@ -121,7 +121,10 @@ SUPPORT_AGENT = [
     "support.view_goodwillrequest",
     "support.add_goodwillrequest",
 ]
-SUPPORT_MANAGE = [*SUPPORT_AGENT, "support.approve_goodwill", "support.add_macro", "support.change_macro"]
+SUPPORT_MANAGE = [
+    *SUPPORT_AGENT, "support.approve_goodwill", "support.add_macro", "support.change_macro",
+    "support.view_assignmentrule", "support.change_assignmentrule",
+]
 
 # The knowledge base (haumai.knowledge): agents write and submit articles; managers publish and archive.
 KNOWLEDGE_AGENT = ["knowledge.view_article", "knowledge.add_article", "knowledge.change_article"]

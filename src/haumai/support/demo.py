@@ -75,6 +75,9 @@ def seed_support(*, count: int = 40, seed: int = 7) -> dict[str, int]:
     agent = User.objects.filter(groups__name="agent").order_by("id").first()
     if not people or agent is None:
         return {}
+    from haumai.support.assignment.demo import seed_assignment
+
+    assignment = seed_assignment()  # new Zalo, Messenger and web chat tickets find an agent on shift
     rng = random.Random(seed)
     now = clock.now()
     made = 0
@@ -124,7 +127,7 @@ def seed_support(*, count: int = 40, seed: int = 7) -> dict[str, int]:
         linked += int(message is not None and message.ticket.customer_id == customer.pk)
     chats = _seed_web_chat(people, agent, now)
     return {"support.ticket": Ticket.objects.count(), "support.second_channel": linked, "support.seeded": made,
-            "support.web_chat": chats}  # fmt: skip
+            "support.web_chat": chats, **assignment}  # fmt: skip
 
 
 def _seed_web_chat(people: list[Customer], agent: object, now: dt.datetime) -> int:

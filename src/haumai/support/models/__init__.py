@@ -3,6 +3,7 @@ SLA calendars and policies (sla.py).
 
 Each concern keeps its models in its own module; this package re-exports them for Django."""
 
+from haumai.support.models.assignment import AgentSkill, AssignmentMode, AssignmentRule
 from haumai.support.models.care import (
     CallDirection,
     CallLog,
@@ -44,6 +45,9 @@ from haumai.support.models.tickets import (
 __all__ = [
     "ACTIVE_STATUSES",
     "PRIORITY_RANK",
+    "AgentSkill",
+    "AssignmentMode",
+    "AssignmentRule",
     "Attachment",
     "BusinessCalendar",
     "CalendarShift",

@@ -38,6 +38,7 @@ from haumai.support.models import (
 )
 from haumai.support.sanitize import clean_html, html_to_text
 from haumai.support.sentiment import is_negative
+from haumai.support.services.assignment import route_new_ticket
 from haumai.support.services.common import TICKET_PREFIX, store_attachments, ticket_search_key, touch, write_status
 from haumai.support.services.identity import IdentityRace, resolve_sender
 from haumai.support.services.listeners import announce_inbound
@@ -193,6 +194,7 @@ def _store(message: InboundMessage, key: str) -> Message:
             actor_label=f"support:{message.channel}",
             payload={"code": ticket.code, "channel": message.channel, "new_contact": new_contact, "follows": follows},
         )
+        route_new_ticket(ticket)  # same transaction: the team's rule row is locked while the agent is chosen
     else:
         _continue(ticket, stored, reopened=reopened, negative=negative, now=now)
     return stored

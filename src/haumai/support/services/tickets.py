@@ -26,6 +26,7 @@ from haumai.support.models import (
     TicketStatus,
     Visibility,
 )
+from haumai.support.services.assignment import auto_assign
 from haumai.support.services.common import TICKET_PREFIX, lock_ticket, refuse, ticket_search_key, touch, write_status
 from haumai.support.services.sla_refresh import refresh_sla
 
@@ -185,7 +186,7 @@ def reply(
 
 
 def assign(*, actor: Any, ticket: Ticket, assignee: Any = None, team: Any = None) -> Ticket:
-    """Give the ticket to an agent (None: unassigned) and/or a team."""
+    """Give the ticket to an agent and/or a team; unassigned, the team's assignment rule (if on) places it."""
     _require(actor, "support.assign_ticket")
     if assignee is not None and not (assignee.is_active and assignee.has_perm("support.reply_ticket")):
         raise refuse("assignee", _("This person cannot work on tickets"), "invalid_choice")
@@ -193,6 +194,7 @@ def assign(*, actor: Any, ticket: Ticket, assignee: Any = None, team: Any = None
         locked = lock_ticket(ticket)
         if locked.assignee_id == (assignee.pk if assignee else None) and (team is None or locked.team_id == team.pk):
             return locked
+        previous = locked.assignee_id
         locked.assignee = assignee
         if team is not None:
             locked.team = team
@@ -210,6 +212,8 @@ def assign(*, actor: Any, ticket: Ticket, assignee: Any = None, team: Any = None
                 "team": locked.team.name if locked.team is not None else "",
             },
         )
+        if assignee is None:
+            auto_assign(locked, skip_user_id=previous)  # given back: the team's next agent on shift takes it
     return locked
 
 

@@ -45,6 +45,8 @@ def _out(s: selectors.Suggestion) -> dict[str, Any]:
 
 @router.get("", response=RecommendationsOut, summary="Products to recommend for a product or a customer")
 def recommendations(request: HttpRequest, filters: Query[RecommendationFilters]) -> dict[str, Any]:
+    """Give exactly one of `product` or `customer` (OpenAPI cannot relate two query parameters): neither or both
+    is a 422 with the field code `one_of_required`."""
     require(request, "recommendations.view_association")
     if bool(filters.product.strip()) == bool(filters.customer.strip()):
         message = _("Give either product (a SKU) or customer (a customer code), not both.")

@@ -19,10 +19,14 @@ ERRORS: dict[int, Any] = {}
 
 
 class IntakeIn(Schema):
-    serial: str = Field(max_length=64, description="serial number or IMEI of the unit")
-    customer: str = Field(max_length=20, description="customer code (CUS-...)")
-    service_center: str = Field(max_length=40, description="service centre code")
-    description: str = Field(max_length=4000, description="what the customer says is wrong")
+    # Required and not blank (`\S`: JSON Schema patterns are not anchored); the description needs 3 characters
+    # once trimmed (a non-blank character, anything, a non-blank character).
+    serial: str = Field(min_length=1, max_length=64, pattern=r"\S", description="serial number or IMEI of the unit")
+    customer: str = Field(min_length=1, max_length=20, pattern=r"\S", description="customer code (CUS-...)")
+    service_center: str = Field(min_length=1, max_length=40, pattern=r"\S", description="active service centre code")
+    description: str = Field(
+        min_length=3, max_length=4000, pattern=r"\S[\s\S]+\S", description="what the customer says is wrong"
+    )
     condition: str = Field("", max_length=500)
     accessories: list[str] = Field(default_factory=list, max_length=20)
     claim: str = Field("", max_length=24, description="WC- code of an accepted repair claim")

@@ -200,6 +200,8 @@ def intake_refs(*, serial: str, customer_code: str, center_code: str, claim_code
             FieldError("customer", _("No customer %(code)s") % {"code": customer_code[:20]}, "unknown_customer")
         )
     center = ServiceCenter.objects.filter(code=center_code.strip(), is_active=True).first() if center_code else None
+    if center_code.strip() and center is None:
+        errors.append(FieldError("service_center", _("Choose an active service centre"), "unknown"))
     claim = None
     if claim_code.strip():
         claim = Claim.objects.select_related("warranty").filter(code=claim_code.strip().upper()).first()

@@ -15,6 +15,7 @@ from haumai.core.codes import next_code, next_codes
 from haumai.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haumai.core.text import search_key
 from haumai.events.services import record_event
+from haumai.privacy import restrictions
 from haumai.surveys.models import (
     SCORE_RANGES,
     Answer,
@@ -121,11 +122,16 @@ def create_invitation(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
 ) -> Invitation:
-    """Invite one customer (console, API, tests); with a key, the same key gives the same invitation."""
+    """Invite one customer (console, API, tests); with a key, the same key gives the same invitation.
+
+    A survey asked outside a journey is automated care like a journey's survey step: a customer whose
+    processing restriction stops `automated_care` is not invited (409 `restricted`, nothing created)."""
     if idempotency_key:
         found = Invitation.objects.filter(idempotency_key=idempotency_key).first()
         if found is not None:
             return found
+    if restrictions.stops(customer, restrictions.RestrictionPurpose.AUTOMATED_CARE):
+        raise Conflict(_("The customer restricted this processing: no survey invitation is sent"), code="restricted")
     moment = now or clock.now()
     return Invitation.objects.create(
         code=next_code("SV"),

@@ -50,9 +50,9 @@ router = Router(tags=["appointments"])
 
 
 class SlotFilters(Schema):
-    month: str = Field("", max_length=7, description="YYYY-MM (default: this month)")
-    center: str = Field("", max_length=40, description="service centre code")
-    province: str = Field("", max_length=80, description="every active centre of a province")
+    month: str = Field("", max_length=7, description="YYYY-MM (default, also for any other text: this month)")
+    center: str = Field("", max_length=40, description="service centre code (unknown: 422 `unknown`)")
+    province: str = Field("", max_length=80, description="every active centre of a province (neither: every centre)")
     include_full: doc.QueryBoolean = Field(False, description="also list the full slots (free = 0)")
 
 
@@ -99,12 +99,10 @@ def list_centers(request: HttpRequest, province: str = "") -> list[dict[str, Any
 @router.get(
     "/slots",
     response={200: SlotSearchOut, **ERRORS},
-    summary="Slots of a month at a centre or every centre of a province (free ones; full too with include_full)",
+    summary="Slots of a month at a centre, every centre of a province, or every centre (free; full with include_full)",
 )
 def search_slots(request: HttpRequest, filters: Query[SlotFilters]) -> HttpResponse:
     require(request, "repairs.view_appointment")
-    if not filters.center and not filters.province:
-        raise refuse("center", _("Give a service centre or a province"), "one_of_required")
     year, month = forms.parse_month(filters.month)
     if filters.center:
         center = _center(filters.center)
@@ -159,7 +157,7 @@ def list_visits(request: HttpRequest, mine: doc.QueryBoolean = False, limit: int
     user = require(request, "repairs.view_onsitevisit")
     rows = list(selectors.visit_list(technician=user if mine else None, status="scheduled")[: max(1, min(limit, 100))])
     audit.contact_shown(request, target="visits", page="api", rows=len(rows))
-    return [visit_out(v) for v in rows]
+    return [visit_out(v, user) for v in rows]
 
 
 @router.post("/visits", response={201: VisitOut, **ERRORS}, summary="Plan an on-site visit")
@@ -176,7 +174,7 @@ def plan_visit(request: HttpRequest, payload: VisitIn) -> HttpStatus[dict[str, A
         actor=user, customer=customer, address=address, window_start=payload.window_start,
         window_end=payload.window_end, technician=technician, unit=_unit(payload.serial), reason=payload.reason,
     )  # fmt: skip
-    return HttpStatus(201, visit_out(selectors.visit_by_code(visit.code)))
+    return HttpStatus(201, visit_out(selectors.visit_by_code(visit.code), user))
 
 
 @router.post(
@@ -185,7 +183,7 @@ def plan_visit(request: HttpRequest, payload: VisitIn) -> HttpStatus[dict[str, A
 def visit_outcome(request: HttpRequest, code: str, payload: OutcomeIn) -> dict[str, Any]:
     user = require(request, "repairs.record_visit_outcome")
     visits.record_outcome(actor=user, visit=selectors.visit_by_code(code), outcome=payload.outcome, notes=payload.notes)
-    return visit_out(selectors.visit_by_code(code))
+    return visit_out(selectors.visit_by_code(code), user)
 
 
 @router.get("/{code}", response={200: AppointmentOut, **ERRORS}, summary="Get an appointment")

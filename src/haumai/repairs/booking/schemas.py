@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from haumai.accounts.selectors import shown_phone
+from haumai.accounts.selectors import can_see_pii, shown_phone
 from haumai.repairs.booking import slots
 from haumai.repairs.models import Appointment, OnSiteVisit, ServiceCenter
 
@@ -123,7 +123,7 @@ class VisitOut(Schema):
     technician: str | None
     status: str
     outcome: str
-    address: str
+    address: str = Field(description="street, province; the street is *** without customers.view_customer_pii")
 
 
 def center_out(center: ServiceCenter) -> dict[str, Any]:
@@ -163,11 +163,12 @@ def appointment_out(appointment: Appointment, user: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def visit_out(visit: OnSiteVisit) -> dict[str, Any]:
-    """A visit as the API shows it."""
+def visit_out(visit: OnSiteVisit, user: Any) -> dict[str, Any]:
+    """A visit as the API shows it (the street masked by role, like a customer's addresses)."""
+    street = visit.address.street if can_see_pii(user) else "***"
     return {
         "code": visit.code, "customer": visit.customer.code, "window_start": visit.window_start,
         "window_end": visit.window_end, "technician": visit.technician.get_username() if visit.technician else None,
         "status": visit.status, "outcome": visit.outcome,
-        "address": f"{visit.address.street}, {visit.address.province.name}",
+        "address": f"{street}, {visit.address.province.name}",
     }  # fmt: skip

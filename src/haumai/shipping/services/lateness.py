@@ -41,7 +41,7 @@ def check_promise(promised_at: dt.datetime | None, *, field: str = "promised_at"
     if abs(promised_at - clock.now()) > MAX_PROMISE:
         raise ValidationFailed(
             _("Some fields are invalid"),
-            [FieldError(field, _("The promised delivery date is more than 120 days from now"), "out_of_range")],
+            [FieldError(field, _("The promised delivery date is more than 120 days from now"), "far_from_now")],
         )
 
 

@@ -38,7 +38,7 @@ def _rule(p: dict[str, Any]) -> str:
 SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
     "ticket.auto_assigned": (_assigned, "user-check", "info"),
     "ticket.auto_assign_skipped": (_skipped, "user-x", "warning"),
-    "support.assignment_rule_changed": (_rule, "shuffle", "info"),
+    "support.assignment_rule_changed": (_rule, "route", "info"),
 }
 
 

@@ -12,7 +12,7 @@ register_nav(
         area="settings",
         label=_("Assignment rules"),
         url_name="support_assignment:teams",
-        icon="shuffle",
+        icon="route",
         permission="support.change_assignmentrule",
         order=42,
         active_prefixes=("/console/support/assignment/",),

@@ -13,6 +13,7 @@ from haumai.core.errors import DomainError, NotFound
 from haumai.knowledge import selectors
 from haumai.knowledge.models import Article, ArticleKind, ArticleStatus, StepOutcome, TroubleshootingStep
 from haumai.knowledge.services import troubleshooting
+from haumai.knowledge.views import _refused  # the one refusal-to-message of the knowledge console
 
 
 def _article(article_id: int) -> Article:
@@ -30,11 +31,6 @@ def _step(article: Article, step_id: int) -> TroubleshootingStep:
         return selectors.step_of(article, step_id)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-
-
-def _refused(request: HttpRequest, exc: DomainError) -> None:
-    details = "; ".join(error.message for error in exc.errors)
-    messages.error(request, f"{exc.message}: {details}" if details else exc.message)
 
 
 def _back(article: Article) -> HttpResponse:

@@ -68,6 +68,18 @@ def _english_unless_marked(request: Any, settings: Any) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _bot_only_where_tested(request: Any, settings: Any) -> None:
+    """The bot (on by default in the product) answers chat messages only in its own tests.
+
+    Once a chat message is committed the bot answers it, so a support test that counts a ticket's messages
+    or an agent's replies would count the bot's too. The bot's tests, and tests marked `bot`, keep it on.
+    """
+    if request.node.get_closest_marker("bot") or request.node.path.parent.parent.name == "bot":
+        return
+    settings.HAUMAI_BOT_ENABLED = "0"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Any) -> None:
     # Hashing strength is Django's concern; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -161,6 +161,7 @@ def _add_routers() -> None:
     from haumai.catalog.api import router as catalog_router
     from haumai.customers.api import router as customers_router
     from haumai.events.api import router as events_router
+    from haumai.integrations.api import router as imports_router
     from haumai.inventory.api import router as inventory_router
     from haumai.journeys.api import router as journeys_router
     from haumai.loyalty.api import router as loyalty_router
@@ -179,6 +180,7 @@ def _add_routers() -> None:
     api.add_router("/", catalog_router)
     api.add_router("/orders", sales_router)
     api.add_router("/stock", inventory_router)
+    api.add_router("/imports", imports_router)
     api.add_router("/events", events_router)
     api.add_router("/messaging", messaging_router)
     api.add_router("/journeys", journeys_router)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("portal/appointments/", include("haumai.repairs.booking.portal_urls")),
     path("portal/rewards/", include("haumai.loyalty.portal_urls")),
     path("console/privacy/", include("haumai.privacy.urls")),
+    path("console/imports/", include("haumai.integrations.urls")),
     path("console/inbox/", include("haumai.support.urls")),
     path("console/support/sla/", include("haumai.support.sla.urls")),
     path("console/support/assignment/", include("haumai.support.assignment.urls")),

@@ -193,6 +193,9 @@ def seed_demo(
     from haumai.knowledge.demo import seed_knowledge
 
     result.counts.update(seed_knowledge(seed=seed))
+    from haumai.integrations.demo import seed_imports
+
+    result.counts.update(seed_imports())
     _analyze()
     result.bulk_seconds = time.monotonic() - bulk_started
     result.seconds = time.monotonic() - started

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from haumai.core import clock
 from haumai.events.services import record_event, record_events
-from haumai.integrations.importing import customers, orders, products
+from haumai.integrations.importing import customers, orders, products, progress
 from haumai.integrations.importing.files import Column, Table, read_table
 from haumai.integrations.importing.problems import default_report_path, write_problems
 from haumai.integrations.importing.report import FileRejected, ImportResult
@@ -55,11 +55,14 @@ def import_file(
     file_name: str | None = None,
     order_events: bool = False,
     report_path: Path | str | None = None,
+    run: ImportRun | None = None,
 ) -> ImportResult:
     """Validate a file and import it in one transaction; any invalid row rejects it unless skip_invalid.
 
     Every problem found is written to a CSV report (`report_path`, by default
     import-reports/import-run-<id>-problems.csv under the data directory), named on the result and the run.
+
+    `run` is a queued run (an upload from the console or the API) to carry out instead of a new one.
 
     One `import.completed` event summarises the run. Imported orders are history, so they do not
     fire one `order.imported` event each unless `order_events` is set (journeys and webhooks would
@@ -75,7 +78,7 @@ def import_file(
         return _import_file(
             kind=kind, path=Path(path), actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
             file_format=file_format, file_name=file_name, order_events=order_events,
-            report_path=Path(report_path) if report_path else None,
+            report_path=Path(report_path) if report_path else None, run=run,
         )  # fmt: skip
     finally:
         if collecting:
@@ -93,14 +96,35 @@ def _import_file(
     file_name: str | None,
     order_events: bool,
     report_path: Path | None,
+    run: ImportRun | None,
 ) -> ImportResult:
     started = time.perf_counter()
     result = ImportResult(kind=kind, file_name=file_name or path.name, dry_run=dry_run, skip_invalid=skip_invalid)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    run = ImportRun.objects.create(
-        kind=kind, file_name=result.file_name[:255], dry_run=dry_run, actor=user, started_at=clock.now()
-    )
+    if run is None:
+        run = ImportRun.objects.create(
+            kind=kind, file_name=result.file_name[:255], dry_run=dry_run, actor=user, started_at=clock.now()
+        )
+    else:
+        run.status, run.started_at = "running", clock.now()
+        run.save(update_fields=["status", "started_at"])
     result.run_id = run.pk
+    with progress.reporting(run.pk):
+        return _run(run, result, path, kind, actor, file_format, order_events, report_path, started)
+
+
+def _run(
+    run: ImportRun,
+    result: ImportResult,
+    path: Path,
+    kind: str,
+    actor: Any,
+    file_format: str | None,
+    order_events: bool,
+    report_path: Path | None,
+    started: float,
+) -> ImportResult:
+    progress.report("read", force=True)
     try:
         columns, one_of, importer_class = _SPECS[kind]
         try:
@@ -110,6 +134,7 @@ def _import_file(
             _finish(run, result, started)
             return result
         result.timings["read"] = time.perf_counter() - started
+        progress.report("validate", 0, len(table.rows), force=True)
         importer: _Importer = importer_class(table, result)
         with transaction.atomic():
             _validate_and_write(importer, result, run, actor=actor, order_events=order_events, started=started)
@@ -138,6 +163,7 @@ def _validate_and_write(
         result.status = "dry_run"
         return
     step = time.perf_counter()
+    progress.report("write", 0, 1, force=True)
     written = importer.write()
     result.status = "partial" if result.errors else "completed"
     if result.kind == "orders" and order_events:

@@ -18,10 +18,9 @@ from haumai.core.errors import FieldError, ValidationFailed
 from haumai.core.permissions import require
 from haumai.core.phone import mask_phone
 from haumai.privacy import audit
-from haumai.sales import selectors, services
+from haumai.sales import push, selectors, services
 from haumai.sales.models import OrderStatus
 from haumai.sales.schemas import OrderIn, OrderOut, OrderPage, StatusIn, order_out
-from haumai.shipping.services.outbound import DeliveryInput, push_order_with_delivery
 
 router = Router(tags=["orders"])
 MAX_PAGE = 100
@@ -97,26 +96,7 @@ def get_order(request: HttpRequest, code: str) -> dict[str, Any]:
 )
 def push_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
     user = require(request, "sales.add_order")
-    arguments: dict[str, Any] = {
-        "actor": user,
-        "channel_code": payload.channel,
-        "external_id": payload.external_id,
-        "customer": services.CustomerRef(**payload.customer.model_dump()),
-        "lines": [services.OrderLineInput(**line.model_dump()) for line in payload.lines],
-        "placed_at": payload.placed_at,
-        "store_code": payload.store,
-        "payment_method": payload.payment_method,
-        "status": payload.status,
-        "delivered_at": payload.delivered_at,
-    }
-    if payload.delivery is None:
-        order, created = services.upsert_order(**arguments)
-    else:
-        order, created, _registered = push_order_with_delivery(
-            actor=user,
-            push=lambda: services.upsert_order(**arguments),
-            delivery=DeliveryInput(**payload.delivery.model_dump()),
-        )
+    order, created = push.push_order(actor=user, payload=payload)
     return Status(201 if created else 200, order_out(selectors.order_by_code(order.code), pii=can_see_pii(user)))
 
 

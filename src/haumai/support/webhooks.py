@@ -10,7 +10,6 @@ Replays are harmless: the Message-ID is the idempotency key.
 from __future__ import annotations
 
 import hashlib
-import hmac
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -19,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from haumai.core.errors import DomainError
+from haumai.core.signatures import signature_valid
 from haumai.support import conf
 from haumai.support.channels.email import message_ids, parse_email
 from haumai.support.channels.inbound import InboundAttachment, InboundMessage
@@ -30,14 +30,6 @@ MAX_BODY = 40 * 1024 * 1024
 def _error(status: int, code: str, message: str, field: str = "") -> JsonResponse:
     fields = [{"field": field, "message": message, "code": code}] if field else []
     return JsonResponse({"error": {"code": code, "message": message, "fields": fields}}, status=status)
-
-
-def signature_valid(secret: str, body: bytes, header: str) -> bool:
-    """Constant-time check of `sha256=<hex>` against the body's HMAC."""
-    if not secret or not header.startswith("sha256="):
-        return False
-    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header.removeprefix("sha256=").strip())
 
 
 def _from_fields(request: HttpRequest) -> InboundMessage | None:

@@ -25,6 +25,14 @@ def vnd(amount: int | None) -> str:
     return "" if amount is None else format_vnd(int(amount))
 
 
+@register.filter
+def intdot(number: int | None) -> str:
+    """A count the Vietnamese way: 1234567 -> '1.234.567' (whatever the UI language: VND reads the same)."""
+    if number is None or number == "":
+        return ""
+    return f"{int(number):,}".replace(",", ".")
+
+
 @functools.cache
 def icon_names() -> frozenset[str]:
     """The icon names in the vendored sprite (read once)."""

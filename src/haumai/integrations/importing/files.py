@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 
 from haumai.core.text import search_key
+from haumai.integrations.importing import progress
 from haumai.integrations.importing.report import FileRejected, RowError
 
 FORMATS = ("csv", "xlsx")
@@ -63,13 +64,22 @@ def read_table(
     _check_size(path)
     detected = detect_format(path, file_format)
     raw_rows = _read_xlsx(path) if detected == "xlsx" else _read_csv(path)
+    # For the progress bar: a CSV's line count is cheap to know; a workbook's is not (0: count only).
+    expected = _line_count(path) if detected == "csv" else 0
     try:
-        return _table(path, raw_rows, columns, one_of)
+        return _table(path, raw_rows, columns, one_of, expected)
     finally:
         raw_rows.close()  # closes the workbook when the header is refused
 
 
-def _table(path: Path, raw_rows: Rows, columns: Sequence[Column], one_of: Sequence[tuple[str, ...]]) -> Table:
+def _line_count(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _table(
+    path: Path, raw_rows: Rows, columns: Sequence[Column], one_of: Sequence[tuple[str, ...]], expected: int = 0
+) -> Table:
     try:
         _, header = next(raw_rows)
     except StopIteration:
@@ -79,6 +89,8 @@ def _table(path: Path, raw_rows: Rows, columns: Sequence[Column], one_of: Sequen
     rows: list[tuple[int, list[str]]] = []
     errors: list[RowError] = []
     for line, cells in raw_rows:
+        if not len(rows) % 5000:
+            progress.report("read", line, expected)
         size = len(cells)
         if size == width:
             cells.append("")

@@ -14,7 +14,7 @@ from typing import Any
 
 from haumai.catalog import bulk as catalog_bulk
 from haumai.customers import bulk as customers_bulk
-from haumai.integrations.importing import values
+from haumai.integrations.importing import progress, values
 from haumai.integrations.importing.files import Column, Table
 from haumai.integrations.importing.report import ImportResult, RowError
 from haumai.sales import bulk as sales_bulk
@@ -398,7 +398,9 @@ class OrdersImport:
         known = customers_bulk.customer_ids_by_phone(phones)
         missing = {phone: self.new_people[phone] for phone in phones if phone not in known}
         known.update(customers_bulk.create_customers_for_phones(people=missing))
+        progress.report("write", 1, 3, force=True)
         unit_ids = catalog_bulk.record_sold_units(new_units=list(self.new_units.values()), sold_ids=self.sold_units)
+        progress.report("write", 2, 3, force=True)
         for plan, order in self.to_create:
             plan.customer_id = known[order.phone]
             for item in order.lines:

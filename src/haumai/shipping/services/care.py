@@ -34,12 +34,10 @@ def needs_care(shipment: Shipment) -> bool:
     return shipment.direction == Direction.FORWARD and shipment.customer_id is not None
 
 
-def flag_delivery_problem(*, shipment: Shipment, problem: str, customer: Any, detail: str = "") -> None:
-    """Record the care event of a delivery's problem (call inside the transaction that found it)."""
+def care_event(*, shipment: Shipment, problem: str, customer: Any, detail: str = "") -> dict[str, Any]:
+    """The care event of a delivery's problem as keyword arguments of record_event (the demo records many)."""
     if problem not in PROBLEMS:
         raise ValueError(f"unknown delivery problem {problem!r}")
-    if not needs_care(shipment):
-        return
     payload = event_payload(shipment)
     promised = shipment.promised_at.astimezone(clock.LOCAL_TZ).strftime("%d/%m/%Y") if shipment.promised_at else ""
     payload.update(

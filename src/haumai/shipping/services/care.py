@@ -47,4 +47,13 @@ def care_event(*, shipment: Shipment, problem: str, customer: Any, detail: str =
         promised_date=promised,
         detail=detail[:255],
     )
-    record_event(name=CARE_EVENTS[problem], customer=customer, subject=shipment, actor_label="system", payload=payload)
+    return {
+        "name": CARE_EVENTS[problem], "customer": customer, "subject": shipment, "actor_label": "system",
+        "payload": payload,
+    }  # fmt: skip
+
+
+def flag_delivery_problem(*, shipment: Shipment, problem: str, customer: Any, detail: str = "") -> None:
+    """Record the care event of a delivery's problem (call inside the transaction that found it)."""
+    if needs_care(shipment):
+        record_event(**care_event(shipment=shipment, problem=problem, customer=customer, detail=detail))

@@ -179,7 +179,6 @@ def test_the_console_shows_the_care_sentence(
     client.force_login(make_staff("agent"))
     page = client.get(f"/console/shipping/{shipment.code}/").content.decode()
     assert "failed an attempt: follow-up started" in page
-    assert ">delivery.failed<" not in page  # a sentence, not the raw event name
 
 
 @pytest.mark.django_db(transaction=True)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("console/messaging/", include("haumai.messaging.urls")),
     path("console/journeys/", include("haumai.journeys.urls")),
     path("console/shipping/", include("haumai.shipping.urls")),
+    path("console/inventory/", include("haumai.inventory.urls")),
     path("console/returns/", include("haumai.returns.urls")),
     path("console/warranty/", include("haumai.warranty.urls")),
     path("console/repairs/", include("haumai.repairs.urls")),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from haumai.catalog.models import Product
 from haumai.core.errors import NotFound
 from haumai.inventory.models import (
+    ChannelAllocation,
     ChannelStock,
     StockLevel,
     StockMove,
@@ -15,6 +17,7 @@ from haumai.inventory.models import (
     TransferStatus,
     Warehouse,
 )
+from haumai.sales.models import Channel
 
 
 def stock_levels(
@@ -43,6 +46,11 @@ def stock_moves(*, sku: str = "", warehouse: str = "", reference: str = "") -> Q
     if reference:
         moves = moves.filter(reference=reference.strip())
     return moves.order_by("-created_at", "-id")
+
+
+def warehouses() -> QuerySet[Warehouse]:
+    """Every warehouse by name (forms offer them)."""
+    return Warehouse.objects.order_by("name", "id")
 
 
 def warehouse_by_code(code: str) -> Warehouse:
@@ -92,3 +100,40 @@ def available_to_sell(*, sku: str = "", channel: str = "") -> QuerySet[ChannelSt
     if channel:
         rows = rows.filter(channel__code=channel.strip())
     return rows.order_by("product__sku", "channel__code")
+
+
+def availability_products(*, query: str = "", channel: str = "") -> QuerySet[Product]:
+    """Products with a published available-to-sell on some channel (or on `channel`), by SKU."""
+    published = ChannelStock.objects.all()
+    if channel:
+        published = published.filter(channel__code=channel.strip())
+    rows = Product.objects.filter(pk__in=published.values("product_id"))
+    text = query.strip()
+    if text:
+        rows = rows.filter(Q(sku__icontains=text) | Q(name__icontains=text))
+    return rows.order_by("sku", "id")
+
+
+def availability_grid(product_ids: list[int]) -> dict[int, dict[int, ChannelStock]]:
+    """Published quantities of some products: product id -> channel id -> row (one query)."""
+    grid: dict[int, dict[int, ChannelStock]] = {}
+    for row in ChannelStock.objects.filter(product_id__in=product_ids):
+        grid.setdefault(row.product_id, {})[row.channel_id] = row
+    return grid
+
+
+def on_hand_totals(product_ids: list[int]) -> dict[int, int]:
+    """Units on hand over every warehouse and grade, per product (one grouped query)."""
+    rows = (
+        StockLevel.objects.filter(product_id__in=product_ids)
+        .values("product_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("product_id", "total")
+    )
+    return {product_id: int(total or 0) for product_id, total in rows}
+
+
+def selling_channels() -> list[Channel]:
+    """Sales channels with an active allocation (the columns of the availability page)."""
+    ids = ChannelAllocation.objects.filter(is_active=True).values("channel_id")
+    return list(Channel.objects.filter(pk__in=ids).order_by("name", "id"))

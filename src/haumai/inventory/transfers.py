@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from haumai.catalog.models import Product, Unit
 from haumai.core import clock
@@ -198,66 +199,75 @@ def _wrong_state(transfer: Transfer, action: str) -> Conflict:
     )
 
 
-def ship_transfer(*, actor: Any, transfer: Transfer) -> Transfer:
-    """Take the lines out of the source warehouse; the transfer is in transit. Shipping twice changes nothing."""
+@dataclass(frozen=True)
+class _Step:
+    """One step of a transfer: the state it starts from and leads to, its time stamp, event and stock side."""
+
+    before: str
+    after: str
+    stamp: str
+    event: str
+    verb: Any  # how the refusal names the step ("shipped")
+    stock: str = ""  # "out" of the source, "in" to the destination, or "" (nothing moves)
+
+
+def _move(*, actor: Any, transfer: Transfer, step: _Step) -> Transfer:
+    """Lock the transfer and take one step; repeating a step already taken changes nothing."""
     with transaction.atomic():
         locked = _lock(transfer)
-        if locked.status == TransferStatus.IN_TRANSIT:
+        if locked.status == step.after:
             return locked
-        if locked.status != TransferStatus.REQUESTED:
-            raise _wrong_state(locked, _("shipped"))
-        for line in locked.lines.select_related("product", "unit").order_by("pk"):
-            move_stock(
-                actor=actor,
-                product=line.product,
-                warehouse=locked.source,
-                grade=line.grade,
-                quantity=-line.quantity,
-                reason=MoveReason.TRANSFER_OUT,
-                reference=locked.code,
-                unit=line.unit,
-            )
-        locked.status, locked.shipped_at = TransferStatus.IN_TRANSIT, clock.now()
-        locked.save(update_fields=["status", "shipped_at"])
-        record_event(name="transfer.shipped", subject=locked, actor=actor, payload=_payload(locked))
+        if locked.status != step.before:
+            raise _wrong_state(locked, str(step.verb))
+        if step.stock != "out":
+            # Received first, so the destination's moves of its serialised units are allowed (see in_transit_transfer).
+            _stamp(locked, step)
+        if step.stock:
+            into = step.stock == "in"
+            for line in locked.lines.select_related("product", "unit").order_by("pk"):
+                move_stock(
+                    actor=actor,
+                    product=line.product,
+                    warehouse=locked.destination if into else locked.source,
+                    grade=line.grade,
+                    quantity=line.quantity if into else -line.quantity,
+                    reason=MoveReason.TRANSFER_IN if into else MoveReason.TRANSFER_OUT,
+                    reference=locked.code,
+                    unit=line.unit,
+                )
+        if step.stock == "out":
+            _stamp(locked, step)
+        record_event(name=step.event, subject=locked, actor=actor, payload=_payload(locked))
     return locked
+
+
+def _stamp(transfer: Transfer, step: _Step) -> None:
+    transfer.status = step.after
+    setattr(transfer, step.stamp, clock.now())
+    transfer.save(update_fields=["status", step.stamp])
+
+
+SHIP = _Step(
+    TransferStatus.REQUESTED, TransferStatus.IN_TRANSIT, "shipped_at", "transfer.shipped", _lazy("shipped"), "out"
+)
+RECEIVE = _Step(
+    TransferStatus.IN_TRANSIT, TransferStatus.RECEIVED, "received_at", "transfer.received", _lazy("received"), "in"
+)
+CANCEL = _Step(
+    TransferStatus.REQUESTED, TransferStatus.CANCELLED, "cancelled_at", "transfer.cancelled", _lazy("cancelled")
+)
+
+
+def ship_transfer(*, actor: Any, transfer: Transfer) -> Transfer:
+    """Take the lines out of the source warehouse; the transfer is in transit. Shipping twice changes nothing."""
+    return _move(actor=actor, transfer=transfer, step=SHIP)
 
 
 def receive_transfer(*, actor: Any, transfer: Transfer) -> Transfer:
     """Put the lines into the destination warehouse. Receiving twice changes nothing."""
-    with transaction.atomic():
-        locked = _lock(transfer)
-        if locked.status == TransferStatus.RECEIVED:
-            return locked
-        if locked.status != TransferStatus.IN_TRANSIT:
-            raise _wrong_state(locked, _("received"))
-        # Received first, so the destination's moves of its serialised units are allowed (see in_transit_transfer).
-        locked.status, locked.received_at = TransferStatus.RECEIVED, clock.now()
-        locked.save(update_fields=["status", "received_at"])
-        for line in locked.lines.select_related("product", "unit").order_by("pk"):
-            move_stock(
-                actor=actor,
-                product=line.product,
-                warehouse=locked.destination,
-                grade=line.grade,
-                quantity=line.quantity,
-                reason=MoveReason.TRANSFER_IN,
-                reference=locked.code,
-                unit=line.unit,
-            )
-        record_event(name="transfer.received", subject=locked, actor=actor, payload=_payload(locked))
-    return locked
+    return _move(actor=actor, transfer=transfer, step=RECEIVE)
 
 
 def cancel_transfer(*, actor: Any, transfer: Transfer) -> Transfer:
     """Cancel a transfer that has not left the source; nothing moves."""
-    with transaction.atomic():
-        locked = _lock(transfer)
-        if locked.status == TransferStatus.CANCELLED:
-            return locked
-        if locked.status != TransferStatus.REQUESTED:
-            raise _wrong_state(locked, _("cancelled"))
-        locked.status, locked.cancelled_at = TransferStatus.CANCELLED, clock.now()
-        locked.save(update_fields=["status", "cancelled_at"])
-        record_event(name="transfer.cancelled", subject=locked, actor=actor, payload=_payload(locked))
-    return locked
+    return _move(actor=actor, transfer=transfer, step=CANCEL)

@@ -15,6 +15,10 @@ TRIGGER_EVENTS: dict[str, Any] = {
     "shipment.delayed": _("A parcel is late"),
     "shipment.delivered": _("A parcel is delivered"),
     "shipment.failed": _("A delivery attempt failed"),
+    "delivery.late": _("A delivery is later than promised"),
+    "delivery.stuck": _("A delivery has no carrier news"),
+    "delivery.failed": _("A delivery to the customer failed an attempt"),
+    "delivery.returned": _("A delivery went back to the sender"),
     "return.requested": _("A return is requested"),
     "return.approved": _("A return is approved"),
     "return.rejected": _("A return is rejected"),
@@ -31,6 +35,7 @@ TRIGGER_EVENTS: dict[str, Any] = {
 PATTERN_SUBJECTS: dict[str, Any] = {
     "order": _("Any order event"),
     "shipment": _("Any parcel event"),
+    "delivery": _("Any delivery care event"),
     "return": _("Any return event"),
     "refund": _("Any refund event"),
     "warranty": _("Any warranty event"),
@@ -72,4 +77,3 @@ def category_labels() -> dict[str, str]:
     from haumai.catalog.models import Category
 
     return dict(Category.objects.values_list("code", "name"))
-

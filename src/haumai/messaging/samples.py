@@ -38,6 +38,10 @@ _APPOINTMENT = {
     "link": "https://haumai.example.vn/portal/appointments/link/sample/",
 }
 
+# The care events of deliveries (haumai.shipping.services.care) carry these in their payload.
+_DELIVERY = {"order_code": "DH-2026-000123", "carrier_name": "Giao Hàng Nhanh", "promised_date": "05/12/2026",
+             "detail": "Khách hẹn giao lại", "problem": "late", "shipment_code": "SH-2026-000045"}
+
 _BY_KEY: dict[str, dict[str, Any]] = {
     "order.thank_you": {"order": _ORDER},
     "survey.satisfaction": {"order": _ORDER, "links": {"survey": "https://haumai.example.vn/s/sample/"}},
@@ -47,6 +51,9 @@ _BY_KEY: dict[str, dict[str, Any]] = {
     "appointment.reminder": {"payload": _APPOINTMENT},
     "birthday.greeting": {},
     "shipment.delayed": {"shipment": _SHIPMENT},
+    "delivery.late": {"shipment": _SHIPMENT, "payload": _DELIVERY},
+    "delivery.failed": {"shipment": _SHIPMENT, "payload": _DELIVERY},
+    "delivery.returned": {"shipment": _SHIPMENT, "payload": _DELIVERY},
     "return.approved": {"return": _RETURN},
     "return.picked_up": {"return": _RETURN, "shipment": _SHIPMENT},
     "return.received": {"return": _RETURN},

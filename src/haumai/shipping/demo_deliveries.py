@@ -5,7 +5,9 @@ are online orders that have no delivery yet, with a promised date.
 
 Most were delivered (created, picked up, in transit, out for delivery, delivered), some are on the road,
 a few had a failed attempt, and a few run later than the date promised to the customer (flagged as the
-worker would, with the `shipment.late` event on the customer's timeline). Skipped when they exist already.
+worker would, with the `shipment.late` event on the customer's timeline). Late and failed ones also get their
+care event (`delivery.late`, `delivery.failed`), left for the worker to dispatch: the built-in delivery care
+journeys then open the team's tasks and write to the customers. Skipped when they exist already.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from haumai.core.codes import next_codes
 from haumai.events.services import record_events
 from haumai.sales.models import Order
 from haumai.shipping.models import Carrier, CarrierKind, Direction, Shipment, TrackingEvent
+from haumai.shipping.services.care import FAILED as FAILED_PROBLEM
+from haumai.shipping.services.care import LATE, care_event
 from haumai.shipping.services.common import event_payload
 from haumai.shipping.statuses import ShipmentStatus
 
@@ -131,5 +135,14 @@ def _tracking(
                     "actor_label": "system",
                     "payload": payload,
                 }
+            )
+        if shipment.customer is None:
+            continue
+        if shipment.late_at is not None:
+            late_events.append(care_event(shipment=shipment, problem=LATE, customer=shipment.customer))
+        elif shipment.status == ShipmentStatus.FAILED:
+            detail = FAILED[2]
+            late_events.append(
+                care_event(shipment=shipment, problem=FAILED_PROBLEM, customer=shipment.customer, detail=detail)
             )
     return events, late_events

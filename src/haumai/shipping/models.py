@@ -69,6 +69,10 @@ class Shipment(models.Model):
     late_at = models.DateTimeField(null=True, blank=True, help_text="when it was found later than promised")
     # Next thing the worker must do: book (status created) or check for a stuck parcel (active states).
     due_at = models.DateTimeField(null=True, blank=True)
+    # A re-delivery (giao bù) of a failed or returned delivery points at the delivery it replaces.
+    redelivery_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="redeliveries"
+    )
     idempotency_key = models.CharField(max_length=100, unique=True)
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=clock.now)  # the product clock: carriers' report times are judged by it
@@ -78,7 +82,8 @@ class Shipment(models.Model):
         constraints = [
             # One carrier order code is one parcel: a delivery registered by code cannot be claimed twice.
             models.UniqueConstraint(
-                fields=["carrier", "tracking_code"], condition=~models.Q(tracking_code=""),
+                fields=["carrier", "tracking_code"],
+                condition=~models.Q(tracking_code=""),
                 name="shipment_tracking_code_once",
             ),
         ]

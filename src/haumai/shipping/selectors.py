@@ -44,7 +44,7 @@ def shipment_detail(code: str) -> Shipment:
     """One shipment with its tracking timeline (oldest first); NotFound otherwise."""
     timeline = Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("occurred_at", "id"))
     shipment = (
-        Shipment.objects.select_related("carrier", "customer", "created_by")
+        Shipment.objects.select_related("carrier", "customer", "created_by", "redelivery_of")
         .prefetch_related(timeline)
         .filter(code=code.strip().upper())
         .first()

@@ -27,20 +27,14 @@ CARRIER_NAMES: dict[str, Any] = {
 STATUS_SENTENCES: dict[str, tuple[Any, str, str]] = {
     ShipmentStatus.PICKED_UP: (gettext_lazy("Shipment %(code)s was picked up"), "package", "info"),
     ShipmentStatus.IN_TRANSIT: (gettext_lazy("Shipment %(code)s is on its way"), "truck", "info"),
-    ShipmentStatus.OUT_FOR_DELIVERY: (
-        gettext_lazy("Shipment %(code)s is out for delivery"), "truck", "info"
-    ),
+    ShipmentStatus.OUT_FOR_DELIVERY: (gettext_lazy("Shipment %(code)s is out for delivery"), "truck", "info"),
     ShipmentStatus.DELIVERED: (gettext_lazy("Shipment %(code)s was delivered"), "package-check", "success"),
     ShipmentStatus.FAILED: (gettext_lazy("Delivery of shipment %(code)s failed"), "circle-alert", "danger"),
-    ShipmentStatus.RETURNED: (
-        gettext_lazy("Shipment %(code)s was returned to the sender"), "undo-2", "warning"
-    ),
+    ShipmentStatus.RETURNED: (gettext_lazy("Shipment %(code)s was returned to the sender"), "undo-2", "warning"),
     ShipmentStatus.CANCELLED: (gettext_lazy("Shipment %(code)s was cancelled"), "ban", "warning"),
     ShipmentStatus.LOST: (gettext_lazy("Shipment %(code)s was lost"), "circle-alert", "danger"),
     ShipmentStatus.CREATED: (gettext_lazy("Shipment %(code)s was created"), "package-plus", "neutral"),
-    ShipmentStatus.PICKUP_SCHEDULED: (
-        gettext_lazy("Pickup scheduled for shipment %(code)s"), "calendar-clock", "info"
-    ),
+    ShipmentStatus.PICKUP_SCHEDULED: (gettext_lazy("Pickup scheduled for shipment %(code)s"), "calendar-clock", "info"),
 }
 
 
@@ -103,6 +97,32 @@ def late(event: Any) -> TimelineEntry:
     return _entry(event, text, icon="alarm-clock", tone="warning")
 
 
+# The care events of deliveries (services/care.py): what the team follows up.
+CARE_SENTENCES: dict[str, tuple[Any, str]] = {
+    "late": (gettext_lazy("Delivery %(code)s is late against the promised date: follow-up started"), "alarm-clock"),
+    "stuck": (gettext_lazy("Delivery %(code)s has no carrier news: follow-up started"), "alarm-clock"),
+    "failed": (gettext_lazy("Delivery %(code)s failed an attempt: follow-up started"), "circle-alert"),
+    "returned": (gettext_lazy("Delivery %(code)s went back to the sender: follow-up started"), "undo-2"),
+}
+
+
+def _care_sentence(problem: str) -> Callable[[Any], TimelineEntry]:
+    template, icon = CARE_SENTENCES[problem]
+
+    def describe(event: Any) -> TimelineEntry:
+        return _entry(event, _with_carrier(event, str(template) % {"code": _code(event)}), icon=icon, tone="warning")
+
+    return describe
+
+
+def redelivery_booked(event: Any) -> TimelineEntry:
+    text = _("Re-delivery %(code)s was booked for failed delivery %(first)s") % {
+        "code": _code(event),
+        "first": value(event, "redelivery_of") or _("(no code)"),
+    }
+    return _entry(event, _with_carrier(event, text), icon="refresh-cw", tone="info")
+
+
 def _status_sentence(status: str) -> Callable[[Any], TimelineEntry]:
     template, icon, tone = STATUS_SENTENCES[status]
 
@@ -121,3 +141,6 @@ register_sentence("shipment.booking_failed", booking_failed)
 register_sentence("shipment.booking_retried", booking_retried)
 register_sentence("shipment.delayed", delayed)
 register_sentence("shipment.late", late)
+for _problem in CARE_SENTENCES:
+    register_sentence(f"delivery.{_problem}", _care_sentence(_problem))
+register_sentence("delivery.redelivery_booked", redelivery_booked)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<str:code>/fleet-status/", views.fleet_status, name="fleet_status"),
     path("<str:code>/received-at-store/", views.received_at_store, name="received_at_store"),
     path("<str:code>/cancel/", views.cancel, name="cancel"),
+    path("<str:code>/redeliver/", views.redeliver, name="redeliver"),
     path("<str:code>/sandbox-status/", views.sandbox_push, name="sandbox_push"),
 ]

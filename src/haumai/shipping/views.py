@@ -20,6 +20,7 @@ from haumai.events.selectors import event_list
 from haumai.privacy import audit
 from haumai.shipping import sandbox, selectors, services
 from haumai.shipping.models import CarrierKind, Shipment
+from haumai.shipping.services import redelivery
 from haumai.shipping.statuses import ShipmentStatus, can_move, is_final
 
 SUBJECT_TYPE = "shipping.shipment"  # Event.subject_type of a shipment (its model's label)
@@ -101,11 +102,33 @@ def shipment_detail(request: HttpRequest, code: str) -> HttpResponse:
         and shipment.carrier.kind == CarrierKind.DROPOFF
         and can_move(shipment.status, ShipmentStatus.DELIVERED),
         "sandbox_steps": sandbox.next_steps(shipment) if can_change else [],
+        **_redelivery_context(request, shipment),
         **_live_context(shipment, last_event_id=max((e.pk for e in shipment.tracking_events.all()), default=None)),
     }
     if shipment.customer is not None:
         audit.contact_shown(request, customer=shipment.customer, target=shipment.code, page="shipment")
     return render(request, "shipping/detail.html", context)
+
+
+def _redelivery_context(request: HttpRequest, shipment: Shipment) -> dict[str, object]:
+    """The re-delivery (giao bù) box: the one booked already, or the form when staff may book one."""
+    booked = redelivery.open_redelivery(shipment) if shipment.direction == "forward" else None
+    offer = booked is None and redelivery.can_redeliver(shipment) and request.user.has_perm(redelivery.PERMISSION)
+    needs_address = not shipment.recipient.get("ward_code")
+    return {
+        "redelivery": booked,
+        "redelivery_carriers": redelivery.enabled_carriers() if offer else [],
+        "redelivery_needs_address": needs_address,
+        "redelivery_needs_sender": not shipment.sender.get("ward_code") and not shipment.sender.get("warehouse"),
+        "redelivery_needs_weight": not shipment.parcel.get("weight_grams"),
+        "redelivery_warehouses": _warehouses() if offer else [],
+    }
+
+
+def _warehouses() -> list[object]:
+    from haumai.inventory import selectors as inventory_selectors
+
+    return list(inventory_selectors.warehouses())
 
 
 def state_version(shipment: Shipment, last_event_id: int | None) -> str:
@@ -149,6 +172,12 @@ def _shipment_or_404(code: str) -> Shipment:
         return selectors.shipment_detail(code)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
+
+
+def refusal_message(error: DomainError) -> str:
+    """A refusal as one line: the message, then what is wrong with each field."""
+    details = [field.message for field in error.errors]
+    return " ".join([str(error), *details]) if details else str(error)
 
 
 def _act(request: HttpRequest, shipment: Shipment, action: Callable[[], object], success: str) -> HttpResponse:
@@ -240,3 +269,31 @@ def sandbox_push(request: HttpRequest, code: str) -> HttpResponse:
         ),
         _("The carrier simulator is sending the status; this page updates by itself in a few seconds."),
     )
+
+
+@login_required
+@permission_required("shipping.add_shipment", raise_exception=True)
+@require_POST
+def redeliver(request: HttpRequest, code: str) -> HttpResponse:
+    """Book a re-delivery (giao bù) of a failed or returned delivery with the chosen carrier."""
+    shipment = _shipment_or_404(code)
+    weight = request.POST.get("weight_grams", "").strip()
+    data = redelivery.RedeliveryInput(
+        carrier_code=request.POST.get("carrier", ""),
+        sender_warehouse=request.POST.get("sender_warehouse", "").strip()[:40],
+        recipient_street=request.POST.get("recipient_street", "").strip()[:255],
+        recipient_ward_code=request.POST.get("recipient_ward_code", "").strip()[:10],
+        weight_grams=int(weight) if weight.isdigit() else (-1 if weight else None),
+        note=request.POST.get("note", "").strip()[:500],
+    )
+    try:
+        booked = redelivery.book_redelivery(actor=request.user, shipment=shipment, data=data)
+    except DomainError as exc:
+        messages.error(request, refusal_message(exc))
+        return redirect("shipping:detail", code=shipment.code)
+    messages.success(
+        request,
+        _("Re-delivery %(code)s booked with %(carrier)s, tracking code %(tracking)s.")
+        % {"code": booked.code, "carrier": booked.carrier.name, "tracking": booked.tracking_code},
+    )
+    return redirect("shipping:detail", code=booked.code)

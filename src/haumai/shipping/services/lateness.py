@@ -18,6 +18,7 @@ from haumai.core import clock
 from haumai.core.errors import FieldError, ValidationFailed
 from haumai.events.services import record_event
 from haumai.shipping.models import Carrier, Shipment
+from haumai.shipping.services.care import LATE, flag_delivery_problem
 from haumai.shipping.services.common import event_payload
 from haumai.shipping.statuses import FINAL
 
@@ -74,10 +75,7 @@ def handle_late(shipments: Sequence[Shipment]) -> None:
         payload: dict[str, Any] = event_payload(shipment)
         payload["promised_at"] = shipment.promised_at.isoformat() if shipment.promised_at else None
         payload["hours_late"] = int((now - shipment.promised_at) / dt.timedelta(hours=1)) if shipment.promised_at else 0
-        record_event(
-            name="shipment.late",
-            customer=customers.get(shipment.customer_id) if shipment.customer_id else None,
-            subject=shipment,
-            actor_label="system",
-            payload=payload,
-        )
+        customer = customers.get(shipment.customer_id) if shipment.customer_id else None
+        record_event(name="shipment.late", customer=customer, subject=shipment, actor_label="system", payload=payload)
+        hours = payload["hours_late"]
+        flag_delivery_problem(shipment=shipment, problem=LATE, customer=customer, detail=f"{hours} h")

@@ -18,6 +18,7 @@ from haumai.events.services import record_event
 from haumai.shipping import conf
 from haumai.shipping.carriers import TrackingUpdate
 from haumai.shipping.models import Carrier, CarrierKind, Shipment, TrackingEvent
+from haumai.shipping.services.care import STATUS_PROBLEMS, STUCK, flag_delivery_problem
 from haumai.shipping.services.common import event_payload, schedule_stuck_check
 from haumai.shipping.statuses import ACTIVE, ShipmentStatus, can_move, same_rank
 
@@ -155,6 +156,11 @@ def apply_update(*, shipment: Shipment, update: TrackingUpdate, source: str, act
             actor_label="" if actor else f"carrier:{shipment.carrier.code}",
             payload=event_payload(shipment, raw_code=update.raw_code),
         )
+        problem = STATUS_PROBLEMS.get(ShipmentStatus(shipment.status))
+        if problem is not None:
+            flag_delivery_problem(
+                shipment=shipment, problem=problem, customer=_customer_of(shipment), detail=update.description
+            )
     return APPLIED if applied else RECORDED
 
 
@@ -264,3 +270,5 @@ def flag_delayed(shipment: Shipment) -> None:
     record_event(
         name="shipment.delayed", customer=shipment.customer, subject=shipment, actor_label="system", payload=payload
     )
+    hours = payload["hours_without_update"]
+    flag_delivery_problem(shipment=shipment, problem=STUCK, customer=shipment.customer, detail=f"{hours} h")

@@ -11,7 +11,7 @@ class ImportRun(models.Model):
 
     A run started from the command line runs at once. A file uploaded in the console or through the API is
     stored (`stored_file`) and waits as `queued` until the worker runs it; its progress while running is in
-    a small file beside it (haumai.integrations.importing.progress), since the import's own transaction
+    a small file in the data directory (haumai.integrations.importing.progress), since the import's own transaction
     hides its rows from every other connection until it commits.
     """
 

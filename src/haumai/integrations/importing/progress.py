@@ -2,8 +2,8 @@
 
 An import writes everything in one transaction, so its rows (and any progress stored in the database) are
 invisible to the console until it commits; and on SQLite a second writer would wait for that same
-transaction. The worker therefore writes its progress to a small JSON file beside the problem reports
-(`<data dir>/import-reports/import-run-<id>-progress.json`), replaced atomically and at most a few times a
+transaction. The worker therefore writes its progress to a small JSON file in the data directory
+(`<data dir>/import-progress/import-run-<id>.json`), replaced atomically and at most a few times a
 second; the console's progress bar reads it. The uploaded file already lives in the data directory the web
 and the worker share, so this adds no new requirement.
 
@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from haumai.integrations.importing.problems import reports_dir
+from django.conf import settings
 
 PHASES = {"queued": (0, 0), "read": (0, 30), "validate": (30, 50), "write": (50, 100)}
 MIN_INTERVAL_SECONDS = 0.25
@@ -50,7 +50,10 @@ _current: contextvars.ContextVar[_Reporter | None] = contextvars.ContextVar("imp
 
 
 def progress_path(run_id: int) -> Path:
-    return reports_dir() / f"import-run-{run_id}-progress.json"
+    """<data dir>/import-progress/import-run-<id>.json (HAUMAI_IMPORT_PROGRESS_DIR overrides the folder)."""
+    configured = getattr(settings, "HAUMAI_IMPORT_PROGRESS_DIR", None)
+    folder = Path(configured) if configured else Path(settings.DATA_DIR) / "import-progress"
+    return folder / f"import-run-{run_id}.json"
 
 
 @contextmanager

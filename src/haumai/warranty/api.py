@@ -146,6 +146,8 @@ def resolve_claim(request: HttpRequest, code: str, payload: ResolveIn) -> dict[s
         replacement_serial=payload.replacement_serial,
         replacement_imei=payload.replacement_imei,
         service_center=payload.service_center,
+        refund_method=payload.refund_method,
+        bank_account=payload.bank_account,
     )
     return claim_out(selectors.claim_by_code(claim.code))
 

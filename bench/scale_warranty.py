@@ -2,7 +2,8 @@
 lookup benchmark at the issue's scale: one customer per 5 units (phones +84599xxxxxxx, a range the demo
 does not use), one order per 2 units, one order line, unit and warranty per unit, generated in SQL
 (generate_series) in batches. Safe to re-run: it adds what is missing up to N.
-Usage: python bench/scale_warranty.py [N]  (DATABASE_URL, default haumai_bench).
+Usage: python bench/scale_warranty.py [N] [--bootstrap]  (DATABASE_URL, default haumai_bench; --bootstrap seeds
+a freshly migrated database with a channel, products and a few warranties instead of `haumai demo`).
 """
 
 from __future__ import annotations
@@ -66,11 +67,12 @@ FROM generate_series(%(start)s, %(stop)s) AS g JOIN catalog_unit u ON u.id = %(u
 """
 WARRANTIES = """
 INSERT INTO warranty_warranty (id, code, terms, source, status, purchased_on, starts_on, base_ends_on, ends_on,
-    activation_phone, proof_photo, proof_content_type, void_reason, void_note, created_at, updated_at,
+    covered_until, activation_phone, proof_photo, proof_content_type, void_reason, void_note, created_at, updated_at,
     customer_id, order_line_id, unit_id, policy_id)
 SELECT %(base)s + g, 'WR-S' || lpad(g::text, 10, '0'), %(terms)s::jsonb, 'delivery', 'active',
     o.placed_at::date, o.delivered_at::date, (o.delivered_at + interval '12 months')::date,
-    (o.delivered_at + interval '12 months')::date, '', '', '', '', '', now(), now(),
+    (o.delivered_at + interval '12 months')::date, (o.delivered_at + interval '12 months')::date,
+    '', '', '', '', '', now(), now(),
     o.customer_id, l.id, l.unit_id, %(policy)s
 FROM generate_series(%(start)s, %(stop)s) AS g
 JOIN sales_orderline l ON l.id = %(line_base)s + g
@@ -78,15 +80,38 @@ JOIN sales_order o ON o.id = l.order_id
 """
 
 
+def bootstrap() -> None:
+    """A migrated, empty database: one channel, two products and a few imported warranties (the policy and
+    terms the synthetic rows copy), through the services, instead of the whole demo."""
+    import datetime as dt
+
+    from haumai.catalog.services import create_product
+    from haumai.sales.models import Channel
+    from haumai.warranty.services import import_warranties
+    from haumai.warranty.services.importing import ImportRow
+
+    Channel.objects.get_or_create(code="website", defaults={"name": "Website", "kind": "website"})
+    for sku, name in (("BENCH-TV", "Smart TV 55"), ("BENCH-PHONE", "Điện thoại X")):
+        create_product(actor=None, sku=sku, name=name, price=12_000_000, is_serialized=True, warranty_months=12,
+                       warranty_start="purchase")  # fmt: skip
+    rows = [ImportRow(serial=f"BOOT{n:04d}", sku="BENCH-TV", phone=f"+8491{n:07d}", full_name=f"Khách {n}",
+                      purchased_on=dt.date(2026, 1, 1)) for n in range(10)]  # fmt: skip
+    import_warranties(actor=None, rows=rows)
+
+
 def main() -> int:
-    target = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000_000
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    target = int(numbers[0]) if numbers else 5_000_000
     have = scalar("SELECT count(*) FROM warranty_warranty WHERE code LIKE 'WR-S%%'")
     if have >= target:
         print(f"already {have:,} synthetic warranties")
         return 0
     sample = scalar("SELECT id FROM warranty_warranty ORDER BY id LIMIT 1")
+    if not sample and "--bootstrap" in sys.argv:
+        bootstrap()
+        sample = scalar("SELECT id FROM warranty_warranty ORDER BY id LIMIT 1")
     if not sample:
-        print("run `haumai demo` first", file=sys.stderr)
+        print("run `haumai demo` first (or pass --bootstrap on a freshly migrated database)", file=sys.stderr)
         return 1
     with connection.cursor() as cursor:
         cursor.execute("SELECT terms::text, policy_id FROM warranty_warranty WHERE id = %s", (sample,))

@@ -79,6 +79,7 @@ def seed_warranties(*, seed: int) -> dict[str, int]:
                 starts_on=start,
                 base_ends_on=ends,
                 ends_on=ends,
+                covered_until=ends,
             )
         )
     by_year: dict[int, list[Warranty]] = defaultdict(list)

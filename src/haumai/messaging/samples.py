@@ -35,20 +35,25 @@ _APPOINTMENT = {
     "when": "08/12/2026 09:00",
     "center": "Trung tâm bảo hành Cầu Giấy",
     "address": "123 Xuân Thủy, Cầu Giấy, Hà Nội",
-    "link": "https://haumai.example.vn/portal/appointments/link/sample/",
 }
 
 # The care events of deliveries (haumai.shipping.services.care) carry these in their payload.
 _DELIVERY = {"order_code": "DH-2026-000123", "carrier_name": "Giao Hàng Nhanh", "promised_date": "05/12/2026",
              "detail": "Khách hẹn giao lại", "problem": "late", "shipment_code": "SH-2026-000045"}
 
+_APPOINTMENT_LINKS = {"appointment": "https://haumai.example.vn/portal/appointments/link/sample/"}
+
 _BY_KEY: dict[str, dict[str, Any]] = {
     "order.thank_you": {"order": _ORDER},
     "survey.satisfaction": {"order": _ORDER, "links": {"survey": "https://haumai.example.vn/s/sample/"}},
     "warranty.expiring": {"unit": _UNIT},
-    "maintenance.due": {"unit": _UNIT, "payload": {"link": "https://haumai.example.vn/portal/appointments/maintenance/sample/"}},
-    "appointment.booked": {"payload": _APPOINTMENT},
-    "appointment.reminder": {"payload": _APPOINTMENT},
+    # Signed links are built when a message is sent (journeys.sending.register_links), never read from payloads.
+    "maintenance.due": {
+        "unit": _UNIT,
+        "links": {"booking": "https://haumai.example.vn/portal/appointments/maintenance/sample/"},
+    },
+    "appointment.booked": {"payload": _APPOINTMENT, "links": _APPOINTMENT_LINKS},
+    "appointment.reminder": {"payload": _APPOINTMENT, "links": _APPOINTMENT_LINKS},
     "birthday.greeting": {},
     "shipment.delayed": {"shipment": _SHIPMENT},
     "delivery.late": {"shipment": _SHIPMENT, "payload": _DELIVERY},
@@ -60,10 +65,13 @@ _BY_KEY: dict[str, dict[str, Any]] = {
     "refund.sent": {"refund": _REFUND, "return": _RETURN},
     "return.rejected": {"return": _RETURN},
     "survey.invitation": {
-        "survey": {"code": "SV-2026-000012", "name": "Hài lòng với hỗ trợ khách hàng",
-                   "subject_code": "RMA-2026-000123",
-                   "question": "Anh/chị hài lòng thế nào với cách chúng tôi hỗ trợ lần này?",
-                   "expires_at": "2026-12-16T10:00:00+07:00"},
+        "survey": {
+            "code": "SV-2026-000012",
+            "name": "Hài lòng với hỗ trợ khách hàng",
+            "subject_code": "RMA-2026-000123",
+            "question": "Anh/chị hài lòng thế nào với cách chúng tôi hỗ trợ lần này?",
+            "expires_at": "2026-12-16T10:00:00+07:00",
+        },
         "links": {"survey": "https://haumai.example.vn/s/sample/"},
     },
 }
@@ -71,14 +79,23 @@ _BY_KEY: dict[str, dict[str, Any]] = {
 
 # A journey's voucher step puts the code it gave into the run's later messages (`haumai.journeys.rewarding`);
 # outside such a run there is none, so a template meant for both writes `{% if voucher is defined %}`.
-_VOUCHER = {"code": "CAMON-7K2MQX9P", "value": "50.000 ₫", "min_order": "", "valid_until": "31/12/2026",
-            "campaign": "Cảm ơn"}
+_VOUCHER = {
+    "code": "CAMON-7K2MQX9P",
+    "value": "50.000 ₫",
+    "min_order": "",
+    "valid_until": "31/12/2026",
+    "campaign": "Cảm ơn",
+}
 
 
 def sample_context(key: str) -> dict[str, Any]:
     """The sample context for a template key (every subject for keys without their own sample)."""
-    context: dict[str, Any] = {"customer": dict(_CUSTOMER), "links": dict(_LINKS), "payload": {},
-                               "voucher": dict(_VOUCHER)}
+    context: dict[str, Any] = {
+        "customer": dict(_CUSTOMER),
+        "links": dict(_LINKS),
+        "payload": {},
+        "voucher": dict(_VOUCHER),
+    }
     extra = _BY_KEY.get(key)
     if extra is None:
         extra = {"order": _ORDER, "return": _RETURN, "shipment": _SHIPMENT, "refund": _REFUND, "unit": _UNIT}

@@ -75,10 +75,12 @@ def list_warranties(request: HttpRequest, filters: Query[WarrantyFilters]) -> di
             "status", _("Unknown status (one of: %(allowed)s)") % {"allowed": ", ".join(WarrantyStatus.values)}
         )
     rows = selectors.warranty_list(
-        q=filters.q or filters.serial, status=filters.status, customer_code=filters.customer, order_code=filters.order
+        q=filters.q,
+        serial=filters.serial,
+        status=filters.status,
+        customer_code=filters.customer,
+        order_code=filters.order,
     )
-    if filters.serial:
-        rows = rows.filter(pk__in=[w.pk for w in selectors.warranties_by_serial(filters.serial)])
     page = list(rows[filters.offset : filters.offset + filters.limit + 1])
     audit.contact_shown(request, target="warranties", page="api", rows=len(page[: filters.limit]))
     return {"items": [warranty_out(w, user) for w in page[: filters.limit]], "has_more": len(page) > filters.limit}
@@ -146,6 +148,8 @@ def resolve_claim(request: HttpRequest, code: str, payload: ResolveIn) -> dict[s
         replacement_serial=payload.replacement_serial,
         replacement_imei=payload.replacement_imei,
         service_center=payload.service_center,
+        refund_method=payload.refund_method,
+        bank_account=payload.bank_account,
     )
     return claim_out(selectors.claim_by_code(claim.code))
 

@@ -12,6 +12,7 @@ class WarrantyConfig(AppConfig):
 
         subscribe("order.delivered", handlers.on_order_delivered)
         subscribe("return.refunded", handlers.on_return_refunded)
+        subscribe("return.store_credited", handlers.on_return_refunded)
 
         from haumai.warranty.services import expiry
 

@@ -8,6 +8,7 @@ from haumai.core.errors import NotFound
 from haumai.returns import selectors as returns_selectors
 from haumai.sales.models import Order
 from haumai.warranty import services
+from haumai.warranty.models import Claim, VoidReason
 
 
 def on_order_delivered(event: Any) -> None:
@@ -20,7 +21,8 @@ def on_order_delivered(event: Any) -> None:
 
 
 def on_return_refunded(event: Any) -> None:
-    """A return was refunded: the returned units are no longer covered for their former owner."""
+    """A return was refunded (or store-credited): the returned units are no longer covered for their former
+    owner; the return of a warranty claim's refund voids with that reason."""
     code = (event.payload or {}).get("return_code")
     if not code:
         return
@@ -30,6 +32,8 @@ def on_return_refunded(event: Any) -> None:
         return
     unit_ids = [line.unit_id for line in request.lines.all() if line.unit_id and line.received_quantity]
     if unit_ids:
+        by_claim = Claim.objects.filter(return_code=request.code).exists()
         services.void_returned_units(
-            actor=None, customer_id=request.customer_id, unit_ids=unit_ids, reference=request.code
-        )
+            actor=None, customer_id=request.customer_id, unit_ids=unit_ids, reference=request.code,
+            reason=VoidReason.CLAIM_REFUNDED if by_claim else VoidReason.RETURNED_REFUNDED,
+        )  # fmt: skip

@@ -125,8 +125,11 @@ class Warranty(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     base_ends_on = models.DateField(null=True, blank=True, help_text="starts_on + duration, before extensions")
     ends_on = models.DateField(null=True, blank=True, help_text="base end + days in service and other extensions")
-    # The expiry reminder (`warranty.expiring`) was emitted (or skipped: a plan covers beyond the end): once.
+    # The last covered day with the active extended plans (>= ends_on); what the expiry reminder counts from.
+    covered_until = models.DateField(null=True, blank=True, help_text="ends_on, or the end of an active plan beyond")
+    # The expiry reminder (`warranty.expiring`) went out for the end `expiry_reminded_for`; a moved end re-arms it.
     expiry_reminded_at = models.DateTimeField(null=True, blank=True)
+    expiry_reminded_for = models.DateField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     activation_phone = models.CharField(max_length=20, blank=True)
     proof_photo = models.FileField(upload_to="warranty/proof/%Y/%m/", blank=True)
@@ -153,10 +156,10 @@ class Warranty(models.Model):
         indexes = [
             models.Index(fields=["customer", "-created_at"], name="warranty_customer_created"),
             models.Index(fields=["status", "ends_on"], name="warranty_status_ends"),
-            # The scheduler's expiry source reads only active warranties not reminded yet, by end date.
+            # The scheduler's expiry source reads only active warranties not reminded yet, by covered end.
             models.Index(
-                fields=["ends_on"],
-                name="warranty_expiry_due",
+                fields=["covered_until"],
+                name="warranty_cover_expiry_due",
                 condition=Q(status="active", expiry_reminded_at__isnull=True),
             ),
             models.Index(fields=["-created_at", "-id"], name="warranty_created"),

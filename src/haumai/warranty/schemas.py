@@ -87,6 +87,7 @@ class ClaimOut(Schema):
     decision_note: str
     replacement_warranty: str | None
     service_center: str
+    return_code: str
     submitted_at: dt.datetime
 
 
@@ -169,6 +170,12 @@ class ResolveIn(Schema):
     service_center: str = Field(
         "", max_length=40, description="Repair only: the centre's code (ours, or the brand's when it is responsible)"
     )
+    refund_method: str = Field(
+        "", max_length=20,
+        description="Refund only: refund_original (VNPay/MoMo orders; the default there), bank_transfer, cash or "
+        "store_credit. The refund is a return (RMA) that pays out once the unit is received",
+    )  # fmt: skip
+    bank_account: dict[str, str] | None = Field(None, description="bank_transfer: {bank, number, name}")
 
 
 def warranty_out(warranty: Warranty, user: Any) -> dict[str, Any]:
@@ -236,6 +243,7 @@ def claim_out(claim: Claim) -> dict[str, Any]:
         if claim.replacement_warranty_id and claim.replacement_warranty
         else None,
         "service_center": claim.service_center_code,
+        "return_code": claim.return_code,
         "submitted_at": claim.submitted_at,
     }
 

@@ -41,10 +41,21 @@ def _public_base() -> QuerySet[Warranty]:
 
 
 def warranty_list(
-    *, q: str = "", status: str = "", customer_code: str = "", order_code: str = "", today: dt.date | None = None
+    *,
+    q: str = "",
+    serial: str = "",
+    status: str = "",
+    customer_code: str = "",
+    order_code: str = "",
+    today: dt.date | None = None,
 ) -> QuerySet[Warranty]:
-    """Warranties newest first, filtered by text (code, serial, IMEI, phone), state, customer or order."""
+    """Warranties newest first, filtered by text (code, serial, IMEI, phone), exact serial/IMEI, state, customer
+    or order."""
     rows = _base()
+    if serial.strip():
+        # One unit lookup (unique indexes), then the warranties by their indexed unit_id: no phone parsing and
+        # no second pass over the same warranties (the API once ran the whole lookup twice for ?serial=).
+        rows = rows.filter(unit_id__in=_unit_ids(serial.strip()))
     day = today or clock.today()
     text = q.strip()
     if text:

@@ -26,6 +26,7 @@ from haumai.warranty.models import (
     Warranty,
     WarrantyStatus,
 )
+from haumai.warranty.services.refunding import refund_choices
 
 PAGE_SIZE = 25
 STATUS_FILTERS = [(s.value, s.label) for s in WarrantyStatus]
@@ -227,6 +228,7 @@ def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
         "resolutions": ClaimResolution.choices,
         "centers": centers,
         "chosen_center": next((c.name for c in centers if c.code == claim.service_center_code), ""),
+        "refund_methods": refund_choices(claim) if claim.resolution == ClaimResolution.REFUND else [],
     }
     return render(request, "warranty/claim.html", context)
 
@@ -253,6 +255,8 @@ def claim_action(request: HttpRequest, code: str, name: str) -> HttpResponse:
                 replacement_serial=request.POST.get("replacement_serial", "")[:64],
                 replacement_imei=request.POST.get("replacement_imei", "")[:20] or None,
                 service_center=request.POST.get("service_center", "")[:40],
+                refund_method=request.POST.get("refund_method", "")[:20],
+                bank_account={name: request.POST.get(f"bank_{name}", "")[:120] for name in ("bank", "number", "name")},
             )
         else:
             raise Http404("Unknown action")

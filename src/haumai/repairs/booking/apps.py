@@ -1,4 +1,4 @@
-"""Start-up wiring of the booking side (called from RepairsConfig.ready): scheduler sources."""
+"""Start-up wiring of the booking side (called from RepairsConfig.ready): scheduler sources, send-time links."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 def ready() -> None:
     """Register the due-row sources: appointment reminders, no-shows, maintenance reminders."""
     from haumai.core import scheduler
-    from haumai.repairs.booking import maintenance, selectors, services
+    from haumai.repairs.booking import links, maintenance, selectors, services
 
     scheduler.register(
         scheduler.DueSource(
@@ -23,3 +23,4 @@ def ready() -> None:
         )
     )
     maintenance.subscribe_handlers()
+    links.register()

@@ -1,6 +1,6 @@
 """Maintenance schedules per unit: derived from the product's (or its category's) maintenance plan when
-the unit's warranty starts, reminded by the scheduler tick (`maintenance.due`, with a signed link to
-book), and moved forward when a maintenance is recorded as done."""
+the unit's warranty starts, reminded by the scheduler tick (`maintenance.due`; the message carries a signed
+link to book), and moved forward when a maintenance is recorded as done."""
 
 from __future__ import annotations
 
@@ -92,7 +92,12 @@ def subscribe_handlers() -> None:
 
 def booking_token(schedule: MaintenanceSchedule) -> str:
     """A signed token that lets the customer book this maintenance without signing in."""
-    return signing.dumps({"s": schedule.pk, "c": schedule.customer_id}, salt=LINK_SALT, compress=True)
+    return schedule_token(schedule.pk, schedule.customer_id)
+
+
+def schedule_token(schedule_id: int, customer_id: int) -> str:
+    """The booking token of a schedule by ids (what the send-time link builder has from the event)."""
+    return signing.dumps({"s": schedule_id, "c": customer_id}, salt=LINK_SALT, compress=True)
 
 
 def schedule_from_token(token: str) -> MaintenanceSchedule | None:
@@ -111,16 +116,9 @@ def schedule_from_token(token: str) -> MaintenanceSchedule | None:
     )
 
 
-def _absolute(path: str) -> str:
-    from haumai.messaging.context import absolute
-
-    return absolute(path)
-
-
 def emit_due(rows: Sequence[MaintenanceSchedule]) -> None:
-    """Scheduler handler: emit `maintenance.due` (journeys send it on every channel) and stop the timer."""
-    from haumai.repairs.booking.links import booking_path
-
+    """Scheduler handler: emit `maintenance.due` (journeys send it on every channel) and stop the timer.
+    The payload names the schedule; the signed booking link is built only in the message (`links.booking`)."""
     ids = [row.pk for row in rows]
     for schedule in MaintenanceSchedule.objects.filter(pk__in=ids).select_related("plan", "unit__product", "customer"):
         if schedule.reminded_for == schedule.next_due_on:
@@ -130,7 +128,7 @@ def emit_due(rows: Sequence[MaintenanceSchedule]) -> None:
             payload={
                 "plan": schedule.plan.name, "serial": schedule.unit.serial, "product": schedule.unit.product.name,
                 "due_on": schedule.next_due_on.isoformat(), "onsite": schedule.plan.onsite,
-                "link": _absolute(booking_path(booking_token(schedule))),
+                "schedule": schedule.pk,
             },
         )  # fmt: skip
         MaintenanceSchedule.objects.filter(pk=schedule.pk).update(reminded_for=schedule.next_due_on)

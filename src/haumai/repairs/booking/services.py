@@ -22,7 +22,6 @@ from haumai.core.errors import Conflict
 from haumai.events.services import record_event
 from haumai.repairs.booking import slots as slot_math
 from haumai.repairs.booking.common import APPOINTMENT_PREFIX, SlotTaken, refuse, require_perm
-from haumai.repairs.booking.links import appointment_path
 from haumai.repairs.models import (
     Appointment,
     AppointmentSlot,
@@ -45,7 +44,8 @@ def local_label(center: ServiceCenter, moment: dt.datetime) -> str:
 
 
 def payload_of(appointment: Appointment, **extra: Any) -> dict[str, Any]:
-    """The event payload of an appointment (what the timeline and the messages say)."""
+    """The event payload of an appointment (what the timeline and the messages say). Never a signed link:
+    payloads reach webhook subscribers; messages get `links.appointment` at send time (booking/links.py)."""
     center = appointment.center
     return {
         "code": appointment.code,
@@ -175,10 +175,7 @@ def book_appointment(
             subject=appointment,
             actor=actor,
             actor_label=actor_label,
-            payload=payload_of(
-                appointment, origin=origin, link=appointment_path(appointment.code, appointment.ends_at),
-                serial=unit.serial if unit is not None else "",
-            ),
+            payload=payload_of(appointment, origin=origin, serial=unit.serial if unit is not None else ""),
         )  # fmt: skip
     return appointment
 
@@ -242,8 +239,7 @@ def reschedule_appointment(
         record_event(
             name="appointment.rescheduled", customer=current.customer, subject=current, actor=actor,
             actor_label=actor_label,
-            payload=payload_of(current, previous=local_label(center, previous),
-                               link=appointment_path(current.code, current.ends_at)),
+            payload=payload_of(current, previous=local_label(center, previous)),
         )  # fmt: skip
     return current
 
@@ -293,13 +289,14 @@ def check_in(
 
 
 def send_reminders(rows: Sequence[Appointment]) -> None:
-    """Scheduler handler: a day before, emit the reminder (with a signed link) for booked appointments."""
+    """Scheduler handler: a day before, emit the reminder for booked appointments (the message gets the signed
+    link at send time, `links.appointment`)."""
     for appointment in Appointment.objects.filter(pk__in=[r.pk for r in rows]).select_related("center", "customer"):
         if appointment.status == AppointmentStatus.BOOKED:
             record_event(
                 name="appointment.reminder_due", customer=appointment.customer, subject=appointment,
                 actor_label="system",
-                payload=payload_of(appointment, link=appointment_path(appointment.code, appointment.ends_at)),
+                payload=payload_of(appointment),
             )  # fmt: skip
     Appointment.objects.filter(pk__in=[r.pk for r in rows]).update(remind_at=None)
 

@@ -16,7 +16,7 @@ from haumai.customers.services import AddressInput, add_address
 from haumai.events.models import Event
 from haumai.events.selectors import pending_dispatch
 from haumai.events.services import dispatch_events
-from haumai.repairs.booking import maintenance, visits
+from haumai.repairs.booking import links, maintenance, visits
 from haumai.repairs.models import MaintenancePlan, MaintenanceSchedule, OnSiteVisit, VisitOutcome, VisitStatus
 from haumai.repairs.tests.booking_helpers import at
 
@@ -105,7 +105,8 @@ def test_schedules_start_with_the_unit_and_remind_with_a_booking_link(customer: 
         scheduler.tick()
     due = Event.objects.filter(name="maintenance.due")
     assert due.count() == 1 and due.get().subject_type == "catalog.unit"
-    token = due.get().payload["link"].rstrip("/").rsplit("/", 1)[-1]
+    assert due.get().payload["schedule"] == schedule.pk and "link" not in due.get().payload
+    token = links.maintenance_links(due.get())["booking"].rstrip("/").rsplit("/", 1)[-1]
     assert maintenance.schedule_from_token(token) == schedule
     with clock.frozen(at(dt.date(2027, 3, 2), 10)):
         record = maintenance.record_done(actor=make_staff("technician"), schedule=schedule, note="Đã thay 3 lõi")

@@ -1,5 +1,6 @@
 """Warranty claims: filed with a coverage check (reasons line by line), decided, then resolved by repair
-(stays in service until the repairs app takes it), replacement (a fresh warranty) or refund."""
+(stays in service until the repairs app takes it), replacement (a fresh warranty) or refund (a return in the
+returns app: `refunding.py`)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,11 @@ from haumai.warranty.models import (
     ClaimStatus,
     ExtendedCoverage,
     PlanStatus,
-    VoidReason,
     Warranty,
 )
 from haumai.warranty.services.common import CLAIM_PREFIX, refuse
-from haumai.warranty.services.starting import start_replacement, void
+from haumai.warranty.services.refunding import open_refund_return
+from haumai.warranty.services.starting import start_replacement
 
 
 def _payload(claim: Claim, **extra: Any) -> dict[str, Any]:
@@ -204,10 +205,14 @@ def resolve_claim(
     replacement_serial: str = "",
     replacement_imei: str | None = None,
     service_center: str = "",
+    refund_method: str = "",
+    bank_account: dict[str, str] | None = None,
 ) -> Claim:
     """Carry out an accepted claim: repair -> in service (at the chosen centre: one of ours, or the brand's
-    when the brand is responsible); replacement -> new unit, fresh warranty; refund -> the warranty is void
-    and the claim resolved (the money goes through a return recorded by staff)."""
+    when the brand is responsible); replacement -> new unit, fresh warranty; refund -> a return (RMA) in the
+    returns app that refunds through payments once the unit is received (`refund_method`: refund_original,
+    bank_transfer with `bank_account`, cash or store_credit); the claim is resolved with its return code.
+    Twice (a double click): the second finds the claim resolved and is refused; nothing is opened twice."""
     with transaction.atomic():
         locked = _lock(claim)
         if locked.status != ClaimStatus.ACCEPTED:
@@ -231,13 +236,17 @@ def resolve_claim(
             locked.status = ClaimStatus.RESOLVED
             extra = {"replacement": fresh.code, "new_serial": unit.serial}
         else:
-            void(actor=actor, warranty=warranty, reason=VoidReason.CLAIM_REFUNDED, note=locked.code)
+            request = open_refund_return(actor=actor, claim=locked, method=refund_method, bank_account=bank_account)
+            locked.return_code = request.code
             locked.status = ClaimStatus.RESOLVED
+            extra = {"return_code": request.code, "refund_method": request.resolution}
         if locked.status == ClaimStatus.RESOLVED:
             locked.resolved_at = clock.now()
         locked.save(
-            update_fields=["status", "replacement_warranty", "resolved_at", "service_center_code", "updated_at"]
-        )
+            update_fields=[
+                "status", "replacement_warranty", "resolved_at", "service_center_code", "return_code", "updated_at"
+            ]
+        )  # fmt: skip
         record_event(
             name="warranty.claim_in_service" if locked.status == ClaimStatus.IN_SERVICE else "warranty.claim_resolved",
             customer=locked.customer,

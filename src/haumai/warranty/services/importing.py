@@ -143,6 +143,7 @@ def import_warranties(*, actor: Any, rows: list[ImportRow], dry_run: bool = Fals
                     starts_on=start,
                     base_ends_on=ends_on,
                     ends_on=ends_on,
+                    covered_until=ends_on,
                 )
             )
         Warranty.objects.bulk_create(created, batch_size=1000)

@@ -23,6 +23,7 @@ from haumai.warranty.models import (
     WarrantyStatus,
 )
 from haumai.warranty.services.common import PLAN_PREFIX, payload_for, refuse
+from haumai.warranty.services.expiry import refresh_cover
 
 
 def pro_rata_refund(*, price: int, starts_on: dt.date, ends_on: dt.date, cancelled_on: dt.date) -> int:
@@ -32,6 +33,13 @@ def pro_rata_refund(*, price: int, starts_on: dt.date, ends_on: dt.date, cancell
     total = (ends_on - starts_on).days + 1
     unused = max(0, (ends_on - cancelled_on).days)
     return price * unused // total
+
+
+def _save_cover(warranty: Warranty) -> None:
+    """Save a locked warranty's covered end after its plans changed (re-arming the expiry reminder)."""
+    fields = refresh_cover(warranty)
+    if fields:
+        warranty.save(update_fields=[*fields, "updated_at"])
 
 
 def sell_plan(
@@ -77,6 +85,7 @@ def sell_plan(
                 coverage.save()
         except IntegrityError as exc:
             raise Conflict(_("This external id was used meanwhile"), code="idempotency_conflict") from exc
+        _save_cover(locked)
         record_event(
             name="warranty.plan_sold",
             customer=locked.customer,
@@ -106,6 +115,7 @@ def cancel_plan(*, actor: Any, coverage: ExtendedCoverage) -> ExtendedCoverage:
         locked.status = PlanStatus.CANCELLED
         locked.cancelled_on = today
         locked.save(update_fields=["status", "cancelled_on", "refund_amount"])
+        _save_cover(Warranty.objects.select_for_update(of=("self",)).get(pk=locked.warranty_id))
         record_event(
             name="warranty.plan_cancelled",
             customer=locked.customer,
@@ -147,7 +157,7 @@ def extend_warranty(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
         )
         locked.ends_on = locked.ends_on + dt.timedelta(days=days)
-        locked.save(update_fields=["ends_on", "updated_at"])
+        locked.save(update_fields=["ends_on", *refresh_cover(locked), "updated_at"])
         record_event(
             name="warranty.extended",
             customer=locked.customer,

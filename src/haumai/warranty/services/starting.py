@@ -71,6 +71,7 @@ def _new_warranty(
         starts_on=starts_on,
         base_ends_on=ends_on,
         ends_on=ends_on,
+        covered_until=ends_on,
     )
 
 
@@ -157,14 +158,21 @@ def void(*, actor: Any, warranty: Warranty, reason: str, note: str = "") -> Warr
     return locked
 
 
-def void_returned_units(*, actor: Any, customer_id: int | None, unit_ids: list[int], reference: str) -> int:
-    """Void the live warranties of units a customer returned and was refunded for."""
+def void_returned_units(
+    *,
+    actor: Any,
+    customer_id: int | None,
+    unit_ids: list[int],
+    reference: str,
+    reason: str = VoidReason.RETURNED_REFUNDED,
+) -> int:
+    """Void the live warranties of units a customer returned and was refunded for (or given store credit)."""
     count = 0
     rows = Warranty.objects.filter(unit_id__in=unit_ids, status__in=LIVE_STATUSES)
     if customer_id is not None:
         rows = rows.filter(customer_id=customer_id)
     for warranty in rows:
-        void(actor=actor, warranty=warranty, reason=VoidReason.RETURNED_REFUNDED, note=reference)
+        void(actor=actor, warranty=warranty, reason=reason, note=reference)
         count += 1
     return count
 
@@ -228,14 +236,15 @@ def activate(
         today = clock.today()
         warranty.status = WarrantyStatus.ACTIVE
         warranty.starts_on = today
-        warranty.base_ends_on = warranty.ends_on = policy.covered_until(
+        warranty.base_ends_on = warranty.ends_on = warranty.covered_until = policy.covered_until(
             today,
             int(warranty.terms.get("duration") or (terms.duration if terms else 0)),
             str(warranty.terms.get("duration_unit") or "months"),
         )
         warranty.activated_at = clock.now()
         warranty.activation_phone = owner.phone or ""
-        fields = ["status", "starts_on", "base_ends_on", "ends_on", "activated_at", "activation_phone", "updated_at"]
+        fields = ["status", "starts_on", "base_ends_on", "ends_on", "covered_until", "activated_at", "activation_phone",
+                  "updated_at"]  # fmt: skip
         if checked is not None:
             data, kind = checked
             extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[kind]

@@ -140,3 +140,22 @@ def test_reads_with_contact_details_are_in_the_access_log(shop: Shop, api_client
     assert masked.get(f"/api/v1/warranties/{code}").status_code == 200
     assert masked.get("/api/v1/warranties").status_code == 200
     assert AccessLog.objects.count() == 2
+
+
+def test_lookup_by_serial_reads_the_unit_and_its_warranties_once(shop: Shop, api_client_for: Any) -> None:
+    """The API ran the whole lookup twice for ?serial= (text match, then the serial again): about twice the
+    time of the public page (profiled). Now one unit read and one warranty read, like the page."""
+    deliver(shop.an, sku="IP15", serial="SN-AN-001", imei="356938035643809")
+    deliver(shop.binh, sku="IP15", serial="SN-BINH-001")
+    client = api_client_for("agent")
+    client.get("/api/v1/warranties", {"serial": "SN-AN-001"})  # the token's first use writes last_used_at
+    for serial in ("SN-AN-001", "356938035643809"):
+        with CaptureQueriesContext(connection) as queries:
+            items = client.get("/api/v1/warranties", {"serial": serial}).json()["items"]
+        assert [w["serial"] for w in items] == ["SN-AN-001"]
+        sqls = [q["sql"] for q in queries.captured_queries]
+        assert sum('FROM "catalog_unit"' in sql for sql in sqls) == 1, sqls
+        assert sum('FROM "warranty_warranty"' in sql for sql in sqls) == 1, sqls
+    both = client.get("/api/v1/warranties", {"serial": "SN-AN-001", "q": "SN-BINH-001"}).json()["items"]
+    assert both == []  # the serial and the text must both match
+    assert client.get("/api/v1/warranties", {"serial": "NOPE"}).json()["items"] == []

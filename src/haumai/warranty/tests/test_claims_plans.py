@@ -16,7 +16,6 @@ from haumai.warranty.models import (
     ClaimStatus,
     ExtendedPlan,
     ExtensionKind,
-    VoidReason,
     Warranty,
     WarrantyPolicy,
     WarrantyPolicyComponent,
@@ -77,14 +76,22 @@ def test_replacement_starts_a_fresh_warranty(shop: Shop, django_user_model: type
         services.file_claim(actor=None, warranty=warranty, description="Lại hỏng", origin="portal")
 
 
-def test_refund_resolution_voids_the_warranty(shop: Shop, django_user_model: type) -> None:
+def test_refund_resolution_opens_a_return_and_keeps_the_cover_until_the_money_is_back(
+    shop: Shop, make_staff: object
+) -> None:
     warranty = _warranty(shop)
-    agent = django_user_model.objects.create(username="agent")
+    manager = make_staff("manager")  # type: ignore[operator]
     claim = services.file_claim(actor=None, warranty=warranty, description="Lỗi main", origin="api")
-    services.decide_claim(actor=agent, claim=claim, accept=True, resolution="refund")
-    services.resolve_claim(actor=agent, claim=claim)
+    services.decide_claim(actor=manager, claim=claim, accept=True, resolution="refund")
+    resolved = services.resolve_claim(
+        actor=manager,
+        claim=claim,
+        refund_method="bank_transfer",
+        bank_account={"bank": "VCB", "number": "0011001234567", "name": "NGUYEN VAN AN"},
+    )
+    assert resolved.status == ClaimStatus.RESOLVED and resolved.return_code.startswith("RMA-")
     warranty.refresh_from_db()
-    assert warranty.status == WarrantyStatus.VOID and warranty.void_reason == VoidReason.CLAIM_REFUNDED
+    assert warranty.status == WarrantyStatus.ACTIVE and warranty.void_reason == ""
 
 
 def test_plan_pro_rata_refund_and_coverage_after_the_warranty(shop: Shop) -> None:

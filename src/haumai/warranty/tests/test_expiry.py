@@ -66,18 +66,72 @@ def test_the_reminder_goes_once_within_the_window_with_the_plan_offer(shop: Shop
     assert "28/02/2027" in body and "Bảo hành mở rộng 12 tháng" in body and "1.490.000" in body
 
 
-def test_no_plan_no_offer_and_a_plan_already_sold_means_no_reminder(shop: Shop) -> None:
+def test_no_plan_no_offer_and_a_plan_holder_is_reminded_before_the_plan_ends(shop: Shop) -> None:
     plan = _plan()
     deliver(shop.an, sku="IP15", serial="F2LXK002")
     deliver(shop.binh, sku="IP15", serial="F2LXK003")
     covered = Warranty.objects.get(unit__serial="F2LXK003")
-    services.sell_plan(actor=None, warranty=covered, plan=plan)
+    services.sell_plan(actor=None, warranty=covered, plan=plan)  # 01/03/2027 - 29/02/2028 (12 months)
+    covered.refresh_from_db()
+    assert covered.ends_on == dt.date(2027, 2, 28) and covered.covered_until == dt.date(2028, 2, 29)
     ExtendedPlan.objects.update(is_active=False)
     with clock.frozen(IN_WINDOW):
-        assert scheduler.run_source(_source(), batch_size=50) == 2
+        assert scheduler.run_source(_source(), batch_size=50) == 1  # the plan covers beyond: not yet
     events = list(Event.objects.filter(name="warranty.expiring"))
     assert [e.payload["serial"] for e in events] == ["F2LXK002"] and events[0].payload["plan_name"] == ""
+    with clock.frozen(dt.datetime(2028, 2, 1, 3, 0, tzinfo=dt.UTC)):
+        assert scheduler.run_source(_source(), batch_size=50) == 1
+    last = Event.objects.filter(name="warranty.expiring").latest("id")
+    assert last.payload["serial"] == "F2LXK003" and last.payload["ends_on"] == "2028-02-29"
+    assert last.payload["by_plan"] is True
     assert Warranty.objects.filter(expiry_reminded_at__isnull=True, status="active").count() == 0
+
+
+def test_a_moved_end_sends_a_second_reminder_for_the_new_end(shop: Shop, settings: Any) -> None:
+    """Reminded of 28/02/2027, then 12 days in warranty service: the reminder is re-armed for 12/03/2027 and
+    the customer gets a second message with the new date; the same end is never reminded twice."""
+    settings.HAUMAI_JOURNEYS_QUIET_HOURS = "off"
+    deliver(shop.an, sku="IP15", serial="F2LXK010")
+    warranty = Warranty.objects.get(unit__serial="F2LXK010")
+    with clock.frozen(IN_WINDOW):
+        assert scheduler.run_source(_source(), batch_size=50) == 1
+        _run_journeys()
+        warranty.refresh_from_db()
+        assert warranty.expiry_reminded_for == dt.date(2027, 2, 28)
+        services.extend_warranty(actor=None, warranty=warranty, kind="service_days", days=12, reference="RO-1")
+        warranty.refresh_from_db()
+        assert warranty.covered_until == dt.date(2027, 3, 12) and warranty.expiry_reminded_at is None
+        assert scheduler.run_source(_source(), batch_size=50) == 0  # the window ends 03/03: not yet
+    assert Event.objects.filter(name="warranty.expiring").count() == 1
+    with clock.frozen(dt.datetime(2027, 2, 11, 3, 0, tzinfo=dt.UTC)):
+        assert scheduler.run_source(_source(), batch_size=50) == 1
+        assert scheduler.run_source(_source(), batch_size=50) == 0
+        _run_journeys()
+    second = Event.objects.filter(name="warranty.expiring").latest("id")
+    assert second.payload["ends_on"] == "2027-03-12" and second.payload["previous_ends_on"] == "2027-02-28"
+    bodies = list(
+        Delivery.objects.filter(customer=shop.an, template_key="warranty.expiring").order_by("id")
+        .values_list("body_text", flat=True)
+    )  # fmt: skip
+    assert len(bodies) == 2 and "28/02/2027" in bodies[0] and "12/03/2027" in bodies[1]
+
+
+def test_a_plan_sold_or_cancelled_after_the_reminder_moves_it(shop: Shop) -> None:
+    plan = _plan()
+    deliver(shop.an, sku="IP15", serial="F2LXK011")
+    warranty = Warranty.objects.get(unit__serial="F2LXK011")
+    with clock.frozen(IN_WINDOW):
+        assert scheduler.run_source(_source(), batch_size=50) == 1
+        coverage, _created = services.sell_plan(actor=None, warranty=warranty, plan=plan)
+        warranty.refresh_from_db()
+        assert warranty.covered_until == coverage.ends_on and warranty.expiry_reminded_at is None
+        assert scheduler.run_source(_source(), batch_size=50) == 0  # the plan's end is a year away
+        services.cancel_plan(actor=None, coverage=coverage)
+        warranty.refresh_from_db()
+        # Back to the end the customer was already reminded of: reminded, nothing sent again.
+        assert warranty.covered_until == dt.date(2027, 2, 28)
+        assert scheduler.run_source(_source(), batch_size=50) == 1
+    assert Event.objects.filter(name="warranty.expiring").count() == 1
 
 
 def test_void_and_expired_warranties_are_not_reminded(shop: Shop) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Sum
+from django.utils import translation
 
 from haumai.core import clock
 from haumai.events.services import record_event
@@ -64,5 +65,20 @@ def review_memberships(memberships: Sequence[Membership]) -> None:
         membership.save(update_fields=["tier", "tier_since", "review_at"])
 
 
+def tier_names(code: str) -> dict[str, str]:
+    """The tier's name in each language, for messages written per language (`payload.tier_vi`, `tier_en`)."""
+    tier = conf.TIER_BY_CODE.get(code, conf.TIERS[0])
+    names = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            names[language] = str(tier.label)
+    return names
+
+
 def _record(customer: Any, name: str, previous: str, tier: str, actor: Any) -> None:
-    record_event(name=name, customer=customer, subject=customer, actor=actor, payload={"from": previous, "tier": tier})
+    names, before = tier_names(tier), tier_names(previous)
+    record_event(
+        name=name, customer=customer, subject=customer, actor=actor,
+        payload={"from": previous, "tier": tier, "tier_vi": names["vi"], "tier_en": names["en"],
+                 "from_vi": before["vi"], "from_en": before["en"]},
+    )  # fmt: skip

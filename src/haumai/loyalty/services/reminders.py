@@ -80,14 +80,15 @@ def pending_downgrade_notices() -> QuerySet[Membership]:
 
 
 def notice_downgrades(memberships: Sequence[Membership]) -> None:
-    """Claimed memberships: tell the member whose spend would not hold the tier at the review what it needs."""
+    """Claimed memberships: tell the member whose spend, as it will count at the review (older orders out of
+    the window by then), would not hold the tier what it needs; each review date is noticed once."""
     for claimed in memberships:
         customer = lock_customer(claimed.customer_id)
         membership = Membership.objects.get(pk=claimed.pk)
         if membership.notice_for_review_at == membership.review_at:
             continue
         current = conf.TIER_BY_CODE.get(membership.tier, conf.TIERS[0])
-        spend = qualifying_spend(customer.pk)
+        spend = qualifying_spend(customer.pk, at=membership.review_at)
         reached = conf.tier_for_spend(spend)
         if conf.rank(reached.code) < conf.rank(current.code):
             record_event(

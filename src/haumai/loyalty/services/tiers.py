@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,9 +16,9 @@ from haumai.loyalty.models import Membership, PointsEntry
 from haumai.loyalty.services.common import lock_customer
 
 
-def qualifying_spend(customer_id: int) -> int:
-    """Spend of the qualification window: delivered orders less returned value."""
-    since = clock.now() - conf.qualification_window()
+def qualifying_spend(customer_id: int, *, at: dt.datetime | None = None) -> int:
+    """Spend of the qualification window ending now (or at `at`, as it will stand then without new orders)."""
+    since = (at or clock.now()) - conf.qualification_window()
     total = PointsEntry.objects.filter(customer_id=customer_id, created_at__gte=since).aggregate(s=Sum("spend_vnd"))
     return max(0, int(total["s"] or 0))
 

@@ -62,6 +62,7 @@ class CampaignInput:
     points_price: int = 0
     shared_code: str = ""
     batch_size: int = 0
+    purpose: str = ""
 
 
 def new_code(prefix: str) -> str:
@@ -102,6 +103,10 @@ def _check_campaign(data: CampaignInput) -> list[FieldError]:
             errors.append(FieldError("shared_code", _("Use 3-40 capital letters, digits or dashes"), "invalid_code"))
         elif Voucher.objects.filter(code=data.shared_code).exists():
             errors.append(FieldError("shared_code", _("This code is already in use"), "duplicate"))
+    if data.purpose not in CampaignPurpose.values:
+        errors.append(FieldError("purpose", _("Choose a purpose"), "invalid_choice"))
+    elif data.purpose == CampaignPurpose.BIRTHDAY and data.code_kind != CodeKind.UNIQUE:
+        errors.append(FieldError("purpose", _("A birthday gift needs unique codes, one per customer"), "invalid"))
     if not 0 <= data.batch_size <= MAX_BATCH:
         errors.append(FieldError("batch_size", _("Give 0 to %(n)s codes") % {"n": MAX_BATCH}, "invalid"))
     return errors
@@ -128,6 +133,7 @@ def create_campaign(*, actor: Any, data: CampaignInput) -> VoucherCampaign:
             ends_at=data.ends_at,
             per_customer_limit=data.per_customer_limit,
             points_price=data.points_price,
+            purpose=data.purpose,
             created_by=user_or_none(actor),
             created_at=now,
         )

@@ -20,7 +20,8 @@ def campaign_choices() -> list[tuple[str, str]]:
     """(code, name) of the campaigns that still run, for the builder (at most 200, newest first)."""
     from haumai.loyalty.models import VoucherCampaign
 
-    rows = VoucherCampaign.objects.filter(ends_at__gt=clock.now()).order_by("-created_at", "-id")[:200]
+    running = VoucherCampaign.objects.filter(ends_at__gt=clock.now(), closed_at__isnull=True)
+    rows = running.order_by("-created_at", "-id")[:200]
     return [(c.code, c.name) for c in rows]
 
 

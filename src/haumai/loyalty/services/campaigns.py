@@ -138,7 +138,7 @@ def close_campaign(*, actor: Any, campaign: VoucherCampaign, void_codes: bool, r
         locked.closed_at, locked.codes_voided = clock.now(), void_codes
         locked.save(update_fields=["closed_at", "codes_voided"])
         SegmentIssuance.objects.filter(campaign=locked, finished_at__isnull=True).update(
-            due_at=None, finished_at=locked.closed_at, error="campaign closed"
+            due_at=None, finished_at=locked.closed_at, error=_("The campaign was closed")
         )
         record_event(
             name="loyalty.campaign_closed", subject=locked, actor=actor,
@@ -153,7 +153,7 @@ def issue_to_segment(*, actor: Any, campaign: VoucherCampaign, segment_key: str)
     Asking again for the same segment walks it again: members who joined since get a code, nobody a second."""
     from haumai.segments import selectors as segment_selectors
 
-    require(actor, "loyalty.add_voucher")
+    require(actor, "loyalty.change_vouchercampaign")
     try:
         segment = segment_selectors.segment_by_key(segment_key or "")
     except NotFound as exc:

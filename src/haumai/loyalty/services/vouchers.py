@@ -174,7 +174,8 @@ def issuable(campaign: VoucherCampaign) -> None:
     """Refuse issuing from a shared-code, closed or ended campaign."""
     if campaign.code_kind != CodeKind.UNIQUE:
         raise invalid("campaign", _("A shared-code campaign has one code for everyone; it issues no codes"))
-    if campaign.closed_at is not None:
+    # Read again: the campaign may have been closed since the caller loaded it.
+    if VoucherCampaign.objects.filter(pk=campaign.pk, closed_at__isnull=False).exists():
         raise VoucherRefused(_("This campaign is closed: it gives no more codes"), "campaign_closed", field="campaign")
     if campaign.ends_at <= clock.now():
         raise VoucherRefused(_("This campaign has ended"), "campaign_ended", field="campaign")

@@ -86,7 +86,8 @@ class CampaignEditForm(forms.Form):
         return {
             "name": campaign.name, "discount_kind": campaign.discount_kind, "amount_vnd": campaign.amount_vnd,
             "percent": campaign.percent, "max_discount_vnd": campaign.max_discount_vnd,
-            "min_order_vnd": campaign.min_order_vnd, "starts_on": campaign.starts_at.astimezone(LOCAL).date().isoformat(),
+            "min_order_vnd": campaign.min_order_vnd,
+            "starts_on": campaign.starts_at.astimezone(LOCAL).date().isoformat(),
             "ends_on": (campaign.ends_at.astimezone(LOCAL) - dt.timedelta(microseconds=1)).date().isoformat(),
             "per_customer_limit": campaign.per_customer_limit, "points_price": campaign.points_price,
             "purpose": campaign.purpose,

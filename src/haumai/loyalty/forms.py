@@ -55,12 +55,17 @@ class CampaignForm(forms.Form):
         return str(self.cleaned_data.get("shared_code") or "").strip().upper()
 
     def window(self) -> tuple[dt.datetime, dt.datetime]:
-        start: dt.date = self.cleaned_data["starts_on"]
-        end: dt.date = self.cleaned_data["ends_on"]
-        return (
-            dt.datetime.combine(start, dt.time.min, tzinfo=LOCAL),
-            dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL),
-        )
+        return _window(self.cleaned_data)
+
+
+def _window(data: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
+    """From the first day's midnight to the midnight after the last day, local time."""
+    start: dt.date = data["starts_on"]
+    end: dt.date = data["ends_on"]
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=LOCAL),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL),
+    )
 
 
 class CampaignEditForm(forms.Form):
@@ -78,7 +83,8 @@ class CampaignEditForm(forms.Form):
     points_price = forms.IntegerField(label=_("Price in points (0 = not for sale)"), min_value=0, initial=0)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=CampaignPurpose.choices, required=False)
 
-    window = CampaignForm.window
+    def window(self) -> tuple[dt.datetime, dt.datetime]:
+        return _window(self.cleaned_data)
 
     @classmethod
     def initial_for(cls, campaign: Any) -> dict[str, Any]:

@@ -170,6 +170,7 @@ LOYALTY_MANAGE = [
     "loyalty.adjust_points",
     "loyalty.add_pointsentry",
     "loyalty.add_vouchercampaign",
+    "loyalty.change_vouchercampaign",
     "loyalty.add_voucherredemption",
     "payments.add_storecreditentry",
 ]

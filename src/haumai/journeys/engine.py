@@ -292,7 +292,10 @@ def _run_step(batch: Batch, run: JourneyRun, journey: Journey, customer: Custome
 def _give_voucher(batch: Batch, run: JourneyRun, customer: Customer, step: JourneyStep) -> bool:
     """Give the customer a code of the step's campaign; the run's later messages carry it as `voucher`."""
     given = rewarding.give_voucher(
-        campaign_code=step.voucher_campaign, customer=customer, reference=idempotency_key(run, step)
+        campaign_code=step.voucher_campaign,
+        customer=customer,
+        reference=idempotency_key(run, step),
+        birthday_year=rewarding.birthday_year(batch.journeys[run.journey_id], run),
     )
     if isinstance(given, str):
         return _skip(batch, run, step, Reason.VOUCHER_UNAVAILABLE,
@@ -355,6 +358,7 @@ def _send(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer, s
             )
             run.due_at = until
             return False
+    _birthday_gift(batch, run, customer)
     batch.pending.append(
         PendingSend(
             run=run,
@@ -370,6 +374,17 @@ def _send(batch: Batch, run: JourneyRun, journey: Journey, customer: Customer, s
         # Counted now, so another run of the customer in this batch sees it; given back if refused.
         batch.marketing_sent[customer.pk] = batch.marketing_sent.get(customer.pk, 0) + 1
     return False
+
+
+def _birthday_gift(batch: Batch, run: JourneyRun, customer: Customer) -> None:
+    """A birthday message without a voucher from a step carries the running birthday campaign's gift."""
+    year = rewarding.birthday_year(batch.journeys[run.journey_id], run)
+    if year is None or (run.context or {}).get("voucher"):
+        return
+    given = rewarding.birthday_gift(customer=customer, year=year)
+    if given is not None:
+        run.context = {**run.context, "voucher": given}
+        batch.context_changed.append(run)
 
 
 def _with_voucher(context: dict[str, Any], run: JourneyRun) -> dict[str, Any]:

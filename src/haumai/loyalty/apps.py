@@ -10,8 +10,11 @@ class LoyaltyConfig(AppConfig):
         from haumai.core import scheduler
         from haumai.customers import services as customer_services
         from haumai.events.services import subscribe
-        from haumai.loyalty import handlers, selectors
-        from haumai.loyalty.services import expiry, merging, tiers
+        from haumai.journeys.sending import register_links
+        from haumai.loyalty import benefits, handlers, messages, selectors
+        from haumai.loyalty.services import campaigns, expiry, merging, reminders, tiers
+        from haumai.returns import policy as return_policy
+        from haumai.support.services import common as support_common
 
         subscribe("order.delivered", handlers.on_order_delivered)
         subscribe("return.refunded", handlers.on_return_refunded)
@@ -32,4 +35,16 @@ class LoyaltyConfig(AppConfig):
                 due_field="review_at",
             )
         )
+        for name, pending, handle, due_field in (
+            ("loyalty.expiry_reminders", reminders.pending_expiry_reminders, reminders.remind_expiring, "remind_at"),
+            ("loyalty.downgrade_notices", reminders.pending_downgrade_notices, reminders.notice_downgrades,
+             "notice_at"),
+            ("loyalty.segment_issuance", campaigns.pending_segment_issuances, campaigns.run_segment_issuances,
+             "due_at"),
+        ):  # fmt: skip
+            scheduler.register(scheduler.DueSource(name=name, pending=pending, handle=handle, due_field=due_field))
+        for event_name in messages.REWARDS_EVENTS:
+            register_links(event_name, messages.rewards_links)
         customer_services.register_merge_step("loyalty", merging.move_customer_rows)
+        return_policy.register_benefit_source(benefits.return_benefit, benefits.describe)
+        support_common.register_priority_rule(benefits.support_priority)

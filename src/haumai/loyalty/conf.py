@@ -17,14 +17,27 @@ class Tier:
     label: Promise | str
     min_spend_vnd: int
     multiplier_percent: int
+    # Benefits: extra days on the return window (change of mind), the carrier pickup fee of a return
+    # waived, and the priority a new support ticket of the member starts with ("" = the usual one).
+    return_extra_days: int = 0
+    free_return_pickup: bool = False
+    support_priority: str = ""
 
 
 # Spend over the qualification window (delivered orders, less what was returned) decides the tier.
 TIERS: tuple[Tier, ...] = (
     Tier("member", _("Member"), 0, 100),
-    Tier("silver", _("Silver"), 5_000_000, 110),
-    Tier("gold", _("Gold"), 20_000_000, 125),
-    Tier("diamond", _("Diamond"), 50_000_000, 150),
+    Tier("silver", _("Silver"), 5_000_000, 110, return_extra_days=7),
+    Tier("gold", _("Gold"), 20_000_000, 125, return_extra_days=15, free_return_pickup=True, support_priority="high"),
+    Tier(
+        "diamond",
+        _("Diamond"),
+        50_000_000,
+        150,
+        return_extra_days=30,
+        free_return_pickup=True,
+        support_priority="high",
+    ),
 )
 TIER_BY_CODE = {tier.code: tier for tier in TIERS}
 
@@ -51,6 +64,16 @@ def review_period() -> dt.timedelta:
 def debt_allowed() -> bool:
     """Whether a clawback the balance cannot cover becomes a debt entry (else it is written off, recorded)."""
     return bool(_setting("HAUMAI_LOYALTY_DEBT_ALLOWED", False))
+
+
+def expiry_reminder_days() -> int:
+    """Days before points expire that the member is reminded (0 = no reminder)."""
+    return int(_setting("HAUMAI_LOYALTY_EXPIRY_REMINDER_DAYS", 30))
+
+
+def downgrade_notice_days() -> int:
+    """Days before a review date that a member whose spend would not hold the tier is told."""
+    return int(_setting("HAUMAI_LOYALTY_DOWNGRADE_NOTICE_DAYS", 30))
 
 
 def default_vnd_per_point() -> int:

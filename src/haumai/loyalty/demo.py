@@ -16,6 +16,7 @@ from haumai.customers.models import Customer
 from haumai.events.models import Event
 from haumai.loyalty import conf
 from haumai.loyalty.models import (
+    CampaignPurpose,
     CodeKind,
     DiscountKind,
     EarnRule,
@@ -211,6 +212,7 @@ def _write_vouchers(rng: random.Random, now: dt.datetime) -> dict[str, int]:
         starts_at=month_start - dt.timedelta(days=60),
         ends_at=month_start + dt.timedelta(days=120),
         per_customer_limit=1,
+        purpose=CampaignPurpose.BIRTHDAY,
         created_at=month_start - dt.timedelta(days=60),
     )
     welcome = VoucherCampaign.objects.create(

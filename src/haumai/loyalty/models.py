@@ -29,6 +29,7 @@ class PointsEntry(models.Model):
     reason = models.TextField(blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     expiry_handled = models.BooleanField(default=False)
+    expiry_reminded = models.BooleanField(default=False, help_text="the member was told before this lot expires")
     shortfall_points = models.BigIntegerField(default=0, help_text="clawback the balance could not cover")
     idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     actor = models.ForeignKey(
@@ -48,6 +49,7 @@ class PointsEntry(models.Model):
         indexes = [
             models.Index(fields=["customer", "-created_at", "-id"], name="points_customer_time"),
             models.Index(fields=["expiry_handled", "expires_at"], name="points_expiry_due"),
+            models.Index(fields=["expiry_reminded", "expires_at"], name="points_reminder_due"),
             models.Index(fields=["order", "kind"], name="points_order_kind"),
         ]
 
@@ -76,6 +78,9 @@ class Membership(models.Model):
     tier = models.CharField(max_length=12)
     tier_since = models.DateTimeField()
     review_at = models.DateTimeField()
+    notice_for_review_at = models.DateTimeField(
+        null=True, blank=True, help_text="the review date the member was last told about (downgrade notice)"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["review_at"], name="membership_review")]
@@ -114,6 +119,11 @@ class DiscountKind(models.TextChoices):
     PERCENT = "percent", _("Percentage off")
 
 
+class CampaignPurpose(models.TextChoices):
+    GENERAL = "", _("General")
+    BIRTHDAY = "birthday", _("Birthday gift")
+
+
 class VoucherCampaign(models.Model):
     """A voucher offer: what it is worth, to whom, when and how often."""
 
@@ -129,6 +139,15 @@ class VoucherCampaign(models.Model):
     ends_at = models.DateTimeField()
     per_customer_limit = models.PositiveIntegerField(default=1)
     points_price = models.PositiveIntegerField(default=0, help_text="points to buy one code (0 = not for sale)")
+    purpose = models.CharField(
+        max_length=12,
+        choices=CampaignPurpose.choices,
+        default=CampaignPurpose.GENERAL,
+        blank=True,
+        help_text="birthday: the campaign birthday greetings give a code of",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="no new codes from then on")
+    codes_voided = models.BooleanField(default=False, help_text="closed with its issued codes voided")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -199,3 +218,30 @@ class VoucherRedemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voucher_id} {self.order_reference}"
+
+
+class SegmentIssuance(models.Model):
+    """Codes of a campaign for every member of a saved segment, issued by the worker in chunks (resumable)."""
+
+    campaign = models.ForeignKey(VoucherCampaign, on_delete=models.PROTECT, related_name="segment_issuances")
+    segment_key = models.CharField(max_length=60)
+    segment_name = models.CharField(max_length=160, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True, help_text="the worker takes it then; empty once done")
+    last_customer_id = models.BigIntegerField(default=0, help_text="members up to this id are done")
+    issued_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0, help_text="members who already had a code of it")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "segment_key"], name="segment_issuance_once"),
+        ]
+        indexes = [models.Index(fields=["due_at"], name="segment_issuance_due")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} -> {self.segment_key}"

@@ -126,7 +126,9 @@ def campaign_by_code(code: str) -> VoucherCampaign:
 def open_campaigns() -> QuerySet[VoucherCampaign]:
     """Campaigns running now (issue goodwill codes or buy with points)."""
     now = clock.now()
-    return VoucherCampaign.objects.filter(starts_at__lte=now, ends_at__gt=now).order_by("name", "id")
+    return VoucherCampaign.objects.filter(starts_at__lte=now, ends_at__gt=now, closed_at__isnull=True).order_by(
+        "name", "id"
+    )
 
 
 def campaigns_for_points() -> QuerySet[VoucherCampaign]:

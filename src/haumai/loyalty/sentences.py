@@ -78,6 +78,47 @@ SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
         "star",
         "warning",
     ),
+    "loyalty.points_expiring": (
+        lambda p: (
+            _("Told that %(points)s points expire from %(day)s")
+            % {"points": _n(p["points"]), "day": p.get("expires_on", "")}
+        ),
+        "hourglass",
+        "info",
+    ),
+    "loyalty.tier_downgrade_notice": (
+        lambda p: (
+            _("Told that the tier goes down to %(tier)s at the review on %(day)s unless %(amount)s ₫ more is spent")
+            % {"tier": _tier(p["to"]), "day": p.get("review_on", ""), "amount": _n(p.get("spend_needed"))}
+        ),
+        "star",
+        "info",
+    ),
+    "loyalty.campaign_changed": (
+        lambda p: _("Voucher campaign %(code)s changed") % {"code": p["code"]},
+        "gift",
+        "info",
+    ),
+    "loyalty.campaign_closed": (
+        lambda p: (
+            (
+                _("Voucher campaign %(code)s closed, its codes voided")
+                if p.get("voided")
+                else _("Voucher campaign %(code)s closed (issued codes stay valid)")
+            )
+            % {"code": p["code"]}
+        ),
+        "gift",
+        "warning",
+    ),
+    "loyalty.segment_vouchers_issued": (
+        lambda p: (
+            _("%(count)s codes of %(code)s given to segment %(segment)s")
+            % {"count": _n(p.get("issued")), "code": p["code"], "segment": p.get("segment", "")}
+        ),
+        "gift",
+        "success",
+    ),
     "loyalty.voucher_issued": (
         lambda p: _("Voucher %(code)s given (%(campaign)s)") % {"code": p["code"], "campaign": p.get("campaign", "")},
         "ticket",
@@ -101,7 +142,8 @@ SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
 
 def _url(event: Any) -> str:
     code = (event.payload or {}).get("code", "")
-    if event.name != "loyalty.campaign_created" or not code:
+    campaign_event = event.name.startswith("loyalty.campaign_") or event.name == "loyalty.segment_vouchers_issued"
+    if not campaign_event or not code:
         return ""
     try:
         return reverse("loyalty:campaign", args=[code])

@@ -15,6 +15,7 @@ from haumai.core.paging import page_number, page_of
 from haumai.customers.selectors import customer_by_code
 from haumai.loyalty import forms, selectors
 from haumai.loyalty.services import ledger, vouchers
+from haumai.segments import selectors as segment_selectors
 
 PAGE_SIZE = 25
 
@@ -120,6 +121,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
                     points_price=data["points_price"],
                     shared_code=data["shared_code"],
                     batch_size=data["batch_size"],
+                    purpose=data.get("purpose") or "",
                 ),
             )
         except DomainError as exc:
@@ -151,5 +153,8 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         "page": page,
         "has_next": has_next,
         "redemptions": list(selectors.redemptions_of(campaign)[:10]),
+        "issuances": list(campaign.segment_issuances.order_by("-requested_at", "-id")[:10]),
+        "close_form": forms.CloseCampaignForm(),
+        "segment_form": forms.SegmentIssueForm(segments=segment_selectors.segment_list()[:200]),
     }
     return render(request, "loyalty/campaign.html", context)

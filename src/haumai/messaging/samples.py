@@ -64,6 +64,46 @@ _BY_KEY: dict[str, dict[str, Any]] = {
     "return.received": {"return": _RETURN},
     "refund.sent": {"refund": _REFUND, "return": _RETURN},
     "return.rejected": {"return": _RETURN},
+    "loyalty.points_expiring": {
+        "payload": {"points": 1250, "expires_on": "31/12/2026"},
+        "links": {"rewards": "https://haumai.example.vn/portal/rewards/"},
+    },
+    "loyalty.tier_upgraded": {
+        "payload": {
+            "tier": "gold",
+            "tier_vi": "Vàng",
+            "tier_en": "Gold",
+            "from": "silver",
+            "from_vi": "Bạc",
+            "from_en": "Silver",
+        },
+        "links": {"rewards": "https://haumai.example.vn/portal/rewards/"},
+    },
+    "loyalty.tier_downgrade_notice": {
+        "payload": {
+            "tier": "gold",
+            "tier_vi": "Vàng",
+            "tier_en": "Gold",
+            "to": "silver",
+            "to_vi": "Bạc",
+            "to_en": "Silver",
+            "review_on": "15/01/2027",
+            "spend": 12000000,
+            "spend_needed": 8000000,
+        },
+        "links": {"rewards": "https://haumai.example.vn/portal/rewards/"},
+    },
+    "loyalty.tier_downgraded": {
+        "payload": {
+            "tier": "silver",
+            "tier_vi": "Bạc",
+            "tier_en": "Silver",
+            "from": "gold",
+            "from_vi": "Vàng",
+            "from_en": "Gold",
+        },
+        "links": {"rewards": "https://haumai.example.vn/portal/rewards/"},
+    },
     "survey.invitation": {
         "survey": {
             "code": "SV-2026-000012",

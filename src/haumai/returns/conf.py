@@ -44,3 +44,8 @@ def returns_address_ward_code() -> str:
 def returns_address_phone() -> str:
     """Phone carriers call at the returns warehouse (HAUMAI_RETURNS_ADDRESS_PHONE)."""
     return _setting("HAUMAI_RETURNS_ADDRESS_PHONE", "")
+
+
+def pickup_fee_vnd() -> int:
+    """What a change-of-mind return by carrier pickup costs the customer, taken off the refund (0 = free)."""
+    return max(0, int(_setting("HAUMAI_RETURNS_PICKUP_FEE_VND", "0")))

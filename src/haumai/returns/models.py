@@ -177,6 +177,8 @@ class ReturnRequest(models.Model):
     decision_note = models.TextField(blank=True)
     refund_amount = models.BigIntegerField(default=0)
     restocking_fee = models.BigIntegerField(default=0)
+    pickup_fee = models.BigIntegerField(default=0, help_text="carrier pickup fee the customer pays (off the refund)")
+    pickup_fee_waived_by = models.CharField(max_length=40, blank=True, help_text="benefit that waived the fee")
     refund_code = models.CharField(max_length=40, blank=True)
     refund_status = models.CharField(max_length=24, blank=True)
     refund_sent_at = models.DateTimeField(null=True, blank=True)

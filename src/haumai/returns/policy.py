@@ -7,6 +7,7 @@ language when it is shown, so a decision made in English reads in Vietnamese on 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,57 @@ from haumai.returns.models import Condition, Reason, Resolution, ReturnPolicy, W
 SELLER_FAULT_REASONS = {Reason.DEFECTIVE, Reason.WRONG_ITEM, Reason.DAMAGED_IN_TRANSIT, Reason.NOT_AS_DESCRIBED}
 
 Note = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Benefit:
+    """What another app grants a customer on returns: extra days on the window, or a waived pickup fee.
+
+    `key` says why (e.g. "loyalty:gold"); the source's `describe` turns it into words when it is shown."""
+
+    key: str
+    extra_days: int = 0
+    free_pickup: bool = False
+
+
+# Other apps (loyalty tiers) say what a customer is granted; the engine asks them, it does not know them.
+BenefitSource = Callable[[Any], Benefit | None]
+_benefit_sources: list[BenefitSource] = []
+_describers: list[Callable[[str], str | None]] = []
+
+
+def register_benefit_source(source: BenefitSource, describe: Callable[[str], str | None]) -> None:
+    """Add a source of customer benefits (called with the customer) and how to name its keys to a reader."""
+    if source not in _benefit_sources:
+        _benefit_sources.append(source)
+        _describers.append(describe)
+
+
+def benefits_for(customer: Any) -> list[Benefit]:
+    """The benefits the registered sources grant this customer (none without a customer)."""
+    if customer is None or getattr(customer, "pk", None) is None:
+        return []
+    return [benefit for source in _benefit_sources if (benefit := source(customer)) is not None]
+
+
+def describe_benefit(key: str) -> str:
+    """A benefit key in the reader's language (the key itself when no source knows it)."""
+    return next((text for describe in _describers if (text := describe(key))), key)
+
+
+def _extension(benefits: list[Benefit]) -> Benefit | None:
+    extended = [benefit for benefit in benefits if benefit.extra_days > 0]
+    return max(extended, key=lambda benefit: benefit.extra_days) if extended else None
+
+
+def pickup_fee_for(*, customer: Any, reason: str, logistics: str, base_fee: int) -> tuple[int, str]:
+    """(fee charged to the customer for a carrier pickup, key of the benefit that waived it or "").
+
+    Seller-fault returns never pay; a change of mind pays `base_fee` unless a benefit waives it."""
+    if logistics != "carrier_pickup" or reason in SELLER_FAULT_REASONS or base_fee <= 0:
+        return 0, ""
+    waiver = next((benefit for benefit in benefits_for(customer) if benefit.free_pickup), None)
+    return (0, waiver.key) if waiver is not None else (base_fee, "")
 
 
 @dataclass
@@ -101,8 +153,11 @@ def check_line(
     condition: str,
     resolution: str,
     today: dt.date | None = None,
+    customer: Any = None,
 ) -> LineDecision:
-    """Decide one line against its policy and the product's own terms (return_days, is_returnable)."""
+    """Decide one line against its policy and the product's own terms (return_days, is_returnable).
+
+    A customer benefit (a loyalty tier) adds days to the change-of-mind window, noted with its label."""
     today = today or clock.today()
     policy = policy_for(product=product, channel_id=channel_id)
     decision = LineDecision(policy=policy)
@@ -120,6 +175,10 @@ def check_line(
             decision.refuse("condition_not_allowed", condition=condition)
         if policy.allowed_resolutions and resolution not in policy.allowed_resolutions:
             decision.refuse("resolution_not_allowed", resolution=resolution)
+    extension = _extension(benefits_for(customer)) if window_days and decision.eligible else None
+    if extension is not None:
+        window_days += extension.extra_days
+        decision.note("benefit_extension", days=extension.extra_days, benefit=extension.key)
     start = _local_date(placed_at)
     start_label = "purchase"
     if start_kind in (WindowStart.DELIVERY, WindowStart.ACTIVATION):
@@ -161,6 +220,7 @@ def explain(note: Note) -> str:
         "seller_fault_window": _(
             "Past the change-of-mind window, but a seller-fault reason is accepted until %(last_day)s"
         ),
+        "benefit_extension": _("%(days)s more days to return: %(benefit)s"),
         "not_delivered_yet": _("Not delivered yet: the return window has not started"),
         "no_purchase_date": _("The purchase date is unknown"),
         "not_returnable": _("%(product)s cannot be returned"),
@@ -176,6 +236,8 @@ def explain(note: Note) -> str:
     template = messages.get(code)
     if template is None:
         return code
+    if code == "benefit_extension":
+        params["benefit"] = describe_benefit(str(params.get("benefit", "")))
     if "reason" in params and params["reason"] in Reason.values:
         params["reason"] = str(Reason(params["reason"]).label)
     if "condition" in params and params["condition"] in Condition.values:

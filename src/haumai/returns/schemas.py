@@ -162,6 +162,7 @@ class ReturnOut(ReturnSummaryOut):
     refund_status: str
     refund_amount: int
     restocking_fee: int
+    pickup_fee: int
     exchange_order_code: str
     decision_note: str
     approved_at: dt.datetime | None
@@ -206,6 +207,7 @@ def return_out(request: ReturnRequest, events: list[Any]) -> dict[str, Any]:
         "refund_status": request.refund_status,
         "refund_amount": request.refund_amount,
         "restocking_fee": request.restocking_fee,
+        "pickup_fee": request.pickup_fee,
         "exchange_order_code": request.exchange_order_code,
         "decision_note": request.decision_note,
         "approved_at": request.approved_at,

@@ -141,3 +141,12 @@ def rfm_distribution() -> list[dict[str, Any]]:
         }
         for name, _rule in RFM_GROUPS
     ]
+
+
+def member_ids_after(*, segment_key: str, after_id: int, limit: int) -> list[int]:
+    """Member ids of a segment above `after_id`, ascending (a worker walks a segment in chunks)."""
+    return list(
+        SegmentMember.objects.filter(segment__key=segment_key, customer_id__gt=after_id)
+        .order_by("customer_id")
+        .values_list("customer_id", flat=True)[:limit]
+    )

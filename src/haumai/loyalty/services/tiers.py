@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Sum
+from django.utils import translation
 
 from haumai.core import clock
 from haumai.events.services import record_event
@@ -14,9 +16,9 @@ from haumai.loyalty.models import Membership, PointsEntry
 from haumai.loyalty.services.common import lock_customer
 
 
-def qualifying_spend(customer_id: int) -> int:
-    """Spend of the qualification window: delivered orders less returned value."""
-    since = clock.now() - conf.qualification_window()
+def qualifying_spend(customer_id: int, *, at: dt.datetime | None = None) -> int:
+    """Spend of the qualification window ending now (or at `at`, as it will stand then without new orders)."""
+    since = (at or clock.now()) - conf.qualification_window()
     total = PointsEntry.objects.filter(customer_id=customer_id, created_at__gte=since).aggregate(s=Sum("spend_vnd"))
     return max(0, int(total["s"] or 0))
 
@@ -64,5 +66,20 @@ def review_memberships(memberships: Sequence[Membership]) -> None:
         membership.save(update_fields=["tier", "tier_since", "review_at"])
 
 
+def tier_names(code: str) -> dict[str, str]:
+    """The tier's name in each language, for messages written per language (`payload.tier_vi`, `tier_en`)."""
+    tier = conf.TIER_BY_CODE.get(code, conf.TIERS[0])
+    names = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            names[language] = str(tier.label)
+    return names
+
+
 def _record(customer: Any, name: str, previous: str, tier: str, actor: Any) -> None:
-    record_event(name=name, customer=customer, subject=customer, actor=actor, payload={"from": previous, "tier": tier})
+    names, before = tier_names(tier), tier_names(previous)
+    record_event(
+        name=name, customer=customer, subject=customer, actor=actor,
+        payload={"from": previous, "tier": tier, "tier_vi": names["vi"], "tier_en": names["en"],
+                 "from_vi": before["vi"], "from_en": before["en"]},
+    )  # fmt: skip

@@ -19,6 +19,7 @@ from haumai.core import clock
 from haumai.core.errors import FieldError, Forbidden, ValidationFailed
 from haumai.events.services import record_event
 from haumai.loyalty.models import (
+    CampaignPurpose,
     CodeKind,
     DiscountKind,
     Voucher,
@@ -61,6 +62,7 @@ class CampaignInput:
     points_price: int = 0
     shared_code: str = ""
     batch_size: int = 0
+    purpose: str = ""
 
 
 def new_code(prefix: str) -> str:
@@ -101,6 +103,10 @@ def _check_campaign(data: CampaignInput) -> list[FieldError]:
             errors.append(FieldError("shared_code", _("Use 3-40 capital letters, digits or dashes"), "invalid_code"))
         elif Voucher.objects.filter(code=data.shared_code).exists():
             errors.append(FieldError("shared_code", _("This code is already in use"), "duplicate"))
+    if data.purpose not in CampaignPurpose.values:
+        errors.append(FieldError("purpose", _("Choose a purpose"), "invalid_choice"))
+    elif data.purpose == CampaignPurpose.BIRTHDAY and data.code_kind != CodeKind.UNIQUE:
+        errors.append(FieldError("purpose", _("A birthday gift needs unique codes, one per customer"), "invalid"))
     if not 0 <= data.batch_size <= MAX_BATCH:
         errors.append(FieldError("batch_size", _("Give 0 to %(n)s codes") % {"n": MAX_BATCH}, "invalid"))
     return errors
@@ -127,6 +133,7 @@ def create_campaign(*, actor: Any, data: CampaignInput) -> VoucherCampaign:
             ends_at=data.ends_at,
             per_customer_limit=data.per_customer_limit,
             points_price=data.points_price,
+            purpose=data.purpose,
             created_by=user_or_none(actor),
             created_at=now,
         )
@@ -163,13 +170,21 @@ def face_value(campaign: VoucherCampaign) -> int:
     return campaign.max_discount_vnd or MAX_VND
 
 
+def issuable(campaign: VoucherCampaign) -> None:
+    """Refuse issuing from a shared-code, closed or ended campaign."""
+    if campaign.code_kind != CodeKind.UNIQUE:
+        raise invalid("campaign", _("A shared-code campaign has one code for everyone; it issues no codes"))
+    # Read again: the campaign may have been closed since the caller loaded it.
+    if VoucherCampaign.objects.filter(pk=campaign.pk, closed_at__isnull=False).exists():
+        raise VoucherRefused(_("This campaign is closed: it gives no more codes"), "campaign_closed", field="campaign")
+    if campaign.ends_at <= clock.now():
+        raise VoucherRefused(_("This campaign has ended"), "campaign_ended", field="campaign")
+
+
 def _issue(
     campaign: VoucherCampaign, customer: Any, source: str, reason: str, key: str, actor: Any, points_entry: Any = None
 ) -> Voucher:
-    if campaign.code_kind != CodeKind.UNIQUE:
-        raise invalid("campaign", _("A shared-code campaign has one code for everyone; it issues no codes"))
-    if campaign.ends_at <= clock.now():
-        raise VoucherRefused(_("This campaign has ended"), "campaign_ended", field="campaign")
+    issuable(campaign)
     voucher = Voucher.objects.create(
         campaign=campaign,
         code=new_code(campaign.code),
@@ -222,6 +237,44 @@ def issue_for_journey(*, campaign_code: str, customer: Any, reference: str) -> V
     with transaction.atomic():
         lock_customer(customer.pk)
         return _replayed(key, customer, campaign) or _issue(campaign, customer, VoucherSource.JOURNEY, "", key, None)
+
+
+def birthday_campaign() -> VoucherCampaign | None:
+    """The running birthday-gift campaign (the newest started one that is open and not ended), if any."""
+    now = clock.now()
+    return (
+        VoucherCampaign.objects.filter(
+            purpose=CampaignPurpose.BIRTHDAY, code_kind=CodeKind.UNIQUE, closed_at__isnull=True,
+            starts_at__lte=now, ends_at__gt=now,
+        )
+        .order_by("-starts_at", "-id")
+        .first()
+    )  # fmt: skip
+
+
+def issue_birthday_voucher(*, customer: Any, year: int, campaign_code: str = "") -> Voucher | None:
+    """The customer's birthday gift of `year`: one code per customer and year, whichever journey or step asks.
+
+    From `campaign_code` when given (a journey's voucher step), else the running birthday campaign; None when
+    there is none. The customer row is locked and the key is unique, so parallel runs give one code."""
+    key = f"birthday:{customer.pk}:{year}"
+    with transaction.atomic():
+        lock_customer(customer.pk)
+        found = Voucher.objects.select_related("campaign").filter(idempotency_key=key).first()
+        if found is not None:
+            return found
+        if campaign_code:
+            campaign = VoucherCampaign.objects.filter(code=campaign_code).first()
+            if campaign is None:
+                raise invalid(
+                    "campaign", _("Unknown campaign '%(code)s'") % {"code": campaign_code}, "unknown_campaign"
+                )
+        else:
+            campaign = birthday_campaign()
+            if campaign is None:
+                return None
+        reason = _("Birthday %(year)s") % {"year": year}
+        return _issue(campaign, customer, VoucherSource.JOURNEY, reason, key, None)
 
 
 def buy_with_points(*, actor: Any, campaign: VoucherCampaign, customer: Any, idempotency_key: str) -> Voucher:
@@ -306,6 +359,8 @@ def _redeem_locked(
         raise VoucherRefused(_("Unknown voucher code"), "unknown_code")
     campaign = voucher.campaign
     now = clock.now()
+    if campaign.codes_voided:
+        raise VoucherRefused(_("This voucher was cancelled with its campaign"), "voucher_void", status=409)
     if now < campaign.starts_at:
         raise VoucherRefused(_("This voucher is not valid yet"), "voucher_not_started", status=409)
     if now >= campaign.ends_at:

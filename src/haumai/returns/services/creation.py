@@ -133,7 +133,7 @@ def _find_order_line(order: Order, item: LineInput, lines: list[OrderLine], inde
 
 
 def _check_lines(
-    order: Order | None, items: Sequence[LineInput], reason: str, resolution: str, today: dt.date
+    order: Order | None, items: Sequence[LineInput], reason: str, resolution: str, today: dt.date, customer: Any
 ) -> list[_Checked]:
     if not items:
         raise refuse("lines", _("Choose at least one item to return"), "required")
@@ -187,6 +187,7 @@ def _check_lines(
             condition=item.condition,
             resolution=resolution,
             today=today,
+            customer=customer,
         )
         checked.append(_Checked(line, line.product, unit, item.quantity, line.unit_price, item.condition, decision))
     raise_if(errors)
@@ -344,7 +345,7 @@ def create_return(
             _lock_returnable(order, lines)
             if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
                 return replayed(existing, asked), False
-            checked = _check_lines(order, lines, reason, resolution, today or clock.today())
+            checked = _check_lines(order, lines, reason, resolution, today or clock.today(), customer)
             overriding = _check_override(actor, checked, override_note)
             request = _write(
                 actor=actor,
@@ -431,6 +432,9 @@ def _write(
     policies = [item.decision.policy for item in checked if item.decision.policy is not None]
     governing: ReturnPolicy | None = policies[0] if policies else None
     pickup = pickup or PickupInput()
+    pickup_fee, waived_by = policy.pickup_fee_for(
+        customer=customer, reason=reason, logistics=logistics, base_fee=conf.pickup_fee_vnd()
+    )
     request = ReturnRequest.objects.create(
         code=next_code(CODE_PREFIX),
         customer=customer,
@@ -453,6 +457,8 @@ def _write(
         bank_account=bank_account,
         warehouse=warehouse,
         policy=governing,
+        pickup_fee=pickup_fee,
+        pickup_fee_waived_by=waived_by,
         idempotency_key=key,
         override_note=override_note,
         overridden_by=user if override_note else None,
@@ -490,6 +496,8 @@ def _write(
         lines=[{"sku": row.product.sku, "quantity": row.quantity, "serial": row.unit.serial if row.unit else None}
                for row in rows],
         overridden=bool(override_note),
+        pickup_fee=pickup_fee,
+        pickup_fee_waived_by=waived_by,
     )
     record_event(
         name="return.requested", customer=customer, subject=request, actor=actor, actor_label=actor_label,

@@ -26,13 +26,14 @@ EXCHANGE_RESOLUTIONS = (Resolution.EXCHANGE_SAME, Resolution.EXCHANGE_OTHER)
 
 
 def refund_due(request: ReturnRequest, *, received_only: bool = True) -> tuple[int, int]:
-    """(amount to refund, restocking fee): value of the received (or all) units minus the policy fee."""
+    """(amount to refund, restocking fee): value of the received (or all) units minus the policy fee and the
+    carrier pickup fee decided when the return was requested."""
     value = sum(
         (line.received_quantity if received_only else line.quantity) * line.unit_price for line in request.lines.all()
     )
     percent = request.policy.restocking_fee_percent if request.policy else 0
     fee = 0 if request.reason in SELLER_FAULT_REASONS else value * percent // 100
-    return value - fee, fee
+    return max(0, value - fee - request.pickup_fee), fee
 
 
 def waiting_for_missing_items(request: ReturnRequest) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -16,8 +16,31 @@ from haumai.core.text import search_key
 from haumai.support import conf
 from haumai.support.channels.inbound import InboundAttachment
 from haumai.support.models import Attachment, Message, Ticket, TicketStatusChange
+from haumai.support.models.tickets import PRIORITY_RANK
 
 TICKET_PREFIX = "TK"
+
+# Other apps may raise the priority a new ticket starts with (a loyalty tier's priority service): a rule
+# gets the customer and answers a priority or None. The highest answer wins; it never lowers a priority.
+PriorityRule = Callable[[Any], str | None]
+_priority_rules: list[PriorityRule] = []
+
+
+def register_priority_rule(rule: PriorityRule) -> None:
+    """Add a rule that may raise a new ticket's starting priority for its customer."""
+    if rule not in _priority_rules:
+        _priority_rules.append(rule)
+
+
+def starting_priority(customer: Any, priority: str) -> str:
+    """The priority a new ticket starts with: `priority`, raised by the registered rules for this customer."""
+    if customer is None or getattr(customer, "pk", None) is None:
+        return priority
+    for rule in _priority_rules:
+        raised = rule(customer)
+        if raised in PRIORITY_RANK and PRIORITY_RANK[raised] > PRIORITY_RANK.get(priority, 0):
+            priority = raised
+    return priority
 
 
 def refuse(field: str, message: str, code: str = "invalid") -> ValidationFailed:

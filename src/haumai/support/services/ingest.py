@@ -39,7 +39,14 @@ from haumai.support.models import (
 from haumai.support.sanitize import clean_html, html_to_text
 from haumai.support.sentiment import is_negative
 from haumai.support.services.assignment import route_new_ticket
-from haumai.support.services.common import TICKET_PREFIX, store_attachments, ticket_search_key, touch, write_status
+from haumai.support.services.common import (
+    TICKET_PREFIX,
+    starting_priority,
+    store_attachments,
+    ticket_search_key,
+    touch,
+    write_status,
+)
 from haumai.support.services.identity import IdentityRace, resolve_sender
 from haumai.support.services.listeners import announce_inbound
 from haumai.support.services.sla_refresh import refresh_sla
@@ -207,7 +214,7 @@ def _new_ticket(message: InboundMessage, customer: Any, text: str, now: dt.datet
         subject=subject,
         channel=message.channel,
         customer=customer,
-        priority=Priority.HIGH if negative else Priority.NORMAL,
+        priority=starting_priority(customer, Priority.HIGH if negative else Priority.NORMAL),
         negative_sentiment=negative,
         created_at=now,
         updated_at=now,

@@ -27,7 +27,15 @@ from haumai.support.models import (
     Visibility,
 )
 from haumai.support.services.assignment import auto_assign
-from haumai.support.services.common import TICKET_PREFIX, lock_ticket, refuse, ticket_search_key, touch, write_status
+from haumai.support.services.common import (
+    TICKET_PREFIX,
+    lock_ticket,
+    refuse,
+    starting_priority,
+    ticket_search_key,
+    touch,
+    write_status,
+)
 from haumai.support.services.sla_refresh import refresh_sla
 
 # Explicit, guarded transitions (DESIGN.md §3). Reopening a closed ticket is not one: a follow-up ticket is.
@@ -296,6 +304,7 @@ def open_ticket(
         ticket = Ticket(
             code=next_code(TICKET_PREFIX), subject=title, channel=channel, customer=customer,
             created_at=now, updated_at=now, last_message_at=now,
+            priority=starting_priority(customer, Priority.NORMAL),
         )  # fmt: skip
         if follows is not None:
             ticket.order_id, ticket.return_request_id, ticket.warranty_id = (

@@ -67,7 +67,9 @@ class Masker:
         text = SERIAL.sub(self._serial, text)
         for name in sorted(self.names, key=len, reverse=True):
             pattern = r"(?<!\w)" + re.escape(name) + r"(?!\w)"
-            text = re.sub(pattern, lambda m: self._placeholder("NAME", m.group(0)), text, flags=re.I)
+            # A given name alone is often a common word ("An", "Bình", "Lan"): only capitalized, as a name.
+            flags = re.I if " " in name else 0
+            text = re.sub(pattern, lambda m: self._placeholder("NAME", m.group(0)), text, flags=flags)
         return text
 
     def _serial(self, match: re.Match[str]) -> str:

@@ -21,8 +21,14 @@ ARTICLE_CHARS = 1500
 MESSAGES_USED = 12
 MESSAGE_CHARS = 800
 RECORDS_USED = 5
-VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.I)
-ENGLISH_WORDS = frozenset("the is are my i you please how what when can order thanks hello hi".split())
+VIETNAMESE_LETTERS = re.compile(
+    r"[ăâđêôơư"
+    r"áàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]",
+    re.I,
+)
+ENGLISH_WORDS = frozenset(
+    ["the", "is", "are", "my", "i", "you", "please", "how", "what", "when", "can", "order", "thanks", "hello", "hi"]
+)
 
 
 @dataclass(frozen=True)
@@ -79,14 +85,22 @@ def articles_for(question: str, *, language: str, limit: int = ARTICLES_USED) ->
 def sources_of(article_ids: list[int]) -> list[Source]:
     """The given published articles (in that order) with their text cut for the prompt."""
     rows = {a.pk: a for a in knowledge.published().filter(pk__in=article_ids)}
-    sources = []
+    sources: list[Source] = []
     for article_id in article_ids:
         article = rows.get(article_id)
         if article is None:  # unpublished or deleted since it was found
             continue
         text = (article.summary + "\n" + article.body_text).strip()[:ARTICLE_CHARS]
-        sources.append(Source(number=len(sources) + 1, article_id=article.pk, slug=article.slug,
-                              title=article.title, url=knowledge.help_url(article), text=text))
+        sources.append(
+            Source(
+                number=len(sources) + 1,
+                article_id=article.pk,
+                slug=article.slug,
+                title=article.title,
+                url=knowledge.help_url(article),
+                text=text,
+            )
+        )
     return sources
 
 

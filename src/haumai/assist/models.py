@@ -40,8 +40,9 @@ class AICall(models.Model):
     latency_ms = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     # Staff who asked (agent actions); empty for the bot, whose calls say actor_label "bot".
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=40, blank=True)
     subject = models.CharField(max_length=40, blank=True, help_text="public reference, e.g. a ticket code")
     masked = models.BooleanField(default=True, help_text="personal data was masked before sending")

@@ -89,8 +89,12 @@ class OpenAICompatible:
             completion = int(usage.completion_tokens) if usage is not None else _estimate(text)
         except Exception as exc:  # every failure of the provider or its answer becomes one outcome
             raise _failure(exc) from exc
-        return Completion(text=text.strip(), prompt_tokens=max(0, prompt), completion_tokens=max(0, completion),
-                          model=str(getattr(response, "model", "") or self.model)[:100])
+        return Completion(
+            text=text.strip(),
+            prompt_tokens=max(0, prompt),
+            completion_tokens=max(0, completion),
+            model=str(getattr(response, "model", "") or self.model)[:100],
+        )
 
     def embed(self, texts: list[str]) -> Embeddings:
         """Embedding vectors for the texts, in order."""
@@ -109,8 +113,13 @@ class OpenAICompatible:
 
 def configured() -> OpenAICompatible:
     """The provider from the environment (the caller checks `conf.enabled()` first)."""
-    return OpenAICompatible(base_url=conf.base_url(), api_key=conf.api_key(), model=conf.model(),
-                            embedding_model=conf.embedding_model(), timeout=conf.timeout_seconds())
+    return OpenAICompatible(
+        base_url=conf.base_url(),
+        api_key=conf.api_key(),
+        model=conf.model(),
+        embedding_model=conf.embedding_model(),
+        timeout=conf.timeout_seconds(),
+    )
 
 
 def estimate_tokens(text: str) -> int:

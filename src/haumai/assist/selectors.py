@@ -39,8 +39,13 @@ def month_summary() -> MonthSummary:
     start = usage.month_start()
     counts = AICall.objects.filter(created_at__gte=start).aggregate(calls=Count("id"))
     failed = AICall.objects.filter(created_at__gte=start).exclude(outcome="ok").count()
-    return MonthSummary(month=month, used=usage.used_this_month(), budget=conf.monthly_token_budget(),
-                        calls=int(counts["calls"] or 0), failed=failed)
+    return MonthSummary(
+        month=month,
+        used=usage.used_this_month(),
+        budget=conf.monthly_token_budget(),
+        calls=int(counts["calls"] or 0),
+        failed=failed,
+    )
 
 
 def tokens_by_purpose() -> list[dict[str, object]]:

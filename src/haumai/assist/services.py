@@ -21,7 +21,12 @@ from haumai.assist.provider import Completion, Provider, ProviderError, configur
 from haumai.core.errors import DomainError, Forbidden
 from haumai.messaging import conf as messaging_conf
 
-MAX_TOKENS = {Purpose.DRAFT_REPLY: 400, Purpose.SUMMARY: 300, Purpose.TRANSLATION: 600, Purpose.BOT_ANSWER: 250}
+MAX_TOKENS: dict[str, int] = {
+    Purpose.DRAFT_REPLY: 400,
+    Purpose.SUMMARY: 300,
+    Purpose.TRANSLATION: 600,
+    Purpose.BOT_ANSWER: 250,
+}
 BOT_ACTOR = "bot"
 
 
@@ -46,16 +51,30 @@ def _provider() -> Provider:
     return configured()
 
 
-def _call(*, purpose: str, language: str, blocks: list[str], masker: Masker, actor: Any = None,
-          actor_label: str = "", subject: str = "") -> Completion:
+def _call(
+    *,
+    purpose: str,
+    language: str,
+    blocks: list[str],
+    masker: Masker,
+    actor: Any = None,
+    actor_label: str = "",
+    subject: str = "",
+) -> Completion:
     if not conf.enabled():
         raise AssistUnavailable(_("AI assistance is not configured."), outcome="off")
     sent = prompts.messages(purpose, language, [masker.mask(block) for block in blocks])
     max_tokens = MAX_TOKENS[purpose]
     prompt_estimate = sum(estimate_tokens(m["content"]) for m in sent)
     reserved = prompt_estimate + max_tokens
-    log = {"purpose": purpose, "model": conf.model(), "actor": actor, "actor_label": actor_label,
-           "subject": subject, "masked": masker.enabled}
+    log = {
+        "purpose": purpose,
+        "model": conf.model(),
+        "actor": actor,
+        "actor_label": actor_label,
+        "subject": subject,
+        "masked": masker.enabled,
+    }
     if not usage.reserve(reserved):
         usage.log_call(outcome=Outcome.BUDGET_EXHAUSTED, **log)
         raise AssistUnavailable(_("This month's AI budget is used up."), outcome=Outcome.BUDGET_EXHAUSTED)
@@ -64,14 +83,29 @@ def _call(*, purpose: str, language: str, blocks: list[str], masker: Masker, act
         completion = _provider().chat(sent, max_tokens=max_tokens)
     except ProviderError as exc:
         billed = prompt_estimate if exc.outcome in usage.BILLED_ON_FAILURE else 0
-        usage.finish(reserved=reserved, used=billed, outcome=exc.outcome, detail=exc.detail,
-                     latency_ms=_elapsed(started), prompt_tokens=billed, **log)
-        raise AssistUnavailable(_("The AI provider did not answer (%(reason)s).") % {"reason": Outcome(exc.outcome).label},
-                                outcome=exc.outcome) from exc
+        usage.finish(
+            reserved=reserved,
+            used=billed,
+            outcome=exc.outcome,
+            detail=exc.detail,
+            latency_ms=_elapsed(started),
+            prompt_tokens=billed,
+            **log,
+        )
+        raise AssistUnavailable(
+            _("The AI provider did not answer (%(reason)s).") % {"reason": Outcome(exc.outcome).label},
+            outcome=exc.outcome,
+        ) from exc
     log["model"] = completion.model
-    usage.finish(reserved=reserved, used=completion.prompt_tokens + completion.completion_tokens, outcome=Outcome.OK,
-                 latency_ms=_elapsed(started), prompt_tokens=completion.prompt_tokens,
-                 completion_tokens=completion.completion_tokens, **log)
+    usage.finish(
+        reserved=reserved,
+        used=completion.prompt_tokens + completion.completion_tokens,
+        outcome=Outcome.OK,
+        latency_ms=_elapsed(started),
+        prompt_tokens=completion.prompt_tokens,
+        completion_tokens=completion.completion_tokens,
+        **log,
+    )
     return completion
 
 
@@ -85,8 +119,11 @@ def _check(actor: Any, permission: str) -> None:
 
 
 def _masker(customer: Any) -> Masker:
-    return Masker.for_customer(enabled=not conf.send_personal_data(), full_name=customer.full_name,
-                               addresses=context.customer_addresses(customer))
+    return Masker.for_customer(
+        enabled=not conf.send_personal_data(),
+        full_name=customer.full_name,
+        addresses=context.customer_addresses(customer),
+    )
 
 
 def _article_blocks(sources: list[context.Source]) -> list[str]:
@@ -107,12 +144,15 @@ def draft_reply(*, actor: Any, ticket: Any) -> Result:
     question = inbound.body_text or ticket.subject or ""
     language = context.language_of(question, default=(ticket.customer.preferred_language or "vi")[:2])
     sources = context.articles_for(f"{ticket.subject} {question}".strip(), language=language)
-    blocks = [prompts.data_block("conversation", context.transcript(messages)),
-              prompts.data_block("customer_records", context.customer_records(ticket.customer)),
-              *_article_blocks(sources)]
+    blocks = [
+        prompts.data_block("conversation", context.transcript(messages)),
+        prompts.data_block("customer_records", context.customer_records(ticket.customer)),
+        *_article_blocks(sources),
+    ]
     masker = _masker(ticket.customer)
-    completion = _call(purpose=Purpose.DRAFT_REPLY, language=language, blocks=blocks, masker=masker, actor=actor,
-                       subject=ticket.code)
+    completion = _call(
+        purpose=Purpose.DRAFT_REPLY, language=language, blocks=blocks, masker=masker, actor=actor, subject=ticket.code
+    )
     answer = masker.unmask(completion.text)
     cited = [sources[n - 1] for n in prompts.cited_numbers(answer, len(sources))]
     text = prompts.without_citations(answer)
@@ -129,8 +169,9 @@ def summarize(*, actor: Any, ticket: Any, language: str = "vi") -> Result:
         raise DomainError(message=_("There is no conversation to summarize yet."), code="nothing_to_summarize")
     masker = _masker(ticket.customer)
     block = prompts.data_block("conversation", context.transcript(messages, limit=40))
-    completion = _call(purpose=Purpose.SUMMARY, language=language, blocks=[block], masker=masker, actor=actor,
-                       subject=ticket.code)
+    completion = _call(
+        purpose=Purpose.SUMMARY, language=language, blocks=[block], masker=masker, actor=actor, subject=ticket.code
+    )
     return Result(text=masker.unmask(completion.text)[:5000], language=language)
 
 
@@ -142,13 +183,15 @@ def translate(*, actor: Any, ticket: Any, message_id: int, language: str = "vi")
         raise DomainError(message=_("Choose a message of the customer on this ticket."), code="invalid_choice")
     masker = _masker(ticket.customer)
     block = prompts.data_block("customer_message", (message.body_text or "")[:6000])
-    completion = _call(purpose=Purpose.TRANSLATION, language=language, blocks=[block], masker=masker, actor=actor,
-                       subject=ticket.code)
+    completion = _call(
+        purpose=Purpose.TRANSLATION, language=language, blocks=[block], masker=masker, actor=actor, subject=ticket.code
+    )
     return Result(text=masker.unmask(completion.text)[:8000], language=language)
 
 
-def bot_answer(*, question: str, article_ids: list[int], language: str, subject: str = "",
-               customer: Any = None) -> Result | None:
+def bot_answer(
+    *, question: str, article_ids: list[int], language: str, subject: str = "", customer: Any = None
+) -> Result | None:
     """An answer written only from these articles, with its sources; None when they do not answer it.
 
     Raises AssistUnavailable when AI is off, over budget or the provider failed (the bot then answers from
@@ -158,8 +201,14 @@ def bot_answer(*, question: str, article_ids: list[int], language: str, subject:
         return None
     masker = _masker(customer) if customer is not None else Masker(enabled=not conf.send_personal_data())
     blocks = [prompts.data_block("customer_message", question[:2000]), *_article_blocks(sources)]
-    completion = _call(purpose=Purpose.BOT_ANSWER, language=language, blocks=blocks, masker=masker,
-                       actor_label=BOT_ACTOR, subject=subject)
+    completion = _call(
+        purpose=Purpose.BOT_ANSWER,
+        language=language,
+        blocks=blocks,
+        masker=masker,
+        actor_label=BOT_ACTOR,
+        subject=subject,
+    )
     answer = masker.unmask(completion.text)
     if prompts.NO_ANSWER in answer:
         return None

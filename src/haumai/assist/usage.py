@@ -50,8 +50,17 @@ def settle(*, reserved: int, used: int) -> None:
 
 
 def log_call(
-    *, purpose: str, model: str, outcome: str, actor: Any = None, actor_label: str = "", subject: str = "",
-    prompt_tokens: int = 0, completion_tokens: int = 0, latency_ms: int = 0, masked: bool = True,
+    *,
+    purpose: str,
+    model: str,
+    outcome: str,
+    actor: Any = None,
+    actor_label: str = "",
+    subject: str = "",
+    prompt_tokens: int = 0,
+    completion_tokens: int = 0,
+    latency_ms: int = 0,
+    masked: bool = True,
     detail: str = "",
 ) -> AICall:
     """One row of the call log (no content, only what it cost and how it ended)."""

@@ -85,13 +85,17 @@ def translate(request: HttpRequest, code: str) -> HttpResponse:
     try:
         if not raw.isdigit():
             raise DomainError(message=_("Choose a message of the customer on this ticket."), code="invalid_choice")
-        result = services.translate(actor=request.user, ticket=ticket, message_id=int(raw),
-                                    language=_agent_language())
+        result = services.translate(actor=request.user, ticket=ticket, message_id=int(raw), language=_agent_language())
     except DomainError as exc:
         _refused(request, exc)
         return _back(ticket.code)
-    request.session[RESULT_KEY] = {"code": ticket.code, "kind": "translation", "text": result.text,
-                                   "message": int(raw), "citations": []}
+    request.session[RESULT_KEY] = {
+        "code": ticket.code,
+        "kind": "translation",
+        "text": result.text,
+        "message": int(raw),
+        "citations": [],
+    }
     return _back(ticket.code)
 
 

@@ -33,8 +33,9 @@ def prepare(message: Message, understand: object) -> Generated | None:
     text = message.body_text or ""
     if not text.strip() or len(text) >= conf.long_message_chars():
         return None
-    conversation = BotConversation.objects.filter(ticket_id=message.ticket_id).only("mode", "pending",
-                                                                                     "language").first()
+    conversation = (
+        BotConversation.objects.filter(ticket_id=message.ticket_id).only("mode", "pending", "language").first()
+    )
     if conversation is not None and (conversation.mode != BotMode.BOT or conversation.pending):
         return None
     reading, guess = understand(text, default_language=getattr(conversation, "language", "") or "vi")  # type: ignore[operator]
@@ -46,8 +47,13 @@ def prepare(message: Message, understand: object) -> Generated | None:
     good = [h.article_id for h in hits if h.score >= retrieval.MIN_SCORE]
     ticket_code = message.ticket.code
     try:
-        result = assist.bot_answer(question=reading.original, article_ids=good, language=reading.language,
-                                   subject=ticket_code, customer=message.ticket.customer)
+        result = assist.bot_answer(
+            question=reading.original,
+            article_ids=good,
+            language=reading.language,
+            subject=ticket_code,
+            customer=message.ticket.customer,
+        )
     except assist.AssistUnavailable:
         return Generated(failed=True)
     return Generated(result=result)

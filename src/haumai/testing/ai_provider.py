@@ -90,19 +90,45 @@ class LocalAIProvider:
 
     def respond(self, path: str, headers: dict[str, str], body: Any) -> tuple[int, bytes, dict[str, str]]:
         if headers.get("authorization") != f"Bearer {API_KEY}":
-            return _json(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error",
-                                         "param": None, "code": "invalid_api_key"}})
+            return _json(
+                401,
+                {
+                    "error": {
+                        "message": "Incorrect API key provided",
+                        "type": "invalid_request_error",
+                        "param": None,
+                        "code": "invalid_api_key",
+                    }
+                },
+            )
         answer = self._next()
         if answer == "slow":
             time.sleep(self.slow_seconds)
         if answer == "429":
-            status, data, extra = _json(429, {"error": {"message": "Rate limit reached for requests",
-                                                        "type": "requests", "param": None,
-                                                        "code": "rate_limit_exceeded"}})
+            status, data, extra = _json(
+                429,
+                {
+                    "error": {
+                        "message": "Rate limit reached for requests",
+                        "type": "requests",
+                        "param": None,
+                        "code": "rate_limit_exceeded",
+                    }
+                },
+            )
             return status, data, {**extra, "retry-after": "20"}
         if answer == "500":
-            return _json(500, {"error": {"message": "The server had an error while processing your request.",
-                                         "type": "server_error", "param": None, "code": None}})
+            return _json(
+                500,
+                {
+                    "error": {
+                        "message": "The server had an error while processing your request.",
+                        "type": "server_error",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+            )
         if answer == "garbage":
             return 200, b'{"id": "chatcmpl-1", "choices": [{"mess', {"Content-Type": "application/json"}
         if path.endswith("/embeddings"):
@@ -130,9 +156,9 @@ class LocalAIProvider:
         raw = body.get("input", [])
         texts = [raw] if isinstance(raw, str) else list(raw)
         tokens = sum(tokens_of(str(t)) for t in texts)
+        rows = [{"object": "embedding", "index": i, "embedding": embedding_of(str(t))} for i, t in enumerate(texts)]
         document = {
-            "object": "list", "model": body.get("model", EMBEDDING_MODEL),
-            "data": [{"object": "embedding", "index": i, "embedding": embedding_of(str(t))} for i, t in enumerate(texts)],
+            "object": "list", "model": body.get("model", EMBEDDING_MODEL), "data": rows,
             "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
         }  # fmt: skip
         return _json(200, document)

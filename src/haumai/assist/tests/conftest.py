@@ -53,16 +53,30 @@ def shop(db: Any) -> dict[str, Any]:
     buyer = create_customer(actor=None, full_name="Nguyễn Văn An", phone="0901234567", email="an.nguyen@example.vn")
     placed = clock.now() - dt.timedelta(days=3)
     line = OrderLineInput(sku="WASHER-1", quantity=1, unit_price=9_000_000, serial="LGW12345678")
-    order, _ = upsert_order(actor=None, channel_code="website", customer=CustomerRef(code=buyer.code),
-                            lines=[line], placed_at=placed, status="shipped", payment_method="cod")
+    order, _ = upsert_order(
+        actor=None,
+        channel_code="website",
+        customer=CustomerRef(code=buyer.code),
+        lines=[line],
+        placed_at=placed,
+        status="shipped",
+        payment_method="cod",
+    )
     add_identity(actor=None, customer=buyer, kind="zalo", value="zalo-an")
     return {"buyer": buyer, "order": order}
 
 
 def zalo(text: str, *, number: int = 1, visitor: str = "zalo-an") -> InboundMessage:
     """An inbound Zalo message from the shop's customer."""
-    return InboundMessage(channel="zalo", external_id=f"zalo-{visitor}-{number}", sender_kind="zalo_user_id",
-                          sender_value=visitor, sender_name="An", sent_at=clock.now(), text=text)
+    return InboundMessage(
+        channel="zalo",
+        external_id=f"zalo-{visitor}-{number}",
+        sender_kind="zalo_user_id",
+        sender_value=visitor,
+        sender_name="An",
+        sent_at=clock.now(),
+        text=text,
+    )
 
 
 def receive(text: str, *, number: int = 1) -> Message:

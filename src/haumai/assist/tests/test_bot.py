@@ -25,8 +25,9 @@ def _answer(text: str, capture: Any, number: int = 1) -> Message:
     return Message.objects.filter(ticket=stored.ticket, direction="out", visibility="public").order_by("-id").first()
 
 
-def test_a_how_to_question_gets_a_written_answer_with_its_source(ai: LocalAIProvider, articles: int,
-                                                                 django_capture_on_commit_callbacks: Any) -> None:
+def test_a_how_to_question_gets_a_written_answer_with_its_source(
+    ai: LocalAIProvider, articles: int, django_capture_on_commit_callbacks: Any
+) -> None:
     ai.reply = "Tháo lưới lọc, rửa bằng nước sạch và để khô rồi lắp lại [1]."
     answer = _answer(QUESTION, django_capture_on_commit_callbacks)
     assert answer.body_text.startswith("Tháo lưới lọc, rửa bằng nước sạch và để khô rồi lắp lại.")
@@ -39,9 +40,9 @@ def test_a_how_to_question_gets_a_written_answer_with_its_source(ai: LocalAIProv
 
 
 @pytest.mark.parametrize("failure", ["slow", "429", "500", "garbage"])
-def test_a_failing_provider_falls_back_to_the_article_and_says_so(ai: LocalAIProvider, articles: int, settings: Any,
-                                                                  django_capture_on_commit_callbacks: Any,
-                                                                  failure: str) -> None:
+def test_a_failing_provider_falls_back_to_the_article_and_says_so(
+    ai: LocalAIProvider, articles: int, settings: Any, django_capture_on_commit_callbacks: Any, failure: str
+) -> None:
     ai.configure(settings, timeout=0.3)
     ai.script(failure)
     answer = _answer(QUESTION, django_capture_on_commit_callbacks)
@@ -58,8 +59,9 @@ def test_when_the_articles_do_not_answer_the_bot_gives_the_article_without_a_fai
     assert "huong-dan-su-dung-dieu-hoa" in answer.body_text and FALLBACK not in answer.body_text
 
 
-def test_tasks_and_greetings_never_call_the_ai(ai: LocalAIProvider, articles: int,
-                                               django_capture_on_commit_callbacks: Any) -> None:
+def test_tasks_and_greetings_never_call_the_ai(
+    ai: LocalAIProvider, articles: int, django_capture_on_commit_callbacks: Any
+) -> None:
     _answer("xin chào", django_capture_on_commit_callbacks)
     _answer("đơn hàng của tôi giao chưa", django_capture_on_commit_callbacks, number=2)
     assert not ai.requests and not AICall.objects.exists()

@@ -21,7 +21,7 @@ THREADS = 12
 def test_parallel_calls_never_pass_the_monthly_budget(ai: LocalAIProvider, settings: Any) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("parallel writers are PostgreSQL's")
-    blocks = ["<data kind=\"customer_message\">\nxin chào shop\n</data>"]
+    blocks = ['<data kind="customer_message">\nxin chào shop\n</data>']
     sent = services.prompts.messages("translation", "vi", blocks)
     reserve = sum(estimate_tokens(m["content"]) for m in sent) + services.MAX_TOKENS["translation"]
     settings.HAUMAI_AI_MONTHLY_TOKEN_BUDGET = str(reserve * 3 + reserve // 2)  # room for three calls at once
@@ -33,8 +33,13 @@ def test_parallel_calls_never_pass_the_monthly_budget(ai: LocalAIProvider, setti
     def call() -> None:
         try:
             barrier.wait()
-            services._call(purpose="translation", language="vi", blocks=["xin chào shop"],
-                           masker=Masker(enabled=True), actor_label="test")
+            services._call(
+                purpose="translation",
+                language="vi",
+                blocks=["xin chào shop"],
+                masker=Masker(enabled=True),
+                actor_label="test",
+            )
             outcomes.append("ok")
         except services.AssistUnavailable as exc:
             outcomes.append(exc.outcome)

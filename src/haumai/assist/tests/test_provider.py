@@ -13,8 +13,9 @@ MESSAGES = [{"role": "system", "content": "You help."}, {"role": "user", "conten
 
 
 def client(server: LocalAIProvider, *, timeout: float = 1.0, key: str = API_KEY) -> OpenAICompatible:
-    return OpenAICompatible(base_url=server.base_url, api_key=key, model=MODEL, embedding_model=EMBEDDING_MODEL,
-                            timeout=timeout)
+    return OpenAICompatible(
+        base_url=server.base_url, api_key=key, model=MODEL, embedding_model=EMBEDDING_MODEL, timeout=timeout
+    )
 
 
 def test_a_completion_returns_the_text_and_the_provider_token_counts(ai: LocalAIProvider) -> None:
@@ -38,10 +39,13 @@ def test_a_timeout_is_reported_as_such_and_fast(ai: LocalAIProvider) -> None:
     assert len(ai.calls("/v1/chat/completions")) == 1
 
 
-@pytest.mark.parametrize(("answer", "outcome"), [("429", "rate_limited"), ("500", "server_error"),
-                                                  ("garbage", "bad_response"), ("no_choices", "bad_response")])
-def test_provider_failures_become_one_outcome_each_without_retries(ai: LocalAIProvider, answer: str,
-                                                                    outcome: str) -> None:
+@pytest.mark.parametrize(
+    ("answer", "outcome"),
+    [("429", "rate_limited"), ("500", "server_error"), ("garbage", "bad_response"), ("no_choices", "bad_response")],
+)
+def test_provider_failures_become_one_outcome_each_without_retries(
+    ai: LocalAIProvider, answer: str, outcome: str
+) -> None:
     ai.script(answer)
     with pytest.raises(ProviderError) as raised:
         client(ai).chat(MESSAGES, max_tokens=50)
@@ -57,8 +61,9 @@ def test_a_wrong_key_is_refused(ai: LocalAIProvider) -> None:
 
 
 def test_an_unreachable_provider_is_a_connection_error() -> None:
-    unreachable = OpenAICompatible(base_url="http://127.0.0.1:9/v1", api_key="x", model=MODEL,
-                                   embedding_model=EMBEDDING_MODEL, timeout=0.5)
+    unreachable = OpenAICompatible(
+        base_url="http://127.0.0.1:9/v1", api_key="x", model=MODEL, embedding_model=EMBEDDING_MODEL, timeout=0.5
+    )
     with pytest.raises(ProviderError) as raised:
         unreachable.chat(MESSAGES, max_tokens=5)
     assert raised.value.outcome == "connection_error"

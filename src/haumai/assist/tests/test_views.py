@@ -22,8 +22,9 @@ def _client(user: Any) -> Client:
     return client
 
 
-def test_the_draft_fills_the_reply_box_and_nothing_is_sent(ai: LocalAIProvider, shop: dict[str, Any],
-                                                           articles: int, make_staff: Any) -> None:
+def test_the_draft_fills_the_reply_box_and_nothing_is_sent(
+    ai: LocalAIProvider, shop: dict[str, Any], articles: int, make_staff: Any
+) -> None:
     receive("Máy lạnh chảy nước thì phải làm sao?")
     ticket = Ticket.objects.get()
     client = _client(make_staff("agent"))
@@ -49,8 +50,9 @@ def test_summary_is_shown_on_the_page(ai: LocalAIProvider, shop: dict[str, Any],
     assert "- Khách muốn đổi máy &lt;script&gt;" in page  # the model's text is escaped, never run
 
 
-def test_a_failing_provider_shows_a_clear_message_and_changes_nothing(ai: LocalAIProvider, shop: dict[str, Any],
-                                                                      make_staff: Any) -> None:
+def test_a_failing_provider_shows_a_clear_message_and_changes_nothing(
+    ai: LocalAIProvider, shop: dict[str, Any], make_staff: Any
+) -> None:
     receive("xin chào")
     ticket = Ticket.objects.get()
     client = _client(make_staff("agent"))
@@ -77,13 +79,20 @@ def test_actions_need_the_ticket_permissions(ai: LocalAIProvider, shop: dict[str
     assert Client().post(reverse("assist:draft", args=[ticket.code])).status_code == 302  # to the login page
 
 
-def test_the_call_log_is_for_administrators_and_paginated(ai: LocalAIProvider, shop: dict[str, Any],
-                                                          make_staff: Any) -> None:
+def test_the_call_log_is_for_administrators_and_paginated(
+    ai: LocalAIProvider, shop: dict[str, Any], make_staff: Any
+) -> None:
     from haumai.assist import usage
 
     for n in range(60):
-        usage.log_call(purpose="bot_answer", model="m", outcome="ok" if n % 2 else "timeout", actor_label="bot",
-                       prompt_tokens=10, completion_tokens=5)
+        usage.log_call(
+            purpose="bot_answer",
+            model="m",
+            outcome="ok" if n % 2 else "timeout",
+            actor_label="bot",
+            prompt_tokens=10,
+            completion_tokens=5,
+        )
     assert _client(make_staff("agent")).get(reverse("assist:calls")).status_code == 403
     assert _client(make_staff("manager")).get(reverse("assist:calls")).status_code == 403
     admin = _client(make_staff("admin"))

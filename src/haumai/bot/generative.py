@@ -9,7 +9,9 @@ plain article answer and says the AI did not respond.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from haumai.assist import conf as assist_conf
 from haumai.assist import services as assist
@@ -26,7 +28,7 @@ class Generated:
     failed: bool = False
 
 
-def prepare(message: Message, understand: object) -> Generated | None:
+def prepare(message: Message, understand: Callable[..., Any]) -> Generated | None:
     """The generative answer for a how-to message, or None when the bot would not use one."""
     if not assist_conf.enabled():
         return None
@@ -38,7 +40,7 @@ def prepare(message: Message, understand: object) -> Generated | None:
     )
     if conversation is not None and (conversation.mode != BotMode.BOT or conversation.pending):
         return None
-    reading, guess = understand(text, default_language=getattr(conversation, "language", "") or "vi")  # type: ignore[operator]
+    reading, guess = understand(text, default_language=getattr(conversation, "language", "") or "vi")
     if guess.confident and guess.intent != intents.HOW_TO:
         return None
     hits = retrieval.find_articles(reading.folded, language=reading.language, limit=3)

@@ -15,7 +15,7 @@ from haumai.testing.ai_provider import LocalAIProvider
 
 pytestmark = [pytest.mark.django_db, pytest.mark.bot]
 QUESTION = "cach ve sinh luoi loc dieu hoa"
-FALLBACK = "(Answered from the help article; the AI did not respond.)"
+FALLBACK = "(Trả lời từ bài viết, AI không phản hồi.)"  # the bot answers in the customer's language
 
 
 def _answer(text: str, capture: Any, number: int = 1) -> Message:
@@ -31,7 +31,7 @@ def test_a_how_to_question_gets_a_written_answer_with_its_source(
     ai.reply = "Tháo lưới lọc, rửa bằng nước sạch và để khô rồi lắp lại [1]."
     answer = _answer(QUESTION, django_capture_on_commit_callbacks)
     assert answer.body_text.startswith("Tháo lưới lọc, rửa bằng nước sạch và để khô rồi lắp lại.")
-    assert "Sources:" in answer.body_text and "https://shop.example.vn/portal/help/" in answer.body_text
+    assert "Nguồn: " in answer.body_text and "https://shop.example.vn/portal/help/" in answer.body_text
     sent = ai.calls("/v1/chat/completions")[0]["messages"][1]["content"]
     assert '<data kind="article" number="1">' in sent and '<data kind="customer_message">' in sent
     call = AICall.objects.get()

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "haumai.loyalty",
     "haumai.knowledge",
     "haumai.bot",
+    "haumai.assist",
     "haumai.analytics",
     "haumai.segments",
     "haumai.recommendations",

@@ -47,6 +47,7 @@ urlpatterns = [
     path("console/support/assignment/", include("haumai.support.assignment.urls")),
     path("console/knowledge/", include("haumai.knowledge.urls")),
     path("console/bot/", include("haumai.bot.urls")),
+    path("console/assist/", include("haumai.assist.urls")),
     path("portal/help/", include("haumai.knowledge.portal_urls")),
     path("portal/", include("haumai.portal.urls")),
     path("m/", include("haumai.messaging.public_urls")),

@@ -34,6 +34,7 @@ class Turn:
     guess: intents.Guess
     customer: Any  # the identified customer or None
     message_key: str
+    generated: Any = None  # bot.generative.Generated prepared before the turn (optional AI answer)
 
 
 def menu() -> str:
@@ -154,20 +155,28 @@ def _intent(turn: Turn, intent: str) -> Reply:
                        "settings)."), outcome="asked", pending="ask_serial", tried="asked for the serial")
     if intent == intents.CENTRE_HOURS:
         return answers.centre_hours(reading.original, reading.language)
-    return how_to(reading)
+    return how_to(reading, turn.generated)
 
 
-def how_to(reading: Reading) -> Reply:
-    """The best help article with its link, or 'not understood'."""
+def how_to(reading: Reading, generated: Any = None) -> Reply:
+    """The best help article with its link (or the AI's answer from it, with sources), or 'not understood'."""
     hits = retrieval.find_articles(reading.folded, language=reading.language, limit=3)
     if not retrieval.confident(hits):
         return Reply(_("Sorry, I did not understand. Could you say it another way?") + " " + menu(),
                      outcome="not_understood")
     best = hits[0]
+    written = getattr(generated, "result", None)
+    if written is not None and written.citations:
+        sources = "; ".join(f"{c.title} {answers.public_link(c.url)}" for c in written.citations)
+        text = written.text + "\n" + _("Sources: %(sources)s") % {"sources": sources}
+        first = written.citations[0]
+        return Reply(text, outcome="answered", article_slug=first.slug, tried=f"answered from “{first.title}” (AI)")
     link = answers.public_link(reverse("help:article", args=[best.slug]))
     text = f"{best.title}\n{best.summary}\n" if best.summary else f"{best.title}\n"
     text += _("Read more: %(link)s") % {"link": link}
     related = [h for h in hits[1:] if h.score >= retrieval.MIN_SCORE and h.score >= best.score * 0.6]
     if related:
         text += "\n" + _("See also: %(titles)s") % {"titles": "; ".join(h.title for h in related)}
+    if getattr(generated, "failed", False):
+        text += "\n" + _("(Answered from the help article; the AI did not respond.)")
     return Reply(text, outcome="answered", article_slug=best.slug, tried=f"suggested the article “{best.title}”")

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import translation
 
-from haumai.bot import conf, dialog, handover, intents, retrieval
+from haumai.bot import conf, dialog, generative, handover, intents, retrieval
 from haumai.bot.answers import Reply
 from haumai.bot.models import BotConversation, BotMode, BotTurn, HandoverReason, TurnOutcome
 from haumai.bot.text import ENGLISH_HINTS, TEENCODE, VIETNAMESE_HINTS, Vocabulary, read
@@ -73,7 +73,8 @@ def on_inbound_message(message: Message) -> None:
         return
     if message.direction != "in" or message.visibility != Visibility.PUBLIC:
         return
-    handle_message(message=message)
+    # The optional AI answer is prepared here, before the turn locks the ticket (see bot.generative).
+    handle_message(message=message, generated=generative.prepare(message, understand))
 
 
 def _identified(ticket: Ticket, conversation: BotConversation) -> Any:
@@ -83,7 +84,7 @@ def _identified(ticket: Ticket, conversation: BotConversation) -> Any:
     return customer if sales.order_list(customer_code=customer.code, limit=1) else None
 
 
-def handle_message(*, message: Message) -> BotTurn | None:
+def handle_message(*, message: Message, generated: generative.Generated | None = None) -> BotTurn | None:
     """Answer one inbound message (at most once); None when the ticket is not in bot mode."""
     started = time.perf_counter()
     with transaction.atomic():
@@ -106,6 +107,7 @@ def handle_message(*, message: Message) -> BotTurn | None:
             conversation.save(update_fields=["mode", "updated_at"])
             return None
         turn = _turn(conversation, ticket, message)
+        turn.generated = generated
         with translation.override(turn.reading.language):
             reply = _safe_decide(turn, len(message.body_text or ""))
             posted = _deliver(turn, reply)

@@ -1,0 +1,1 @@
+"""Optional AI assistance (off by default): drafted replies, summaries, translations, generative bot answers."""

@@ -45,6 +45,8 @@ TIMELINE_LABELS = {
     "return.refunded": gettext_lazy("Refund sent"),
     "return.store_credited": gettext_lazy("Store credit added"),
     "return.exchanged": gettext_lazy("Replacement on its way"),
+    "return.replacement_shipped": gettext_lazy("Replacement handed to the carrier"),
+    "return.replacement_delivered": gettext_lazy("Replacement delivered"),
     "return.returned_to_customer": gettext_lazy("Sent back to you"),
     "return.closed": gettext_lazy("Closed"),
     "return.cancelled": gettext_lazy("Cancelled"),
@@ -226,6 +228,7 @@ def return_detail(request: HttpRequest, customer: Customer, code: str) -> HttpRe
         "timeline": timeline,
         "qr_svg": qr.svg(found.dropoff_code) if found.dropoff_code and found.status == Status.AWAITING_DROPOFF else "",
         "can_cancel": services.common.customer_may_cancel(found),
+        "replacements": selectors.replacement_shipments(found) if found.exchange_order_code else [],
         "portal_customer": customer,
     }
     return _page(request, "portal/returns/detail.html", context)

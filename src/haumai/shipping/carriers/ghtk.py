@@ -67,7 +67,7 @@ class GhtkAdapter:
         sender, recipient, parcel = shipment.sender, shipment.recipient, shipment.parcel
         items = parcel.get("items") or [{"name": shipment.reference, "quantity": 1}]
         weight_kg = round(parcel["weight_grams"] / 1000 / max(1, len(items)), 3)
-        body = {
+        body: dict[str, Any] = {
             "products": [
                 {"name": i["name"], "weight": weight_kg, "quantity": i["quantity"], "product_code": i.get("sku", "")}
                 for i in items

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from haumai.core import clock
 from haumai.core.errors import DomainError, NotFound
 from haumai.customers.models import Customer
-from haumai.portal import return_form
+from haumai.portal import return_carriers, return_form
 from haumai.portal.views import _page, portal_login_required
 from haumai.returns import qr, refunds, selectors, services
 from haumai.returns.models import Condition, Logistics, Origin, Reason, Resolution, Status
@@ -45,6 +45,8 @@ TIMELINE_LABELS = {
     "return.refunded": gettext_lazy("Refund sent"),
     "return.store_credited": gettext_lazy("Store credit added"),
     "return.exchanged": gettext_lazy("Replacement on its way"),
+    "return.replacement_shipped": gettext_lazy("Replacement handed to the carrier"),
+    "return.replacement_delivered": gettext_lazy("Replacement delivered"),
     "return.returned_to_customer": gettext_lazy("Sent back to you"),
     "return.closed": gettext_lazy("Closed"),
     "return.cancelled": gettext_lazy("Cancelled"),
@@ -86,20 +88,20 @@ def my_returns(request: HttpRequest, customer: Customer) -> HttpResponse:
     return _page(request, "portal/returns/list.html", context)
 
 
-def _pickup(request: HttpRequest, customer: Customer, phone: str) -> services.PickupInput | None:
-    window = _window(request.POST.get("slot", ""))
-    if request.POST.get("address") == "new":
+def _pickup(data: QueryDict, customer: Customer, phone: str) -> services.PickupInput | None:
+    window = _window(data.get("slot", ""))
+    if data.get("address") == "new":
         return services.PickupInput(
             name=customer.full_name,
             phone=phone,
-            street=request.POST.get("pickup_street", "")[:255],
-            ward_code=request.POST.get("pickup_ward", "")[:10],
-            province_code=request.POST.get("pickup_province", "")[:10],
+            street=data.get("pickup_street", "")[:255],
+            ward_code=data.get("pickup_ward", "")[:10],
+            province_code=data.get("pickup_province", "")[:10],
             window_from=window[0] if window else None,
             window_to=window[1] if window else None,
         )
     address = next(
-        (a for a in selectors.customer_addresses(customer) if str(a.pk) == request.POST.get("address", "")), None
+        (a for a in selectors.customer_addresses(customer) if str(a.pk) == data.get("address", "")), None
     )
     if address is None:
         return None
@@ -122,6 +124,13 @@ def _submit(request: HttpRequest, customer: Customer, order: Any, rows: list[dic
     phone, phone_errors = return_form.pickup_phone(request.POST, fallback=customer.phone or "")
     if phone_errors and logistics == Logistics.CARRIER_PICKUP and request.POST.get("address") == "new":
         return return_form.place(phone_errors, line_ids)
+    pickup = _pickup(request.POST, customer, phone) if logistics == Logistics.CARRIER_PICKUP else None
+    carrier = request.POST.get("carrier", "")[:20]
+    if pickup is not None:
+        items = return_carriers.items_of(request.POST, rows)
+        unserved = return_carriers.refuse_unserved(customer, pickup, items, carrier)
+        if unserved:
+            return return_form.place(unserved, line_ids)
     try:
         created, _created = services.create_return(
             actor=None,
@@ -132,8 +141,8 @@ def _submit(request: HttpRequest, customer: Customer, order: Any, rows: list[dic
             resolution=resolution if resolution in PORTAL_RESOLUTIONS else "",
             logistics=logistics,
             origin=Origin.PORTAL,
-            carrier_code="",
-            pickup=_pickup(request, customer, phone) if logistics == Logistics.CARRIER_PICKUP else None,
+            carrier_code=carrier,
+            pickup=pickup,
             customer_note=request.POST.get("customer_note", "")[:2000],
             # Bank details are kept only for a refund by bank transfer (the fields may be filled and hidden).
             bank_account={
@@ -201,6 +210,8 @@ def new_return(request: HttpRequest, customer: Customer, code: str) -> HttpRespo
         "provinces": selectors.provinces(),
         "wards": selectors.wards_of(int(province)) if province.isdigit() and len(province) < 6 else [],
         "slots": _slots(),
+        "carrier_choices": return_carriers.unquoted(),
+        "carrier": data.get("carrier", ""),
         "form": data,
         "form_key": data.get("form_key") or services.common.new_short_code(),
         "portal_customer": customer,
@@ -226,6 +237,7 @@ def return_detail(request: HttpRequest, customer: Customer, code: str) -> HttpRe
         "timeline": timeline,
         "qr_svg": qr.svg(found.dropoff_code) if found.dropoff_code and found.status == Status.AWAITING_DROPOFF else "",
         "can_cancel": services.common.customer_may_cancel(found),
+        "replacements": selectors.replacement_shipments(found) if found.exchange_order_code else [],
         "portal_customer": customer,
     }
     return _page(request, "portal/returns/detail.html", context)
@@ -252,6 +264,31 @@ def cancel_return(request: HttpRequest, customer: Customer, code: str) -> HttpRe
     if not services.common.customer_may_cancel(found):
         context["error"] = _("This return can no longer be cancelled here. Contact us if you need to stop it.")
     return _page(request, "portal/returns/cancel.html", context)
+
+
+@never_cache
+@require_GET
+@portal_login_required
+def carrier_options(request: HttpRequest, customer: Customer, code: str) -> HttpResponse:
+    """The carriers with the fee each quotes for the chosen items and pickup address (htmx, return form)."""
+    try:
+        order = order_by_code(code[:40])
+    except NotFound:
+        raise Http404("Order not found") from None
+    if order.customer_id != customer.pk:
+        raise Http404("Order not found")
+    rows = selectors.returnable_lines(order.pk)
+    phone, _errors = return_form.pickup_phone(request.GET, fallback=customer.phone or "")
+    pickup = _pickup(request.GET, customer, phone)
+    choices, note = return_carriers.quoted(customer, pickup, return_carriers.items_of(request.GET, rows))
+    context = {
+        "carrier_choices": choices,
+        "carrier_note": note,
+        "carrier": request.GET.get("carrier", ""),
+        "order": order,
+        "portal_customer": customer,
+    }
+    return _page(request, "portal/returns/_carrier_options.html", context)
 
 
 @require_GET

@@ -21,6 +21,7 @@ urlpatterns += [
     path("returns/", return_views.my_returns, name="returns"),
     path("returns/wards/", return_views.ward_options, name="return_wards"),
     path("orders/<str:code>/return/", return_views.new_return, name="new_return"),
+    path("orders/<str:code>/return/carriers/", return_views.carrier_options, name="return_carriers"),
     path("returns/<str:code>/", return_views.return_detail, name="return_detail"),
     path("returns/<str:code>/cancel/", return_views.cancel_return, name="cancel_return"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -127,6 +128,141 @@ def book_reverse_shipment(*, request: ReturnRequest, actor: Any) -> Any:
         actor=actor,
         idempotency_key=f"return:{request.code}:pickup",
     )
+
+
+def enabled_carriers() -> list[tuple[str, str]]:
+    """(code, name) of the carriers with an API that are switched on: what a customer may choose."""
+    from haumai.shipping.models import Carrier, CarrierKind
+
+    return list(
+        Carrier.objects.filter(kind=CarrierKind.API, is_active=True).order_by("name").values_list("code", "name")
+    )
+
+
+def return_warehouse(code: str = "") -> Warehouse | None:
+    """The warehouse a return goes to: the one named, the configured default, else the first central one."""
+    wanted = code.strip() or conf.default_warehouse_code()
+    if wanted:
+        return Warehouse.objects.filter(code=wanted).first()
+    return Warehouse.objects.filter(store__isnull=True).order_by("pk").first() or Warehouse.objects.order_by(
+        "pk"
+    ).first()
+
+
+def quote_pickup(
+    *, customer: Any, pickup: Any, items: Sequence[tuple[Any, int]], carrier_codes: Sequence[str] | None = None
+) -> list[Any]:
+    """Each enabled carrier's fee for picking these items up at `pickup` (a PickupInput) and taking them to
+    the returns warehouse, cheapest first; unavailable carriers carry the reason. ValidationFailed when the
+    address lacks what carriers require (street, ward/commune, province of the 2025 units)."""
+    shipping = _shipping()
+    from haumai.shipping.services.quotes import quote_fees
+
+    warehouse = return_warehouse()
+    if warehouse is None:
+        raise ShippingUnavailable(_("No warehouse takes returns yet"))
+    weight, length, width, height = parcel_size([_Item(product, quantity) for product, quantity in items])
+    return quote_fees(
+        sender=shipping.Party(
+            name=pickup.name or customer.full_name,
+            phone=pickup.phone or customer.phone or "",
+            street=pickup.street,
+            ward_code=_code(pickup.ward_code),
+            province_code=_code(pickup.province_code),
+        ),
+        recipient=shipping.Party(warehouse=warehouse.code, **_warehouse_address(warehouse)),
+        parcel=shipping.Parcel(
+            weight_grams=weight,
+            length=length,
+            width=width,
+            height=height,
+            value_vnd=sum(product.price * quantity for product, quantity in items),
+        ),
+        carrier_codes=carrier_codes,
+    )
+
+
+# What a carrier takes; a heavier replacement goes with our own staff.
+CARRIER_MAX_GRAMS = 50_000
+
+
+@dataclass(frozen=True)
+class _Item:
+    product: Any
+    quantity: int
+
+
+def _customer_place(request: ReturnRequest) -> dict[str, Any] | None:
+    """Where the replacement goes: the pickup address of the return, else the customer's default address."""
+    if request.pickup_street and request.pickup_ward_code:
+        return {
+            "name": request.pickup_name or request.customer.full_name,
+            "phone": request.pickup_phone or request.customer.phone or "",
+            "street": request.pickup_street,
+            "ward_code": _code(request.pickup_ward_code),
+            "province_code": _code(request.pickup_province_code),
+        }
+    from haumai.customers.models import Address
+
+    address = Address.objects.filter(customer=request.customer).order_by("-is_default", "pk").first()
+    if address is None:
+        return None
+    return {
+        "name": address.recipient_name or request.customer.full_name,
+        "phone": address.phone or request.customer.phone or "",
+        "street": address.street,
+        "ward_code": address.ward_id,
+        "province_code": address.province_id,
+    }
+
+
+def replacement_carrier(request: ReturnRequest, weight_grams: int) -> str:
+    """The carrier the customer chose for the return, else the default; our staff beyond carriers' limit."""
+    if weight_grams > CARRIER_MAX_GRAMS or request.logistics == Logistics.STAFF_PICKUP:
+        return OWN_FLEET
+    return request.carrier_code or conf.default_carrier_code()
+
+
+def book_replacement_shipment(
+    *, request: ReturnRequest, order_code: str, items: Sequence[tuple[Any, int]], actor: Any
+) -> Any:
+    """Book the outbound shipment of an exchange's replacement (warehouse -> customer); the worker calls the
+    carrier with the same book call as for pickups. Raises DomainError when it cannot be booked."""
+    shipping = _shipping()
+    warehouse = request.warehouse
+    if warehouse is None:
+        raise ShippingUnavailable(_("Choose the warehouse the replacement is taken from"))
+    place = _customer_place(request)
+    if place is None:
+        raise ShippingUnavailable(_("The customer has no address to send the replacement to"))
+    lines = [_Item(product, quantity) for product, quantity in items]
+    weight, length, width, height = parcel_size(lines)
+    parcel = shipping.Parcel(
+        weight_grams=weight,
+        length=length,
+        width=width,
+        height=height,
+        value_vnd=sum(product.price * quantity for product, quantity in items),
+        items=[{"name": p.name, "sku": p.sku, "quantity": q} for p, q in items],
+        note=_("Replacement for %(code)s (order %(order)s)") % {"code": request.code, "order": order_code},
+    )
+    return shipping.create_shipment(
+        carrier_code=replacement_carrier(request, weight),
+        direction="forward",
+        reference=request.code,
+        customer=request.customer,
+        sender=shipping.Party(warehouse=warehouse.code, **_warehouse_address(warehouse)),
+        recipient=shipping.Party(**place),
+        parcel=parcel,
+        cod_amount=0,
+        actor=actor,
+        idempotency_key=f"return:{request.code}:exchange",
+    )
+
+
+def replacement_shipments(request: ReturnRequest) -> list[Any]:
+    """The outbound shipments of an exchange's replacement."""
+    return [s for s in shipments_for(request) if getattr(s, "direction", "") == "forward"]
 
 
 def shipments_for(request: ReturnRequest) -> list[Any]:

@@ -282,3 +282,10 @@ def earliest_sale() -> dt.datetime | None:
     from haumai.sales.models import Order
 
     return Order.objects.exclude(status="cancelled").order_by("placed_at").values_list("placed_at", flat=True).first()
+
+
+def replacement_shipments(request: Any) -> list[Any]:
+    """The outbound shipments of an exchange's replacement (carrier, tracking code, status)."""
+    from haumai.returns import logistics
+
+    return logistics.replacement_shipments(request)

@@ -26,6 +26,12 @@ STATE_SENTENCES: dict[str, tuple[Any, str, str]] = {
     "return.inspected": (gettext_lazy("Return %(code)s was inspected"), "search-check", "info"),
     "return.refunded": (gettext_lazy("Return %(code)s was refunded"), "banknote", "success"),
     "return.exchanged": (gettext_lazy("Return %(code)s was exchanged"), "repeat", "success"),
+    "return.replacement_shipped": (
+        gettext_lazy("The replacement for return %(code)s left with the carrier"), "truck", "info"
+    ),
+    "return.replacement_delivered": (
+        gettext_lazy("The replacement for return %(code)s was delivered"), "package-check", "success"
+    ),
     "return.repaired": (gettext_lazy("Return %(code)s was repaired"), "wrench", "success"),
     "return.store_credited": (
         gettext_lazy("Store credit issued for return %(code)s"), "wallet", "success"

@@ -22,7 +22,7 @@ from haumai.customers.selectors import customer_by_code
 from haumai.returns import logistics, qr, refunds, selectors, services
 from haumai.returns.models import Condition, Logistics, Origin, Reason, Resolution, ReturnRequest, Status
 from haumai.returns.policy import explain
-from haumai.returns.services.creation import CARRIERS, OFFERED_RESOLUTIONS
+from haumai.returns.services.creation import OFFERED_RESOLUTIONS
 from haumai.sales.selectors import order_by_code
 
 PAGE_SIZE = 25
@@ -239,7 +239,7 @@ def create(request: HttpRequest) -> HttpResponse:
         "conditions": Condition.choices,
         "resolutions": _resolution_choices(),
         "logistics_choices": Logistics.choices,
-        "carriers": CARRIERS,
+        "carriers": [code for code, _name in logistics.enabled_carriers()],
         "warehouses": selectors.warehouses(),
         "can_override": request.user.has_perm("returns.override_eligibility"),
         "idempotency_key": request.POST.get("idempotency_key") or _new_key(),

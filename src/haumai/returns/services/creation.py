@@ -19,6 +19,7 @@ from haumai.customers.models import Customer
 from haumai.events.services import record_event
 from haumai.inventory.models import Warehouse
 from haumai.returns import conf, policy, refunds
+from haumai.returns import logistics as returns_logistics
 from haumai.returns.models import (
     Condition,
     Logistics,
@@ -223,7 +224,7 @@ def _check_choices(reason: str, resolution: str, logistics: str, errors: list[Fi
 def _check_pickup(logistics: str, carrier_code: str, pickup: PickupInput | None, errors: list[FieldError]) -> None:
     if logistics not in (Logistics.CARRIER_PICKUP, Logistics.STAFF_PICKUP):
         return
-    if logistics == Logistics.CARRIER_PICKUP and carrier_code not in CARRIERS:
+    if logistics == Logistics.CARRIER_PICKUP and carrier_code not in dict(returns_logistics.enabled_carriers()):
         errors.append(FieldError("carrier", _("Unknown carrier '%(code)s'") % {"code": carrier_code}, "invalid_choice"))
     if pickup is None or not pickup.street.strip() or not pickup.province_code.strip():
         errors.append(FieldError("pickup.street", _("Give the pickup address (street and province)"), "required"))

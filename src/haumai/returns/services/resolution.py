@@ -14,7 +14,7 @@ from haumai.core.errors import DomainError
 from haumai.events.services import record_event
 from haumai.inventory import services as inventory_services
 from haumai.inventory.models import Grade, MoveReason
-from haumai.returns import refunds
+from haumai.returns import logistics, refunds
 from haumai.returns.models import Resolution, ReturnRequest, Status
 from haumai.returns.policy import SELLER_FAULT_REASONS
 from haumai.returns.services.common import clear_problem, flag_problem, lock, payload_for, refuse, transition
@@ -182,9 +182,23 @@ def _exchange(request: ReturnRequest, actor: Any) -> None:
         request.refund_amount = -difference
         request.save(update_fields=["refund_code", "refund_amount", "updated_at"])
     clear_problem(request)
+    not_booked = _ship_replacement(request, order.code, [(p, q) for p, q, _price in wanted], actor)
     transition(
         request, Status.EXCHANGED, actor=actor, exchange_order_code=order.code, price_difference=difference
     )
+    if not_booked:
+        flag_problem(request, _("The replacement was not booked with a carrier: %(error)s") % {"error": not_booked})
+
+
+def _ship_replacement(request: ReturnRequest, order_code: str, items: list[tuple[Product, int]], actor: Any) -> str:
+    """Book the replacement's outbound shipment; '' when booked, else why not (the exchange stands)."""
+    try:
+        with transaction.atomic():
+            logistics.book_replacement_shipment(request=request, order_code=order_code, items=items, actor=actor)
+    except DomainError as exc:
+        details = "; ".join(error.message for error in exc.errors)
+        return f"{exc.message} {details}".strip()
+    return ""
 
 
 def return_to_customer(*, actor: Any, request: ReturnRequest, note: str) -> ReturnRequest:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haumai.core import clock
 from haumai.customers.models import Customer
+from haumai.events.models import Event
 from haumai.events.services import record_event
 from haumai.returns import conf
 from haumai.returns.models import ReturnRequest, Status
@@ -26,6 +27,11 @@ SHIPMENT_PROBLEMS = {
     "shipment.lost": _("The carrier reports the parcel lost: %(detail)s"),
     "shipment.returned": _("The parcel went back to the customer: %(detail)s"),
     "shipment.delayed": _("The pickup shipment is stuck: %(detail)s"),
+}
+# Outbound replacement shipment event -> what the return's timeline says.
+REPLACEMENT_EVENTS = {
+    "shipment.picked_up": "return.replacement_shipped",
+    "shipment.delivered": "return.replacement_delivered",
 }
 REFUND_PROBLEMS = {
     "refund.failed": _("Refund failed: %(detail)s"),
@@ -52,9 +58,46 @@ def _follow_stopped_parcel(request: ReturnRequest, name: str) -> None:
         )
 
 
+def _follow_replacement(event: Any, payload: dict[str, Any]) -> None:
+    """The outbound shipment of an exchange's replacement moved: the customer's timeline says when it left
+    and arrived; a failed, lost or returned delivery is flagged for staff (the exchange itself stands)."""
+    with transaction.atomic():
+        request = _request_for(payload.get("reference"))
+        if request is None or request.status not in (Status.EXCHANGED, Status.CLOSED):
+            return
+        name = event.name
+        if name in SHIPMENT_PROBLEMS:
+            detail = str(payload.get("error") or payload.get("reason") or payload.get("raw_code") or name)
+            problem = SHIPMENT_PROBLEMS[name] % {"detail": detail}
+            flag_problem(request, gettext("Replacement delivery: %(problem)s") % {"problem": problem})
+            return
+        follow = REPLACEMENT_EVENTS
+        if name not in follow:
+            return
+        if name == "shipment.delivered":
+            clear_problem(request)
+        seen = Event.objects.filter(
+            name=follow[name], subject_type=request._meta.label_lower, subject_id=str(request.pk)
+        ).exists()
+        if not seen:  # handlers may see a shipment event twice
+            record_event(
+                name=follow[name],
+                customer=request.customer,
+                subject=request,
+                payload=payload_for(
+                    request,
+                    shipment_code=str(payload.get("shipment_code") or ""),
+                    tracking_code=str(payload.get("tracking_code") or ""),
+                ),
+            )
+
+
 def on_shipment_event(event: Any) -> None:
     """A reverse shipment of an RMA moved: picked up -> in transit, delivered -> ready for receiving."""
     payload = event.payload or {}
+    if payload.get("direction", "reverse") == "forward":
+        _follow_replacement(event, payload)
+        return
     if payload.get("direction", "reverse") != "reverse":
         return
     with transaction.atomic():

@@ -106,7 +106,7 @@ def test_carrier_timeout_is_retried_and_visible(
 ) -> None:
     from haumai.returns import logistics
 
-    carriers.fail_next("ghn", "timeout")
+    carriers.fail_next("ghn", "timeout", times=2)  # the shift list (v2/shift/date), then the order
     request = ghn_pickup(shop, ward, settings)
     tick()
     shipment = logistics.shipments_for(request)[0]

@@ -42,6 +42,17 @@ class TrackingUpdate:
     raw_payload: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FeeQuery:
+    """What a carrier's fee API needs: both parties and the parcel as a shipment stores them."""
+
+    sender: dict[str, Any]
+    recipient: dict[str, Any]
+    parcel: dict[str, Any]
+    cod_amount: int = 0
+    direction: str = "reverse"
+
+
 class CarrierError(Exception):
     """A carrier call failed; `retryable` for timeouts, network errors and 5xx answers."""
 
@@ -69,6 +80,8 @@ class CarrierAdapter(Protocol):
     def book(self, shipment: Shipment) -> Booking: ...
 
     def cancel(self, shipment: Shipment) -> None: ...
+
+    def quote(self, query: FeeQuery) -> int: ...
 
     def parse_webhook(
         self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str], *, url_secret: str = ""

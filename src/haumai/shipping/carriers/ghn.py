@@ -1,4 +1,7 @@
-"""Giao Hàng Nhanh (GHN): shipping-order/create, a5 label token, cancel; webhooks without signature.
+"""Giao Hàng Nhanh (GHN): shipping-order/create, fee, shift/date, a5 label token, cancel; webhooks unsigned.
+
+The customer's pickup slot goes as `pick_shift` (the id of the GHN pickup shift from `GET v2/shift/date`
+that overlaps the slot most) and `pickup_time` (the slot's start, Unix seconds).
 
 GHN signs nothing, so the webhook URL we register with GHN support carries a secret token that we issue
 (`/hooks/shipping/ghn/<secret>/`). GHN retries a non-200 answer 10 times every 5 seconds.
@@ -13,6 +16,7 @@ from haumai.shipping import conf
 from haumai.shipping.carriers.base import (
     Booking,
     CarrierError,
+    FeeQuery,
     TrackingUpdate,
     WebhookForbidden,
     WebhookMalformed,
@@ -23,6 +27,7 @@ from haumai.shipping.carriers.base import (
     same_secret,
 )
 from haumai.shipping.carriers.http import call, local_phone
+from haumai.shipping.carriers.slots import best_shift, pickup_slot
 from haumai.shipping.statuses import ShipmentStatus as S
 
 if TYPE_CHECKING:
@@ -91,6 +96,12 @@ class GhnAdapter:
                 for item in parcel.get("items", [])
             ],
         }
+        slot = pickup_slot(shipment)
+        if slot is not None:
+            body["pickup_time"] = int(slot.start.timestamp())
+            shift = best_shift(slot, self._shifts())
+            if shift is not None:
+                body["pick_shift"] = [shift]
         status, answer = call(
             "POST", f"{conf.base_url('ghn')}/v2/shipping-order/create", json=body, headers=self._headers()
         )
@@ -109,6 +120,51 @@ class GhnAdapter:
             fee=int(data.get("total_fee") or 0) or None,
             raw=answer,
         )
+
+    def _shifts(self) -> list[tuple[int, int, int]]:
+        """GHN's pickup shifts as (id, from second, to second of the day); none when GHN does not answer."""
+        try:
+            _, answer = call("GET", f"{conf.base_url('ghn')}/v2/shift/date", headers=self._headers())
+        except CarrierError:
+            return []
+        rows = answer.get("data") if isinstance(answer, dict) else None
+        shifts = []
+        for row in rows if isinstance(rows, list) else []:
+            try:
+                shifts.append((int(row["id"]), int(row["from_time"]), int(row["to_time"])))
+            except (KeyError, TypeError, ValueError):
+                continue
+        return shifts
+
+    def quote(self, query: FeeQuery) -> int:
+        """The fee GHN quotes (v2/shipping-order/fee, light goods) for this parcel between the parties."""
+        sender, recipient, parcel = query.sender, query.recipient, query.parcel
+        body = {
+            "service_type_id": 2,
+            "from_ward_name": sender.get("ward_name", ""),
+            "from_province_name": sender.get("province_name", ""),
+            "to_ward_name": recipient.get("ward_name", ""),
+            "to_province_name": recipient.get("province_name", ""),
+            "weight": parcel["weight_grams"],
+            "length": parcel.get("length", 0),
+            "width": parcel.get("width", 0),
+            "height": parcel.get("height", 0),
+            "insurance_value": min(parcel.get("value_vnd", 0), 5_000_000),
+            "cod_value": query.cod_amount,
+        }
+        status, answer = call(
+            "POST", f"{conf.base_url('ghn')}/v2/shipping-order/fee", json=body, headers=self._headers()
+        )
+        data = answer.get("data") if isinstance(answer, dict) else None
+        if answer.get("code") != 200 or not isinstance(data, dict) or data.get("total") is None:
+            message = str(answer.get("message", ""))
+            unserved = answer.get("code_message") == "ROUTE_NOT_FOUND" or "route not found" in message.lower()
+            raise CarrierError(
+                f"GHN gave no fee: {message}",
+                retryable=False,
+                code="unserviceable" if unserved else str(answer.get("code_message") or answer.get("code") or status),
+            )
+        return int(data["total"])
 
     def _label_url(self, order_code: str) -> str:
         """A printable A5 label (GHN's token is valid for a while; staff reprint from GHN otherwise)."""

@@ -1,4 +1,7 @@
-"""Giao Hàng Tiết Kiệm (GHTK): services/shipment/order (ver 1.5), cancel by label; webhook with ?hash=.
+"""Giao Hàng Tiết Kiệm (GHTK): services/shipment/order (ver 1.5), shipment/fee, cancel; webhook with ?hash=.
+
+The pickup slot goes as `pick_date` (local date) and `pick_work_shift` (1 morning, 2 afternoon, 3 evening).
+A fee answer with `delivery: false` means GHTK does not serve the address.
 
 GHTK signs nothing: the webhook URL we give GHTK carries `?hash=<secret>`. GHTK retries once.
 """
@@ -12,6 +15,7 @@ from haumai.shipping import conf
 from haumai.shipping.carriers.base import (
     Booking,
     CarrierError,
+    FeeQuery,
     TrackingUpdate,
     WebhookForbidden,
     json_or_form_body,
@@ -21,6 +25,7 @@ from haumai.shipping.carriers.base import (
     same_secret,
 )
 from haumai.shipping.carriers.http import call, local_phone
+from haumai.shipping.carriers.slots import pickup_slot
 from haumai.shipping.statuses import ShipmentStatus as S
 
 if TYPE_CHECKING:
@@ -62,7 +67,7 @@ class GhtkAdapter:
         sender, recipient, parcel = shipment.sender, shipment.recipient, shipment.parcel
         items = parcel.get("items") or [{"name": shipment.reference, "quantity": 1}]
         weight_kg = round(parcel["weight_grams"] / 1000 / max(1, len(items)), 3)
-        body = {
+        body: dict[str, Any] = {
             "products": [
                 {"name": i["name"], "weight": weight_kg, "quantity": i["quantity"], "product_code": i.get("sku", "")}
                 for i in items
@@ -90,6 +95,10 @@ class GhtkAdapter:
                 "note": (parcel.get("note") or shipment.reference)[:120],
             },
         }
+        slot = pickup_slot(shipment)
+        if slot is not None:
+            body["order"]["pick_date"] = slot.date.isoformat()
+            body["order"]["pick_work_shift"] = slot.work_shift
         status, answer = call(
             "POST", f"{conf.base_url('ghtk')}/services/shipment/order/?ver=1.5", json=body, headers=self._headers()
         )
@@ -103,6 +112,32 @@ class GhtkAdapter:
             )
         label = str(order["label"])
         return Booking(tracking_code=label, label_text=label, fee=int(order.get("fee") or 0) or None, raw=answer)
+
+    def quote(self, query: FeeQuery) -> int:
+        """GHTK's fee (GET services/shipment/fee, road); an address GHTK does not deliver to is refused."""
+        sender, recipient, parcel = query.sender, query.recipient, query.parcel
+        params = {
+            "pick_address": sender.get("street", ""),
+            "pick_ward": sender.get("ward_name", ""),
+            "pick_province": sender.get("province_name", ""),
+            "pick_district": "",
+            "address": recipient.get("street", ""),
+            "ward": recipient.get("ward_name", ""),
+            "province": recipient.get("province_name", ""),
+            "district": "",
+            "weight": parcel["weight_grams"],
+            "value": parcel.get("value_vnd", 0),
+            "transport": "road",
+        }
+        status, answer = call(
+            "GET", f"{conf.base_url('ghtk')}/services/shipment/fee", params=params, headers=self._headers()
+        )
+        fee = answer.get("fee") if isinstance(answer, dict) else None
+        if not answer.get("success") or not isinstance(fee, dict) or fee.get("fee") is None:
+            raise CarrierError(f"GHTK gave no fee: {answer.get('message', '')}", retryable=False, code=str(status))
+        if fee.get("delivery") is False:
+            raise CarrierError("GHTK does not deliver to this address", retryable=False, code="unserviceable")
+        return int(fee["fee"])
 
     def cancel(self, shipment: Shipment) -> None:
         _, answer = call(

@@ -1,4 +1,7 @@
-"""J&T Express Vietnam open platform: addOrder (orderType 2 = return order), cancelOrder; signed webhooks.
+"""J&T Express Vietnam open platform: addOrder (orderType 2 = return order), cancelOrder,
+spmComCost/getComCost (fee estimate); signed webhooks.
+
+The pickup slot goes as `sendStartTime` / `sendEndTime` ("yyyy-MM-dd HH:mm:ss", local time).
 
 Every call is a form POST with `bizContent` (JSON) and headers apiAccount, timestamp and
 digest = base64(md5(bizContent + private key)). Tracking pushes are signed the same way and expect the
@@ -19,6 +22,7 @@ from haumai.shipping import conf
 from haumai.shipping.carriers.base import (
     Booking,
     CarrierError,
+    FeeQuery,
     TrackingUpdate,
     WebhookForbidden,
     WebhookMalformed,
@@ -29,6 +33,7 @@ from haumai.shipping.carriers.base import (
     same_secret,
 )
 from haumai.shipping.carriers.http import call, local_phone
+from haumai.shipping.carriers.slots import pickup_slot
 from haumai.shipping.statuses import ShipmentStatus as S
 
 if TYPE_CHECKING:
@@ -106,6 +111,10 @@ class JtAdapter:
                 for i in parcel.get("items", [])
             ],
         }
+        slot = pickup_slot(shipment)
+        if slot is not None:
+            biz["sendStartTime"] = slot.start.strftime("%Y-%m-%d %H:%M:%S")
+            biz["sendEndTime"] = slot.end.strftime("%Y-%m-%d %H:%M:%S")
         answer = self._post("/api/order/addOrder", biz)
         data = answer.get("data") if isinstance(answer, dict) else None
         if str(answer.get("code")) != "1" or not isinstance(data, dict) or not data.get("billCode"):
@@ -119,6 +128,39 @@ class JtAdapter:
             fee=int(float(data.get("sumFreight") or 0)) or None,
             raw=answer,
         )
+
+    def quote(self, query: FeeQuery) -> int:
+        """J&T's estimated freight (standardTotalFee) for the parcel between the two addresses."""
+
+        def place(party: dict[str, Any]) -> dict[str, str]:
+            return {
+                "prov": party.get("province_name", ""),
+                "city": party.get("province_name", ""),
+                "area": party.get("ward_name", ""),
+            }
+
+        answer = self._post(
+            "/api/spmComCost/getComCost",
+            {
+                "customerCode": conf.credential("jt", "customer_code"),
+                "productType": "EZ",
+                "weight": f"{query.parcel['weight_grams'] / 1000:.3f}",
+                "goodsValue": str(query.parcel.get("value_vnd", 0)),
+                "codMoney": str(query.cod_amount),
+                "sender": place(query.sender),
+                "receiver": place(query.recipient),
+            },
+        )
+        data = answer.get("data") if isinstance(answer, dict) else None
+        if str(answer.get("code")) != "1" or not isinstance(data, dict) or data.get("standardTotalFee") is None:
+            message = str(answer.get("msg", ""))
+            unserved = "not serviceable" in message.lower() or "not in service" in message.lower()
+            raise CarrierError(
+                f"J&T gave no fee: {message}",
+                retryable=False,
+                code="unserviceable" if unserved else str(answer.get("code")),
+            )
+        return int(float(data["standardTotalFee"]))
 
     def cancel(self, shipment: Shipment) -> None:
         answer = self._post(

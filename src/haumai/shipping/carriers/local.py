@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from haumai.shipping.carriers.base import Booking, TrackingUpdate, WebhookForbidden
+from haumai.shipping.carriers.base import Booking, FeeQuery, TrackingUpdate, WebhookForbidden
 
 if TYPE_CHECKING:
     from haumai.shipping.models import Shipment
@@ -24,6 +24,10 @@ class OwnFleetAdapter:
 
     def cancel(self, shipment: Shipment) -> None:
         """Nothing to tell anyone outside: the pickup task disappears from the staff queue."""
+
+    def quote(self, query: FeeQuery) -> int:
+        """Our own staff or the customer move the parcel: no carrier fee."""
+        return 0
 
     def parse_webhook(
         self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str], *, url_secret: str = ""

@@ -1,4 +1,8 @@
-"""Ninja Van: OAuth client credentials, POST 4.1/orders, DELETE 2.2/orders/{tracking}; HMAC webhooks.
+"""Ninja Van: OAuth client credentials, POST 4.1/orders, POST 1.0/public/price, DELETE 2.2/orders/{tracking};
+HMAC webhooks.
+
+The pickup slot goes as `pickup_date` and the documented `pickup_timeslot` window closest to it (Ninja
+Van takes only fixed windows: 09-12, 09-18, 09-22, 12-15, 15-18, 18-22); without a slot, today 09-18.
 
 Webhooks carry `X-Ninjavan-Hmac-Sha256` = base64(HMAC-SHA256(raw body, client secret)).
 """
@@ -16,6 +20,7 @@ from haumai.shipping import conf
 from haumai.shipping.carriers.base import (
     Booking,
     CarrierError,
+    FeeQuery,
     TrackingUpdate,
     WebhookForbidden,
     WebhookMalformed,
@@ -26,6 +31,7 @@ from haumai.shipping.carriers.base import (
     same_secret,
 )
 from haumai.shipping.carriers.http import call, party_address
+from haumai.shipping.carriers.slots import ninjavan_timeslot, pickup_slot
 from haumai.shipping.statuses import ShipmentStatus as S
 
 if TYPE_CHECKING:
@@ -104,7 +110,13 @@ class NinjaVanAdapter:
 
     def book(self, shipment: Shipment) -> Booking:
         parcel = shipment.parcel
-        pickup_date = (shipment.pickup_from or clock.now()).astimezone(clock.LOCAL_TZ)
+        slot = pickup_slot(shipment)
+        if slot is not None:
+            pickup_day = slot.date
+            start_time, end_time = ninjavan_timeslot(slot)
+        else:
+            pickup_day = clock.now().astimezone(clock.LOCAL_TZ).date()
+            start_time, end_time = "09:00", "18:00"
         body = {
             "service_type": "Return" if shipment.direction == "reverse" else "Parcel",
             "service_level": "Standard",
@@ -115,8 +127,8 @@ class NinjaVanAdapter:
                 "is_pickup_required": True,
                 "pickup_service_type": "Scheduled",
                 "pickup_service_level": "Standard",
-                "pickup_date": pickup_date.date().isoformat(),
-                "pickup_timeslot": {"start_time": "09:00", "end_time": "18:00", "timezone": "Asia/Ho_Chi_Minh"},
+                "pickup_date": pickup_day.isoformat(),
+                "pickup_timeslot": {"start_time": start_time, "end_time": end_time, "timezone": "Asia/Ho_Chi_Minh"},
                 "delivery_instructions": parcel.get("note", ""),
                 "cash_on_delivery": shipment.cod_amount or None,
                 "dimensions": {
@@ -140,6 +152,32 @@ class NinjaVanAdapter:
             )
         tracking = str(answer["tracking_number"])
         return Booking(tracking_code=tracking, label_text=tracking, raw=answer)
+
+    def quote(self, query: FeeQuery) -> int:
+        """Ninja Van's estimated price (POST 1.0/public/price, Standard) for the parcel."""
+
+        def tiers(party: dict[str, Any]) -> dict[str, str]:
+            return {"l1_tier_code": party.get("province_name", ""), "l2_tier_code": party.get("ward_name", "")}
+
+        body = {
+            "service_level": "Standard",
+            "weight": query.parcel["weight_grams"] / 1000,
+            "from": tiers(query.sender),
+            "to": tiers(query.recipient),
+        }
+        headers = {"Authorization": f"Bearer {self._token()}"}
+        status, answer = call("POST", f"{conf.base_url('ninjavan')}/1.0/public/price", json=body, headers=headers)
+        data = answer.get("data") if isinstance(answer, dict) else None
+        if status >= 400 or not isinstance(data, dict) or data.get("total_fee") is None:
+            error = answer.get("error") if isinstance(answer, dict) else None
+            error = error if isinstance(error, dict) else {}
+            unserved = error.get("title") == "AREA_NOT_COVERED"
+            raise CarrierError(
+                f"Ninja Van gave no price: {error.get('message', '')}",
+                retryable=False,
+                code="unserviceable" if unserved else str(error.get("code") or status),
+            )
+        return int(float(data["total_fee"]))
 
     def cancel(self, shipment: Shipment) -> None:
         headers = {"Authorization": f"Bearer {self._token()}"}

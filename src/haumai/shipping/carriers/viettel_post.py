@@ -1,4 +1,8 @@
-"""Viettel Post: /v2/order/createOrder with the long-lived owner token; cancel by UpdateOrder TYPE 4.
+"""Viettel Post: /v2/order/createOrder with the long-lived owner token; cancel by UpdateOrder TYPE 4;
+fees from /v2/order/getPriceAllNlp (addresses as text, one price per service; we book service VCN).
+
+The pickup slot goes as `DELIVERY_DATE` (the slot's start, "dd/MM/yyyy HH:mm:ss" local time) and is
+written in `ORDER_NOTE` for the driver.
 
 Status arrives only by webhook: a JSON body {DATA: {...}, TOKEN} where TOKEN is the shared secret agreed
 with Viettel Post.
@@ -13,6 +17,7 @@ from haumai.shipping import conf
 from haumai.shipping.carriers.base import (
     Booking,
     CarrierError,
+    FeeQuery,
     TrackingUpdate,
     WebhookForbidden,
     WebhookMalformed,
@@ -23,11 +28,13 @@ from haumai.shipping.carriers.base import (
     same_secret,
 )
 from haumai.shipping.carriers.http import call, local_phone, party_address
+from haumai.shipping.carriers.slots import pickup_slot
 from haumai.shipping.statuses import ShipmentStatus as S
 
 if TYPE_CHECKING:
     from haumai.shipping.models import Shipment
 
+SERVICE = "VCN"  # chuyển phát nhanh
 STATUS_MAP: dict[str, str | None] = {
     "-100": S.PICKUP_SCHEDULED,
     "100": S.PICKUP_SCHEDULED,
@@ -84,7 +91,7 @@ class ViettelPostAdapter:
             "PRODUCT_HEIGHT": parcel.get("height", 0),
             "PRODUCT_TYPE": "HH",
             "ORDER_PAYMENT": 3 if shipment.cod_amount else 1,
-            "ORDER_SERVICE": "VCN",
+            "ORDER_SERVICE": SERVICE,
             "ORDER_NOTE": shipment.reference,
             "MONEY_COLLECTION": shipment.cod_amount,
             "LIST_ITEM": [
@@ -92,6 +99,10 @@ class ViettelPostAdapter:
                 for i in items
             ],
         }
+        slot = pickup_slot(shipment)
+        if slot is not None:
+            body["DELIVERY_DATE"] = slot.start.strftime("%d/%m/%Y %H:%M:%S")
+            body["ORDER_NOTE"] = f"{shipment.reference} - Lấy hàng {slot.label()}"
         status, answer = call(
             "POST", f"{conf.base_url('viettel_post')}/v2/order/createOrder", json=body, headers=self._headers()
         )
@@ -114,6 +125,40 @@ class ViettelPostAdapter:
             fee=int(data.get("MONEY_TOTAL") or 0) or None,
             raw=answer,
         )
+
+    def quote(self, query: FeeQuery) -> int:
+        """Viettel Post's price for service VCN between the two addresses (getPriceAllNlp)."""
+        body = {
+            "SENDER_ADDRESS": party_address(query.sender),
+            "RECEIVER_ADDRESS": party_address(query.recipient),
+            "PRODUCT_TYPE": "HH",
+            "PRODUCT_WEIGHT": query.parcel["weight_grams"],
+            "PRODUCT_PRICE": query.parcel.get("value_vnd", 0),
+            "MONEY_COLLECTION": query.cod_amount,
+            "PRODUCT_LENGTH": query.parcel.get("length", 0),
+            "PRODUCT_WIDTH": query.parcel.get("width", 0),
+            "PRODUCT_HEIGHT": query.parcel.get("height", 0),
+            "TYPE": 1,
+        }
+        status, answer = call(
+            "POST", f"{conf.base_url('viettel_post')}/v2/order/getPriceAllNlp", json=body, headers=self._headers()
+        )
+        rows = answer if isinstance(answer, list) else (answer.get("data") if isinstance(answer, dict) else None)
+        if isinstance(answer, dict) and answer.get("error"):
+            raise CarrierError(
+                f"Viettel Post gave no fee: {answer.get('message', '')}",
+                retryable=False,
+                code=str(answer.get("status") or status),
+            )
+        prices = [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+        chosen = next((r for r in prices if r.get("MA_DV_CHINH") == SERVICE), None)
+        if chosen is None or chosen.get("GIA_CUOC") is None:
+            raise CarrierError(
+                "Viettel Post does not offer its express service between these addresses",
+                retryable=False,
+                code="unserviceable",
+            )
+        return int(chosen["GIA_CUOC"])
 
     def cancel(self, shipment: Shipment) -> None:
         _, answer = call(

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from haumai.testing.carriers.server import CarrierServer, RecordedRequest
+from haumai.testing.carriers.server import CarrierServer, RecordedRequest, local_fee
 from haumai.testing.carriers.webhooks import WebhookRequest, build_webhook, post_webhook
 
 CARRIERS = ("ghn", "ghtk", "viettel_post", "jt", "ninjavan")
@@ -93,6 +93,11 @@ class LocalCarriers:
             state.orders.clear()
             state.by_client_code.clear()
             state.faults.clear()
+            state.unserved_wards.clear()
+
+    def refuse_ward(self, carrier: str, ward_name: str) -> None:
+        """Make `carrier` say it does not serve a ward (by its 2025 name) when asked for a fee."""
+        self.server.state[carrier].unserved_wards.add(ward_name)
 
     def fail_next(self, carrier: str, fault: str, times: int = 1) -> None:
         """Make the next `times` calls to `carrier` fail: 'timeout', '5xx' or 'error'."""
@@ -152,5 +157,6 @@ __all__ = [
     "WebhookRequest",
     "build_webhook",
     "local_carriers",
+    "local_fee",
     "post_webhook",
 ]

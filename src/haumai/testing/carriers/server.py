@@ -29,6 +29,7 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     body: bytes
+    query: dict[str, str] = field(default_factory=dict)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -44,6 +45,25 @@ class CarrierState:
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     by_client_code: dict[str, str] = field(default_factory=dict)
     faults: list[str] = field(default_factory=list)
+    # Ward names (2025 units) this carrier does not serve: fee queries for them say so.
+    unserved_wards: set[str] = field(default_factory=set)
+
+
+# GHN's pickup shifts (v2/shift/date): id, title, from/to seconds of the day.
+GHN_SHIFTS = (
+    (2, "Ca lấy sáng (7h00 - 12h00)", 7 * 3600, 12 * 3600),
+    (3, "Ca lấy chiều (12h00 - 18h00)", 12 * 3600, 18 * 3600),
+    (4, "Ca lấy tối (18h00 - 21h00)", 18 * 3600, 21 * 3600),
+)
+# Fee of the first kilogram per carrier, and each started kilogram after it (VND).
+FEE_BASE = {"ghn": 22000, "ghtk": 30400, "viettel_post": 25000, "jt": 24000, "ninjavan": 26000}
+FEE_PER_KG = 5000
+
+
+def local_fee(carrier: str, weight_grams: float) -> int:
+    """What the local carrier quotes for a parcel of this weight (tests compute the same)."""
+    extra_kg = max(0, (int(weight_grams) - 1) // 1000)
+    return FEE_BASE[carrier] + FEE_PER_KG * extra_kg
 
 
 ERRORS: dict[str, tuple[int, dict[str, Any]]] = {
@@ -88,6 +108,7 @@ class CarrierServer:
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
         self._tokens: set[str] = set()
+        self._query: dict[str, str] = {}  # the query string of the request being answered (under the lock)
         self.webhook_secrets: dict[str, str] = {}  # set by LocalCarriers; used by the sandbox push
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.httpd.daemon_threads = True
@@ -118,8 +139,9 @@ class CarrierServer:
                     status, answer = server.sandbox(self.command, "/" + rest, body)
                     self._reply(status, answer)
                     return
-                server.requests.append(RecordedRequest(carrier, self.command, "/" + rest, headers, body))
-                status, answer = server.answer(carrier, self.command, "/" + rest, headers, body)
+                query = dict(parse_qsl(parts.query, keep_blank_values=True))
+                server.requests.append(RecordedRequest(carrier, self.command, "/" + rest, headers, body, query))
+                status, answer = server.answer(carrier, self.command, "/" + rest, headers, body, query)
                 if status == 0:  # a timeout: say nothing for longer than the client waits, then hang up
                     time.sleep(server.timeout_seconds)
                     return
@@ -171,7 +193,9 @@ class CarrierServer:
         return 202, {"accepted": True}
 
     # -- dispatch ---------------------------------------------------------------------------------
-    def answer(self, carrier: str, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:
+    def answer(
+        self, carrier: str, method: str, path: str, headers: dict[str, str], body: bytes, query: dict[str, str]
+    ) -> tuple[int, Any]:
         state = self.state.get(carrier)
         if state is None:
             return 404, {"message": f"unknown carrier {carrier}"}
@@ -185,6 +209,7 @@ class CarrierServer:
             return ERRORS[carrier]
         handler = getattr(self, f"_{carrier}")
         with self._lock:
+            self._query = query
             result: tuple[int, Any] = handler(state, method, path, headers, body)
             return result
 
@@ -198,6 +223,20 @@ class CarrierServer:
         if headers.get("token") != self.credentials["ghn"]["token"]:
             return 401, {"code": 401, "message": "Token is not valid", "data": None}
         data = json.loads(body or b"{}")
+        if path == "/v2/shift/date":
+            shifts = [{"id": i, "title": t, "from_time": f, "to_time": e} for i, t, f, e in GHN_SHIFTS]
+            return 200, {"code": 200, "message": "Success", "data": shifts}
+        if path == "/v2/shipping-order/fee":
+            if not data.get("to_ward_name") or not data.get("to_province_name") or not data.get("weight"):
+                return 400, {"code": 400, "message": "to_ward_name is required", "data": None,
+                             "code_message": "USER_ERR_COMMON"}  # fmt: skip
+            if {data.get("from_ward_name"), data.get("to_ward_name")} & state.unserved_wards:
+                return 400, {"code": 400, "message": "route not found service", "data": None,
+                             "code_message": "ROUTE_NOT_FOUND"}  # fmt: skip
+            total = local_fee("ghn", data["weight"])
+            return 200, {"code": 200, "message": "Success", "data": {
+                "total": total, "service_fee": total, "insurance_fee": 0, "pick_station_fee": 0,
+                "coupon_value": 0, "r2s_fee": 0}}  # fmt: skip
         if path == "/v2/shipping-order/create":
             missing = [f for f in ("to_name", "to_phone", "to_address", "weight") if not data.get(f)]
             if missing:
@@ -259,6 +298,14 @@ class CarrierServer:
     ) -> tuple[int, Any]:
         if headers.get("token") != self.credentials["ghtk"]["token"]:
             return 401, {"success": False, "message": "Token không hợp lệ"}
+        if path.startswith("/services/shipment/fee"):
+            query = self._query
+            if not query.get("province") or not query.get("pick_province") or not query.get("weight"):
+                return 200, {"success": False, "message": "Thiếu thông tin tỉnh/thành hoặc khối lượng"}
+            served = not ({query.get("ward"), query.get("pick_ward")} & state.unserved_wards)
+            return 200, {"success": True, "message": "", "fee": {
+                "name": "area1", "fee": local_fee("ghtk", float(query["weight"])), "insurance_fee": 0,
+                "delivery": served}}  # fmt: skip
         if path.startswith("/services/shipment/order"):
             data = json.loads(body or b"{}")
             order = data.get("order") or {}
@@ -305,6 +352,17 @@ class CarrierServer:
         if headers.get("token") != self.credentials["viettel_post"]["token"]:
             return 200, {"status": 401, "error": True, "message": "Token invalid", "data": None}
         data = json.loads(body or b"{}")
+        if path == "/v2/order/getPriceAllNlp":
+            if not data.get("RECEIVER_ADDRESS") or not data.get("PRODUCT_WEIGHT"):
+                return 200, {"status": 204, "error": True, "message": "Thiếu thông tin bắt buộc", "data": None}
+            addresses = f"{data.get('SENDER_ADDRESS', '')}|{data['RECEIVER_ADDRESS']}"
+            if any(ward in addresses for ward in state.unserved_wards):
+                return 200, []  # no service between these addresses
+            price = local_fee("viettel_post", data["PRODUCT_WEIGHT"])
+            return 200, [
+                {"MA_DV_CHINH": "VCN", "TEN_DICHVU": "Chuyển phát nhanh", "GIA_CUOC": price, "THOI_GIAN": "24 giờ"},
+                {"MA_DV_CHINH": "VTK", "TEN_DICHVU": "Tiết kiệm", "GIA_CUOC": price - 4000, "THOI_GIAN": "72 giờ"},
+            ]
         if path == "/v2/order/createOrder":
             if not data.get("RECEIVER_PHONE") or not data.get("PRODUCT_WEIGHT"):
                 return 200, {"status": 204, "error": True, "message": "Thiếu thông tin bắt buộc", "data": None}
@@ -343,6 +401,14 @@ class CarrierServer:
         if headers.get("digest") != expected or headers.get("apiaccount") != self.credentials["jt"]["api_account"]:
             return 200, {"code": "145003052", "msg": "digest is not valid", "data": None}
         biz = json.loads(biz_content or "{}")
+        if path == "/api/spmComCost/getComCost":
+            areas = {(biz.get("sender") or {}).get("area"), (biz.get("receiver") or {}).get("area")}
+            if not (biz.get("receiver") or {}).get("prov") or not biz.get("weight"):
+                return 200, {"code": "145003050", "msg": "Illegal parameters", "data": None}
+            if areas & state.unserved_wards:
+                return 200, {"code": "145003070", "msg": "area is not serviceable", "data": None}
+            fee = local_fee("jt", float(biz["weight"]) * 1000)
+            return 200, {"code": "1", "msg": "success", "data": {"standardTotalFee": fee, "codFee": 0}}
         if path == "/api/order/addOrder":
             if not biz.get("txlogisticId") or not (biz.get("receiver") or {}).get("mobile"):
                 return 200, {"code": "145003050", "msg": "Illegal parameters", "data": None}
@@ -391,6 +457,14 @@ class CarrierServer:
         token = headers.get("authorization", "").removeprefix("Bearer ")
         if token not in self._tokens:
             return 401, {"error": {"code": 2001, "title": "UNAUTHORIZED", "message": "Invalid access token"}}
+        if path == "/1.0/public/price" and method == "POST":
+            data = json.loads(body or b"{}")
+            tiers = {(data.get("from") or {}).get("l2_tier_code"), (data.get("to") or {}).get("l2_tier_code")}
+            if not (data.get("to") or {}).get("l1_tier_code") or not data.get("weight"):
+                return ERRORS["ninjavan"]
+            if tiers & state.unserved_wards:
+                return 400, {"error": {"code": 2106, "title": "AREA_NOT_COVERED", "message": "Area not covered"}}
+            return 200, {"data": {"total_fee": local_fee("ninjavan", float(data["weight"]) * 1000)}}
         if path == "/4.1/orders" and method == "POST":
             data = json.loads(body or b"{}")
             if not (data.get("to") or {}).get("phone_number") or not data.get("parcel_job"):

@@ -26,7 +26,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 
 from haumai.support import live_bus
 
@@ -140,7 +140,7 @@ class _Stream:
             live_bus.unsubscribe(subscription)
 
 
-def event_stream(*, request: HttpRequest, read: Reader, cursor: int, topics: frozenset[str]) -> HttpResponse:
+def event_stream(*, request: HttpRequest, read: Reader, cursor: int, topics: frozenset[str]) -> HttpResponseBase:
     """The text/event-stream response (async under ASGI), or 204 when this server does not stream."""
     if not streams_here(request):
         response = HttpResponse(status=204)
@@ -148,7 +148,7 @@ def event_stream(*, request: HttpRequest, read: Reader, cursor: int, topics: fro
         return response
     stream = _Stream(read, cursor, topics)
     body = stream.events_async() if isinstance(request, ASGIRequest) else stream.events_sync()
-    response = StreamingHttpResponse(body, content_type="text/event-stream; charset=utf-8")
-    response["Cache-Control"] = "no-store"
-    response["X-Accel-Buffering"] = "no"  # nginx: pass events through as they come
-    return response
+    streaming = StreamingHttpResponse(body, content_type="text/event-stream; charset=utf-8")
+    streaming["Cache-Control"] = "no-store"
+    streaming["X-Accel-Buffering"] = "no"  # nginx: pass events through as they come
+    return streaming

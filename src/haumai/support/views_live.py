@@ -10,7 +10,7 @@ for a chat message it already shows)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
@@ -59,7 +59,7 @@ def ticket_live(request: HttpRequest, code: str) -> JsonResponse:
 @login_required
 @permission_required("support.view_ticket", raise_exception=True)
 @require_GET
-def ticket_stream(request: HttpRequest, code: str) -> HttpResponse:
+def ticket_stream(request: HttpRequest, code: str) -> HttpResponseBase:
     """Server-sent events for a web-chat ticket's page: new messages (rendered) and the visitor's typing.
 
     204 when this server does not stream (WSGI by default): the page keeps posting `ticket_live`."""

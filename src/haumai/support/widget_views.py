@@ -18,11 +18,11 @@ import json
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from haumai.support import live, live_stream
 from haumai.support.channels import web_chat
 from haumai.support.channels import web_chat_visitors as visitors
 
+R = TypeVar("R", bound=HttpResponseBase)
 MAX_BODY_BYTES = 16 * 1024
 SCRIPT = Path(__file__).resolve().parent / "static" / "support" / "widget" / "haumai-chat.js"
 PORTAL_SESSION_KEY = "portal_customer_id"  # portal.views.SESSION_CUSTOMER (views are not imported across apps)
@@ -59,7 +60,7 @@ def _same_origin(request: HttpRequest) -> bool:
     return parts.netloc == request.get_host() and parts.scheme == request.scheme
 
 
-def _cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def _cors(request: HttpRequest, response: R) -> R:
     origin = request.headers.get("Origin", "")
     response["Vary"] = "Origin"
     response["Cache-Control"] = "no-store"
@@ -153,7 +154,7 @@ def _messages_payload(customer: Any, after: int) -> tuple[list[dict[str, Any]], 
     return items, (rows[-1].pk if rows else after)
 
 
-def _answer(request: HttpRequest, view: Any) -> HttpResponse:
+def _answer(request: HttpRequest, view: Any) -> Any:
     if request.method == "OPTIONS":
         return _cors(request, HttpResponse(status=204))
     refused = _origin_refused(request)
@@ -229,10 +230,10 @@ def messages(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def stream(request: HttpRequest) -> HttpResponse:
+def stream(request: HttpRequest) -> HttpResponseBase:
     """GET ?token=&after=: server-sent events with the visitor's new messages and the agent's typing."""
 
-    def run(request: HttpRequest) -> HttpResponse:
+    def run(request: HttpRequest) -> HttpResponseBase:
         visitor = web_chat.read_visitor_token(request.GET.get("token", ""))
         if visitor is None:
             raise DomainError(message=_("Your chat session is not valid; reload the page"), code="bad_visitor",

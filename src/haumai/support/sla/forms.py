@@ -117,4 +117,6 @@ class PolicyForm(forms.ModelForm):
         current = self.instance.segment_code if self.instance and self.instance.pk else ""
         if current and current not in {key for key, _label in choices}:  # its segment was deleted since
             choices.append((current, str(_("%(code)s (segment deleted)") % {"code": current})))
-        self.fields["segment_code"].choices = choices
+        field = self.fields["segment_code"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices

@@ -23,6 +23,7 @@ ORDER = [
     "knowledge",
     "warranty_web",
     "bot",
+    "chat",
 ]
 OPTIONAL = {"probe": "probe_integrity.py"}
 

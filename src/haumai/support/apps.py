@@ -8,7 +8,7 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         from haumai.core import scheduler
-        from haumai.support.channels import imap, outbound, web_chat
+        from haumai.support.channels import facebook_outbound, imap, outbound, web_chat
         from haumai.support.services import (
             merge,  # noqa: F401  (registers the customer-merge step)
             sla_refresh,
@@ -17,6 +17,12 @@ class SupportConfig(AppConfig):
 
         register_recalculator(sla_refresh.recalculate)
         outbound.register_sender("web_chat", web_chat.send)
+        outbound.register_sender("facebook", facebook_outbound.send)
+        outbound.register_guard("facebook", facebook_outbound.check_can_send)
+        scheduler.register(
+            scheduler.DueSource(name=facebook_outbound.SOURCE_NAME, pending=facebook_outbound.pending,
+                                handle=facebook_outbound.handle_due, due_field="delivery_due_at")
+        )  # fmt: skip
         scheduler.register(
             scheduler.DueSource(name="support.imap", pending=imap.pending_polls, handle=imap.handle_due_polls)
         )

@@ -40,6 +40,7 @@ def _digits(customer: Customer) -> str:
 
 
 HOUR = dt.timedelta(hours=1)
+DEMO_PAGE = "104857261234567"  # the demo shop's Facebook page id
 FOLLOW_UP = "Cảm ơn shop, cho mình hỏi thêm: bao lâu thì có linh kiện?"
 
 
@@ -54,6 +55,8 @@ def _message(channel: str, customer: Customer, key: str, subject: str, text: str
         sender_kind, value = "facebook_psid", f"7{_digits(customer)}"
     else:
         sender_kind, value = "phone", customer.phone or "+84900000000"
+    # A Messenger conversation is keyed by the page and the person's page-scoped id, as the webhook gives it.
+    messenger = channel == "facebook"
     return InboundMessage(
         channel=channel,  # type: ignore[arg-type]
         external_id=f"demo-{key}",
@@ -63,6 +66,8 @@ def _message(channel: str, customer: Customer, key: str, subject: str, text: str
         sent_at=at,
         subject=subject if channel == "email" else "",
         text=text,
+        account_id=DEMO_PAGE if messenger else "",
+        thread_keys=(f"facebook:{DEMO_PAGE}:{value}",) if messenger else (),
     )
 
 
@@ -100,7 +105,8 @@ def seed_support(*, count: int = 40, seed: int = 7) -> dict[str, int]:
             continue  # new, unassigned
         tickets.assign(actor=agent, ticket=ticket, assignee=agent)
         follow_up = fate == 1 and channel != "phone" and at + 3 * HOUR <= now
-        with clock.frozen(at + HOUR if follow_up else now):
+        # Messenger takes a reply only within 24 hours of the customer's message: the agent answered in time.
+        with clock.frozen(at + HOUR if follow_up or channel == "facebook" else now):
             tickets.reply(actor=agent, ticket=ticket, body=REPLIES[index % len(REPLIES)],
                           then_status="pending" if fate == 2 else "solved" if fate == 3 else "")  # fmt: skip
         if fate == 1:

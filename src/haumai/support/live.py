@@ -2,9 +2,9 @@
 who is typing, rate-limit counters and whether someone is on shift.
 
 Messages themselves live in the database; this state is short-lived and may be lost without harm (a
-typing dot disappears, a counter restarts). Without Redis and with several web processes each process
-has its own copy: typing shows only when both sides' requests reach the same process, and limits count
-per process.
+typing dot disappears, a counter restarts). A typing change also sends a live notice (`live_bus`).
+Without Redis and with several web processes each process has its own copy: typing shows only when both
+sides' requests reach the same process, and limits count per process.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from haumai.core import clock
+from haumai.support import live_bus
 
 TYPING_SECONDS = 6
 AVAILABILITY_SECONDS = 30
@@ -46,12 +47,20 @@ def _typing_key(ticket_id: int, side: str) -> str:
     return f"support:web_chat:typing:{side}:{ticket_id}"
 
 
-def set_typing(*, ticket_id: int, side: str, typing: bool) -> None:
-    """Record that the visitor or the agent side is (or stopped) typing on this ticket."""
+def set_typing(*, ticket_id: int, side: str, typing: bool, customer_id: int | None = None) -> None:
+    """Record that the visitor or the agent side is (or stopped) typing on this ticket.
+
+    A change wakes the other side's open stream: the agent's ticket page hears the visitor, the customer's
+    widget (`customer_id`) hears the agent. A repeated "still typing" only refreshes the cache entry."""
+    key = _typing_key(ticket_id, side)
+    was = bool(cache.get(key))
     if typing:
-        cache.set(_typing_key(ticket_id, side), 1, TYPING_SECONDS)
+        cache.set(key, 1, TYPING_SECONDS)
     else:
-        cache.delete(_typing_key(ticket_id, side))
+        cache.delete(key)
+    if was != typing:
+        topic = f"ticket:{ticket_id}" if side == "visitor" else (f"customer:{customer_id}" if customer_id else "")
+        live_bus.publish([topic], "typing")
 
 
 def is_typing(*, ticket_id: int, side: str) -> bool:

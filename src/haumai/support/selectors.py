@@ -144,6 +144,11 @@ def conversation_after(ticket: Ticket, after: int, *, limit: int = 50) -> list[M
     )
 
 
+def ticket_version(ticket_id: int) -> int:
+    """The ticket's current version (a live page compares it with the one it was rendered at)."""
+    return Ticket.objects.filter(pk=ticket_id).values_list("version", flat=True).first() or 0
+
+
 def others_viewing(ticket: Ticket, user: Any) -> list[Presence]:
     """Other staff who have this ticket open now (seen within the presence window)."""
     since = clock.now() - dt.timedelta(seconds=conf.presence_seconds())

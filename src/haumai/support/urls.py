@@ -14,6 +14,7 @@ urlpatterns = [
     path("<str:code>/update/", views.ticket_update, name="update"),
     path("<str:code>/presence/", views.ticket_presence, name="presence"),
     path("<str:code>/live/", views_live.ticket_live, name="live"),
+    path("<str:code>/stream/", views_live.ticket_stream, name="stream"),
     path("<str:code>/macro/", views_care.apply_macro, name="macro"),
     path("<str:code>/goodwill/", views_care.request_goodwill, name="goodwill"),
     path("<str:code>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/session", widget_views.session, name="session"),
     path("api/messages", widget_views.messages, name="messages"),
     path("api/typing", widget_views.typing, name="typing"),
+    path("api/stream", widget_views.stream, name="stream"),
     path("api/offline", widget_views.offline, name="offline"),
 ]

@@ -6,10 +6,10 @@ answer JSON in the API's one error format. The API is CORS-open to the origins i
 are. Only a same-origin request (the widget on the portal) is read for the portal session, which links
 the visitor to the logged-in customer.
 
-Transport: the widget polls `GET api/messages?after=<id>` (every second while open). The production
-server is WSGI with one thread per database connection; a server-sent-event stream per open widget
-would hold one of those threads for as long as the page is open, so polling an indexed query is the
-honest choice here (README: the measured round trip).
+Transport: the widget opens `GET api/stream?token=...&after=<id>` (server-sent events; EventSource
+cannot send headers, so the token rides in the query). Under ASGI a waiting stream holds no thread
+(`live_stream`); under WSGI (the default `haumai web`) the stream answers 204 and the widget polls
+`GET api/messages?after=<id>` (every second while open), as it does whenever the EventSource fails.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import json
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -32,10 +32,11 @@ from django.views.decorators.http import require_GET
 from haumai.core.errors import DomainError, FieldError, ValidationFailed
 from haumai.core.network import client_ip
 from haumai.portal import selectors as portal_selectors
-from haumai.support import live
+from haumai.support import live, live_stream
 from haumai.support.channels import web_chat
 from haumai.support.channels import web_chat_visitors as visitors
 
+R = TypeVar("R", bound=HttpResponseBase)
 MAX_BODY_BYTES = 16 * 1024
 SCRIPT = Path(__file__).resolve().parent / "static" / "support" / "widget" / "haumai-chat.js"
 PORTAL_SESSION_KEY = "portal_customer_id"  # portal.views.SESSION_CUSTOMER (views are not imported across apps)
@@ -59,7 +60,7 @@ def _same_origin(request: HttpRequest) -> bool:
     return parts.netloc == request.get_host() and parts.scheme == request.scheme
 
 
-def _cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def _cors(request: HttpRequest, response: R) -> R:
     origin = request.headers.get("Origin", "")
     response["Vary"] = "Origin"
     response["Cache-Control"] = "no-store"
@@ -68,7 +69,9 @@ def _cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if "*" in allowed or origin.rstrip("/") in allowed:
             response["Access-Control-Allow-Origin"] = origin
             response["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response["Access-Control-Allow-Headers"] = "Content-Type, X-Haumai-Visitor, X-Haumai-Language"
+            response["Access-Control-Allow-Headers"] = (
+                "Content-Type, X-Haumai-Visitor, X-Haumai-Language, Last-Event-ID"
+            )
             response["Access-Control-Max-Age"] = "600"
     return response
 
@@ -151,7 +154,7 @@ def _messages_payload(customer: Any, after: int) -> tuple[list[dict[str, Any]], 
     return items, (rows[-1].pk if rows else after)
 
 
-def _answer(request: HttpRequest, view: Any) -> HttpResponse:
+def _answer(request: HttpRequest, view: Any) -> Any:
     if request.method == "OPTIONS":
         return _cors(request, HttpResponse(status=204))
     refused = _origin_refused(request)
@@ -190,6 +193,7 @@ def session(request: HttpRequest) -> HttpResponse:
             "language": translation.get_language(),
             "labels": _labels(),
             "poll_ms": 1000,
+            "stream": live_stream.streams_here(request),
             "messages": items,
             "cursor": cursor,
             "agent_typing": bool(ticket_id and live.is_typing(ticket_id=ticket_id, side="agent")),
@@ -223,6 +227,53 @@ def messages(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"message": web_chat.serialize(stored, author_name="")}, status=201)
 
     return _answer(request, run)
+
+
+@require_GET
+def stream(request: HttpRequest) -> HttpResponseBase:
+    """GET ?token=&after=: server-sent events with the visitor's new messages and the agent's typing."""
+
+    def run(request: HttpRequest) -> HttpResponseBase:
+        visitor = web_chat.read_visitor_token(request.GET.get("token", ""))
+        if visitor is None:
+            raise DomainError(message=_("Your chat session is not valid; reload the page"), code="bad_visitor",
+                              status=401)  # fmt: skip
+        cursor = live_stream.start_cursor(request)
+        if cursor is None:
+            raise ValidationFailed(_("Some fields are invalid"), [FieldError("after", _("Enter a message id"))])
+        return live_stream.event_stream(request=request, read=_visitor_reader(visitor), cursor=cursor,
+                                        topics=frozenset({f"visitor:{visitor}"}))  # fmt: skip
+
+    return _answer(request, run)
+
+
+def _visitor_reader(visitor: str) -> live_stream.Reader:
+    """What the visitor's stream reads on a wake-up: messages (on a notice or the periodic re-read), the
+    agent's typing and whether the chat is staffed (each sent when it changed)."""
+    shown: dict[str, Any] = {}
+
+    def read(after: int, with_messages: bool) -> live_stream.Reading:
+        reading = live_stream.Reading(cursor=after, topics=frozenset({f"visitor:{visitor}"}))
+        if with_messages or "customer" not in shown:
+            customer = visitors.visitor_customer(visitor)
+            shown["customer"] = customer.pk if customer else None
+            shown["ticket"] = visitors.current_ticket_id(customer)
+            items, cursor = _messages_payload(customer, after)
+            online = live.on_shift()
+            if items or online != shown.get("online"):
+                shown["online"] = online
+                reading.cursor = cursor
+                reading.events.append(("messages", {"messages": items, "cursor": cursor, "online": online}))
+        if shown["customer"]:
+            reading.topics = frozenset({f"visitor:{visitor}", f"customer:{shown['customer']}"})
+        ticket_id = shown["ticket"]
+        typing = bool(ticket_id and live.is_typing(ticket_id=ticket_id, side="agent"))
+        if typing != shown.get("typing"):
+            shown["typing"] = typing
+            reading.events.append(("typing", {"agent_typing": typing}))
+        return reading
+
+    return read
 
 
 @csrf_exempt

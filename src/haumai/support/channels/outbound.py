@@ -19,13 +19,28 @@ from haumai.support import conf
 
 # send(ticket, message) -> delivery state ("queued", "sent" or "not_sent")
 Sender = Callable[[Any, Any], str]
+# guard(ticket) raises a DomainError when the channel would refuse a public reply now
+Guard = Callable[[Any], None]
 _senders: dict[str, Sender] = {}
+_guards: dict[str, Guard] = {}
 REFERENCES_KEPT = 10
 
 
 def register_sender(channel: str, send: Sender) -> None:
     """Let a channel adapter (Facebook, web chat ...) deliver public replies."""
     _senders[channel] = send
+
+
+def register_guard(channel: str, guard: Guard) -> None:
+    """Let a channel refuse a reply before it is stored (Messenger's 24-hour window)."""
+    _guards[channel] = guard
+
+
+def check_can_send(ticket: Any) -> None:
+    """Raise the channel's refusal of a public reply on this ticket now, if it has one."""
+    guard = _guards.get(ticket.channel)
+    if guard is not None:
+        guard(ticket)
 
 
 def new_message_id() -> str:

@@ -22,6 +22,7 @@ from typing import Any
 from django.core import signing
 
 from haumai.core import clock
+from haumai.support import live_bus
 from haumai.support.channels.inbound import InboundMessage
 
 SIGNING_SALT = "haumai.support.web_chat.visitor"
@@ -144,10 +145,24 @@ def serialize(message: Any, *, author_name: str) -> dict[str, Any]:
         "text": message.body_text,
         "sent_at": message.sent_at.isoformat(),
         "quick_replies": quick_replies(message),
+        "client_id": client_id(message),
     }
+
+
+def client_id(message: Any) -> str:
+    """The widget's own id of a visitor's message (it matches a pushed message to the bubble it shows)."""
+    external = getattr(message, "external_id", None) or ""
+    return external.rpartition(":")[2] if message.direction == "in" and external.startswith("web:") else ""
 
 
 def send(ticket: Any, message: Any) -> str:
     """The outbound sender: the widget reads replies from the database, so once the reply's transaction
-    commits it is in the visitor's stream (their next poll, at most a second later, shows it): "sent"."""
+    commits it is in the visitor's conversation: "sent". The commit wakes the visitor's open stream (and
+    the ticket's other open pages); a widget without a stream sees it on its next poll, a second later."""
+    live_bus.publish(topics_of(ticket))
     return "sent"
+
+
+def topics_of(ticket: Any, visitor_id: str = "") -> list[str]:
+    """The live topics a change on this web-chat ticket concerns: its page, its customer's widget(s)."""
+    return [f"ticket:{ticket.pk}", f"customer:{ticket.customer_id}", f"visitor:{visitor_id}" if visitor_id else ""]

@@ -19,7 +19,7 @@ from haumai.core.errors import Conflict, DomainError, FieldError, ValidationFail
 from haumai.core.phone import try_normalize_phone
 from haumai.customers import services as customer_services
 from haumai.customers.models import Customer, Identity, IdentityKind
-from haumai.support import live
+from haumai.support import live, live_bus
 from haumai.support.channels import web_chat
 from haumai.support.models import Direction, Message, Ticket, TicketStatus, Visibility
 from haumai.support.services.ingest import ingest_inbound
@@ -89,6 +89,7 @@ def post_message(*, visitor_id: str, client_id: Any, text: Any, name: Any = "", 
     stored = ingest_inbound(web_chat.visitor_message(visitor_id=visitor_id, client_id=client, text=body, name=display))
     assert stored is not None  # a message event always stores (or finds) a message
     live.set_typing(ticket_id=stored.ticket_id, side="visitor", typing=False)
+    live_bus.publish(web_chat.topics_of(stored.ticket, visitor_id))
     return stored
 
 
@@ -124,6 +125,7 @@ def post_offline(
         )
     )  # fmt: skip
     assert stored is not None
+    live_bus.publish(web_chat.topics_of(stored.ticket, visitor_id))
     return stored
 
 
@@ -161,8 +163,18 @@ def conversation_after(*, customer: Customer | None, after: int) -> list[Message
     rows = (
         Message.objects.filter(ticket_id__in=ticket_ids, visibility=Visibility.PUBLIC)
         .select_related("author")
-        .only("id", "direction", "body_text", "sent_at", "sender_label", "author_id", "ticket_id", "channel",
-              "author__username")
+        .only(
+            "id",
+            "direction",
+            "body_text",
+            "sent_at",
+            "sender_label",
+            "author_id",
+            "ticket_id",
+            "channel",
+            "external_id",
+            "author__username",
+        )
     )
     if after > 0:
         return list(rows.filter(id__gt=after).order_by("id")[:PAGE])

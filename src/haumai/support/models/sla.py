@@ -49,7 +49,11 @@ class BusinessCalendar(models.Model):
     name = models.CharField(_("name"), max_length=120)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Ho_Chi_Minh")
     team = models.OneToOneField(
-        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="support_calendar",
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_calendar",
         verbose_name=_("team"),
     )
     is_default = models.BooleanField(_("default calendar"), default=False)
@@ -108,7 +112,7 @@ class SlaPolicy(models.Model):
     name = models.CharField(_("name"), max_length=120)
     priority = models.CharField(_("priority"), max_length=20, choices=SlaPriority.choices, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=SlaChannel.choices, blank=True)
-    segment_code = models.SlugField(_("customer segment"), max_length=40, blank=True)
+    segment_code = models.SlugField(_("customer segment"), max_length=60, blank=True, help_text="a saved segment's key")
     first_response_minutes = models.PositiveIntegerField(_("first response (business minutes)"), null=True, blank=True)
     next_response_minutes = models.PositiveIntegerField(_("next response (business minutes)"), null=True, blank=True)
     resolution_minutes = models.PositiveIntegerField(_("resolution (business minutes)"), null=True, blank=True)
@@ -122,7 +126,8 @@ class SlaPolicy(models.Model):
         verbose_name_plural = "SLA policies"
         constraints = [
             models.UniqueConstraint(
-                fields=["priority", "channel", "segment_code"], condition=Q(active=True),
+                fields=["priority", "channel", "segment_code"],
+                condition=Q(active=True),
                 name="support_sla_policy_unique_scope",
             ),
             models.CheckConstraint(

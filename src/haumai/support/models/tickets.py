@@ -153,6 +153,7 @@ class DeliveryState(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     NOT_SENT = "not_sent", _("Not sent (no channel)")
+    FAILED = "failed", _("Not delivered")
 
 
 class Message(models.Model):
@@ -174,6 +175,10 @@ class Message(models.Model):
     negative_sentiment = models.BooleanField(default=False)
     delivery_state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.RECEIVED)
     delivery_id = models.BigIntegerField(null=True, blank=True, help_text="messaging Delivery of an outbound reply")
+    # Channels this app sends itself (Facebook): the next attempt, how many were made, the provider's refusal.
+    delivery_due_at = models.DateTimeField(null=True, blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(default=0)
+    delivery_error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField()
     created_at = models.DateTimeField()
 
@@ -182,7 +187,13 @@ class Message(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "external_id"], name="support_message_channel_external_id"),
         ]
-        indexes = [models.Index(fields=["ticket", "sent_at", "id"], name="support_message_ticket")]
+        indexes = [
+            models.Index(fields=["ticket", "sent_at", "id"], name="support_message_ticket"),
+            models.Index(
+                fields=["delivery_due_at"], name="support_message_delivery_due",
+                condition=models.Q(delivery_due_at__isnull=False),
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.ticket_id}:{self.direction}:{self.pk}"

@@ -36,6 +36,8 @@ def post_automated_message(
             raise Conflict("The ticket is closed", code="ticket_closed")
         now = clock.now()
         public = visibility == Visibility.PUBLIC
+        if public:
+            outbound.check_can_send(locked)
         message = Message.objects.create(
             ticket=locked,
             direction=Direction.OUTBOUND,

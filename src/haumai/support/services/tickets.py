@@ -13,6 +13,7 @@ from haumai.core.codes import next_code
 from haumai.core.errors import Conflict, Forbidden
 from haumai.core.text import search_key
 from haumai.events.services import record_event
+from haumai.support import live_bus
 from haumai.support.channels import outbound
 from haumai.support.models import (
     DeliveryState,
@@ -26,7 +27,7 @@ from haumai.support.models import (
     TicketStatus,
     Visibility,
 )
-from haumai.support.services.assignment import auto_assign
+from haumai.support.services.assignment import auto_assign, route_new_ticket
 from haumai.support.services.common import (
     TICKET_PREFIX,
     lock_ticket,
@@ -145,6 +146,8 @@ def reply(
             )
         now = clock.now()
         public = visibility == Visibility.PUBLIC
+        if public:
+            outbound.check_can_send(locked)  # e.g. Messenger's 24-hour window: refused, nothing stored
         message = Message.objects.create(
             ticket=locked,
             direction=Direction.OUTBOUND,
@@ -190,6 +193,8 @@ def reply(
         )
         touch(locked, fields)
         refresh_sla(locked)
+        if not public and locked.channel == "web_chat":
+            live_bus.publish([f"ticket:{locked.pk}"])  # other agents' open pages show the note at once
     return message
 
 
@@ -292,7 +297,11 @@ def open_ticket(
     channel: str = TicketChannel.CONSOLE,
     follows: Ticket | None = None,
 ) -> Ticket:
-    """A ticket opened by staff (from a call, a walk-in, or as the follow-up of a closed ticket)."""
+    """A ticket opened by staff (from a call, a walk-in, or as the follow-up of a closed ticket).
+
+    It is routed like an inbound one: the team whose assignment rule receives its channel ("opened by
+    staff", "phone"...) takes it, and the rule picks the agent; a follow-up stays with the closed ticket's
+    team. Nobody qualifying leaves it unassigned in the team's queue."""
     _require(actor, "support.reply_ticket")
     title = " ".join((subject or "").split())[:255]
     if not title:
@@ -311,6 +320,7 @@ def open_ticket(
                 follows.order_id, follows.return_request_id, follows.warranty_id,
             )  # fmt: skip
             ticket.repair_code = follows.repair_code
+            ticket.team_id = follows.team_id
         ticket.search_key = ticket_search_key(ticket)
         ticket.save()
         write_status(ticket, TicketStatus.NEW, actor, at=now)
@@ -329,6 +339,7 @@ def open_ticket(
                 author=actor, sender_label=actor.get_username(), body_text=body.strip()[:MAX_BODY],
                 sent_at=now, created_at=now,
             )  # fmt: skip
+        route_new_ticket(ticket)  # same transaction: the rule row is locked while the agent is chosen
         refresh_sla(ticket)
     return ticket
 

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from haumai.accounts.models import Team
+from haumai.segments import selectors as segment_selectors
 from haumai.support.models import SlaChannel, SlaPolicy, SlaPriority, Weekday
 
 RANGE = re.compile(r"^\s*(\d{1,2})[:h.](\d{2})\s*[-–]\s*(\d{1,2})[:h.](\d{2})\s*$")
@@ -22,8 +23,7 @@ class CalendarForm(forms.Form):
     time_zone = forms.CharField(label=_("time zone"), max_length=64, initial="Asia/Ho_Chi_Minh")
     team = forms.ModelChoiceField(label=_("team"), queryset=Team.objects.order_by("name"), required=False)
     is_default = forms.BooleanField(label=_("default calendar"), required=False)
-    vietnam_holidays = forms.BooleanField(label=_("closed on Vietnamese public holidays"), required=False,
-                                          initial=True)
+    vietnam_holidays = forms.BooleanField(label=_("closed on Vietnamese public holidays"), required=False, initial=True)
 
     def clean_time_zone(self) -> str:
         value = str(self.cleaned_data["time_zone"]).strip()
@@ -83,12 +83,40 @@ class ClosedDayForm(forms.Form):
 
 
 class PolicyForm(forms.ModelForm):
-    priority = forms.ChoiceField(label=_("priority"), required=False,
-                                 choices=[("", _("Any priority")), *SlaPriority.choices])
-    channel = forms.ChoiceField(label=_("channel"), required=False,
-                                choices=[("", _("Any channel")), *SlaChannel.choices])
+    priority = forms.ChoiceField(
+        label=_("priority"), required=False, choices=[("", _("Any priority")), *SlaPriority.choices]
+    )
+    channel = forms.ChoiceField(
+        label=_("channel"), required=False, choices=[("", _("Any channel")), *SlaChannel.choices]
+    )
+
+    segment_code = forms.ChoiceField(
+        label=_("customer segment"),
+        required=False,
+        help_text=_("The policy applies to customers in this saved segment."),
+    )
 
     class Meta:
         model = SlaPolicy
-        fields = ["name", "priority", "channel", "segment_code", "first_response_minutes", "next_response_minutes",
-                  "resolution_minutes", "warn_percent", "active"]
+        fields = [
+            "name",
+            "priority",
+            "channel",
+            "segment_code",
+            "first_response_minutes",
+            "next_response_minutes",
+            "resolution_minutes",
+            "warn_percent",
+            "active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", str(_("Any segment")))]
+        choices += [(s.key, s.name) for s in segment_selectors.segment_list().order_by("name")]
+        current = self.instance.segment_code if self.instance and self.instance.pk else ""
+        if current and current not in {key for key, _label in choices}:  # its segment was deleted since
+            choices.append((current, str(_("%(code)s (segment deleted)") % {"code": current})))
+        field = self.fields["segment_code"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices

@@ -10,14 +10,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from haumai.core import clock
+from haumai.segments import selectors as segment_selectors
 from haumai.support.models import BusinessCalendar, SlaPolicy
 from haumai.support.sla.calendar import VIETNAM_DEFAULT_SHIFTS, WorkingCalendar
 from haumai.support.sla.clocks import SlaTargets
 from haumai.support.sla.holidays_vn import vietnam_holiday_dates
 
 # Targets when no policy matches: 4 business hours to a first reply, 8 to the next, 5 business days to solve.
-DEFAULT_TARGETS = SlaTargets(first_response_minutes=4 * 60, next_response_minutes=8 * 60,
-                             resolution_minutes=5 * 8 * 60, warn_ratio=0.8)
+DEFAULT_TARGETS = SlaTargets(
+    first_response_minutes=4 * 60, next_response_minutes=8 * 60, resolution_minutes=5 * 8 * 60, warn_ratio=0.8
+)
 # Holidays are loaded for this window of years around today (the calendar is rebuilt when it moves).
 HOLIDAY_YEARS_BEFORE, HOLIDAY_YEARS_AFTER = 2, 3
 
@@ -96,15 +98,18 @@ def default_working_calendar() -> WorkingCalendar:
     stored = BusinessCalendar.objects.filter(is_default=True).prefetch_related("shifts", "closed_days").first()
     if stored is not None:
         return working_calendar(stored)
-    return WorkingCalendar.build(time_zone="Asia/Ho_Chi_Minh", shifts=VIETNAM_DEFAULT_SHIFTS,
-                                 closed_dates=vietnam_holiday_dates(holiday_years()), name="default")
+    return WorkingCalendar.build(
+        time_zone="Asia/Ho_Chi_Minh",
+        shifts=VIETNAM_DEFAULT_SHIFTS,
+        closed_dates=vietnam_holiday_dates(holiday_years()),
+        name="default",
+    )
 
 
 def calendar_for_team(team_id: int | None) -> WorkingCalendar:
     """The team's calendar, else the default one."""
     if team_id is not None:
-        stored = (BusinessCalendar.objects.filter(team_id=team_id)
-                  .prefetch_related("shifts", "closed_days").first())
+        stored = BusinessCalendar.objects.filter(team_id=team_id).prefetch_related("shifts", "closed_days").first()
         if stored is not None:
             return working_calendar(stored)
     return default_working_calendar()
@@ -134,18 +139,25 @@ def policies(*, active: bool | None = None) -> QuerySet[SlaPolicy]:
 
 def calendar_detail(pk: int) -> BusinessCalendar | None:
     """One calendar with its shifts and closed days."""
-    return (BusinessCalendar.objects.select_related("team")
-            .prefetch_related("shifts", "closed_days").filter(pk=pk).first())
+    return (
+        BusinessCalendar.objects.select_related("team").prefetch_related("shifts", "closed_days").filter(pk=pk).first()
+    )
 
 
 def week_summary(calendar: BusinessCalendar) -> list[dict[str, Any]]:
     """Per weekday: the shifts and the open minutes (for the settings page)."""
     from haumai.support.models import Weekday
 
-    days: list[dict[str, Any]] = [{"weekday": day, "label": Weekday(day).label, "shifts": [], "minutes": 0}
-                                  for day in range(7)]
+    days: list[dict[str, Any]] = [
+        {"weekday": day, "label": Weekday(day).label, "shifts": [], "minutes": 0} for day in range(7)
+    ]
     for shift in calendar.shifts.all():
         end_minutes = 24 * 60 if shift.end == dt.time(0) else shift.end.hour * 60 + shift.end.minute
         days[shift.weekday]["shifts"].append(shift)
         days[shift.weekday]["minutes"] += end_minutes - (shift.start.hour * 60 + shift.start.minute)
     return days
+
+
+def segment_names(keys: set[str]) -> dict[str, str]:
+    """The saved segments' names for these keys (a policy shows the name, not the key)."""
+    return {key: segment.name for key, segment in segment_selectors.segments_by_key(keys).items()}

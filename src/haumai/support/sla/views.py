@@ -66,8 +66,11 @@ def _default_shifts() -> list[Any]:
     from haumai.support.sla.calendar import VIETNAM_DEFAULT_SHIFTS
     from haumai.support.sla.forms import parse_ranges
 
-    return [(day, start, end) for day, ranges in VIETNAM_DEFAULT_SHIFTS.items()
-            for start, end in parse_ranges(", ".join(f"{a}-{b}" for a, b in ranges))]
+    return [
+        (day, start, end)
+        for day, ranges in VIETNAM_DEFAULT_SHIFTS.items()
+        for start, end in parse_ranges(", ".join(f"{a}-{b}" for a, b in ranges))
+    ]
 
 
 def _year(request: HttpRequest) -> int:
@@ -76,16 +79,30 @@ def _year(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() and today - 5 <= int(raw) <= today + 10 else today
 
 
-def _calendar_page(request: HttpRequest, calendar: BusinessCalendar, *, header: CalendarForm | None = None,
-                   shifts: ShiftsForm | None = None, closed: ClosedDayForm | None = None, status: int = 200
-                   ) -> HttpResponse:
+def _calendar_page(
+    request: HttpRequest,
+    calendar: BusinessCalendar,
+    *,
+    header: CalendarForm | None = None,
+    shifts: ShiftsForm | None = None,
+    closed: ClosedDayForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     year = _year(request)
-    language = (getattr(request, "LANGUAGE_CODE", "") or "vi")
+    language = getattr(request, "LANGUAGE_CODE", "") or "vi"
     context = {
         "calendar": calendar,
-        "header": header or CalendarForm(initial={
-            "name": calendar.name, "code": calendar.code, "time_zone": calendar.time_zone, "team": calendar.team_id,
-            "is_default": calendar.is_default, "vietnam_holidays": calendar.vietnam_holidays}),
+        "header": header
+        or CalendarForm(
+            initial={
+                "name": calendar.name,
+                "code": calendar.code,
+                "time_zone": calendar.time_zone,
+                "team": calendar.team_id,
+                "is_default": calendar.is_default,
+                "vietnam_holidays": calendar.vietnam_holidays,
+            }
+        ),
         "shifts_form": shifts or ShiftsForm(initial=ShiftsForm.initial_for(calendar.shifts.all())),
         "closed_form": closed or ClosedDayForm(),
         "week": selectors.week_summary(calendar),
@@ -159,9 +176,20 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     """SLA policies, active first; paginated."""
     page = page_number(request)
     rows, has_next = page_of(selectors.policies(), page, PAGE_SIZE)
-    return render(request, "support/sla/policies.html", {
-        "policies": rows, "page": page, "has_next": has_next, "defaults": selectors.DEFAULT_TARGETS,
-        "can_add": request.user.has_perm("support.add_slapolicy")})
+    names = selectors.segment_names({p.segment_code for p in rows if p.segment_code})
+    for policy in rows:
+        policy.segment_name = names.get(policy.segment_code, policy.segment_code)
+    return render(
+        request,
+        "support/sla/policies.html",
+        {
+            "policies": rows,
+            "page": page,
+            "has_next": has_next,
+            "defaults": selectors.DEFAULT_TARGETS,
+            "can_add": request.user.has_perm("support.add_slapolicy"),
+        },
+    )
 
 
 def _policy_form(request: HttpRequest, policy: SlaPolicy | None) -> HttpResponse:
@@ -175,8 +203,9 @@ def _policy_form(request: HttpRequest, policy: SlaPolicy | None) -> HttpResponse
         else:
             messages.success(request, _("SLA policy saved; open tickets' deadlines are being recalculated."))
             return redirect("support_sla:policies")
-    return render(request, "support/sla/policy_form.html", {"form": form, "policy": policy},
-                  status=422 if form.errors else 200)
+    return render(
+        request, "support/sla/policy_form.html", {"form": form, "policy": policy}, status=422 if form.errors else 200
+    )
 
 
 @login_required

@@ -91,8 +91,9 @@ def test_rule_off_or_other_channel_assigns_nothing(make_staff: Any) -> None:
     AssignmentRule.objects.filter(team=team).update(enabled=False)
     assert new_ticket(1).assignee_id is None
     AssignmentRule.objects.filter(team=team).update(enabled=True)
-    message = ingest_inbound(inbound(channel="facebook", sender_kind="facebook_psid", external_id="fb-1",
-                                     sender_value="5550001"))
+    message = ingest_inbound(
+        inbound(channel="facebook", sender_kind="facebook_psid", external_id="fb-1", sender_value="5550001")
+    )
     assert message is not None and message.ticket.team_id is None and message.ticket.assignee_id is None
 
 
@@ -174,3 +175,69 @@ def test_parallel_round_robin_without_cap_is_even(make_staff: Any) -> None:
         thread.join()
     assert errors == []
     assert sorted(Ticket.objects.filter(assignee=p).count() for p in people) == [4, 4, 4]
+
+
+def test_a_ticket_opened_by_staff_is_assigned_by_the_rule_of_its_channel(make_staff: Any) -> None:
+    team, people = setup_team(make_staff)
+    opener = make_staff("agent")  # not in the team: opening a ticket does not make it theirs
+    customer = new_ticket(1).customer  # people[0] took this Zalo ticket
+    AssignmentRule.objects.filter(team=team).update(channels=["zalo", "console", "phone"])
+    walk_in = tickets.open_ticket(actor=opener, customer=customer, subject="Khách mang máy đến cửa hàng")
+    call = tickets.open_ticket(actor=opener, customer=customer, subject="Khách gọi hỏi bảo hành", channel="phone")
+    assert (walk_in.team_id, walk_in.assignee_id) == (team.pk, people[1].pk)
+    assert (call.team_id, call.assignee_id) == (team.pk, people[2].pk)
+    assert Ticket.objects.get(pk=walk_in.pk).assignee_id == people[1].pk  # stored, not only on the object
+    event = Event.objects.filter(name="ticket.auto_assigned", payload__code=walk_in.code).get()
+    assert event.payload["team"] == team.name
+
+
+def test_a_staff_ticket_without_a_rule_for_its_channel_stays_unassigned(make_staff: Any) -> None:
+    setup_team(make_staff)  # the rule receives Zalo only
+    opener = make_staff("agent")
+    customer = new_ticket(1).customer
+    opened = tickets.open_ticket(actor=opener, customer=customer, subject="Khách gọi lại")
+    assert opened.team_id is None and opened.assignee_id is None
+    assert not Event.objects.filter(name="ticket.auto_assigned", payload__code=opened.code).exists()
+
+
+def test_a_follow_up_stays_with_the_closed_tickets_team_and_is_assigned_there(make_staff: Any) -> None:
+    team, people = setup_team(make_staff)
+    first = new_ticket(1)
+    assert first.assignee_id == people[0].pk
+    tickets.change_status(actor=people[0], ticket=first, status="solved")
+    tickets.change_status(actor=people[0], ticket=Ticket.objects.get(pk=first.pk), status="closed")
+    follow = tickets.open_follow_up(actor=people[0], ticket=Ticket.objects.get(pk=first.pk))
+    assert follow.channel == "zalo" and follow.team_id == team.pk and follow.assignee_id == people[1].pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_staff_opened_tickets_respect_the_cap(make_staff: Any) -> None:
+    team, people = setup_team(make_staff, agents=2, max_open_per_agent=3)
+    AssignmentRule.objects.filter(team=team).update(channels=["console"])
+    opener = make_staff("agent")
+    customer = new_ticket(1).customer
+    workers = 8
+    start = threading.Barrier(workers, timeout=30)
+    errors: list[BaseException] = []
+
+    def run(number: int) -> None:
+        try:
+            start.wait()
+            tickets.open_ticket(actor=opener, customer=customer, subject=f"Khách tại quầy {number}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    console = Ticket.objects.filter(channel="console")
+    assert console.count() == workers
+    loads = {p.pk: Ticket.objects.filter(assignee=p).count() for p in people}  # the Zalo ticket counts too
+    assert loads == {p.pk: 3 for p in people}
+    assert console.filter(assignee__isnull=True).count() == 3  # past the cap: waiting in the team queue

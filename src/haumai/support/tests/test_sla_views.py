@@ -32,12 +32,13 @@ def test_agents_cannot_see_or_change_settings(make_staff: Any) -> None:
 
 def test_manager_creates_a_calendar_then_edits_shifts_and_closed_days(make_staff: Any) -> None:
     client, _ = login(make_staff, "manager")
-    bad = client.post(reverse("support_sla:calendar_create"),
-                      {"name": "HCM", "code": "hcm", "time_zone": "Nowhere/X"})
+    bad = client.post(reverse("support_sla:calendar_create"), {"name": "HCM", "code": "hcm", "time_zone": "Nowhere/X"})
     assert bad.status_code == 422 and b"Unknown time zone" in bad.content
     assert not BusinessCalendar.objects.exists()
-    response = client.post(reverse("support_sla:calendar_create"), {
-        "name": "CSKH HCM", "code": "hcm", "time_zone": "Asia/Ho_Chi_Minh", "vietnam_holidays": "on"})
+    response = client.post(
+        reverse("support_sla:calendar_create"),
+        {"name": "CSKH HCM", "code": "hcm", "time_zone": "Asia/Ho_Chi_Minh", "vietnam_holidays": "on"},
+    )
     cal = BusinessCalendar.objects.get()
     assert response.status_code == 302 and cal.shifts.count() == 11  # office hours to start with
     shifts_url = reverse("support_sla:calendar_update", args=[cal.pk, "shifts"])
@@ -70,22 +71,47 @@ def test_calendar_page_previews_tet(make_staff: Any, django_assert_max_num_queri
 
 def test_policy_form_errors_and_edit(make_staff: Any, django_assert_max_num_queries: Any) -> None:
     client, _ = login(make_staff, "manager")
-    empty = client.post(reverse("support_sla:policy_create"),
-                        {"name": "Khẩn", "priority": "urgent", "warn_percent": 80})
+    empty = client.post(
+        reverse("support_sla:policy_create"), {"name": "Khẩn", "priority": "urgent", "warn_percent": 80}
+    )
     assert empty.status_code == 422 and b"Set at least one target" in empty.content
     assert not SlaPolicy.objects.exists()
-    ok = client.post(reverse("support_sla:policy_create"), {"name": "Khẩn", "priority": "urgent", "channel": "zalo",
-                                                           "first_response_minutes": 15, "warn_percent": 80,
-                                                           "active": "on"})
+    ok = client.post(
+        reverse("support_sla:policy_create"),
+        {
+            "name": "Khẩn",
+            "priority": "urgent",
+            "channel": "zalo",
+            "first_response_minutes": 15,
+            "warn_percent": 80,
+            "active": "on",
+        },
+    )
     assert ok.status_code == 302
     policy = SlaPolicy.objects.get()
-    clash = client.post(reverse("support_sla:policy_create"), {"name": "Dup", "priority": "urgent", "channel": "zalo",
-                                                              "first_response_minutes": 5, "warn_percent": 80,
-                                                              "active": "on"})
+    clash = client.post(
+        reverse("support_sla:policy_create"),
+        {
+            "name": "Dup",
+            "priority": "urgent",
+            "channel": "zalo",
+            "first_response_minutes": 5,
+            "warn_percent": 80,
+            "active": "on",
+        },
+    )
     assert clash.status_code == 422 and SlaPolicy.objects.count() == 1
-    client.post(reverse("support_sla:policy", args=[policy.pk]), {"name": "Khẩn Zalo", "priority": "urgent",
-                                                                  "channel": "zalo", "first_response_minutes": 10,
-                                                                  "warn_percent": 90, "active": "on"})
+    client.post(
+        reverse("support_sla:policy", args=[policy.pk]),
+        {
+            "name": "Khẩn Zalo",
+            "priority": "urgent",
+            "channel": "zalo",
+            "first_response_minutes": 10,
+            "warn_percent": 90,
+            "active": "on",
+        },
+    )
     policy.refresh_from_db()
     assert (policy.name, policy.first_response_minutes, policy.warn_percent) == ("Khẩn Zalo", 10, 90)
     for index in range(5):
@@ -93,3 +119,26 @@ def test_policy_form_errors_and_edit(make_staff: Any, django_assert_max_num_quer
     with django_assert_max_num_queries(10):
         listing = client.get(reverse("support_sla:policies"))
     assert listing.status_code == 200 and "Khẩn Zalo" in listing.content.decode()
+
+
+def test_a_policy_applies_to_a_saved_segment_chosen_from_a_list(make_staff: Any) -> None:
+    from haumai.segments.models import Segment
+
+    Segment.objects.create(key="khach-vip", name="Khách VIP", search_key="khach vip")
+    Segment.objects.create(key="khach-moi", name="Khách mới", search_key="khach moi")
+    client, _ = login(make_staff, "manager")
+    form = client.get(reverse("support_sla:policy_create")).content.decode()
+    assert '<option value="khach-vip">Khách VIP</option>' in form and "Any segment" in form
+    base = {"name": "VIP", "first_response_minutes": 30, "warn_percent": 80, "active": "on"}
+    refused = client.post(reverse("support_sla:policy_create"), {**base, "segment_code": "khong-co"})
+    assert refused.status_code == 422 and "Select a valid choice" in refused.content.decode()
+    assert not SlaPolicy.objects.exists()
+    saved = client.post(reverse("support_sla:policy_create"), {**base, "segment_code": "khach-vip"})
+    assert saved.status_code == 302
+    policy = SlaPolicy.objects.get()
+    assert policy.segment_code == "khach-vip"
+    listing = client.get(reverse("support_sla:policies")).content.decode()
+    assert "<td>Khách VIP</td>" in listing and "<td>khach-vip</td>" not in listing
+    Segment.objects.filter(key="khach-vip").delete()  # the segment goes away: the policy still edits
+    edit = client.get(reverse("support_sla:policy", args=[policy.pk])).content.decode()
+    assert "khach-vip (segment deleted)" in edit

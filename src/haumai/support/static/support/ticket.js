@@ -75,38 +75,61 @@
     window.setInterval(beat, HEARTBEAT_MS);
     window.setTimeout(beat, 1500);
 
-    // Website chat: new messages and typing both ways, every second (LIVE_MS) while the page is open.
+    // Website chat: new messages and typing both ways. Pushed over server-sent events (data-stream-url)
+    // when the server streams; otherwise, or while the stream is down, posted every second (LIVE_MS).
     var liveUrl = root.getAttribute("data-live-url");
     if (!liveUrl) { return; }
     var cursor = root.getAttribute("data-cursor") || "0";
     var list = document.getElementById("conversation");
     var typingBox = document.getElementById("visitor-typing");
     var publicRadio = document.getElementById("vis-public");
-    var lastKey = 0;
+    var lastKey = 0, streaming = false, sentWriting = false, sentAt = 0;
     if (body) { body.addEventListener("input", function () { lastKey = Date.now(); }); }
+    function showRows(rows, newVersion) {
+      if (!rows.length) { return; }
+      var template = document.createElement("template");
+      template.innerHTML = rows.join("");
+      Array.prototype.forEach.call(template.content.querySelectorAll("li[id]"), function (li) {
+        if (!document.getElementById(li.id)) { list.appendChild(li); messages.push(li); }
+      });
+      list.lastElementChild.scrollIntoView({ block: "nearest" });
+      version = String(newVersion);
+    }
+    function showTyping(on) { if (typingBox) { typingBox.textContent = on ? root.getAttribute("data-label-typing") : ""; } }
+    var streamUrl = root.getAttribute("data-stream-url");
+    if (streamUrl && window.EventSource) {
+      var source = new window.EventSource(streamUrl + "?after=" + encodeURIComponent(cursor));
+      source.addEventListener("open", function () { streaming = true; root.setAttribute("data-transport", "stream"); });
+      source.addEventListener("messages", function (event) {
+        var state = JSON.parse(event.data);
+        showRows(state.rows, state.version);
+        if (Number(state.cursor) > Number(cursor)) { cursor = String(state.cursor); }
+      });
+      source.addEventListener("typing", function (event) { showTyping(JSON.parse(event.data).visitor_typing); });
+      source.addEventListener("error", function () {
+        streaming = false;  // CONNECTING: the browser retries; CLOSED (204, refused): poll from now on
+        if (source.readyState === 2) { root.setAttribute("data-transport", "poll"); }
+      });
+    }
     function live() {
+      var writing = !!(body && body.value.trim() && Date.now() - lastKey < 4000 && (!publicRadio || publicRadio.checked));
+      if (streaming && writing === sentWriting && (!writing || Date.now() - sentAt < 2000)) {
+        return window.setTimeout(live, 250);  // pushed: post only when the agent starts or stops writing
+      }
+      sentWriting = writing; sentAt = Date.now();
       var data = new URLSearchParams();
       data.set("after", cursor);
-      var writing = body && body.value.trim() && Date.now() - lastKey < 4000 && (!publicRadio || publicRadio.checked);
       data.set("composing", writing ? "1" : "0");
       fetch(liveUrl, { method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (state) {
           if (!state) { return; }
-          if (state.rows.length) {
-            var template = document.createElement("template");
-            template.innerHTML = state.rows.join("");
-            Array.prototype.forEach.call(template.content.querySelectorAll("li[id]"), function (li) {
-              if (!document.getElementById(li.id)) { list.appendChild(li); messages.push(li); }
-            });
-            list.lastElementChild.scrollIntoView({ block: "nearest" });
-            version = String(state.version);
-          }
-          cursor = String(state.cursor);
-          if (typingBox) { typingBox.textContent = state.visitor_typing ? root.getAttribute("data-label-typing") : ""; }
+          showRows(state.rows, state.version);
+          if (Number(state.cursor) > Number(cursor)) { cursor = String(state.cursor); }
+          if (!streaming) { showTyping(state.visitor_typing); }
         })
         .catch(function () { /* the next round tries again */ })
-        .finally(function () { window.setTimeout(live, LIVE_MS); });
+        .finally(function () { window.setTimeout(live, streaming ? 250 : LIVE_MS); });
     }
     window.setTimeout(live, LIVE_MS);
   });

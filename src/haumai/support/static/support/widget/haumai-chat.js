@@ -1,8 +1,9 @@
 /* Haumai website chat widget. Embed with one tag:
      <script src="https://HAUMAI/widget/haumai-chat.js" data-lang="vi" data-color="#0d6efd" defer></script>
    Options (data-*): lang (vi | en), color, greeting, position (right | left), open ("1": open at load).
-   The UI lives in a shadow root (the shop's CSS does not leak in or out). Messages are polled from
-   /widget/api/messages?after=<id> every second while the chat is open. Public API: window.HaumaiChat
+   The UI lives in a shadow root (the shop's CSS does not leak in or out). Messages and typing are pushed
+   over server-sent events (/widget/api/stream) when the server streams; otherwise, and whenever the
+   stream is down, they are polled from /widget/api/messages?after=<id> (every second while open). Public API: window.HaumaiChat
    .open(), .close(), .send(text), .onMessage(callback). */
 (function () {
   "use strict";
@@ -16,7 +17,8 @@
 
   var state = {
     token: read("token"), cursor: 0, open: false, online: true, labels: {}, started: false, starting: null,
-    seen: {}, unread: 0, readUpTo: Number(read("read")) || 0, listeners: [], timer: null, typingSentAt: 0, typingOn: false, pending: {}
+    seen: {}, unread: 0, readUpTo: Number(read("read")) || 0, listeners: [], timer: null, typingSentAt: 0, typingOn: false, pending: {},
+    streamable: false, stream: null, streamFailed: false
   };
   var FALLBACK = lang === "en"
     ? { title: "Chat with us", placeholder: "Write a message…", send: "Send", open: "Open the chat",
@@ -160,6 +162,12 @@
     list.forEach(function (message) {
       if (state.seen[message.id]) { return; }
       state.seen[message.id] = true;
+      var mine = message.client_id && state.pending[message.client_id];
+      if (mine) {  // pushed before the post's own answer came back: the bubble on screen is this message
+        delete state.pending[message.client_id];
+        mine.classList.remove("pending", "failed"); mine.setAttribute("data-id", String(message.id));
+        return;
+      }
       log.appendChild(render(message, false));
       if (message.direction === "out" && !state.open && message.id > state.readUpTo) { state.unread += 1; }
       state.listeners.forEach(function (callback) { try { callback(message); } catch (e) { /* the page's code */ } });
@@ -209,14 +217,37 @@
       }
       showOnline(answer.online);
       state.cursor = answer.cursor || 0;
+      state.streamable = !!answer.stream;
       addMessages(answer.messages || []);
       showTyping(answer.agent_typing);
     }).finally(function () { state.starting = null; });
     return state.starting;
   }
   function showTyping(on) { typingLine.textContent = on ? label("agent") + " " + label("typing") : ""; }
+  function openStream() {
+    if (state.stream || state.streamFailed || !state.streamable || !window.EventSource) { return; }
+    var source = new window.EventSource(base + "/widget/api/stream?lang=" + lang + "&token=" +
+      encodeURIComponent(state.token) + "&after=" + state.cursor);
+    state.stream = source;
+    source.addEventListener("open", function () { host.setAttribute("data-transport", "stream"); window.clearTimeout(state.timer); });
+    source.addEventListener("messages", function (event) {
+      var answer = JSON.parse(event.data);
+      state.cursor = Math.max(state.cursor, answer.cursor || 0);
+      addMessages(answer.messages || []);
+      if (answer.online !== state.online) { showOnline(answer.online); }
+    });
+    source.addEventListener("typing", function (event) { showTyping(JSON.parse(event.data).agent_typing); });
+    source.addEventListener("error", function () {
+      // CLOSED: the server does not stream (204) or refused: poll from now on. CONNECTING: the browser
+      // reconnects by itself; polling covers the gap until it is open again.
+      if (source.readyState === 2) { state.stream = null; state.streamFailed = true; host.setAttribute("data-transport", "poll"); }
+      poll();
+    });
+  }
   function poll() {
     window.clearTimeout(state.timer);
+    if (state.started) { openStream(); }
+    if (state.stream && state.stream.readyState === 1) { return; }  // pushed: nothing to poll
     var delay = document.hidden ? HIDDEN_POLL_MS : (state.open ? OPEN_POLL_MS : CLOSED_POLL_MS);
     var run = function () {
       if (!state.started) { return schedule(); }
@@ -237,15 +268,18 @@
     var item = existingItem || render({ direction: "in", author: "visitor", text: text }, true);
     if (!existingItem) { log.appendChild(item); scrollDown(); }
     item.classList.add("pending"); item.classList.remove("failed");
+    state.pending[id] = item;
     var oldError = item.querySelector(".err"); if (oldError) { oldError.remove(); }
     typingOff();
     return start().then(function () {
       return api("POST", "messages", { client_id: id, text: text });
     }).then(function (answer) {
+      delete state.pending[id];
       item.classList.remove("pending");
       state.seen[answer.message.id] = true;
       item.setAttribute("data-id", String(answer.message.id));
     }).catch(function (error) {
+      delete state.pending[id];
       item.classList.remove("pending"); item.classList.add("failed");
       var message = (error.body && error.body.error && ((error.body.error.fields[0] || {}).message || error.body.error.message)) || label("failed");
       var note = el("button", { type: "button", class: "err" }, message);

@@ -21,6 +21,7 @@ from haumai.sales.services import CustomerRef, OrderLineInput, upsert_order
 from haumai.shipping.carriers.base import TrackingUpdate
 from haumai.shipping.services.outbound import register_outbound
 from haumai.shipping.services.tracking import ingest_tracking_updates
+from haumai.support.models import Ticket
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.bot, pytest.mark.vietnamese]
 INPUT = "Nhập tin nhắn…"
@@ -78,10 +79,9 @@ def test_a_visitor_is_answered_by_the_bot_then_handed_to_an_agent_with_the_whole
     guide.wait_for()
 
     _send(page, "gặp nhân viên")
-    page.locator("li.msg.out", has_text="chuyển").last.wait_for()
-    conversation = BotConversation.objects.select_related("ticket").get()
-    assert conversation.mode == BotMode.HANDED_OVER and conversation.handover_reason == "requested"
-    ticket = conversation.ticket
+    page.locator("li.msg.out", has_text="đã chuyển cuộc trò chuyện").wait_for()  # the bot's hand-over message
+    page.wait_for_timeout(1500)  # let the turn's transaction finish before this thread reads (shared SQLite)
+    ticket = Ticket.objects.get(channel="web_chat")
 
     agent_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     agent = agent_context.new_page()
@@ -100,6 +100,8 @@ def test_a_visitor_is_answered_by_the_bot_then_handed_to_an_agent_with_the_whole
         text = note.inner_text()
     finally:
         agent_context.close()
+    conversation = BotConversation.objects.get(ticket=ticket)
+    assert conversation.mode == BotMode.HANDED_OVER and conversation.handover_reason == "requested"
     for expected in (
         "Nguyễn Văn An", order.code,  # the identified customer, and how
         "Tình trạng đơn hàng", "Câu hỏi hướng dẫn",  # the intents detected

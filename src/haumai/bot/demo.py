@@ -1,13 +1,15 @@
 """Demo chat conversations answered by the bot: an order status after the visitor proves who they are, a
 help article, a hand-over with its note, centre hours on Zalo, a message it did not understand.
 
-Messages go through support's ingestion like the widget's and Zalo's would; skipped when the bot has
-conversations already or the demo has no customer with a phone and an order. The chat visitors are new
-contacts; the demo generator does not call this yet (see the README)."""
+Messages go through support's ingestion like the widget's and Zalo's would, then the bot answers each one
+(its listener is silenced meanwhile, so the order of turns is the script's whether or not the ingestion
+committed); skipped when the bot has conversations already or the demo has no customer with a phone and an
+order. The chat visitors are new contacts, so `haumai demo` runs this only for worlds of 1,000 customers or
+more (the default 2,000) and stamps those contacts with the demo clock."""
 
 from __future__ import annotations
 
-from haumai.bot import services
+from haumai.bot import conf, services
 from haumai.bot.models import BotConversation
 from haumai.core import clock
 from haumai.core.phone import try_normalize_phone
@@ -18,12 +20,13 @@ from haumai.support.services.ingest import ingest_inbound
 
 def _say(channel: str, visitor: str, number: int, text: str) -> None:
     kind = "web_visitor" if channel == "web_chat" else "zalo_user_id"
-    stored = ingest_inbound(InboundMessage(
-        channel=channel, external_id=f"demo-{visitor}-{number}", sender_kind=kind,  # type: ignore[arg-type]
-        sender_value=visitor, sent_at=clock.now(), text=text,
-    ))  # fmt: skip
+    with conf.silenced():
+        stored = ingest_inbound(InboundMessage(
+            channel=channel, external_id=f"demo-{visitor}-{number}", sender_kind=kind,  # type: ignore[arg-type]
+            sender_value=visitor, sent_at=clock.now(), text=text,
+        ))  # fmt: skip
     if stored is not None:
-        services.handle_message(message=stored)  # the listener answered already when this ran after a commit
+        services.handle_message(message=stored)
 
 
 def seed_bot() -> dict[str, int]:

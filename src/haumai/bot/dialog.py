@@ -14,7 +14,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from haumai.bot import answers, conf, intents, retrieval
+from haumai.bot import answers, conf, intents, retrieval, troubleshooting
 from haumai.bot.answers import Reply
 from haumai.bot.models import BotConversation
 from haumai.bot.text import Reading
@@ -56,13 +56,32 @@ def decide(turn: Turn) -> Reply:
     return _intent(turn, turn.guess.intent if turn.guess.confident else intents.UNKNOWN)
 
 
+def _book_repair(turn: Turn) -> Any:
+    def book() -> Reply:
+        if turn.customer is None:
+            return _ask_identity(intents.BOOK_REPAIR, turn.reading)
+        return answers.offer_slots(turn.customer, turn.reading.original, turn.reading.language)
+
+    return book
+
+
+def _other_intent(turn: Turn) -> bool:
+    """The message is confidently about something else than the question the bot asked."""
+    return turn.guess.confident and turn.guess.intent not in (intents.HOW_TO, intents.UNKNOWN)
+
+
 def _answer_pending(turn: Turn) -> Reply | None:
     conversation, reading = turn.conversation, turn.reading
+    if conversation.pending in troubleshooting.PENDING:
+        return troubleshooting.answer(conversation.pending, dict(conversation.pending_data), reading,
+                                      other_intent=_other_intent(turn), book_repair=_book_repair(turn))
     if conversation.pending == "identify" and (reading.phones or reading.order_codes):
         return verify(turn)
     if conversation.pending == "choose_slot" and turn.customer is not None:
         slots = list(conversation.pending_data.get("slots", []))
-        choice = next((n for n in reading.numbers if 1 <= n <= len(slots)), None)
+        clicked = troubleshooting.option_number(reading.original)  # a quick reply "2. T5 11/06 09:00"
+        numbers = (clicked,) if clicked is not None else reading.numbers
+        choice = next((n for n in numbers if 1 <= n <= len(slots)), None)
         if choice is not None and (not turn.guess.confident or turn.guess.intent == intents.BOOK_REPAIR
                                    or len(reading.words) <= 4):
             return answers.book_slot(turn.customer, str(conversation.pending_data.get("centre", "")), slots[choice - 1],
@@ -155,16 +174,21 @@ def _intent(turn: Turn, intent: str) -> Reply:
                        "settings)."), outcome="asked", pending="ask_serial", tried="asked for the serial")
     if intent == intents.CENTRE_HOURS:
         return answers.centre_hours(reading.original, reading.language)
-    return how_to(reading, turn.generated)
+    return how_to(reading, turn.generated, book_repair=_book_repair(turn))
 
 
-def how_to(reading: Reading, generated: Any = None) -> Reply:
-    """The best help article with its link (or the AI's answer from it, with sources), or 'not understood'."""
+def how_to(reading: Reading, generated: Any = None, *, book_repair: Any = None) -> Reply:
+    """The best help article with its link (a troubleshooting one walked step by step; otherwise the AI's answer
+    from it, with sources, when one was prepared), or 'not understood'."""
     hits = retrieval.find_articles(reading.folded, language=reading.language, limit=3)
     if not retrieval.confident(hits):
         return Reply(_("Sorry, I did not understand. Could you say it another way?") + " " + menu(),
                      outcome="not_understood")
     best = hits[0]
+    if best.kind == troubleshooting.KIND and book_repair is not None:
+        walk = troubleshooting.start(best.article_id, book_repair=book_repair)
+        if walk is not None:
+            return walk
     written = getattr(generated, "result", None)
     if written is not None and written.citations:
         sources = "; ".join(f"{c.title} {answers.public_link(c.url)}" for c in written.citations)

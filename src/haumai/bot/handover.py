@@ -75,7 +75,7 @@ def note_text(*, conversation: BotConversation, ticket: Ticket, identified: Any,
         intents = [i for i in dict.fromkeys(conversation.intent_history) if i != "unknown"]
         lines.append(_("Asked about: %(intents)s") % {"intents": ", ".join(intent_label(i) for i in intents) or "—"})
         if conversation.tried:
-            lines.append(_("The bot already: %(tried)s") % {"tried": "; ".join(conversation.tried[-8:])})
+            lines.append(_("The bot already: %(tried)s") % {"tried": "; ".join(conversation.tried[-12:])})
         if conversation.pending:
             lines.append(_("Waiting for the customer's answer to: %(question)s")
                          % {"question": pending_label(conversation.pending)})
@@ -124,6 +124,8 @@ def _labels() -> None:
     PENDING_LABELS.update({
         "identify": gettext_lazy("phone number and order code"), "choose_slot": gettext_lazy("choice of a slot"),
         "ask_serial": gettext_lazy("serial or IMEI number"),
+        "troubleshoot": gettext_lazy("a question of a troubleshooting guide"),
+        "troubleshoot_fix": gettext_lazy("whether the suggested fix worked"),
     })
 
 

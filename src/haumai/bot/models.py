@@ -18,7 +18,13 @@ class HandoverReason(models.TextChoices):
     NEGATIVE = "negative", _("Upset customer")
     VERIFICATION = "verification", _("Identity not verified")
     LONG_MESSAGE = "long_message", _("Long message")
+    TROUBLESHOOTING = "troubleshooting", _("Troubleshooting found no fix")
     RULE = "rule", _("Needs a person")
+
+
+class SolveReason(models.TextChoices):
+    THANKED = "thanked", _("The customer thanked the bot")
+    QUIET = "quiet", _("No reply from the customer")
 
 
 class BotConversation(models.Model):
@@ -48,6 +54,12 @@ class BotConversation(models.Model):
     )
     handover_reason = models.CharField(max_length=16, choices=HandoverReason.choices, blank=True)
     handed_over_at = models.DateTimeField(null=True, blank=True)
+    # After an answer, when the scheduler solves the ticket (the customer thanked: now; else quiet for N hours),
+    # unless the customer wrote after the message answered (`answered_message_at`) or a person took it.
+    solve_due_at = models.DateTimeField(null=True, blank=True)
+    solve_reason = models.CharField(max_length=10, choices=SolveReason.choices, blank=True)
+    answered_message_at = models.DateTimeField(null=True, blank=True)
+    solved_at = models.DateTimeField(null=True, blank=True)  # the last time the bot solved the ticket
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -55,6 +67,8 @@ class BotConversation(models.Model):
         indexes = [
             models.Index(fields=["mode", "-updated_at"], name="bot_conversation_mode"),
             models.Index(fields=["handed_over_at"], name="bot_conversation_handed_over"),
+            models.Index(fields=["solve_due_at"], name="bot_conversation_solve_due"),
+            models.Index(fields=["solved_at"], name="bot_conversation_solved"),
         ]
 
     def __str__(self) -> str:

@@ -50,7 +50,8 @@ register(
             ),
         ),
         not_personal={
-            "bot.BotConversation": ("intent_history", "last_intent", "pending", "language", "handover_reason"),
+            "bot.BotConversation": ("intent_history", "last_intent", "pending", "language", "handover_reason",
+                                    "solve_reason"),
             "bot.BotTurn": ("intent", "article_slug", "language", "outcome"),
         },
         export=export,

@@ -56,6 +56,7 @@ class Document:
     language: str
     length: float
     terms: dict[str, float]
+    kind: str = "article"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Hit:
     language: str
     score: float
     coverage: float = 0.0  # share of the question's words (by weight) that the article has
+    kind: str = "article"  # the knowledge ArticleKind ("diagnose": a troubleshooting tree the bot walks)
 
 
 def terms_of(text: str) -> list[str]:
@@ -114,7 +116,7 @@ class Index:
         total = sum(self.idf.get(w, unknown) for w in words) or 1.0
         return [
             Hit(d.article_id, d.slug, d.title, d.summary, d.language, round(score, 3),
-                round(sum(self.idf[w] for w in words if w in d.terms) / total, 3))
+                round(sum(self.idf[w] for w in words if w in d.terms) / total, 3), d.kind)
             for article_id, score in ranked
             for d in (by_id[article_id],)
         ]
@@ -132,6 +134,7 @@ def _document(row: Any) -> Document:
     return Document(
         article_id=int(str(row["id"])), slug=str(row["slug"]), title=title, summary=summary,
         language=str(row["language"]), length=float(sum(counts.values())) or 1.0, terms=dict(counts),
+        kind=str(row["kind"]),
     )  # fmt: skip
 
 
@@ -154,7 +157,7 @@ def index() -> Index:
     with _lock:
         if _cached is not None and _cached[0] == signature:
             return _cached[1]
-        rows = knowledge.published().values("id", "slug", "title", "summary", "body_text", "language")
+        rows = knowledge.published().values("id", "slug", "title", "summary", "body_text", "language", "kind")
         built = Index([_document(row) for row in rows.iterator(chunk_size=500)])
         _cached = (signature, built)
         return built

@@ -1,4 +1,5 @@
-"""Timeline sentences for the bot's events (hand-over, a customer proven by phone and order code)."""
+"""Timeline sentences for the bot's events (hand-over, a ticket it solved, a customer proven by phone and order
+code)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ def _reason(payload: dict[str, Any]) -> str:
 
     value = str(payload.get("reason", ""))
     return str(HandoverReason(value).label) if value in HandoverReason.values else value
+
+
+def _hours(value: Any) -> str:
+    number = float(value or 0)
+    return str(int(number)) if number == int(number) else f"{number:g}"
 
 
 def _entry(make: Callable[[dict[str, Any]], str], icon: str, tone: str) -> Callable[[Any], TimelineEntry]:
@@ -41,6 +47,14 @@ SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
         % {"code": p["code"], "reason": _reason(p)},
         "bot",
         "warning",
+    ),
+    "bot.ticket_solved": (
+        lambda p: (_("The chat bot solved ticket %(code)s: the customer thanked it") % {"code": p["code"]})
+        if p.get("reason") == "thanked"
+        else _("The chat bot solved ticket %(code)s: no reply from the customer %(hours)s hours after its answer")
+        % {"code": p["code"], "hours": _hours(p.get("hours"))},
+        "circle-check",
+        "success",
     ),
     "bot.customer_verified": (
         lambda p: _("The customer proved who they are to the chat bot on ticket %(code)s (phone and order %(order)s)")

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import translation
 
-from haumai.bot import conf, dialog, generative, handover, intents, retrieval
+from haumai.bot import conf, dialog, generative, handover, intents, retrieval, solving, troubleshooting
 from haumai.bot.answers import Reply
 from haumai.bot.models import BotConversation, BotMode, BotTurn, HandoverReason, TurnOutcome
 from haumai.bot.text import ENGLISH_HINTS, TEENCODE, VIETNAMESE_HINTS, Vocabulary, read
@@ -104,13 +104,14 @@ def handle_message(*, message: Message, generated: generative.Generated | None =
         if ticket.assignee_id is not None or ticket.first_response_at is not None:
             conversation.mode = BotMode.AGENT
             conversation.updated_at = now
-            conversation.save(update_fields=["mode", "updated_at"])
+            solving.cancel_solve(conversation)
+            conversation.save(update_fields=["mode", "updated_at", "solve_due_at", "solve_reason"])
             return None
         turn = _turn(conversation, ticket, message)
         turn.generated = generated
         with translation.override(turn.reading.language):
             reply = _safe_decide(turn, len(message.body_text or ""))
-            posted = _deliver(turn, reply)
+            posted = _deliver(turn, reply, message)
         return _record(turn, reply, posted, message, started)
 
 
@@ -142,12 +143,13 @@ def _negative(text: str) -> bool:
     return is_negative(text)
 
 
-def _deliver(turn: dialog.Turn, reply: Reply) -> Message | None:
+def _deliver(turn: dialog.Turn, reply: Reply, message: Message) -> Message | None:
     conversation, ticket = turn.conversation, turn.ticket
     conversation.turn_count += 1
     intent = turn.guess.intent if turn.guess.confident or reply.article_slug else intents.UNKNOWN
+    walking = conversation.pending in troubleshooting.PENDING  # an answer in a troubleshooting tree
     if reply.article_slug:
-        intent = intents.HOW_TO if intent in (intents.UNKNOWN, intents.HOW_TO) else intent
+        intent = intents.HOW_TO if walking or intent in (intents.UNKNOWN, intents.HOW_TO) else intent
     conversation.intent_history = [*conversation.intent_history, intent][-HISTORY_KEPT:]
     conversation.last_intent, conversation.last_confidence = intent, turn.guess.confidence
     if reply.tried:
@@ -163,6 +165,8 @@ def _deliver(turn: dialog.Turn, reply: Reply) -> Message | None:
     if reply.handover:
         return _hand_over(turn, reply)
     conversation.pending, conversation.pending_data = reply.pending, reply.pending_data
+    thanked = turn.guess.confident and turn.guess.intent == intents.THANKS
+    solving.plan_solve(conversation, reply, thanked=thanked, message_at=message.created_at)
     conversation.updated_at = clock.now()
     conversation.save()
     if conversation.verified_customer_id and "verified" in reply.tried:
@@ -184,6 +188,7 @@ def _hand_over(turn: dialog.Turn, reply: Reply) -> Message:
     now = clock.now()
     conversation.mode, conversation.handover_reason, conversation.handed_over_at = BotMode.HANDED_OVER, reason, now
     conversation.updated_at = now
+    solving.cancel_solve(conversation)
     conversation.save()
     customer = conversation.verified_customer if conversation.verified_customer_id else ticket.customer
     record_event(name="bot.handed_over", customer=customer, subject=ticket, actor_label="bot",
@@ -218,6 +223,7 @@ def hand_over_by_rule(*, ticket: Ticket, reason: str = HandoverReason.RULE) -> B
         now = clock.now()
         conversation.mode, conversation.handover_reason, conversation.handed_over_at = BotMode.HANDED_OVER, reason, now
         conversation.updated_at = now
+        solving.cancel_solve(conversation)
         conversation.save()
         record_event(name="bot.handed_over", customer=locked.customer, subject=locked, actor_label="bot",
                      payload={"code": locked.code, "reason": reason, "intent": conversation.last_intent,

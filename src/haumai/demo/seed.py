@@ -168,9 +168,11 @@ def seed_demo(
     from haumai.support.sla.demo import seed_sla
 
     result.counts.update(seed_sla())
+    from haumai.bot.conf import silenced
     from haumai.support.demo import seed_support
 
-    result.counts.update(seed_support())
+    with silenced():  # the demo tickets are agents' conversations; the bot plays its own ones below
+        result.counts.update(seed_support())
     from haumai.analytics import rollups
     from haumai.shipping.demo import DAYS, seed_shipping
 
@@ -196,12 +198,27 @@ def seed_demo(
     from haumai.integrations.demo import seed_imports
 
     result.counts.update(seed_imports())
+    if customers >= PERSONAL_DATA_FROM:  # the bot's chat visitors are new contacts: not in exact-count test worlds
+        result.counts.update(_seed_bot())
     _analyze()
     result.bulk_seconds = time.monotonic() - bulk_started
     result.seconds = time.monotonic() - started
     result.sample = _sample()
     _report(result, out)
     return result
+
+
+def _seed_bot() -> dict[str, int]:
+    """The bot's demo conversations; the contacts its chat visitors became get the demo clock's time.
+
+    `Customer.created_at` is filled by Django from the wall clock (auto_now_add), not the product clock the
+    demo runs on, so without this two runs with the same seed differed in those contacts' creation times."""
+    from haumai.bot.demo import seed_bot
+
+    newest = Customer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    counts = seed_bot()
+    Customer.objects.filter(pk__gt=newest).update(created_at=clock.now())
+    return counts
 
 
 def _write_customers(

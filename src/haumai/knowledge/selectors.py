@@ -304,6 +304,11 @@ def walk_step(article: Article, step_id: int | None) -> WalkStep:
     return WalkStep(step=current, answers=answers, path=path)
 
 
+def published_troubleshooting(article_id: int) -> Article | None:
+    """A published troubleshooting article by id (None when it was unpublished, deleted or is another kind)."""
+    return published().filter(pk=article_id, kind=ArticleKind.TROUBLESHOOTING).first()
+
+
 def step_of(article: Article, step_id: int) -> TroubleshootingStep:
     found = TroubleshootingStep.objects.filter(article=article, pk=step_id).first()
     if found is None:

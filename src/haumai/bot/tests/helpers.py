@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from haumai.knowledge import services
-from haumai.knowledge.demo_content import ARTICLES, CATEGORY_GUIDES, FAQ, PRODUCT_GUIDES, TRANSLATIONS
+from haumai.knowledge.demo_content import ARTICLES, CATEGORY_GUIDES, FAQ, PRODUCT_GUIDES, TRANSLATIONS, TROUBLESHOOTING
 from haumai.knowledge.models import Article, ArticleKind
+from haumai.knowledge.services import troubleshooting
 
 LABELLED = Path(__file__).with_name("labelled.tsv")
 
@@ -55,3 +56,19 @@ def publish_demo_articles(manager: Any) -> int:
         publish(services.ArticleInput(title=title, summary=summary, body_html=_body(paragraphs), language="en"),
                 translation_of=published[source_title])
     return len(published) + len(TRANSLATIONS)
+
+
+def publish_demo_troubleshooting(manager: Any) -> dict[str, Article]:
+    """Publish the demo troubleshooting trees (water purifier, phone charging) through the knowledge services."""
+    published = {}
+    for title, summary, intro, tree in TROUBLESHOOTING:
+        article = services.create_article(actor=manager, data=services.ArticleInput(
+            title=title, summary=summary, body_html=_body([intro]), kind=ArticleKind.TROUBLESHOOTING))
+        pending: list[tuple[Any, str, Any]] = [(None, "", tree)]
+        while pending:
+            parent, answer, (text, outcome, answers) = pending.pop(0)
+            step = troubleshooting.add_step(actor=manager, article=article, parent=parent, answer=answer, text=text,
+                                            outcome=outcome)
+            pending.extend((step, next_answer, subtree) for next_answer, subtree in answers)
+        published[title] = services.publish(actor=manager, article=article)
+    return published

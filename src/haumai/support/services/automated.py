@@ -1,22 +1,27 @@
-"""Messages written by an automated assistant (the self-service bot) on a ticket.
+"""Messages written by an automated assistant (the self-service bot) on a ticket, and its solving a ticket.
 
 Unlike `tickets.reply`, an automated reply is not an agent's answer: it does not count as the first
 response, the FCR reply count or a state change, so the team's FRT/FCR figures stay about people. A
 public one goes out on the ticket's channel like any reply (e-mail and Zalo through the messaging
 queue, other channels through their registered sender, else it is kept and marked "not sent").
+`solve_answered_ticket` solves a ticket the assistant answered in full (never one a person took or the
+customer wrote on since); the customer's next message reopens it by the usual rule.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from haumai.core import clock
 from haumai.core.errors import Conflict
+from haumai.events.services import record_event
 from haumai.support.channels import outbound
 from haumai.support.models import DeliveryState, Direction, Message, Ticket, TicketStatus, Visibility
-from haumai.support.services.common import lock_ticket, refuse, touch
+from haumai.support.services.common import lock_ticket, refuse, touch, write_status
+from haumai.support.services.sla_refresh import refresh_sla
 
 MAX_BODY = 20_000
 
@@ -60,3 +65,34 @@ def post_automated_message(
             fields.append("last_message_at")
         touch(locked, fields)
     return message
+
+
+SOLVED, BUSY, DECLINED = "solved", "busy", "declined"
+
+
+def solve_answered_ticket(*, ticket_id: int, answered_message_at: dt.datetime, actor_label: str) -> str:
+    """Solve a ticket an automated assistant answered: "solved", "declined" (a person took it, the customer wrote
+    after `answered_message_at`, it is not new/open) or "busy" (someone holds the ticket now: try again later).
+
+    Never waits for the ticket's row lock, so a caller holding its own rows' locks cannot deadlock with an
+    ingestion or an assistant's turn that locks the ticket first."""
+    with transaction.atomic():
+        rows = Ticket.objects.filter(pk=ticket_id)
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        locked = rows.first()
+        if locked is None:
+            return BUSY if Ticket.objects.filter(pk=ticket_id).exists() else DECLINED
+        last_wrote = locked.last_customer_message_at
+        wrote_since = last_wrote is not None and last_wrote > answered_message_at
+        taken = locked.assignee_id is not None or locked.first_response_at is not None
+        if wrote_since or taken or locked.status not in (TicketStatus.NEW, TicketStatus.OPEN):
+            return DECLINED
+        old = locked.status
+        write_status(locked, TicketStatus.SOLVED, None)
+        locked.first_contact_resolution = False  # no agent's reply: not the team's first-contact resolution
+        record_event(name="ticket.solved", customer=locked.customer, subject=locked, actor_label=actor_label,
+                     payload={"code": locked.code, "from": old, "to": TicketStatus.SOLVED, "by": actor_label})
+        touch(locked, ["status", "solved_at", "closed_at", "first_contact_resolution"])
+        refresh_sla(locked)
+    return SOLVED

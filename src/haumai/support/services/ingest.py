@@ -167,11 +167,13 @@ def _store(message: InboundMessage, key: str) -> Message:
     follows = ""
     reopened = False
     if ticket is not None:
+        # Decide on the row as it is under the lock: a ticket solved meanwhile (an agent, the bot's automatic
+        # solve) must be reopened by this reply, not continued as if it were still open.
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         decision = _reopens(ticket, now)
         if decision is False:
             follows, ticket = ticket.code, None
         else:
-            ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
             reopened = bool(decision)
     created = ticket is None
     if ticket is None:

@@ -43,10 +43,25 @@ _DELIVERY = {"order_code": "DH-2026-000123", "carrier_name": "Giao Hàng Nhanh",
 
 _APPOINTMENT_LINKS = {"appointment": "https://haumai.example.vn/portal/appointments/link/sample/"}
 
+# Repair events (haumai.repairs) carry these; the quote link is built at send time (`links.quote`).
+_REPAIR = {"code": "SC-2026-000214", "product": "Máy lọc không khí AirPure 300", "serial": "SN-AP300-000987",
+           "center": "Trung tâm bảo hành Cầu Giấy", "promised_on": "2026-12-10", "total": 850_000,
+           "expires_on": "2026-12-12", "service_days": 6}  # fmt: skip
+_REPAIR_KEYS = ("repair.received", "repair.quoted", "repair.parts_awaited", "repair.ready", "repair.returned")
+# warranty.expiring (haumai.warranty.services.expiry), with the extended plan it offers.
+_EXPIRING = {"code": "BH-2026-000321", "serial": "SN-AP300-000987", "product": "Máy lọc không khí AirPure 300",
+             "ends_on": "2027-11-04", "warranty_expires": "2027-11-04", "days_left": 30, "by_plan": False,
+             "previous_ends_on": "", "plan": "GIAHAN-12T", "plan_name": "Gia hạn 12 tháng",
+             "plan_price": 690_000}  # fmt: skip
+
 _BY_KEY: dict[str, dict[str, Any]] = {
     "order.thank_you": {"order": _ORDER},
     "survey.satisfaction": {"order": _ORDER, "links": {"survey": "https://haumai.example.vn/s/sample/"}},
-    "warranty.expiring": {"unit": _UNIT},
+    "warranty.expiring": {"unit": _UNIT, "payload": _EXPIRING},
+    **{
+        key: {"payload": _REPAIR, "links": {"quote": "https://haumai.example.vn/portal/repairs/quote/sample/"}}
+        for key in _REPAIR_KEYS
+    },
     # Signed links are built when a message is sent (journeys.sending.register_links), never read from payloads.
     "maintenance.due": {
         "unit": _UNIT,

@@ -136,8 +136,10 @@ def test_api_templates_and_permissions(api_client_for: Any, db: Any) -> None:
     page = response.json()
     keys = {t["key"] for t in page["items"]}
     # 12 from messaging (survey.invitation included), warranty.started (warranty app), five repair notices
-    # (repairs), appointment.booked and appointment.reminder (repairs.booking)
-    assert "return.rejected" in keys and len(keys) == 20 and page["next_offset"] is None
+    # (repairs), appointment.booked and appointment.reminder (repairs.booking), three delivery notices (late,
+    # failed, returned: shipping's delivery care) and four loyalty notices (points expiring, tier upgraded,
+    # downgrade coming, tier downgraded)
+    assert "return.rejected" in keys and len(keys) == 27 and page["next_offset"] is None
     # Paginated like every list: pages of `limit`, in key order, with no template twice or left out.
     seen: list[str] = []
     offset: int | None = 0
@@ -151,3 +153,22 @@ def test_api_templates_and_permissions(api_client_for: Any, db: Any) -> None:
     assert seen == sorted(keys)
     assert api_client_for("agent").get("/api/v1/messaging/templates", {"limit": 0}).status_code == 422
     assert api_client_for("warehouse").get("/api/v1/messaging/templates").status_code == 403
+
+
+@pytest.mark.django_db
+def test_every_built_in_template_passes_its_own_check() -> None:
+    """A manager who opens a built-in template and saves it unchanged is not refused (the sample context
+    of its key has every field and link the text uses)."""
+    from haumai.messaging.models import Template
+    from haumai.messaging.services import validate_version
+
+    refused = {}
+    for template in Template.objects.select_related("current_version").exclude(current_version=None):
+        version = template.current_version
+        problems = validate_version(
+            key=template.key, channel=template.channel, subject=version.subject, body_text=version.body_text,
+            body_html=version.body_html, provider_template_id=version.provider_template_id or "zns-sample",
+        )  # fmt: skip
+        if problems:
+            refused[f"{template.key}/{template.channel}/{template.language}"] = problems[0].message
+    assert refused == {}

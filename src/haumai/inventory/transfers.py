@@ -206,7 +206,6 @@ class _Step:
     before: str
     after: str
     stamp: str
-    event: str
     verb: Any  # how the refusal names the step ("shipped")
     stock: str = ""  # "out" of the source, "in" to the destination, or "" (nothing moves)
 
@@ -237,7 +236,7 @@ def _move(*, actor: Any, transfer: Transfer, step: _Step) -> Transfer:
                 )
         if step.stock == "out":
             _stamp(locked, step)
-        record_event(name=step.event, subject=locked, actor=actor, payload=_payload(locked))
+        record_event(name=STEP_EVENTS[step.stamp], subject=locked, actor=actor, payload=_payload(locked))
     return locked
 
 
@@ -247,15 +246,15 @@ def _stamp(transfer: Transfer, step: _Step) -> None:
     transfer.save(update_fields=["status", step.stamp])
 
 
-SHIP = _Step(
-    TransferStatus.REQUESTED, TransferStatus.IN_TRANSIT, "shipped_at", "transfer.shipped", _lazy("shipped"), "out"
-)
-RECEIVE = _Step(
-    TransferStatus.IN_TRANSIT, TransferStatus.RECEIVED, "received_at", "transfer.received", _lazy("received"), "in"
-)
-CANCEL = _Step(
-    TransferStatus.REQUESTED, TransferStatus.CANCELLED, "cancelled_at", "transfer.cancelled", _lazy("cancelled")
-)
+SHIP = _Step(TransferStatus.REQUESTED, TransferStatus.IN_TRANSIT, "shipped_at", _lazy("shipped"), "out")
+RECEIVE = _Step(TransferStatus.IN_TRANSIT, TransferStatus.RECEIVED, "received_at", _lazy("received"), "in")
+CANCEL = _Step(TransferStatus.REQUESTED, TransferStatus.CANCELLED, "cancelled_at", _lazy("cancelled"))
+# The event of each step, by the time stamp it sets (a table, so the console's sentence check can read it).
+STEP_EVENTS = {
+    "shipped_at": "transfer.shipped",
+    "received_at": "transfer.received",
+    "cancelled_at": "transfer.cancelled",
+}
 
 
 def ship_transfer(*, actor: Any, transfer: Transfer) -> Transfer:

@@ -89,6 +89,7 @@ class Batch:
     def __init__(self, runs: Sequence[JourneyRun]) -> None:
         self.now = clock.now()
         self.context_changed: list[JourneyRun] = []  # runs given a voucher: their context is saved
+        self.birthday_campaign: bool | None = None  # is a birthday-gift campaign running? (asked once a batch)
         journey_ids = {run.journey_id for run in runs}
         customer_ids = {run.customer_id for run in runs}
         self.journeys = {j.pk: j for j in Journey.objects.filter(pk__in=journey_ids)}
@@ -381,6 +382,10 @@ def _birthday_gift(batch: Batch, run: JourneyRun, customer: Customer) -> None:
     year = rewarding.birthday_year(batch.journeys[run.journey_id], run)
     if year is None or (run.context or {}).get("voucher"):
         return
+    if batch.birthday_campaign is None:
+        batch.birthday_campaign = rewarding.birthday_campaign_running()
+    if not batch.birthday_campaign:
+        return  # no campaign: no per-customer lock and lookup (one query for the whole batch)
     given = rewarding.birthday_gift(customer=customer, year=year)
     if given is not None:
         run.context = {**run.context, "voucher": given}

@@ -53,6 +53,13 @@ def birthday_year(journey: Any, run: Any) -> int | None:
     return int(run.started_at.astimezone(clock.LOCAL_TZ).year)
 
 
+def birthday_campaign_running() -> bool:
+    """Whether a birthday-gift campaign runs now (loyalty); a batch of greetings asks once."""
+    from haumai.loyalty.services.vouchers import birthday_campaign
+
+    return birthday_campaign() is not None
+
+
 def birthday_gift(*, customer: Any, year: int) -> dict[str, str] | None:
     """The birthday greeting's voucher: the customer's gift of `year` from the running birthday campaign
     (loyalty), or None when no birthday campaign runs or it cannot give one (the greeting promises nothing)."""

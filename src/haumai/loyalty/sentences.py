@@ -119,6 +119,14 @@ SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
         "gift",
         "success",
     ),
+    "loyalty.segment_vouchers_requested": (
+        lambda p: (
+            _("Codes of %(code)s requested for segment %(segment)s (the worker gives them)")
+            % {"code": p.get("code", ""), "segment": p.get("segment", "")}
+        ),
+        "gift",
+        "info",
+    ),
     "loyalty.voucher_issued": (
         lambda p: _("Voucher %(code)s given (%(campaign)s)") % {"code": p["code"], "campaign": p.get("campaign", "")},
         "ticket",
@@ -142,7 +150,7 @@ SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
 
 def _url(event: Any) -> str:
     code = (event.payload or {}).get("code", "")
-    campaign_event = event.name.startswith("loyalty.campaign_") or event.name == "loyalty.segment_vouchers_issued"
+    campaign_event = event.name.startswith("loyalty.campaign_") or event.name.startswith("loyalty.segment_vouchers_")
     if not campaign_event or not code:
         return ""
     try:

@@ -71,17 +71,16 @@ def _follow_replacement(event: Any, payload: dict[str, Any]) -> None:
             problem = SHIPMENT_PROBLEMS[name] % {"detail": detail}
             flag_problem(request, gettext("Replacement delivery: %(problem)s") % {"problem": problem})
             return
-        follow = REPLACEMENT_EVENTS
-        if name not in follow:
+        if name not in REPLACEMENT_EVENTS:
             return
         if name == "shipment.delivered":
             clear_problem(request)
         seen = Event.objects.filter(
-            name=follow[name], subject_type=request._meta.label_lower, subject_id=str(request.pk)
+            name=REPLACEMENT_EVENTS[name], subject_type=request._meta.label_lower, subject_id=str(request.pk)
         ).exists()
         if not seen:  # handlers may see a shipment event twice
             record_event(
-                name=follow[name],
+                name=REPLACEMENT_EVENTS[name],
                 customer=request.customer,
                 subject=request,
                 payload=payload_for(

@@ -83,6 +83,7 @@ def queue_upload(
     *, actor: Any, kind: str, name: str, size: int, stream: IO[bytes], dry_run: bool = True, skip_invalid: bool = False
 ) -> ImportRun:
     """Store an uploaded file and queue its run (a dry run by default: the preview)."""
+    name = "".join(ch for ch in name if ch.isprintable())  # a NUL or a control character cannot be stored
     suffix = _check(actor, kind, name, size)
     path, digest, stored_size = _store(stream, suffix)
     if stored_size > int(settings.HAUMAI_MAX_IMPORT_BYTES):  # the declared size was wrong

@@ -36,7 +36,10 @@ def _names_a_missing_record(code: str) -> bool:
     # serial (JSON Schema's uniqueItems compares whole items, not one field of them).
     # one_of_required: one of two query parameters must be given (OpenAPI cannot relate query parameters);
     # far_from_now: a date too far from today (a promised delivery date; a schema cannot say "today" either).
-    found = {"not_found", "unknown", "invalid_cursor", "future", "one_of_required", "far_from_now"}
+    # wrong_format, empty: an uploaded import file's content and name (a schema says "a binary file", not
+    # "a CSV or XLSX one").
+    found = {"not_found", "unknown", "invalid_cursor", "future", "one_of_required", "far_from_now", "wrong_format",
+             "empty"}  # fmt: skip
     return code in found or code.startswith(("unknown_", "duplicate"))
 
 

@@ -29,7 +29,7 @@ def test_pipelined_run_commits_every_chunk_and_moves_sequences() -> None:
     assert Identity.objects.filter(kind="phone").count() == 2_500
     assert not Order.objects.annotate(sum=Sum("lines__line_total")).exclude(total=F("sum")).exists()
     assert not OrderLine.objects.exclude(order__in=Order.objects.all()).exists()
-    assert Customer.objects.values("phone").annotate(n=Count("id")).filter(n__gt=1).count() == 0
+    assert Customer.objects.exclude(phone=None).values("phone").annotate(n=Count("id")).filter(n__gt=1).count() == 0
     assert any("2,500 customers" in line for line in lines)
     highest = Customer.objects.order_by("-pk").values_list("pk", flat=True).first()
     fresh = Customer.objects.create(code="CUS-2026-999999", full_name="Lê Thị Mới", search_key="le thi moi")

@@ -29,8 +29,8 @@ from haumai.loyalty.models import (
     VoucherRedemption,
     VoucherSource,
 )
-from haumai.loyalty.services.common import MAX_VND, VoucherRefused, require, user_or_none
-from haumai.loyalty.services.vouchers import issuable, new_code
+from haumai.loyalty.services.common import VoucherRefused, require, user_or_none
+from haumai.loyalty.services.vouchers import issuable, new_code, terms_problems
 
 CHUNK = 2000
 
@@ -67,24 +67,7 @@ def _check(campaign: VoucherCampaign, data: CampaignChanges, redeemed: bool) -> 
     if value_changed and redeemed:
         errors.append(FieldError("amount_vnd", _("Codes were already used: the value can no longer change"),
                                  "already_redeemed"))  # fmt: skip
-    if data.discount_kind == DiscountKind.AMOUNT:
-        if not 0 < data.amount_vnd <= MAX_VND:
-            errors.append(FieldError("amount_vnd", _("Give an amount in VND greater than 0"), "invalid_amount"))
-    elif data.discount_kind == DiscountKind.PERCENT:
-        if not 0 < data.percent <= 100:
-            errors.append(FieldError("percent", _("Give a percentage from 1 to 100"), "invalid_percent"))
-    else:
-        errors.append(FieldError("discount_kind", _("Choose an amount or a percentage"), "invalid_choice"))
-    if not 0 <= data.max_discount_vnd <= MAX_VND:
-        errors.append(FieldError("max_discount_vnd", _("Give 0 (no cap) or an amount in VND"), "invalid_amount"))
-    if not 0 <= data.min_order_vnd <= MAX_VND:
-        errors.append(FieldError("min_order_vnd", _("Give 0 or an amount in VND"), "invalid_amount"))
-    if data.ends_at <= data.starts_at:
-        errors.append(FieldError("ends_at", _("The end must be after the start"), "invalid_window"))
-    if not 1 <= data.per_customer_limit <= 1000:
-        errors.append(FieldError("per_customer_limit", _("Give a limit from 1 to 1000"), "invalid"))
-    if not 0 <= data.points_price <= 10_000_000:
-        errors.append(FieldError("points_price", _("Give 0 (not for sale) or a number of points"), "invalid"))
+    errors.extend(terms_problems(data))
     if data.purpose not in CampaignPurpose.values:
         errors.append(FieldError("purpose", _("Choose a purpose"), "invalid_choice"))
     elif data.purpose == CampaignPurpose.BIRTHDAY and campaign.code_kind != CodeKind.UNIQUE:

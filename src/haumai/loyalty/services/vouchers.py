@@ -70,16 +70,9 @@ def new_code(prefix: str) -> str:
     return f"{prefix[:20]}-{''.join(secrets.choice(CODE_ALPHABET) for _ in range(8))}"
 
 
-def _check_campaign(data: CampaignInput) -> list[FieldError]:
+def terms_problems(data: Any) -> list[FieldError]:
+    """Problems of a campaign's terms (value, caps, window, limits, points price): new or edited alike."""
     errors: list[FieldError] = []
-    if not CODE_PATTERN.match(data.code or ""):
-        errors.append(FieldError("code", _("Use 3-40 capital letters, digits or dashes"), "invalid_code"))
-    elif VoucherCampaign.objects.filter(code=data.code).exists():
-        errors.append(FieldError("code", _("A campaign with this code already exists"), "duplicate"))
-    if not (data.name or "").strip():
-        errors.append(FieldError("name", _("Give the campaign a name"), "required"))
-    if data.code_kind not in CodeKind.values:
-        errors.append(FieldError("code_kind", _("Choose unique codes or one shared code"), "invalid_choice"))
     if data.discount_kind == DiscountKind.AMOUNT:
         if not 0 < data.amount_vnd <= MAX_VND:
             errors.append(FieldError("amount_vnd", _("Give an amount in VND greater than 0"), "invalid_amount"))
@@ -98,6 +91,20 @@ def _check_campaign(data: CampaignInput) -> list[FieldError]:
         errors.append(FieldError("per_customer_limit", _("Give a limit from 1 to 1000"), "invalid"))
     if not 0 <= data.points_price <= 10_000_000:
         errors.append(FieldError("points_price", _("Give 0 (not for sale) or a number of points"), "invalid"))
+    return errors
+
+
+def _check_campaign(data: CampaignInput) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if not CODE_PATTERN.match(data.code or ""):
+        errors.append(FieldError("code", _("Use 3-40 capital letters, digits or dashes"), "invalid_code"))
+    elif VoucherCampaign.objects.filter(code=data.code).exists():
+        errors.append(FieldError("code", _("A campaign with this code already exists"), "duplicate"))
+    if not (data.name or "").strip():
+        errors.append(FieldError("name", _("Give the campaign a name"), "required"))
+    if data.code_kind not in CodeKind.values:
+        errors.append(FieldError("code_kind", _("Choose unique codes or one shared code"), "invalid_choice"))
+    errors.extend(terms_problems(data))
     if data.code_kind == CodeKind.SHARED:
         if not CODE_PATTERN.match(data.shared_code or ""):
             errors.append(FieldError("shared_code", _("Use 3-40 capital letters, digits or dashes"), "invalid_code"))

@@ -113,3 +113,14 @@ def test_api_paths_get_the_api_error_shape() -> None:
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.content.startswith(b'{"error": {"code": "not_found"')
+
+
+@pytest.mark.django_db
+def test_a_host_header_that_is_no_host_name_is_a_400_in_the_api_error_shape_under_api(client: Client) -> None:
+    api = client.get("/api/v1/customers", headers={"host": "X>-"})
+    assert api.status_code == 400
+    assert api["Content-Type"] == "application/json"
+    assert api.json()["error"]["code"] == "bad_request"
+    console = client.get("/console/", headers={"host": "X>-"})
+    assert console.status_code == 400
+    assert console["Content-Type"].startswith("text/html")

@@ -1,4 +1,4 @@
-"""403, 404 and 500 pages: the portal's look under /portal/, the console's everywhere else, JSON under /api/.
+"""400, 403, 404 and 500 pages: the portal's look under /portal/, the console's everywhere else, JSON under /api/.
 
 The 500 page is a static template rendered without the request, the session or the database, because
 any of them may be what failed.
@@ -34,6 +34,18 @@ def _page(request: HttpRequest, status: int) -> HttpResponse:
         return error_page(request, status)
     template = "console/forbidden.html" if status == 403 else "console/errors/404.html"
     return render(request, template, {"status": status}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400 (a request Django refuses before any view, e.g. a Host header that is not a host name).
+
+    JSON under /api/, so API clients always get the API's error shape; Django's plain page elsewhere.
+    """
+    if request.path.startswith(API_PREFIX):
+        return _api_error("bad_request", _("The request is malformed."), 400)
+    from django.views.defaults import bad_request as django_bad_request
+
+    return django_bad_request(request, exception or Exception())
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

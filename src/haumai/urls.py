@@ -62,5 +62,6 @@ urlpatterns = [
 ]
 
 handler403 = "haumai.error_views.permission_denied"
+handler400 = "haumai.error_views.bad_request"
 handler404 = "haumai.error_views.page_not_found"
 handler500 = "haumai.error_views.server_error"

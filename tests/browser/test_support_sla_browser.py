@@ -9,13 +9,17 @@ from typing import Any
 import pytest
 
 from haumai.accounts.services import create_staff_user
+from haumai.segments import services as segment_services
 from haumai.support.models import BusinessCalendar, ClosedDay, SlaPolicy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_manager_sets_up_a_calendar_and_a_policy(live_server: Any, page: Any) -> None:
-    create_staff_user(username="lan.manager", password="s3cret-pass-123", role="manager", full_name="Trần Lan")
+    manager = create_staff_user(username="lan.manager", password="s3cret-pass-123", role="manager",
+                                full_name="Trần Lan")
+    vip = segment_services.save_segment(actor=manager, data=segment_services.SegmentInput(
+        name="Khách chi tiêu lớn", rules={"min_spend": 20_000_000}))  # fmt: skip
     page.goto(live_server.url + "/console/")
     page.fill("#id_username", "lan.manager")
     page.fill("#id_password", "s3cret-pass-123")
@@ -49,7 +53,7 @@ def test_manager_sets_up_a_calendar_and_a_policy(live_server: Any, page: Any) ->
 
     page.goto(live_server.url + "/console/support/sla/policies/new/")
     page.fill("#id_name", "Khách VIP")
-    page.fill("#id_segment_code", "vip")
+    page.select_option("#id_segment_code", vip.key)
     page.click("#policy-form button[type=submit]")
     page.locator("#id_first_response_minutes.is-invalid").wait_for()
     assert page.input_value("#id_name") == "Khách VIP"  # what was typed is kept
@@ -58,4 +62,4 @@ def test_manager_sets_up_a_calendar_and_a_policy(live_server: Any, page: Any) ->
     page.click("#policy-form button[type=submit]")
     page.wait_for_url("**/console/support/sla/policies/")
     page.locator("#policies-table").get_by_text("Khách VIP").wait_for()
-    assert SlaPolicy.objects.get(segment_code="vip").first_response_minutes == 30
+    assert SlaPolicy.objects.get(segment_code=vip.key).first_response_minutes == 30

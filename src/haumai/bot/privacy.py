@@ -51,7 +51,7 @@ register(
         ),
         not_personal={
             "bot.BotConversation": ("intent_history", "last_intent", "pending", "language", "handover_reason",
-                                    "solve_reason"),
+                                    "solve_reason", "answered_message_at"),
             "bot.BotTurn": ("intent", "article_slug", "language", "outcome"),
         },
         export=export,

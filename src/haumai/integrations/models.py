@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+KIND_LABELS = {"customers": _("Customers"), "products": _("Products"), "orders": _("Orders")}
 
 
 class ImportRun(models.Model):
@@ -49,3 +52,8 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} {self.status}"
+
+    @property
+    def kind_label(self) -> str:
+        """What the file holds, in the reader's language ("Khách hàng", not "customers")."""
+        return str(KIND_LABELS.get(self.kind, self.kind))

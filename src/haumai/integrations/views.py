@@ -18,7 +18,7 @@ from haumai.core.errors import DomainError
 from haumai.core.paging import page_number, page_of
 from haumai.integrations import uploads
 from haumai.integrations.importing.progress import read_progress
-from haumai.integrations.models import ImportRun
+from haumai.integrations.models import KIND_LABELS, ImportRun
 from haumai.integrations.services import KINDS, columns_of
 
 PAGE_SIZE = 25
@@ -27,9 +27,8 @@ VIEW = "integrations.view_importrun"
 
 
 def _kinds() -> list[tuple[str, str, str]]:
-    labels = {"customers": _("Customers"), "products": _("Products"), "orders": _("Orders")}
     return [
-        (kind, labels[kind], ", ".join(c.name + ("*" if c.required else "") for c in columns_of(kind)))
+        (kind, str(KIND_LABELS[kind]), ", ".join(c.name + ("*" if c.required else "") for c in columns_of(kind)))
         for kind in KINDS
     ]
 

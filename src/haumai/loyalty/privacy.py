@@ -67,6 +67,8 @@ register(
             # Campaign names are the retailer's offers; earn rules are the retailer's terms.
             "loyalty.VoucherCampaign": ("name",),
             "loyalty.EarnRule": ("name",),
+            # The name of the segment a batch of vouchers went to: the retailer's label, not a person's.
+            "loyalty.SegmentIssuance": ("segment_name",),
         },
         export=export,
         anonymize=anonymize,

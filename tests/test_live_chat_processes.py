@@ -64,6 +64,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
         HAUMAI_DB_POOL_SIZE="4",
         REDIS_URL=REDIS,
         HAUMAI_WEB_CHAT_HOURS="always",
+        HAUMAI_BOT_ENABLED="0",  # the stream's messages are the visitor's; the bot's answers would be extra
     )
     return env
 

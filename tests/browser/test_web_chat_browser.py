@@ -83,7 +83,8 @@ def test_a_visitor_and_an_agent_chat_live(
             page.locator(f"[data-haumai-chat][data-transport='{transport}']").wait_for(state="attached")
 
         # Visitor -> agent, live on the open ticket page; the visitor's typing shows first.
-        page.get_by_placeholder("Nhập tin nhắn…").fill("Máy mua ở cửa hàng Quận 7")
+        # Typed key by key as a person types (the widget repeats "typing" every 2 s while keys come).
+        page.get_by_placeholder("Nhập tin nhắn…").press_sequentially("Máy mua ở cửa hàng Quận 7", delay=120)
         agent.locator("#visitor-typing", has_text="Khách hàng đang nhập").wait_for()
         started = time.monotonic()
         page.keyboard.press("Enter")

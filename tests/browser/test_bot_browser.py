@@ -77,6 +77,9 @@ def test_a_visitor_is_answered_by_the_bot_then_handed_to_an_agent_with_the_whole
     _send(page, "cách vệ sinh lưới lọc điều hòa")
     guide = page.locator("li.msg.out", has_text="/portal/help/huong-dan-su-dung-dieu-hoa")
     guide.wait_for()
+    link = guide.locator("a[href*='/portal/help/huong-dan-su-dung-dieu-hoa']").first
+    assert link.get_attribute("target") == "_blank" and link.get_attribute("rel") == "noopener noreferrer"
+    assert not (link.get_attribute("href") or "").endswith((".", ","))
 
     _send(page, "gặp nhân viên")
     page.locator("li.msg.out", has_text="đã chuyển cuộc trò chuyện").wait_for()  # the bot's hand-over message

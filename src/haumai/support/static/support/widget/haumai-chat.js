@@ -79,6 +79,7 @@
     ".who{font-size:11px;color:#6c757d;margin:0 4px 2px}",
     ".bubble{padding:8px 11px;border-radius:14px;white-space:pre-wrap;word-wrap:break-word;background:#fff;border:1px solid #e3e5e8}",
     ".msg.in .bubble{background:var(--hc);color:#fff;border-color:transparent}",
+    ".msg.out .bubble a{color:var(--hc);text-decoration:underline;word-break:break-all}",
     ".msg.pending .bubble{opacity:.6}.msg.failed .bubble{outline:2px solid #dc3545}",
     ".err{font-size:12px;color:#dc3545;margin:2px 4px}",
     ".quick{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}",
@@ -139,10 +140,29 @@
     if (message.author === "bot") { return message.author_name ? message.author_name + " · " + label("bot") : label("bot"); }
     return message.author_name || label("agent");
   }
+  // Links in the shop's answers (the bot's article links, an agent's tracking link) open in a new tab. Built
+  // from text nodes and <a> elements, never innerHTML; only http(s) addresses become links, and a
+  // visitor's own message stays plain text.
+  var URL_PATTERN = /https?:\/\/[^\s<>"']+/g;
+  function bubble(message) {
+    var box = el("div", { class: "bubble" });
+    var text = message.text || "";
+    if (message.direction !== "out") { box.textContent = text; return box; }
+    var last = 0;
+    text.replace(URL_PATTERN, function (found, at) {
+      var address = found.replace(/[.,;:!?)\]]+$/, "");
+      box.appendChild(document.createTextNode(text.slice(last, at)));
+      box.appendChild(el("a", { href: address, target: "_blank", rel: "noopener noreferrer" }, address));
+      last = at + address.length;
+      return found;
+    });
+    box.appendChild(document.createTextNode(text.slice(last)));
+    return box;
+  }
   function render(message, pending) {
     var item = el("li", { class: "msg " + message.direction + (pending ? " pending" : ""), "data-id": String(message.id || "") });
     item.appendChild(el("span", { class: "who" }, whoLabel(message)));
-    item.appendChild(el("div", { class: "bubble" }, message.text));
+    item.appendChild(bubble(message));
     if (message.quick_replies && message.quick_replies.length) {
       var quick = el("div", { class: "quick" });
       message.quick_replies.forEach(function (text) {

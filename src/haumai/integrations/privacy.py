@@ -1,5 +1,6 @@
 """Personal data held by integrations: import runs keep the uploaded file's name and the row errors,
-which quote cell values (a phone, a name) (haumai.privacy). The files themselves are not stored."""
+which quote cell values (a phone, a name) (haumai.privacy). A file uploaded in the console or through the API
+is kept for the worker and for "import after preview", then deleted by retention (7 days by default)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from haumai.integrations.models import ImportRun
@@ -49,6 +51,30 @@ def purge_import_reports(cutoff: dt.datetime) -> int:
     return ImportRun.objects.filter(pk__in=[run.pk for run in runs]).update(report_file="")
 
 
+def purge_uploaded_files(cutoff: dt.datetime) -> int:
+    """Delete uploaded import files (whole customer lists) of runs started before the cutoff.
+
+    A file stays while any run that reads it is waiting or running, or started after the cutoff (a preview
+    whose import was queued later shares its file)."""
+    from haumai.integrations.uploads import LIVE, uploads_dir
+
+    folder = uploads_dir().resolve()
+    old = ImportRun.objects.filter(started_at__lt=cutoff).exclude(stored_file="").exclude(status__in=LIVE)
+    paths = list(old.values_list("stored_file", flat=True).distinct()[:BATCH])
+    still_read = set(
+        ImportRun.objects.filter(stored_file__in=paths)
+        .filter(Q(status__in=LIVE) | Q(started_at__gte=cutoff))
+        .values_list("stored_file", flat=True)
+    )
+    gone = [name for name in paths if name not in still_read]
+    for name in gone:
+        path = Path(name)
+        # Only a file the upload wrote, in the uploads folder (never a path named by mistake).
+        if path.resolve().parent == folder and path.is_file():
+            path.unlink()
+    return ImportRun.objects.filter(stored_file__in=gone).update(stored_file="")
+
+
 register(
     PersonalDataSource(
         app="integrations",
@@ -77,6 +103,13 @@ register(
                 setting="HAUMAI_RETENTION_IMPORT_FILES_DAYS",
                 default_days=90,
                 purge=purge_import_reports,
+            ),
+            RetentionRule(
+                key="integrations.uploaded_files",
+                label=_("Uploaded import files"),
+                setting="HAUMAI_RETENTION_IMPORT_UPLOADS_DAYS",
+                default_days=7,
+                purge=purge_uploaded_files,
             ),
         ),
     )

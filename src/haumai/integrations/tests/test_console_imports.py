@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import threading
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from haumai.core import clock
 from haumai.customers.models import Customer
 from haumai.integrations import uploads
 from haumai.integrations.importing import progress
@@ -275,3 +277,23 @@ def test_the_demo_shows_a_refused_preview_and_one_ready_to_import(make_staff: An
     assert (ready.status, ready.skip_invalid, ready.counts["created"]) == ("dry_run", True, 3)
     page = _console(make_staff).get(f"/console/imports/{ready.pk}/").content.decode()
     assert 'id="confirm-import"' in page and Customer.objects.count() == 0
+
+
+def test_uploaded_files_go_after_a_week_unless_a_run_still_reads_them(make_staff: Any, settings: Any) -> None:
+    from haumai.integrations.privacy import purge_uploaded_files
+
+    client = _console(make_staff)
+    _upload(client, GOOD)
+    preview = ImportRun.objects.get()
+    uploads.run_queued(preview.pk)
+    _upload(client, BAD, name="khac.csv")
+    waiting = ImportRun.objects.exclude(pk=preview.pk).get()  # queued: the worker has not read it yet
+    assert len(_uploaded_files(settings)) == 2
+    later = clock.now() + dt.timedelta(days=8)
+    assert purge_uploaded_files(later) == 1  # the finished preview's file; the waiting one stays
+    preview.refresh_from_db()
+    waiting.refresh_from_db()
+    assert preview.stored_file == "" and waiting.stored_file != ""
+    assert _uploaded_files(settings) == [Path(waiting.stored_file)]
+    answer = client.post(f"/console/imports/{preview.pk}/import/")  # importing the gone file is refused
+    assert ImportRun.objects.count() == 2 and answer.status_code in (302, 409)

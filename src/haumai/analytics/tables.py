@@ -24,6 +24,7 @@ SUPPORT_BY = {
     "tag": gettext_lazy("Tag"),
 }
 CLAIMS_BY = {"product": gettext_lazy("Product"), "batch": gettext_lazy("Product and batch (purchase month)")}
+FORECAST_BY = {"province": gettext_lazy("Province"), "category": gettext_lazy("Product category")}
 CARRIERS_BY = {"carrier": gettext_lazy("Carrier"), "province": gettext_lazy("Carrier and province")}
 
 

@@ -70,6 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sections.append(("customers", _("Customers"), customers.customer_kpis(last, customers.churn_window(), **narrow)))
     support_by = tables.choice(request.GET.get("support_by", ""), tables.SUPPORT_BY)
     claims_by = tables.choice(request.GET.get("claims_by", ""), tables.CLAIMS_BY)
+    forecast_by = tables.choice(request.GET.get("forecast_by", ""), tables.FORECAST_BY)
     carriers_by = tables.choice(request.GET.get("carriers_by", ""), tables.CARRIERS_BY)
     context = {
         "values": values,
@@ -93,8 +94,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rfm_groups": customers.rfm_groups(),
         "weekly_opted_out": summary.is_opted_out(request.user),
         "forecasts": [
-            (_("Orders"), forecast.by_province("orders", last)), (_("Returns"), forecast.by_province("returns", last)),
+            (label, forecast.weekly(kind, by=forecast_by, today=last))
+            for kind, label in (("orders", _("Orders")), ("returns", _("Returns")), ("claims", _("Warranty claims")))
         ],
+        "forecast_by": forecast_by,
+        "forecast_by_options": tables.FORECAST_BY,
         "since": first.isoformat(),
         "until": last.isoformat(),
         "error": error,

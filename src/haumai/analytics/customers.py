@@ -11,6 +11,8 @@ end of the dashboard's last day.
   customer per year x expected lifetime in years. AOV and frequency come from the 365 days before `end`
   (revenue / orders, orders / customers who ordered); expected lifetime = 1 / yearly churn, with the yearly
   churn = churn rate x 365 / W, capped at MAX_LIFETIME_YEARS (also when nobody churned).
+- Repeat purchase after NPS = NPS answers of promoters (9-10) followed by an order of the same customer before
+  `end` / promoters' NPS answers before `end`; the same for detractors (0-6). Per answer, not per customer.
 - Retention cohorts: customers grouped by the local month of their first order; the cell "+k" is the share
   of the cohort that ordered in month first + k (blank when that month has not started yet).
 These read the orders with one grouped statement each (sales.metrics), not the daily rollups: a cohort or
@@ -63,6 +65,18 @@ CARDS = {
         _("Repeat-purchase rate"),
         _("Customers with 2 or more orders ÷ customers with at least one order, up to the end of the period"),
     ),
+    "promoters_repeat": Card(
+        "promoters_repeat",
+        _("Promoters who bought again"),
+        _("Promoters' NPS answers (9-10) followed by an order from the same customer ÷ promoters' NPS answers, "
+          "up to the end of the period"),
+    ),
+    "detractors_repeat": Card(
+        "detractors_repeat",
+        _("Detractors who bought again"),
+        _("Detractors' NPS answers (0-6) followed by an order from the same customer ÷ detractors' NPS answers, "
+          "up to the end of the period"),
+    ),
     "clv": Card(
         "clv",
         _("Customer lifetime value (CLV), estimate"),
@@ -102,6 +116,14 @@ def repeat_value(facts: dict[str, int]) -> Value:
     return Value(value, f"{value:.1f}%", f"{repeat} / {buyers}")
 
 
+def share_value(followed: int, answers: int) -> Value:
+    """followed / answers as a percentage, or no number when nobody answered."""
+    if not answers:
+        return Value(None, "—", str(_("no NPS answers")))
+    value = 100 * followed / answers
+    return Value(value, f"{value:.1f}%", f"{followed} / {answers}")
+
+
 def clv_value(facts: dict[str, int], window_days: int) -> Value:
     """CLV (VND) = AOV x yearly frequency x expected lifetime (years)."""
     orders, buyers, revenue = facts["year_orders"], facts["year_buyers"], facts["year_revenue"]
@@ -118,14 +140,48 @@ def clv_value(facts: dict[str, int], window_days: int) -> Value:
     return Value(float(value), format_vnd(value), str(parts))
 
 
+def repeat_after_nps(end: dt.datetime, channel: str = "", province: int | None = None) -> dict[str, tuple[int, int]]:
+    """{"promoter"|"detractor": (answers followed by an order, answers)} for NPS answers before `end`.
+
+    An answer counts as followed when the same customer placed a counted order after it and before `end`
+    (one grouped query; passives (7-8) are left out)."""
+    from django.db.models import Case, Count, Exists, OuterRef, Q, When
+    from django.db.models import Value as Constant
+
+    from haumai.surveys.models import Response
+
+    later = sales_metrics.counted_orders(end, channel, province).filter(
+        customer_id=OuterRef("customer_id"), placed_at__gt=OuterRef("submitted_at")
+    )
+    rows = (
+        Response.objects.filter(kind="nps", submitted_at__lt=end, score__isnull=False,
+                                customer__merged_into__isnull=True)
+        .annotate(
+            group=Case(When(score__gte=9, then=Constant("promoter")), When(score__lte=6, then=Constant("detractor")),
+                       default=Constant("passive")),
+            bought=Exists(later),
+        )
+        .exclude(group="passive")
+        .values("group")
+        .annotate(n=Count("id"), followed=Count("id", filter=Q(bought=True)))
+        .order_by()
+    )  # fmt: skip
+    found = {row["group"]: (row["followed"], row["n"]) for row in rows}
+    return {group: found.get(group, (0, 0)) for group in ("promoter", "detractor")}
+
+
 def customer_kpis(
     last: dt.date, window_days: int, *, channel: str = "", province: int | None = None
 ) -> list[tuple[Card, Value, str]]:
-    """(card, value, formula text) for churn, repeat purchases and CLV at the end of `last` (one query)."""
+    """(card, value, formula text) for churn, repeat purchases (also after promoters' and detractors' NPS
+    answers) and CLV at the end of `last` (two queries)."""
     facts = sales_metrics.customer_facts(_end(last), window_days, channel=channel, province=province)
+    nps = repeat_after_nps(_end(last), channel=channel, province=province)
     return [
         (CARDS["churn"], churn_value(facts), str(CARDS["churn"].formula) % {"days": window_days}),
         (CARDS["repeat"], repeat_value(facts), str(CARDS["repeat"].formula)),
+        (CARDS["promoters_repeat"], share_value(*nps["promoter"]), str(CARDS["promoters_repeat"].formula)),
+        (CARDS["detractors_repeat"], share_value(*nps["detractor"]), str(CARDS["detractors_repeat"].formula)),
         (CARDS["clv"], clv_value(facts, window_days), str(CARDS["clv"].formula) % {"years": MAX_LIFETIME_YEARS}),
     ]
 

@@ -32,7 +32,7 @@ def month_of(index: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _orders(end: dt.datetime, channel: str = "", province: int | None = None) -> QuerySet[Order]:
+def counted_orders(end: dt.datetime, channel: str = "", province: int | None = None) -> QuerySet[Order]:
     """Orders counted by the customer KPIs; `channel` (a sales channel code) and `province` (customers with an
     address there) narrow them (the dashboard's filters)."""
     from haumai.customers.models import Address
@@ -70,7 +70,7 @@ def customer_facts(
     window = dt.timedelta(days=window_days)
     middle, earliest, year_start = end - window, end - 2 * window, end - YEAR
     per_customer = (
-        _orders(end, channel, province)
+        counted_orders(end, channel, province)
         .values("customer_id")
         .annotate(
             orders=Count("id"),
@@ -106,7 +106,7 @@ def cohort_counts(
     whose first purchase (ever, before `end`) fell in `first_month` or later. One query: the orders grouped
     per customer and local month, each customer's first month by a window function."""
     months = (
-        _orders(end, channel, province)
+        counted_orders(end, channel, province)
         .annotate(local_month=_local_month())
         .values("customer_id", "local_month")
         .distinct()
@@ -126,7 +126,7 @@ def churned_customers(end: dt.datetime, window_days: int) -> QuerySet[Any]:
     window = dt.timedelta(days=window_days)
     middle = end - window
     return (
-        _orders(end)
+        counted_orders(end)
         .filter(placed_at__gte=end - 2 * window)
         .values("customer_id", "customer__code", "customer__full_name")
         .annotate(

@@ -136,3 +136,36 @@ def test_dashboard_shows_the_customer_section(
     assert 'id="section-customers"' in body and 'id="kpi-churn"' in body and "66.7%" in body
     assert "50.0%" in body and 'id="cohorts"' in body and "01/2026" in body and "33%" in body
     assert 'id="rfm-groups"' in body
+
+
+def test_promoters_and_detractors_repeat_purchase_counts_answers_followed_by_an_order(orders: Any) -> None:
+    from haumai.surveys.models import Invitation, Response
+    from haumai.surveys.tests.conftest import ensure_surveys
+
+    nps = ensure_surveys()["nps-relationship"]
+
+    def answer(name: str, score: int, at: dt.datetime) -> None:
+        invitation = Invitation.objects.create(
+            code=f"SV-2026-{Invitation.objects.count() + 1:06d}", survey=nps, customer=orders[name], created_at=at,
+            expires_at=at + dt.timedelta(days=14), status="answered",
+        )  # fmt: skip
+        Response.objects.create(invitation=invitation, survey=nps, customer=orders[name], kind=nps.kind, score=score,
+                                submitted_at=at)  # fmt: skip
+
+    # Promoters: A on 15/01 (A ordered again 01/03: followed), B on 03/01 (no order after: not), C on 26/03
+    # (none after 25/03: not) -> 1 / 3. Detractors: F on 20/12/2025 (ordered 01/06: followed), D on 11/06
+    # (nothing after) -> 1 / 2. A passive (8) and an answer after the period are left out.
+    answer("A", 10, local(_day(1, 15), 9))
+    answer("B", 9, local(_day(1, 3), 9))
+    answer("C", 9, local(_day(3, 26), 9))
+    answer("F", 3, local(_day(12, 20, 2025), 9))
+    answer("D", 6, local(_day(6, 11), 9))
+    answer("G", 8, local(_day(1, 2), 9))
+    answer("A", 2, local(_day(7, 2), 9))
+    found = {card.key: value for card, value, _formula in customers.customer_kpis(LAST, 90)}
+    promoters, detractors = found["promoters_repeat"], found["detractors_repeat"]
+    assert (promoters.number, promoters.parts) == (pytest.approx(100 / 3), "1 / 3")
+    assert (detractors.number, detractors.parts) == (pytest.approx(50.0), "1 / 2")
+    Response.objects.all().delete()
+    found = {card.key: value for card, value, _formula in customers.customer_kpis(LAST, 90)}
+    assert found["promoters_repeat"].number is None and found["promoters_repeat"].display == "—"

@@ -1,6 +1,7 @@
 """Demo loyalty data: points earned on every delivered order (with the tier multiplier of the time), some
 spends at checkout (FIFO), lots that expired, tiers, a birthday campaign with codes and redemptions, a shared
-code and a points-for-voucher offer, a cashback rule with released and pending cashback. Deterministic per seed; bulk inserts, so large demos stay fast."""
+code and a points-for-voucher offer, a cashback rule with released and pending cashback. Deterministic per
+seed; bulk inserts, so large demos stay fast."""
 
 from __future__ import annotations
 
@@ -103,6 +104,7 @@ def _write_cashback(now: dt.datetime) -> dict[str, int]:
     credits: list[StoreCreditEntry] = []
     for order_id, code, customer_id, total, delivered_at in orders.order_by("delivered_at", "id").iterator(BATCH):
         amount = min(total * rule.percent // 100, rule.cap_vnd)
+        assert delivered_at is not None
         local_day = delivered_at.astimezone(clock.LOCAL_TZ).date() + dt.timedelta(days=1)
         release_at = dt.datetime.combine(local_day, dt.time.min, tzinfo=clock.LOCAL_TZ) + CASHBACK_HOLD
         released = release_at <= now

@@ -31,7 +31,9 @@ def on_return_refunded(event: Any) -> None:
         return
     if request.order_id is None:
         return
-    lines = [(line.product_id, (line.received_quantity or line.quantity) * line.unit_price) for line in request.lines.all()]
+    lines = [
+        (line.product_id, (line.received_quantity or line.quantity) * line.unit_price) for line in request.lines.all()
+    ]
     returned = sum(value for _product, value in lines)
     order = Order.objects.get(pk=request.order_id)
     earning.claw_back_for_return(order=order, return_code=request.code, returned_vnd=returned, actor=None)

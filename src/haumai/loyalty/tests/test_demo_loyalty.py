@@ -8,7 +8,15 @@ import pytest
 from django.db.models import Sum
 
 from haumai.demo.seed import seed_demo
-from haumai.loyalty.models import Cashback, EntryKind, Membership, PointsAllocation, PointsEntry, Voucher, VoucherRedemption
+from haumai.loyalty.models import (
+    Cashback,
+    EntryKind,
+    Membership,
+    PointsAllocation,
+    PointsEntry,
+    Voucher,
+    VoucherRedemption,
+)
 from haumai.loyalty.services.ledger import available_points
 from haumai.sales.models import Order
 

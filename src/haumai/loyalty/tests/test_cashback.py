@@ -212,3 +212,12 @@ def test_a_return_after_release_claws_back_never_below_zero(shop: Shop) -> None:
     refund_return(shop, order, "RMA-2026-000054", "FAN", 1)  # the second item: the rest, nothing left to take
     assert sum(c.amount_vnd + c.not_recovered_vnd for c in CashbackChange.objects.all()) == 200_000
     assert store_credit_balance(shop.an.pk) == 0
+
+
+def test_merge_moves_the_cashback_to_the_kept_customer(shop: Shop) -> None:
+    from haumai.customers.services import merge_customers
+
+    rule()
+    order = deliver(shop.an, total=1_000_000)
+    merge_customers(actor=None, source=shop.an, target=shop.binh)
+    assert Cashback.objects.get(order=order).customer_id == shop.binh.pk

@@ -1,4 +1,5 @@
-"""Customer merge: the merged customer's points, vouchers, redemptions and cashback follow them; the better tier stays."""
+"""Customer merge: the merged customer's points, vouchers, redemptions and cashback follow them; the better
+tier stays."""
 
 from __future__ import annotations
 

@@ -155,13 +155,15 @@ SLA_MANAGE = [
 ]
 
 # Loyalty (haumai.loyalty): agents see points and vouchers and give goodwill codes within their limit;
-# managers adjust points, run campaigns and may earn/spend/redeem as the POS does.
+# managers adjust points, run campaigns and cashback rules and may earn/spend/redeem as the POS does.
 LOYALTY_VIEW = [
     "loyalty.view_pointsentry",
     "loyalty.view_membership",
     "loyalty.view_vouchercampaign",
     "loyalty.view_voucher",
     "loyalty.view_voucherredemption",
+    "loyalty.view_cashbackrule",
+    "loyalty.view_cashback",
     "payments.view_storecreditentry",
 ]
 LOYALTY_AGENT = [*LOYALTY_VIEW, "loyalty.add_voucher"]
@@ -171,6 +173,8 @@ LOYALTY_MANAGE = [
     "loyalty.add_pointsentry",
     "loyalty.add_vouchercampaign",
     "loyalty.change_vouchercampaign",
+    "loyalty.add_cashbackrule",
+    "loyalty.change_cashbackrule",
     "loyalty.add_voucherredemption",
     "payments.add_storecreditentry",
 ]

@@ -12,7 +12,7 @@ class LoyaltyConfig(AppConfig):
         from haumai.events.services import subscribe
         from haumai.journeys.sending import register_links
         from haumai.loyalty import benefits, handlers, messages, selectors
-        from haumai.loyalty.services import campaigns, expiry, merging, reminders, tiers
+        from haumai.loyalty.services import campaigns, cashback, expiry, merging, reminders, tiers
         from haumai.returns import policy as return_policy
         from haumai.support.services import common as support_common
 
@@ -39,6 +39,7 @@ class LoyaltyConfig(AppConfig):
             ("loyalty.expiry_reminders", reminders.pending_expiry_reminders, reminders.remind_expiring, "remind_at"),
             ("loyalty.downgrade_notices", reminders.pending_downgrade_notices, reminders.notice_downgrades,
              "notice_at"),
+            ("loyalty.cashback_release", selectors.pending_cashback, cashback.release_due, "release_at"),
             ("loyalty.segment_issuance", campaigns.pending_segment_issuances, campaigns.run_segment_issuances,
              "due_at"),
         ):  # fmt: skip

@@ -1,6 +1,7 @@
 """Demo loyalty data: points earned on every delivered order (with the tier multiplier of the time), some
 spends at checkout (FIFO), lots that expired, tiers, a birthday campaign with codes and redemptions, a shared
-code and a points-for-voucher offer. Deterministic per seed; bulk inserts, so large demos stay fast."""
+code and a points-for-voucher offer, a cashback rule with released and pending cashback. Deterministic per
+seed; bulk inserts, so large demos stay fast."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from haumai.events.models import Event
 from haumai.loyalty import conf
 from haumai.loyalty.models import (
     CampaignPurpose,
+    Cashback,
+    CashbackRule,
+    CashbackStatus,
     CodeKind,
     DiscountKind,
     EarnRule,
@@ -31,6 +35,7 @@ from haumai.loyalty.models import (
     VoucherSource,
 )
 from haumai.loyalty.services.vouchers import CODE_ALPHABET, discount_for
+from haumai.payments.models import StoreCreditEntry, StoreCreditKind
 from haumai.sales.models import Order, OrderStatus
 
 BATCH = 5_000
@@ -73,7 +78,53 @@ def seed_loyalty(*, seed: int) -> dict[str, int]:
         counts = _write_ledgers(rng, by_customer, now, vnd_per_point)
         if not VoucherCampaign.objects.exists():
             counts.update(_write_vouchers(rng, now))
+        if not CashbackRule.objects.exists():
+            counts.update(_write_cashback(now))
     return counts
+
+
+CASHBACK_DAYS = 90
+CASHBACK_HOLD = dt.timedelta(days=31)  # the default policy takes defective items back for 30 days
+
+
+def _write_cashback(now: dt.datetime) -> dict[str, int]:
+    """A 2% cashback rule running for 90 days: orders delivered since hold it, the older ones already released
+    as store credit (bulk inserts, as the release scan would have written them)."""
+    rule = CashbackRule.objects.create(
+        name="Hoàn tiền 2% vào ví", percent=2, cap_vnd=200_000, min_order_vnd=300_000,
+        starts_at=now - dt.timedelta(days=CASHBACK_DAYS), ends_at=now + dt.timedelta(days=180), created_at=now,
+    )  # fmt: skip
+    orders = Order.objects.filter(
+        status__in=(OrderStatus.DELIVERED, OrderStatus.COMPLETED),
+        delivered_at__gte=rule.starts_at,
+        delivered_at__lte=now,
+        total__gte=rule.min_order_vnd,
+    ).values_list("id", "code", "customer_id", "total", "delivered_at")
+    rows: list[Cashback] = []
+    credits: list[StoreCreditEntry] = []
+    for order_id, code, customer_id, total, delivered_at in orders.order_by("delivered_at", "id").iterator(BATCH):
+        amount = min(total * rule.percent // 100, rule.cap_vnd)
+        assert delivered_at is not None
+        local_day = delivered_at.astimezone(clock.LOCAL_TZ).date() + dt.timedelta(days=1)
+        release_at = dt.datetime.combine(local_day, dt.time.min, tzinfo=clock.LOCAL_TZ) + CASHBACK_HOLD
+        released = release_at <= now
+        row = Cashback(
+            customer_id=customer_id, order_id=order_id, rule=rule, base_vnd=total, earned_vnd=amount,
+            amount_vnd=amount, status=CashbackStatus.RELEASED if released else CashbackStatus.PENDING,
+            release_at=release_at, released_at=release_at if released else None, created_at=delivered_at,
+        )  # fmt: skip
+        if released:
+            credits.append(StoreCreditEntry(
+                customer_id=customer_id, amount_vnd=amount, kind=StoreCreditKind.CASHBACK, reference=code,
+                idempotency_key=f"cashback-demo:{order_id}", created_at=release_at,
+            ))  # fmt: skip
+        rows.append(row)
+    StoreCreditEntry.objects.bulk_create(credits, batch_size=BATCH)
+    by_key = {entry.idempotency_key: entry for entry in credits}
+    for row in rows:
+        row.store_credit_entry = by_key.get(f"cashback-demo:{row.order_id}")
+    Cashback.objects.bulk_create(rows, batch_size=BATCH)
+    return {"loyalty_cashback": len(rows), "loyalty_cashback_released": len(credits)}
 
 
 def _write_ledgers(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from haumai.loyalty.models import CampaignPurpose, CodeKind, DiscountKind
+from haumai.loyalty.models import CampaignPurpose, CodeKind, DiscountKind, RuleScope
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -111,3 +111,26 @@ class SegmentIssueForm(forms.Form):
     def __init__(self, *args: Any, segments: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["segment"].choices = [(s.key, f"{s.name} ({s.size})") for s in segments]  # type: ignore[attr-defined]
+
+
+class CashbackRuleForm(forms.Form):
+    """A new cashback rule; the service checks the terms (percent, cap, dates, scope) and says what is wrong."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    percent = forms.IntegerField(label=_("Cashback (% of the paid amount)"))
+    cap_vnd = forms.IntegerField(label=_("Cap per order (VND)"))
+    min_order_vnd = forms.IntegerField(label=_("Minimum order (VND)"), initial=0)
+    scope = forms.ChoiceField(label=_("Covers"), choices=RuleScope.choices)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    product_sku = forms.CharField(label=_("Product SKU"), max_length=60, required=False)
+    tier = forms.ChoiceField(label=_("Only for tier"), required=False)
+    starts_on = forms.DateField(label=_("Valid from"))
+    ends_on = forms.DateField(label=_("Valid until (inclusive)"))
+
+    def __init__(self, *args: Any, categories: Any = (), tiers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—"), *((str(c.pk), c.name) for c in categories)]  # type: ignore[attr-defined]
+        self.fields["tier"].choices = [("", _("Every tier")), *((t.code, t.label) for t in tiers)]  # type: ignore[attr-defined]
+
+    def window(self) -> tuple[dt.datetime, dt.datetime]:
+        return _window(self.cleaned_data)

@@ -245,3 +245,96 @@ class SegmentIssuance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} -> {self.segment_key}"
+
+
+class CashbackRule(models.Model):
+    """Cashback as store credit: a percent of the order's paid amount, held until the return window closes."""
+
+    name = models.CharField(max_length=120)
+    percent = models.PositiveSmallIntegerField(help_text="1-100 percent of the qualifying paid amount")
+    scope = models.CharField(max_length=10, choices=RuleScope.choices, default=RuleScope.ALL)
+    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    min_order_vnd = models.BigIntegerField(default=0)
+    cap_vnd = models.BigIntegerField(help_text="the most one order earns under this rule")
+    tier = models.CharField(max_length=12, blank=True, help_text="only members of this tier (empty = everyone)")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(percent__gte=1, percent__lte=100), name="cashback_percent_range"),
+            models.CheckConstraint(condition=models.Q(cap_vnd__gt=0), name="cashback_cap_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CashbackStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RELEASED = "released", _("Released")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Cashback(models.Model):
+    """The cashback one order earns under one rule: pending until `release_at`, then store credit."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="cashbacks")
+    order = models.ForeignKey("sales.Order", on_delete=models.PROTECT, related_name="+")
+    rule = models.ForeignKey(CashbackRule, on_delete=models.PROTECT, related_name="cashbacks")
+    base_vnd = models.BigIntegerField(help_text="the paid amount of the order's qualifying lines")
+    earned_vnd = models.BigIntegerField(help_text="computed at delivery")
+    amount_vnd = models.BigIntegerField(help_text="what is (or was) released: earned less returns before release")
+    status = models.CharField(max_length=10, choices=CashbackStatus.choices, default=CashbackStatus.PENDING)
+    release_at = models.DateTimeField(help_text="when the order's return window has closed")
+    released_at = models.DateTimeField(null=True, blank=True)
+    store_credit_entry = models.OneToOneField(
+        "payments.StoreCreditEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="cashback"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "rule"], name="cashback_one_per_order_rule"),
+            models.CheckConstraint(condition=models.Q(amount_vnd__gte=0), name="cashback_amount_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "release_at"], name="cashback_release_due"),
+            models.Index(fields=["customer", "-created_at"], name="cashback_customer_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.rule_id} {self.amount_vnd}"
+
+
+class CashbackChangeKind(models.TextChoices):
+    REDUCED = "reduced", _("Reduced by a return before release")
+    CLAWED_BACK = "clawed_back", _("Taken back from store credit")
+
+
+class CashbackChange(models.Model):
+    """What one return did to one cashback (once per return): reduced it, or took store credit back."""
+
+    cashback = models.ForeignKey(Cashback, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=12, choices=CashbackChangeKind.choices)
+    return_code = models.CharField(max_length=40)
+    amount_vnd = models.BigIntegerField(help_text="reduced, or taken back from the balance")
+    not_recovered_vnd = models.BigIntegerField(default=0, help_text="clawback the balance could not cover")
+    store_credit_entry = models.OneToOneField(
+        "payments.StoreCreditEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="cashback_change"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cashback", "return_code"], name="cashback_change_once_per_return"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cashback_id} {self.kind} {self.amount_vnd}"

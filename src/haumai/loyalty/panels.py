@@ -1,4 +1,4 @@
-"""Customer 360: points, tier, vouchers, the recent ledger, and the adjustment and goodwill forms."""
+"""Customer 360: points, tier, vouchers, cashback, the recent ledger, and the adjustment and goodwill forms."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from haumai.loyalty import selectors
 
 ROWS = 8
 VOUCHERS = 10
+CASHBACKS = 5
 
 
 def loyalty_panel_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
@@ -31,6 +32,8 @@ def loyalty_panel_context(request: HttpRequest, customer: Any) -> dict[str, Any]
         if user.has_perm("loyalty.add_voucher")
         else [],
         "loyalty_customer": customer,
+        "cashback": selectors.cashback_summary(customer.pk),
+        "cashback_rows": list(selectors.customer_cashbacks(customer.pk)[:CASHBACKS]),
     }
 
 

@@ -1,4 +1,5 @@
-"""Portal page "Điểm thưởng / ưu đãi": points, tier and the way to the next, vouchers, store credit, history."""
+"""Portal page "Điểm thưởng / ưu đãi": points, tier and the way to the next, vouchers, store credit and
+cashback (pending until the return window closes), history."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from haumai.payments.selectors import store_credit_balance
 from haumai.portal.views import _page, portal_login_required
 
 HISTORY_ROWS = 15
+CASHBACK_ROWS = 10
 
 
 @never_cache
@@ -32,6 +34,8 @@ def mine(request: HttpRequest, customer: Customer) -> HttpResponse:
     context = {
         "standing": selectors.standing(customer),
         "store_credit": store_credit_balance(customer.pk),
+        "cashback": selectors.cashback_summary(customer.pk),
+        "cashback_rows": list(selectors.customer_cashbacks(customer.pk)[:CASHBACK_ROWS]),
         "entries": entries,
         "page": page,
         "has_next": has_next,

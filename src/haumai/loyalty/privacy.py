@@ -1,12 +1,12 @@
 """Personal data held by loyalty (haumai.privacy): the customer's points ledger, tier, vouchers and
-redemptions, and staff reasons typed on adjustments and goodwill codes. The ledger and redemptions stay
+redemptions, cashback, and staff reasons typed on adjustments and goodwill codes. The ledger and redemptions stay
 after a deletion (they are the accounting of a liability and of discounts given) with the reasons cleared."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from haumai.loyalty.models import Membership, PointsEntry, Voucher, VoucherRedemption
+from haumai.loyalty.models import Cashback, Membership, PointsEntry, Voucher, VoucherRedemption
 from haumai.privacy.registry import ExportPart, Person, PersonalDataSource, PersonalModel, register, rows
 from haumai.privacy.scrub import REDACTED
 
@@ -14,7 +14,7 @@ LEDGER = "the points ledger is the accounting of a liability: kept with the reas
 
 
 def export(person: Person) -> ExportPart:
-    """The person's points ledger, tier, vouchers and redemptions."""
+    """The person's points ledger, tier, vouchers, redemptions and cashback."""
     customer = person.customer
     return ExportPart(
         tables={
@@ -32,6 +32,10 @@ def export(person: Person) -> ExportPart:
             "loyalty.voucherredemption": rows(
                 VoucherRedemption.objects.filter(customer=customer).order_by("id"),
                 ("voucher__code", "order_reference", "order_total_vnd", "discount_vnd", "created_at"),
+            ),
+            "loyalty.cashback": rows(
+                Cashback.objects.filter(customer=customer).order_by("id"),
+                ("order__code", "rule__name", "earned_vnd", "amount_vnd", "status", "release_at", "released_at"),
             ),
         }
     )
@@ -67,6 +71,7 @@ register(
             # Campaign names are the retailer's offers; earn rules are the retailer's terms.
             "loyalty.VoucherCampaign": ("name",),
             "loyalty.EarnRule": ("name",),
+            "loyalty.CashbackRule": ("name",),
             # The name of the segment a batch of vouchers went to: the retailer's label, not a person's.
             "loyalty.SegmentIssuance": ("segment_name",),
         },

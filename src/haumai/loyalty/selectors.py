@@ -6,12 +6,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from haumai.core import clock
 from haumai.core.errors import NotFound
 from haumai.loyalty import conf
-from haumai.loyalty.models import EntryKind, Membership, PointsEntry, Voucher, VoucherCampaign, VoucherRedemption
+from haumai.loyalty.models import (
+    Cashback,
+    CashbackChange,
+    CashbackRule,
+    CashbackStatus,
+    EntryKind,
+    Membership,
+    PointsEntry,
+    Voucher,
+    VoucherCampaign,
+    VoucherRedemption,
+)
 from haumai.loyalty.services.ledger import open_lots, outstanding_debts
 
 EXPIRING_SOON_DAYS = 30
@@ -161,3 +172,59 @@ def campaign_codes(campaign: VoucherCampaign) -> QuerySet[Voucher]:
 def earned_for(order: Any) -> PointsEntry | None:
     """The order's earn entry, if it earned."""
     return PointsEntry.objects.filter(order=order, kind="earn").first()
+
+
+@dataclass(frozen=True)
+class CashbackSummary:
+    """A member's cashback: what is pending, when the next part is released, what was released."""
+
+    pending_vnd: int
+    next_release_at: Any
+    released_vnd: int
+    not_recovered_vnd: int
+
+
+def cashback_summary(customer_id: int) -> CashbackSummary:
+    """Pending and released cashback of a customer, in two queries."""
+    sums = Cashback.objects.filter(customer_id=customer_id).aggregate(
+        pending=Sum("amount_vnd", filter=Q(status=CashbackStatus.PENDING)),
+        next_release=Min("release_at", filter=Q(status=CashbackStatus.PENDING)),
+        released=Sum("amount_vnd", filter=Q(status=CashbackStatus.RELEASED)),
+    )
+    lost = CashbackChange.objects.filter(cashback__customer_id=customer_id).aggregate(t=Sum("not_recovered_vnd"))
+    return CashbackSummary(
+        pending_vnd=int(sums["pending"] or 0),
+        next_release_at=sums["next_release"],
+        released_vnd=int(sums["released"] or 0),
+        not_recovered_vnd=int(lost["t"] or 0),
+    )
+
+
+def customer_cashbacks(customer_id: int) -> QuerySet[Cashback]:
+    """A customer's cashback, newest first, with order and rule (slice it)."""
+    return (
+        Cashback.objects.filter(customer_id=customer_id)
+        .select_related("order", "rule")
+        .order_by("-created_at", "-id")
+    )
+
+
+def cashback_rules() -> QuerySet[CashbackRule]:
+    """Cashback rules, newest first, with their scope and how many orders earned under each."""
+    return (
+        CashbackRule.objects.select_related("category", "product")
+        .annotate(orders=Count("cashbacks"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def cashback_rule(rule_id: int) -> CashbackRule:
+    rule = CashbackRule.objects.filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound("No such cashback rule")
+    return rule
+
+
+def pending_cashback() -> QuerySet[Cashback]:
+    """Cashback still held; the scheduler takes those past `release_at`."""
+    return Cashback.objects.filter(status=CashbackStatus.PENDING)

@@ -36,6 +36,21 @@ def _clawed(p: dict[str, Any]) -> str:
     return text
 
 
+def _day(value: Any) -> str:
+    text = str(value or "")
+    return f"{text[8:10]}/{text[5:7]}/{text[:4]}" if len(text) >= 10 else "—"
+
+
+def _reversed(p: dict[str, Any]) -> str:
+    values = {"amount": _n(p["amount"]), "code": p.get("return_code", ""), "order": p.get("order", "")}
+    if not p.get("released"):
+        return _("Pending cashback on order %(order)s reduced by %(amount)s ₫ for return %(code)s") % values
+    text = _("%(amount)s ₫ of cashback taken back from store credit for return %(code)s") % values
+    if p.get("not_recovered"):
+        text += " · " + _("%(amount)s ₫ already spent, not recovered") % {"amount": _n(p["not_recovered"])}
+    return text
+
+
 SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
     "loyalty.points_earned": (
         lambda p: _("Earned %(points)s points on order %(order)s") % {"points": _n(p["points"]), "order": p["order"]},
@@ -139,6 +154,36 @@ SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
         ),
         "ticket",
         "success",
+    ),
+    "cashback.pending": (
+        lambda p: (
+            _("Cashback of %(amount)s ₫ on order %(order)s pending until %(day)s")
+            % {"amount": _n(p["amount"]), "order": p.get("order", ""), "day": _day(p.get("release_on"))}
+        ),
+        "wallet",
+        "info",
+    ),
+    "cashback.released": (
+        lambda p: (
+            _("Cashback of %(amount)s ₫ on order %(order)s added to store credit")
+            % {"amount": _n(p["amount"]), "order": p.get("order", "")}
+        ),
+        "wallet",
+        "success",
+    ),
+    "cashback.reversed": (_reversed, "undo-2", "warning"),
+    "loyalty.cashback_rule_created": (
+        lambda p: _("Cashback rule “%(name)s” created") % {"name": p.get("name", "")},
+        "wallet",
+        "info",
+    ),
+    "loyalty.cashback_rule_changed": (
+        lambda p: (
+            (_("Cashback rule “%(name)s” enabled") if p.get("active") else _("Cashback rule “%(name)s” disabled"))
+            % {"name": p.get("name", "")}
+        ),
+        "wallet",
+        "neutral",
     ),
     "loyalty.campaign_created": (
         lambda p: _("Voucher campaign %(code)s created") % {"code": p["code"]},

@@ -65,7 +65,17 @@ register_nav(
         icon="gift",
         permission="loyalty.view_vouchercampaign",
         order=40,
-        active_prefixes=("/console/loyalty/",),
+        active_prefixes=("/console/loyalty/campaigns/",),
+    ),
+    NavEntry(
+        key="loyalty.cashback",
+        area="proactive",
+        label=_("Cashback rules"),
+        url_name="loyalty:cashback_rules",
+        icon="wallet",
+        permission="loyalty.view_cashbackrule",
+        order=41,
+        active_prefixes=("/console/loyalty/cashback/",),
     ),
 )
 register_search(

@@ -175,6 +175,8 @@ class StoreCreditKind(models.TextChoices):
     REFUND = "refund", _("Refund")
     GOODWILL = "goodwill", _("Goodwill")
     SPEND = "spend", _("Spent")
+    CASHBACK = "cashback", _("Cashback")
+    CLAWBACK = "clawback", _("Cashback taken back")
 
 
 class StoreCreditEntry(models.Model):

@@ -99,3 +99,55 @@ def spend_store_credit(
             raise
         return _same(found, customer, amount_vnd, reference), False
     return entry, True
+
+
+def _locked_balance(customer_id: int) -> int:
+    query = Customer.objects.filter(pk=customer_id)
+    if connection.features.has_select_for_update:
+        query = query.select_for_update(of=("self",))
+    query.get()
+    return int(StoreCreditEntry.objects.filter(customer_id=customer_id).aggregate(t=Sum("amount_vnd"))["t"] or 0)
+
+
+def credit_cashback(*, customer: Any, amount_vnd: int, reference: str, idempotency_key: str) -> StoreCreditEntry:
+    """Released cashback becomes store credit (the system writes it; once per key)."""
+    if isinstance(amount_vnd, bool) or not isinstance(amount_vnd, int) or not 0 < amount_vnd <= MAX_AMOUNT_VND:
+        raise _invalid("amount_vnd", _("Give a whole amount of VND greater than 0"), "invalid_amount")
+    key = idempotency_key.strip()[:100]
+    found = StoreCreditEntry.objects.filter(idempotency_key=key).first()
+    if found is not None:
+        return found
+    with transaction.atomic():
+        _locked_balance(customer.pk)
+        return StoreCreditEntry.objects.create(
+            customer=customer,
+            amount_vnd=amount_vnd,
+            kind=StoreCreditKind.CASHBACK,
+            reference=reference.strip()[:40],
+            idempotency_key=key,
+            created_at=clock.now(),
+        )
+
+
+def claw_back_cashback(
+    *, customer: Any, amount_vnd: int, reference: str, idempotency_key: str
+) -> tuple[StoreCreditEntry | None, int]:
+    """Take released cashback back, never below a zero balance: (entry or None, amount not recovered)."""
+    key = idempotency_key.strip()[:100]
+    found = StoreCreditEntry.objects.filter(idempotency_key=key).first()
+    if found is not None or amount_vnd <= 0:
+        return found, 0
+    with transaction.atomic():
+        balance = _locked_balance(customer.pk)
+        taken = max(0, min(amount_vnd, balance))
+        entry = None
+        if taken:
+            entry = StoreCreditEntry.objects.create(
+                customer=customer,
+                amount_vnd=-taken,
+                kind=StoreCreditKind.CLAWBACK,
+                reference=reference.strip()[:40],
+                idempotency_key=key,
+                created_at=clock.now(),
+            )
+    return entry, amount_vnd - taken

@@ -149,3 +149,58 @@ def test_parallel_store_credit_spends_never_go_below_zero(shop: Shop) -> None:
     assert len(results) == 2
     assert all(isinstance(f, DomainError) and f.code == "insufficient_store_credit" for f in failures), failures
     assert sum(StoreCreditEntry.objects.values_list("amount_vnd", flat=True)) == 50_000
+
+
+def _cashback_rule() -> Any:
+    from haumai.loyalty.services.cashback_rules import CashbackRuleInput, create_rule
+
+    now = clock.now()
+    return create_rule(actor=None, data=CashbackRuleInput(
+        name="Hoàn 5%", percent=5, cap_vnd=500_000, starts_at=now - dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=30),
+    ))  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_delivery_events_hold_the_cashback_once(shop: Shop) -> None:
+    from haumai.loyalty.models import Cashback
+    from haumai.loyalty.services import cashback
+
+    _cashback_rule()
+    order = deliver(shop.an, total=1_000_000)
+    Cashback.objects.all().delete()  # as if the delivery event had not been handled yet
+
+    results, failures = _race(PARALLEL, lambda _n: cashback.hold_for_order(order=order))
+    assert failures == []
+    assert Cashback.objects.filter(order=order).count() == 1
+    assert sum(len(held) for held in results) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_release_scans_credit_once(shop: Shop) -> None:
+    from haumai.core import scheduler
+    from haumai.loyalty.models import Cashback
+
+    _cashback_rule()
+    for _ in range(5):
+        deliver(shop.an, total=1_000_000)
+    deliver(shop.binh, total=2_000_000)
+    source = next(s for s in scheduler.registered() if s.name == "loyalty.cashback_release")
+    clock.freeze(clock.now() + dt.timedelta(days=60))
+    try:
+        results, failures = _race(PARALLEL, lambda _n: scheduler.run_source(source, batch_size=2))
+        assert sum(results) <= 6  # each row handled by one scan at most
+    finally:
+        clock.freeze(clock.now() - dt.timedelta(days=60))
+    assert failures == []
+    while scheduler.run_source(source, batch_size=100):
+        pass
+    assert Cashback.objects.filter(status="released").count() == 6
+    assert StoreCreditEntry.objects.filter(kind="cashback").count() == 6
+    assert selectors_balance(shop.an.pk) == 250_000 and selectors_balance(shop.binh.pk) == 100_000
+
+
+def selectors_balance(customer_id: int) -> int:
+    from haumai.payments.selectors import store_credit_balance
+
+    return store_credit_balance(customer_id)

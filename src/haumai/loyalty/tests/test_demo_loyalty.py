@@ -8,7 +8,15 @@ import pytest
 from django.db.models import Sum
 
 from haumai.demo.seed import seed_demo
-from haumai.loyalty.models import EntryKind, Membership, PointsAllocation, PointsEntry, Voucher, VoucherRedemption
+from haumai.loyalty.models import (
+    Cashback,
+    EntryKind,
+    Membership,
+    PointsAllocation,
+    PointsEntry,
+    Voucher,
+    VoucherRedemption,
+)
 from haumai.loyalty.services.ledger import available_points
 from haumai.sales.models import Order
 
@@ -32,3 +40,6 @@ def test_demo_creates_consistent_loyalty_data(settings: Any) -> None:
     assert Voucher.objects.filter(campaign__code__startswith="SINHNHAT-", owner__isnull=False).exists()
     assert VoucherRedemption.objects.filter(campaign__code="CHAOHE").count() > 0
     assert PointsAllocation.objects.count() == result.counts["loyalty_pointsallocation"]
+    assert Cashback.objects.filter(status="pending").exists() and Cashback.objects.filter(status="released").exists()
+    released = Cashback.objects.filter(status="released").select_related("store_credit_entry")
+    assert all(c.store_credit_entry.amount_vnd == c.amount_vnd for c in released[:200])

@@ -137,8 +137,15 @@ def seed_support(*, count: int = 40, seed: int = 7) -> dict[str, int]:
             "support.web_chat": chats, "support.linked": records, **assignment}  # fmt: skip
 
 
+LINK_SUBJECTS = {
+    "return": "Khách gọi hỏi về yêu cầu đổi trả",
+    "claim": "Khách báo lỗi sản phẩm còn bảo hành",
+    "repair": "Khách hỏi tiến độ sửa máy",
+}
+
+
 def _seed_links(agent: object) -> int:
-    """Tickets whose customer has a return, a warranty claim or a repair: linked as if opened from the ticket."""
+    """A return, a warranty claim and a repair opened from a ticket (the ticket's customer's, else a call's)."""
     from haumai.repairs.models import RepairOrder
     from haumai.returns.models import ReturnRequest
     from haumai.warranty.models import Claim
@@ -147,10 +154,13 @@ def _seed_links(agent: object) -> int:
     by_customer = {ticket.customer_id: ticket for ticket in reversed(open_tickets)}
     made = 0
     for model, kind in ((ReturnRequest, "return"), (Claim, "claim"), (RepairOrder, "repair")):
-        record = model.objects.filter(customer_id__in=list(by_customer)).order_by("-id").first()
+        records = model.objects.select_related("customer").order_by("-id")
+        record = records.filter(customer_id__in=list(by_customer)).first() or records.first()
         if record is None:
             continue
-        ticket = by_customer.pop(record.customer_id)
+        ticket = by_customer.pop(record.customer_id, None) or tickets.open_ticket(
+            actor=agent, customer=record.customer, subject=LINK_SUBJECTS[kind], channel="phone"
+        )
         links.link_ticket(
             actor=agent,
             ticket=ticket,

@@ -67,7 +67,8 @@ async def open_visitor(client: Any, n: int) -> Visitor:
 
 
 async def listen(client: Any, visitor: Visitor, ready: asyncio.Event) -> None:
-    params = {"token": visitor.token, "after": visitor.cursor}
+    ticket = (await client.post("/widget/api/stream-ticket", headers={"X-Haumai-Visitor": visitor.token})).json()
+    params = {"ticket": ticket["ticket"], "after": visitor.cursor}
     async with client.stream("GET", "/widget/api/stream", params=params, timeout=None) as response:
         assert response.status_code == 200, f"stream answered {response.status_code} (is the server ASGI?)"
         event = ""

@@ -105,7 +105,8 @@ def _asgi_webs(env: dict[str, str], log: Path) -> Iterator[list[str]]:
 
 def _read_events(base: str, token: str, after: int, into: queue.Queue[Any], stop: threading.Event) -> None:
     """Read the widget's stream, putting (monotonic time, event, data) on the queue."""
-    with httpx.stream("GET", f"{base}/widget/api/stream", params={"token": token, "after": after},
+    ticket = httpx.post(f"{base}/widget/api/stream-ticket", headers={"X-Haumai-Visitor": token}).json()["ticket"]
+    with httpx.stream("GET", f"{base}/widget/api/stream", params={"ticket": ticket, "after": after},
                       timeout=httpx.Timeout(5, read=30)) as response:  # fmt: skip
         into.put((time.monotonic(), "status", response.status_code))
         event = ""

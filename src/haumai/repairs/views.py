@@ -23,6 +23,7 @@ from haumai.privacy import audit
 from haumai.repairs import receipts, selectors, services
 from haumai.repairs.models import RepairOrder, RepairStatus
 from haumai.repairs.services import QuoteLineInput
+from haumai.support.selectors import ticket_linked_from
 
 PAGE_SIZE = 25
 QUEUE_LABELS = [
@@ -101,6 +102,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "timeline_days": build_timeline(
             readable(selectors.timeline(order)), user=request.user, customer=order.customer
         ),
+        "from_ticket": ticket_linked_from(order) if request.user.has_perm("support.view_ticket") else "",
     }
     audit.contact_shown(request, customer=order.customer, target=order.code, page="repair")
     return render(request, "repairs/detail.html", context)
@@ -166,8 +168,10 @@ def _run(request: HttpRequest, order: RepairOrder, name: str) -> str:
         return _("Quote saved")
     if name in ("goodwill_approve", "goodwill_refuse"):
         services.decide_goodwill(actor=user, order=order, approve=name == "goodwill_approve", note=note)
-        return _("Goodwill approved: the quote went to the customer") if name == "goodwill_approve" else _(
-            "Goodwill refused"
+        return (
+            _("Goodwill approved: the quote went to the customer")
+            if name == "goodwill_approve"
+            else _("Goodwill refused")
         )
     if name in ("approve", "decline"):
         services.decide_quote(actor=user, order=order, approve=name == "approve", note=note)
@@ -251,6 +255,7 @@ class IntakeForm(forms.Form):
         label=gettext_lazy("Accessories received (comma separated)"), max_length=1000, required=False
     )
     repeat_of = forms.CharField(label=gettext_lazy("Same defect as repair (RO-…)"), max_length=24, required=False)
+    ticket = forms.CharField(max_length=20, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -280,7 +285,11 @@ def _owner_code(serial: str) -> str:
 def intake(request: HttpRequest) -> HttpResponse:
     """Receive a unit at the counter: the written intake; then the receipt to print."""
     # A GET may prefill the customer and the unit (e.g. "Repair intake" on a support ticket).
-    initial = {name: request.GET.get(name, "").strip()[:64] for name in ("customer", "serial") if request.GET.get(name)}
+    initial = {
+        name: request.GET.get(name, "").strip()[:64]
+        for name in ("customer", "serial", "ticket")
+        if request.GET.get(name)
+    }
     form = IntakeForm(request.POST or None, request.FILES or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -312,6 +321,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     claim=refs["claim"],
                     photos=request.FILES.getlist("photos"),  # type: ignore[arg-type]
                     repeat_of=repeat,
+                    ticket_code=data["ticket"],
                 )
             except DomainError as exc:
                 _apply_errors(form, exc)

@@ -24,6 +24,7 @@ from haumai.returns.models import Condition, Logistics, Origin, Reason, Resoluti
 from haumai.returns.policy import explain
 from haumai.returns.services.creation import OFFERED_RESOLUTIONS
 from haumai.sales.selectors import order_by_code
+from haumai.support.selectors import ticket_linked_from
 
 PAGE_SIZE = 25
 # Action name -> (permission, what it does).
@@ -98,6 +99,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_retry_resolution": found.status == Status.INSPECTED
         and bool(found.problem)
         and (not found.refund_code or found.refund_status == "failed"),
+        "from_ticket": ticket_linked_from(found) if user.has_perm("support.view_ticket") else "",
     }
     return render(request, "returns/detail.html", context)
 
@@ -197,6 +199,7 @@ def create(request: HttpRequest) -> HttpResponse:
             customer = customer_by_code(customer_code, detail=False)
         except NotFound as exc:
             errors.append(exc.message)
+    ticket_code = (request.POST.get("ticket") or request.GET.get("ticket") or "").strip().upper()[:20]
     if request.method == "POST" and customer is not None:
         try:
             created, _created = services.create_return(
@@ -220,6 +223,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 },
                 idempotency_key=request.POST.get("idempotency_key", "")[:120] or None,
                 override_note=request.POST.get("override_note", "")[:2000],
+                ticket_code=ticket_code,
             )
         except DomainError as exc:
             errors.append(exc.message)
@@ -232,6 +236,7 @@ def create(request: HttpRequest) -> HttpResponse:
         "order_code": order_code,
         "customer": customer,
         "customer_code": customer_code,
+        "ticket_code": ticket_code,
         "rows": selectors.returnable_lines(order.pk) if order else [],
         "errors": errors,
         "form": request.POST,

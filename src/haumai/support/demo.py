@@ -14,7 +14,7 @@ from haumai.customers.models import Customer
 from haumai.customers.services import add_identity
 from haumai.support.channels.inbound import InboundMessage
 from haumai.support.models import Ticket
-from haumai.support.services import goodwill, tickets
+from haumai.support.services import goodwill, links, tickets
 from haumai.support.services.ingest import ingest_inbound
 
 QUESTIONS = [
@@ -132,8 +132,47 @@ def seed_support(*, count: int = 40, seed: int = 7) -> dict[str, int]:
         ))  # fmt: skip
         linked += int(message is not None and message.ticket.customer_id == customer.pk)
     chats = _seed_web_chat(people, agent, now)
+    records = _seed_links(agent)
     return {"support.ticket": Ticket.objects.count(), "support.second_channel": linked, "support.seeded": made,
-            "support.web_chat": chats, **assignment}  # fmt: skip
+            "support.web_chat": chats, "support.linked": records, **assignment}  # fmt: skip
+
+
+LINK_SUBJECTS = {
+    "return": "Khách gọi hỏi về yêu cầu đổi trả",
+    "claim": "Khách báo lỗi sản phẩm còn bảo hành",
+    "repair": "Khách hỏi tiến độ sửa máy",
+}
+
+
+def _seed_links(agent: object) -> int:
+    """A return, a warranty claim and a repair opened from a ticket (the ticket's customer's, else a call's)."""
+    from haumai.repairs.models import RepairOrder
+    from haumai.returns.models import ReturnRequest
+    from haumai.warranty.models import Claim
+
+    open_tickets = list(Ticket.objects.exclude(status="merged").order_by("id")[:200])
+    by_customer = {ticket.customer_id: ticket for ticket in reversed(open_tickets)}
+    made = 0
+    for model, kind in ((ReturnRequest, "return"), (Claim, "claim"), (RepairOrder, "repair")):
+        records = model.objects.select_related("customer").order_by("-id")
+        record = records.filter(customer_id__in=list(by_customer)).first() or records.first()
+        if record is None:
+            continue
+        ticket = by_customer.pop(record.customer_id, None) or tickets.open_ticket(
+            actor=agent, customer=record.customer, subject=LINK_SUBJECTS[kind], channel="phone"
+        )
+        links.link_ticket(
+            actor=agent,
+            ticket=ticket,
+            kind=kind,
+            subject=record,
+            record_code=record.code,
+            return_request=record if kind == "return" else None,
+            warranty=getattr(record, "warranty", None) if kind == "claim" else None,
+            repair_code=record.code if kind == "repair" else "",
+        )
+        made += 1
+    return made
 
 
 def _seed_web_chat(people: list[Customer], agent: object, now: dt.datetime) -> int:

@@ -14,6 +14,7 @@ from haumai.core.errors import NotFound
 from haumai.core.paging import capped_count
 from haumai.core.phone import try_normalize_phone
 from haumai.core.text import search_key
+from haumai.events.selectors import event_list
 from haumai.support import conf
 from haumai.support.models import (
     ACTIVE_STATUSES,
@@ -113,7 +114,7 @@ def ticket_by_code(code: str) -> Ticket:
     """One ticket with what its page shows, in a fixed number of queries."""
     ticket = (
         Ticket.objects.select_related(
-            "customer", "assignee", "team", "order", "return_request", "warranty", "merged_into"
+            "customer", "assignee", "team", "order", "return_request", "warranty__unit", "merged_into"
         )
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         .filter(code=code.strip().upper()[:20])
@@ -186,3 +187,13 @@ def pending_goodwill() -> QuerySet[GoodwillRequest]:
 def ticket_calls(ticket: Ticket) -> list[CallLog]:
     """Calls logged on a ticket, newest first."""
     return list(CallLog.objects.filter(ticket=ticket).select_related("agent").order_by("-started_at")[:20])
+
+
+def ticket_linked_from(subject: Any) -> str:
+    """The code of the ticket a return, claim or repair was opened from ('' when none); one indexed query."""
+    payload = (
+        event_list(subject_type=subject._meta.label_lower, subject_id=str(subject.pk), name="ticket.linked")
+        .values_list("payload", flat=True)
+        .first()
+    )
+    return str((payload or {}).get("code", ""))

@@ -34,6 +34,15 @@ def _amount(value: Any) -> str:
     return f"{int(value or 0):,}".replace(",", ".") + " ₫"
 
 
+def _linked(payload: dict[str, Any]) -> str:
+    values = {"code": payload["code"], "record": payload["record"]}
+    if payload.get("kind") == "return":
+        return _("Ticket %(code)s linked to return %(record)s") % values
+    if payload.get("kind") == "claim":
+        return _("Ticket %(code)s linked to warranty claim %(record)s") % values
+    return _("Ticket %(code)s linked to repair %(record)s") % values
+
+
 def _entry(make: Callable[[dict[str, Any]], str], icon: str, tone: str = "neutral") -> Callable[[Any], TimelineEntry]:
     def describe(event: Any) -> TimelineEntry:
         payload = dict(event.payload or {})
@@ -100,6 +109,7 @@ SENTENCES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
         "neutral",
     ),
     "ticket.tagged": (lambda p: _("Tags of ticket %(code)s changed") % {"code": p["code"]}, "tags", "neutral"),
+    "ticket.linked": (lambda p: _linked(p), "inbox", "info"),
     "ticket.merged": (
         lambda p: _("Ticket %(old)s merged into %(code)s") % {"old": p["merged_code"], "code": p["code"]},
         "merge",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/session", widget_views.session, name="session"),
     path("api/messages", widget_views.messages, name="messages"),
     path("api/typing", widget_views.typing, name="typing"),
+    path("api/stream-ticket", widget_views.stream_ticket, name="stream_ticket"),
     path("api/stream", widget_views.stream, name="stream"),
     path("api/offline", widget_views.offline, name="offline"),
 ]

@@ -6,8 +6,10 @@ answer JSON in the API's one error format. The API is CORS-open to the origins i
 are. Only a same-origin request (the widget on the portal) is read for the portal session, which links
 the visitor to the logged-in customer.
 
-Transport: the widget opens `GET api/stream?token=...&after=<id>` (server-sent events; EventSource
-cannot send headers, so the token rides in the query). Under ASGI a waiting stream holds no thread
+Transport: the widget asks `POST api/stream-ticket` (with its `X-Haumai-Visitor` header) for a signed
+stream ticket valid a minute, then opens `GET api/stream?ticket=...&after=<id>` (server-sent events;
+EventSource cannot send headers). The long-lived visitor token never rides in a URL: a stream asked with
+`?token=` is refused. Under ASGI a waiting stream holds no thread
 (`live_stream`); under WSGI (the default `haumai web`) the stream answers 204 and the widget polls
 `GET api/messages?after=<id>` (every second while open), as it does whenever the EventSource fails.
 """
@@ -229,15 +231,33 @@ def messages(request: HttpRequest) -> HttpResponse:
     return _answer(request, run)
 
 
+@csrf_exempt
+def stream_ticket(request: HttpRequest) -> HttpResponse:
+    """POST (header X-Haumai-Visitor): a ticket that opens the visitor's event stream within a minute."""
+
+    def run(request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return _error(request, 405, "method_not_allowed", _("Use POST"))
+        visitor = _visitor(request)
+        return JsonResponse(
+            {"ticket": web_chat.stream_ticket(visitor), "expires_in": web_chat.STREAM_TICKET_MAX_AGE_SECONDS}
+        )
+
+    return _answer(request, run)
+
+
 @require_GET
 def stream(request: HttpRequest) -> HttpResponseBase:
-    """GET ?token=&after=: server-sent events with the visitor's new messages and the agent's typing."""
+    """GET ?ticket=&after=: server-sent events with the visitor's new messages and the agent's typing."""
 
     def run(request: HttpRequest) -> HttpResponseBase:
-        visitor = web_chat.read_visitor_token(request.GET.get("token", ""))
+        if "token" in request.GET:  # the visitor token does not belong in a URL (logs, proxies)
+            raise DomainError(message=_("Ask for a stream ticket; the chat token is not accepted in a link"),
+                              code="token_in_url", status=400)  # fmt: skip
+        visitor = web_chat.read_stream_ticket(request.GET.get("ticket", ""))
         if visitor is None:
-            raise DomainError(message=_("Your chat session is not valid; reload the page"), code="bad_visitor",
-                              status=401)  # fmt: skip
+            raise DomainError(message=_("The stream ticket is not valid or has expired; ask for a new one"),
+                              code="bad_stream_ticket", status=401)  # fmt: skip
         cursor = live_stream.start_cursor(request)
         if cursor is None:
             raise ValidationFailed(_("Some fields are invalid"), [FieldError("after", _("Enter a message id"))])

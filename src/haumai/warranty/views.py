@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,6 +16,7 @@ from haumai.core import clock
 from haumai.core.errors import DomainError, NotFound
 from haumai.core.paging import page_number, page_of
 from haumai.privacy import audit
+from haumai.support.selectors import ticket_linked_from
 from haumai.warranty import policy, selectors, services
 from haumai.warranty.models import (
     Claim,
@@ -73,6 +76,7 @@ def warranty_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "order": order,
         "customer": customer,
+        "ticket_code": request.GET.get("ticket", "").strip().upper()[:20],
         "statuses": STATUS_FILTERS,
     }
     return render(request, "warranty/list.html", context)
@@ -95,6 +99,7 @@ def warranty_detail(request: HttpRequest, code: str) -> HttpResponse:
         "coverage": services.coverage_for(warranty),
         "plans_on_sale": list(selectors.active_plans()),
         "extension_kinds": ExtensionKind.choices,
+        "ticket_code": request.GET.get("ticket", "").strip().upper()[:20],
     }
     audit.contact_shown(request, customer=warranty.customer, target=warranty.code, page="warranty")
     return render(request, "warranty/detail.html", context)
@@ -117,16 +122,19 @@ def proof_photo(request: HttpRequest, code: str) -> FileResponse:
 def file_claim(request: HttpRequest, code: str) -> HttpResponse:
     """File a claim for the customer (e.g. on the phone or at the counter)."""
     warranty = _load(code)
+    ticket_code = request.POST.get("ticket", "").strip().upper()[:20]
     try:
         claim = services.file_claim(
             actor=request.user,
             warranty=warranty,
             description=request.POST.get("description", "")[:4000],
             origin=ClaimOrigin.CONSOLE,
+            ticket_code=ticket_code,
         )
     except DomainError as exc:
         _refused(request, exc)
-        return redirect("warranty:detail", code=warranty.code)
+        back = reverse("warranty:detail", args=[warranty.code])
+        return redirect(f"{back}?{urlencode({'ticket': ticket_code})}" if ticket_code else back)
     messages.success(request, _("Claim %(code)s filed.") % {"code": claim.code})
     return redirect("warranty:claim", code=claim.code)
 
@@ -229,6 +237,7 @@ def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
         "centers": centers,
         "chosen_center": next((c.name for c in centers if c.code == claim.service_center_code), ""),
         "refund_methods": refund_choices(claim) if claim.resolution == ClaimResolution.REFUND else [],
+        "from_ticket": ticket_linked_from(claim) if request.user.has_perm("support.view_ticket") else "",
     }
     return render(request, "warranty/claim.html", context)
 

@@ -147,6 +147,9 @@ def test_small_run_creates_a_consistent_demo_world() -> None:
 
     assert Event.objects.filter(name="order.created").count() == orders
     assert Event.objects.filter(name="customer.created").count() == 200
+    # Some demo tickets link a return, a warranty claim or a repair opened from them (ticket page, "From ticket").
+    linked = Ticket.objects.exclude(return_request=None, warranty=None, repair_code="")
+    assert linked.exists() and Event.objects.filter(name="ticket.linked").count() >= linked.count()
 
 
 def test_stock_levels_equal_the_ledger() -> None:

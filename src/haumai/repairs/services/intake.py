@@ -32,6 +32,7 @@ from haumai.repairs.services.common import (
     raise_if,
     save_photos,
 )
+from haumai.support.services import links as ticket_links
 from haumai.warranty import services as warranty_services
 from haumai.warranty.models import Claim, ClaimResolution, ClaimStatus
 
@@ -146,16 +147,19 @@ def receive_unit(
     repeat_of: RepairOrder | None = None,
     origin: str = RepairOrigin.COUNTER,
     actor_label: str = "",
+    ticket_code: str = "",
 ) -> RepairOrder:
     """Receive a unit at a service centre: a repair order in `received` with its written intake.
 
     A warranty repair carries its claim (accepted, resolution repair); when none is given the unit's
     claim in service is used. An order opened earlier from that claim (waiting for the unit) gets its
-    intake completed instead of a second order.
+    intake completed instead of a second order. With `ticket_code` the support ticket the repair
+    comes from is linked to it in the same transaction.
     """
     items = clean_accessories(accessories)
     _check(unit, customer, service_center, description, condition, items)
     assert unit is not None and customer is not None and service_center is not None
+    ticket = ticket_links.ticket_to_link(code=ticket_code, customer=customer, actor=actor)
     if claim is not None:
         _check_claim(claim, unit, customer)
     if repeat_of is not None:
@@ -238,6 +242,10 @@ def receive_unit(
                 subject=order,
                 actor=actor,
                 payload=payload_for(order, attempt=order.attempt, reason=order.replacement_note),
+            )
+        if ticket is not None:
+            ticket_links.link_ticket(
+                actor=actor, ticket=ticket, kind="repair", subject=order, record_code=order.code, repair_code=order.code
             )
     return order
 

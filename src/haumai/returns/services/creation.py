@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from haumai.catalog.models import Product, Unit
 from haumai.core import clock
 from haumai.core.codes import next_code
-from haumai.core.errors import FieldError
+from haumai.core.errors import FieldError, ValidationFailed
 from haumai.customers.models import Customer
 from haumai.events.services import record_event
 from haumai.inventory.models import Warehouse
@@ -43,6 +43,7 @@ from haumai.returns.services.common import (
 )
 from haumai.returns.services.replays import Asked, replayed
 from haumai.sales.models import Order, OrderLine, OrderStatus
+from haumai.support.services import links as ticket_links
 
 CODE_PREFIX = "RMA"
 MAX_LINES = 50
@@ -97,11 +98,7 @@ def _returned_quantities(order: Order) -> dict[int, int]:
 
 
 def _open_return_of_unit(unit: Unit) -> str | None:
-    line = (
-        ReturnLine.objects.filter(unit=unit, request__status__in=OPEN_STATUSES)
-        .select_related("request")
-        .first()
-    )
+    line = ReturnLine.objects.filter(unit=unit, request__status__in=OPEN_STATUSES).select_related("request").first()
     return line.request.code if line else None
 
 
@@ -272,9 +269,9 @@ def _warehouse(code: str | None) -> Warehouse | None:
         if found is None:
             raise refuse("warehouse", _("Unknown warehouse '%(code)s'") % {"code": wanted}, "unknown_warehouse")
         return found
-    return Warehouse.objects.filter(store__isnull=True).order_by("pk").first() or Warehouse.objects.order_by(
-        "pk"
-    ).first()
+    return (
+        Warehouse.objects.filter(store__isnull=True).order_by("pk").first() or Warehouse.objects.order_by("pk").first()
+    )
 
 
 def create_return(
@@ -298,12 +295,14 @@ def create_return(
     override_note: str = "",
     actor_label: str = "",
     today: dt.date | None = None,
+    ticket_code: str = "",
 ) -> tuple[ReturnRequest, bool]:
     """Open an RMA after checking every line against the policy; returns (request, created).
 
     Ineligible lines need an agent override (permission + approval limit) with a note. A policy with
     auto-approval approves an all-eligible request at once. The same idempotency key returns the
-    request it created before and changes nothing.
+    request it created before and changes nothing. With `ticket_code` the support ticket the return
+    comes from is linked to it in the same transaction (a bad code is refused like any field).
     """
     key = (idempotency_key or "").strip()[:120] or None
     asked = Asked(customer, order, lines, reason, resolution, logistics)
@@ -336,6 +335,11 @@ def create_return(
         errors.append(FieldError("bank_account", _("Give the bank, account number and account holder"), "required"))
     if len(customer_note) > 2000:
         errors.append(FieldError("customer_note", _("The note is longer than 2000 characters"), "too_long"))
+    ticket = None
+    try:
+        ticket = ticket_links.ticket_to_link(code=ticket_code, customer=customer, actor=actor)
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
     raise_if(errors)
     checked_photos = check_photos(photos)
     warehouse = _warehouse(warehouse_code)
@@ -374,6 +378,15 @@ def create_return(
 
                 note = _("Approved automatically by the return policy")
                 request = approve_return(actor=None, request=request, note=note)
+            if ticket is not None:
+                ticket_links.link_ticket(
+                    actor=actor,
+                    ticket=ticket,
+                    kind="return",
+                    subject=request,
+                    record_code=request.code,
+                    return_request=request,
+                )
     except IntegrityError:
         if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
             return replayed(existing, asked), False
@@ -494,14 +507,20 @@ def _write(
         origin=origin,
         logistics=logistics,
         value=sum(row.value for row in rows),
-        lines=[{"sku": row.product.sku, "quantity": row.quantity, "serial": row.unit.serial if row.unit else None}
-               for row in rows],
+        lines=[
+            {"sku": row.product.sku, "quantity": row.quantity, "serial": row.unit.serial if row.unit else None}
+            for row in rows
+        ],
         overridden=bool(override_note),
         pickup_fee=pickup_fee,
         pickup_fee_waived_by=waived_by,
     )
     record_event(
-        name="return.requested", customer=customer, subject=request, actor=actor, actor_label=actor_label,
+        name="return.requested",
+        customer=customer,
+        subject=request,
+        actor=actor,
+        actor_label=actor_label,
         payload=payload,
     )
     return request

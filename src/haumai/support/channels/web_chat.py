@@ -27,6 +27,10 @@ from haumai.support.channels.inbound import InboundMessage
 
 SIGNING_SALT = "haumai.support.web_chat.visitor"
 TOKEN_MAX_AGE_SECONDS = 365 * 24 * 3600
+# The stream URL carries a ticket of its own (a salt of its own, a minute of life), never the visitor token:
+# a URL ends up in access logs and proxies, and a year-long secret must not.
+STREAM_TICKET_SALT = "haumai.support.web_chat.stream"
+STREAM_TICKET_MAX_AGE_SECONDS = 60
 MAX_TEXT = 2000
 MAX_NAME = 120
 MAX_CONTACT = 160
@@ -59,6 +63,25 @@ def read_visitor_token(token: str) -> str | None:
     except signing.BadSignature:
         return None
     visitor = data.get("v") if isinstance(data, dict) else None
+    return visitor if isinstance(visitor, str) and VISITOR_ID.match(visitor) else None
+
+
+def stream_ticket(visitor_id: str) -> str:
+    """A signed ticket that opens this visitor's event stream for the next minute (nothing else accepts it)."""
+    return signing.dumps({"v": visitor_id, "use": "stream"}, salt=STREAM_TICKET_SALT, compress=False)
+
+
+def read_stream_ticket(ticket: str) -> str | None:
+    """The visitor id of a valid stream ticket, else None (forged, of another use, expired or malformed)."""
+    if not ticket or len(ticket) > 300:
+        return None
+    try:
+        data = signing.loads(ticket, salt=STREAM_TICKET_SALT, max_age=STREAM_TICKET_MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("use") != "stream":
+        return None
+    visitor = data.get("v")
     return visitor if isinstance(visitor, str) and VISITOR_ID.match(visitor) else None
 
 

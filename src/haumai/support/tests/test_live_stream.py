@@ -44,6 +44,14 @@ def _visitor_with_a_message(text: str = "Chào shop, tủ lạnh không lạnh")
     return token, Message.objects.get()
 
 
+def _stream_ticket(token: str) -> str:
+    """What the widget asks before opening its stream (the token itself never goes in the URL)."""
+    answer = Client().post("/widget/api/stream-ticket", "{}", content_type="application/json",
+                           HTTP_X_HAUMAI_VISITOR=token)  # fmt: skip
+    assert answer.status_code == 200, answer.content
+    return str(answer.json()["ticket"])
+
+
 def _parse(raw: str) -> tuple[str, dict[str, Any]] | None:
     fields = dict(line.split(": ", 1) for line in raw.splitlines() if ": " in line and not line.startswith(":"))
     if "event" not in fields:
@@ -109,8 +117,10 @@ def test_under_asgi_the_widget_stream_pushes_a_reply_and_the_agent_typing(make_s
     ticket = first.ticket
     agent = make_staff("agent")
 
+    stream_ticket = _stream_ticket(token)
+
     async def scenario() -> dict[str, float]:
-        response = await AsyncClient().get(f"/widget/api/stream?token={token}&after={first.pk}")
+        response = await AsyncClient().get(f"/widget/api/stream?ticket={stream_ticket}&after={first.pk}")
         assert response.status_code == 200 and response["Content-Type"].startswith("text/event-stream")
         events = _events(response.streaming_content)
         opened = await _until(events, "messages", lambda data: True)
@@ -169,15 +179,16 @@ def test_under_wsgi_the_stream_answers_204_unless_streaming_is_on(settings: Any,
     token, first = _visitor_with_a_message()
     ticket = first.ticket
     client = Client()
-    assert client.get(f"/widget/api/stream?token={token}&after=0").status_code == 204  # the widget polls
+    stream_ticket = _stream_ticket(token)
+    assert client.get(f"/widget/api/stream?ticket={stream_ticket}&after=0").status_code == 204  # the widget polls
     assert client.post("/widget/api/session", json.dumps({"token": token}),
                        content_type="application/json").json()["stream"] is False  # fmt: skip
-    assert client.get("/widget/api/stream?token=forged&after=0").status_code == 401
-    assert client.get(f"/widget/api/stream?token={token}&after=-1").status_code == 422
+    assert client.get("/widget/api/stream?ticket=forged&after=0").status_code == 401
+    assert client.get(f"/widget/api/stream?ticket={stream_ticket}&after=-1").status_code == 422
 
     settings.HAUMAI_LIVE_STREAM = "on"
     agent = make_staff("agent")
-    response = client.get(f"/widget/api/stream?token={token}&after={first.pk}")
+    response = client.get(f"/widget/api/stream?ticket={stream_ticket}&after={first.pk}")
     assert response.status_code == 200
     chunks = iter(response.streaming_content)
     replied = threading.Event()
@@ -208,4 +219,4 @@ def test_under_wsgi_the_stream_answers_204_unless_streaming_is_on(settings: Any,
     assert replied.is_set() and texts == ["Dạ em nghe ạ"]
 
     settings.HAUMAI_LIVE_STREAM = "off"
-    assert client.get(f"/widget/api/stream?token={token}&after=0").status_code == 204
+    assert client.get(f"/widget/api/stream?ticket={stream_ticket}&after=0").status_code == 204

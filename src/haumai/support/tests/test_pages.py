@@ -150,12 +150,12 @@ def test_a_ticket_starts_a_return_a_claim_or_a_repair_for_its_customer(make_staf
     html = client.get(reverse("support:ticket", args=[ticket.code])).content.decode()
     code = ticket.customer.code
     urls = {
-        "return": reverse("returns:create") + f"?customer={code}",
-        "claim": reverse("warranty:list") + f"?customer={code}",
-        "repair": reverse("repairs:intake") + f"?customer={code}",
+        "return": reverse("returns:create") + f"?customer={code}&ticket={ticket.code}",
+        "claim": reverse("warranty:list") + f"?customer={code}&ticket={ticket.code}",
+        "repair": reverse("repairs:intake") + f"?customer={code}&ticket={ticket.code}",
     }
     for url in urls.values():
-        assert f'href="{url}"' in html, url
+        assert f'href="{url.replace("&", "&amp;")}"' in html, url
     assert code in client.get(urls["return"]).content.decode()
     intake = client.get(urls["repair"]).content.decode()
     assert f'value="{code}"' in intake  # the intake form's customer field is filled in

@@ -15,6 +15,7 @@ from haumai.core import clock
 from haumai.core.codes import next_code
 from haumai.core.errors import Conflict
 from haumai.events.services import record_event
+from haumai.support.services import links as ticket_links
 from haumai.warranty import policy
 from haumai.warranty.models import (
     OPEN_CLAIM_STATUSES,
@@ -53,11 +54,17 @@ def coverage_for(warranty: Warranty) -> policy.CoverageDecision:
     return policy.check_coverage(warranty, today=clock.today(), plan_ends_on=_plan_end(warranty))
 
 
-def file_claim(*, actor: Any, warranty: Warranty, description: str, origin: str, actor_label: str = "") -> Claim:
-    """Open a claim on a warranty; the coverage decision and its reasons are stored with it."""
+def file_claim(
+    *, actor: Any, warranty: Warranty, description: str, origin: str, actor_label: str = "", ticket_code: str = ""
+) -> Claim:
+    """Open a claim on a warranty; the coverage decision and its reasons are stored with it.
+
+    With `ticket_code` the support ticket the claim comes from is linked to it in the same transaction.
+    """
     text = description.strip()
     if len(text) < 5:
         raise refuse("description", _("Describe the problem (at least a few words)"), "required")
+    ticket = ticket_links.ticket_to_link(code=ticket_code, customer=warranty.customer, actor=actor)
     with transaction.atomic():
         locked = (
             Warranty.objects.select_for_update(of=("self",))
@@ -95,6 +102,10 @@ def file_claim(*, actor: Any, warranty: Warranty, description: str, origin: str,
             actor_label=actor_label,
             payload=_payload(claim),
         )
+        if ticket is not None:
+            ticket_links.link_ticket(
+                actor=actor, ticket=ticket, kind="claim", subject=claim, record_code=claim.code, warranty=locked
+            )
     return claim
 
 

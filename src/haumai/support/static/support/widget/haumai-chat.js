@@ -18,7 +18,7 @@
   var state = {
     token: read("token"), cursor: 0, open: false, online: true, labels: {}, started: false, starting: null,
     seen: {}, unread: 0, readUpTo: Number(read("read")) || 0, listeners: [], timer: null, typingSentAt: 0, typingOn: false, pending: {},
-    streamable: false, stream: null, streamFailed: false
+    streamable: false, stream: null, streamFailed: false, streamAsking: false, streamOpened: false, streamRetries: 0
   };
   var FALLBACK = lang === "en"
     ? { title: "Chat with us", placeholder: "Write a message…", send: "Send", open: "Open the chat",
@@ -244,12 +244,25 @@
     return state.starting;
   }
   function showTyping(on) { typingLine.textContent = on ? label("agent") + " " + label("typing") : ""; }
+  // The stream URL carries a one-minute stream ticket, never the visitor token (URLs end up in logs).
   function openStream() {
-    if (state.stream || state.streamFailed || !state.streamable || !window.EventSource) { return; }
-    var source = new window.EventSource(base + "/widget/api/stream?lang=" + lang + "&token=" +
-      encodeURIComponent(state.token) + "&after=" + state.cursor);
+    if (state.stream || state.streamAsking || state.streamFailed || !state.streamable || !window.EventSource) { return; }
+    state.streamAsking = true;
+    api("POST", "stream-ticket", {}).then(function (answer) {
+      connectStream(answer.ticket);
+    }).catch(function () {
+      state.streamFailed = true; host.setAttribute("data-transport", "poll");
+    }).finally(function () { state.streamAsking = false; });
+  }
+  function connectStream(ticket) {
+    if (state.stream || !ticket) { return; }
+    var source = new window.EventSource(base + "/widget/api/stream?lang=" + lang + "&ticket=" +
+      encodeURIComponent(ticket) + "&after=" + state.cursor);
     state.stream = source;
-    source.addEventListener("open", function () { host.setAttribute("data-transport", "stream"); window.clearTimeout(state.timer); });
+    source.addEventListener("open", function () {
+      state.streamOpened = true; state.streamRetries = 0;
+      host.setAttribute("data-transport", "stream"); window.clearTimeout(state.timer);
+    });
     source.addEventListener("messages", function (event) {
       var answer = JSON.parse(event.data);
       state.cursor = Math.max(state.cursor, answer.cursor || 0);
@@ -258,9 +271,11 @@
     });
     source.addEventListener("typing", function (event) { showTyping(JSON.parse(event.data).agent_typing); });
     source.addEventListener("error", function () {
-      // CLOSED: the server does not stream (204) or refused: poll from now on. CONNECTING: the browser
-      // reconnects by itself; polling covers the gap until it is open again.
-      if (source.readyState === 2) { state.stream = null; state.streamFailed = true; host.setAttribute("data-transport", "poll"); }
+      // Never reconnect with the same URL (its ticket lives a minute): close it. A stream that worked asks a
+      // fresh ticket on the next poll (a few times in a row at most); one that never opened (204, refused)
+      // means polling from now on.
+      source.close(); state.stream = null; state.streamRetries += 1;
+      if (!state.streamOpened || state.streamRetries > 3) { state.streamFailed = true; host.setAttribute("data-transport", "poll"); }
       poll();
     });
   }

@@ -34,6 +34,7 @@ from haumai.inventory.models import (
     Warehouse,
 )
 from haumai.loyalty.models import (
+    Cashback,
     Membership,
     PointsAllocation,
     PointsEntry,
@@ -198,7 +199,7 @@ def test_same_seed_gives_identical_data_after_a_reset() -> None:
     run_demo("--customers", "120", "--seed", "5")
     first = fingerprint()
     # Empty the database again (demo rows, code counters); reference data stays and is reused.
-    loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
+    loyalty = (Cashback, VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
     demo_models = (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine)
     demo_models = (*demo_models, Shipment, Order, TransferLine, Transfer, ChannelStock, ChannelAllocation)
     DispositionRule.objects.all().delete()
@@ -250,7 +251,7 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
     with clock.frozen(NOW):
         seed_demo(customers=2_100, seed=9, workers=2, out=lambda line: None)
     parallel = fingerprint()
-    loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
+    loyalty = (Cashback, VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
     demo_models = (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine)
     demo_models = (*demo_models, Shipment, Order, TransferLine, Transfer, ChannelStock, ChannelAllocation)
     DispositionRule.objects.all().delete()
@@ -269,7 +270,7 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
 def test_rerun_after_deleting_customers_continues_the_serial_numbers() -> None:
     run_demo("--customers", "60")
     serials = set(Unit.objects.values_list("serial", flat=True))
-    loyalty = (VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
+    loyalty = (Cashback, VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
     for model in (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine,
                   Shipment, Order, Identity, Address, Consent, Customer):  # fmt: skip
         model.objects.all().delete()

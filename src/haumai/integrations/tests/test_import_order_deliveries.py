@@ -21,6 +21,11 @@ def rows_with_deliveries(first: tuple[str, str] = ("ghn", "GHN-LX7Q2"), second: 
     return [DELIVERY_HEADER, rows[1] + list(first), rows[2] + list(first), rows[3] + list(second)]
 
 
+def other_order_with(tracking_code: str) -> list[list[object]]:
+    row = good_rows()[3]
+    return [DELIVERY_HEADER, [row[0], "SP-9", *row[2:], "ghn", tracking_code]]
+
+
 def test_the_columns_are_documented() -> None:
     names = [column.name for column in columns_of("orders")]
     assert "carrier" in names and "tracking_code" in names
@@ -64,7 +69,7 @@ def test_a_stored_order_imported_again_with_its_tracking_code_gets_the_shipment(
 def test_a_code_used_by_another_order_refuses_the_file_and_writes_nothing(
     run_import, write_csv, channel, store, products, snapshot
 ):
-    other = [DELIVERY_HEADER, good_rows()[3][:1] + ["SP-9"] + good_rows()[3][2:] + ["ghn", "GHN-LX7Q2"]]
+    other = other_order_with("GHN-LX7Q2")
     assert run_import("orders", write_csv("other.csv", other)).ok
     taken_by = Order.objects.get(external_id="SP-9").code
     before, shipments = snapshot(), list(Shipment.objects.values_list("id", "reference"))
@@ -79,7 +84,7 @@ def test_a_code_used_by_another_order_refuses_the_file_and_writes_nothing(
 def test_skip_invalid_leaves_out_the_whole_order_with_a_taken_code(
     run_import, write_csv, channel, store, products
 ):
-    other = [DELIVERY_HEADER, good_rows()[3][:1] + ["SP-9"] + good_rows()[3][2:] + ["ghn", "GHN-LX7Q2"]]
+    other = other_order_with("GHN-LX7Q2")
     assert run_import("orders", write_csv("other.csv", other)).ok
 
     outcome = run_import("orders", write_csv("orders.csv", rows_with_deliveries()), "--skip-invalid")

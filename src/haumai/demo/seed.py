@@ -186,6 +186,9 @@ def seed_demo(
     result.counts.update(seed_segments())
     result.counts["recommendations.association"] = retrain()
 
+    from haumai.returns.demo import seed_return_terms
+
+    result.counts.update(seed_return_terms())
     from haumai.inventory.demo import seed_inventory
 
     result.counts.update(seed_inventory(seed=seed))

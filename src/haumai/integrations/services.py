@@ -135,7 +135,9 @@ def _run(
             return result
         result.timings["read"] = time.perf_counter() - started
         progress.report("validate", 0, len(table.rows), force=True)
-        importer: _Importer = importer_class(table, result)
+        # Only the orders import writes through other apps' services (their deliveries), as the actor.
+        extra = {"actor": actor} if kind == "orders" else {}
+        importer: _Importer = importer_class(table, result, **extra)
         with transaction.atomic():
             _validate_and_write(importer, result, run, actor=actor, order_events=order_events, started=started)
             committing = time.perf_counter()

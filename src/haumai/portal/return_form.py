@@ -19,7 +19,7 @@ from haumai.returns.services import LineInput
 _PLACES = {
     "lines": "lines", "reason": "reason", "resolution": "resolution", "bank_account": "bank_account",
     "logistics": "logistics", "customer_note": "customer_note", "photos": "photos", "pickup": "pickup",
-    "carrier": "carrier", "sender": "pickup", "pickup_phone": "pickup_phone",
+    "carrier": "carrier", "sender": "pickup", "pickup_phone": "pickup_phone", "exchange_sku": "exchange_sku",
 }  # fmt: skip
 
 

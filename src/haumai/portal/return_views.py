@@ -17,17 +17,18 @@ from haumai.core.errors import DomainError, NotFound
 from haumai.customers.models import Customer
 from haumai.portal import return_carriers, return_form
 from haumai.portal.views import _page, portal_login_required
-from haumai.returns import qr, refunds, selectors, services
+from haumai.returns import exchanges, qr, refunds, selectors, services
 from haumai.returns.models import Condition, Logistics, Origin, Reason, Resolution, Status
 from haumai.returns.policy import explain
 from haumai.sales.selectors import order_by_code
 
-# What customers may choose themselves (exchange for another item and repairs go through an agent).
+# What customers may choose themselves (repairs go through an agent); another item only where the policy allows.
 PORTAL_RESOLUTIONS = (
     Resolution.REFUND_ORIGINAL,
     Resolution.BANK_TRANSFER,
     Resolution.STORE_CREDIT,
     Resolution.EXCHANGE_SAME,
+    Resolution.EXCHANGE_OTHER,
 )
 PICKUP_SLOTS = ((8, 12), (13, 17))
 # Events the customer sees on the timeline, in their words.
@@ -144,6 +145,7 @@ def _submit(request: HttpRequest, customer: Customer, order: Any, rows: list[dic
             carrier_code=carrier,
             pickup=pickup,
             customer_note=request.POST.get("customer_note", "")[:2000],
+            exchange_sku=request.POST.get("exchange_sku", "")[:64] if resolution == Resolution.EXCHANGE_OTHER else "",
             # Bank details are kept only for a refund by bank transfer (the fields may be filled and hidden).
             bank_account={
                 "bank": request.POST.get("bank", ""),
@@ -189,10 +191,12 @@ def new_return(request: HttpRequest, customer: Customer, code: str) -> HttpRespo
     province = data.get("pickup_province", "")
     # Only what can work for how the order was paid (no "back to your card" for cash on delivery).
     workable = refunds.offered_resolutions(order)
+    replacements = _replacement_choices(order, rows)
     offered = [
         value
         for value in PORTAL_RESOLUTIONS
-        if workable is None or value not in refunds.REFUND_METHODS or value in workable
+        if (workable is None or value not in refunds.REFUND_METHODS or value in workable)
+        and (value != Resolution.EXCHANGE_OTHER or replacements)
     ]
     context = {
         "order": order,
@@ -204,6 +208,7 @@ def new_return(request: HttpRequest, customer: Customer, code: str) -> HttpRespo
         "conditions": Condition.choices,
         "resolutions": [(value, Resolution(value).label) for value in offered],
         "resolution": data.get("resolution") or offered[0],
+        "replacements": replacements,
         "logistics": data.get("logistics") or (Logistics.CARRIER_PICKUP if addresses else Logistics.STORE_DROPOFF),
         "address": data.get("address") or (str(addresses[0].pk) if addresses else "new"),
         "addresses": addresses,
@@ -217,6 +222,18 @@ def new_return(request: HttpRequest, customer: Customer, code: str) -> HttpRespo
         "portal_customer": customer,
     }
     return _page(request, "portal/returns/new.html", context, status=422 if errors else 200)
+
+
+def _replacement_choices(order: Any, rows: list[dict[str, Any]]) -> list[Any]:
+    """Products the customer may choose for an exchange of at least one returnable line (checked again on submit)."""
+    warehouse = exchanges.default_warehouse()
+    found: dict[int, Any] = {}
+    for row in rows:
+        if row["left"]:
+            line = row["line"]
+            returned = [exchanges.Returned(line.product, line.unit_price, order.channel_id)]
+            found.update((p.pk, p) for p in exchanges.replacement_choices(returned, warehouse=warehouse))
+    return sorted(found.values(), key=lambda product: (product.name, product.pk))
 
 
 @never_cache

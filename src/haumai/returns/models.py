@@ -82,6 +82,14 @@ class Disposition(models.TextChoices):
     RETURN_TO_CUSTOMER = "return_to_customer", _("Send back to customer")
 
 
+class OtherItemExchange(models.TextChoices):
+    """Whether a customer may choose another product for an exchange in the portal, and which."""
+
+    OFF = "off", _("Not offered")
+    SAME_CATEGORY = "same_category", _("Another product of the same category, at most the original price")
+    ANY_CATEGORY = "any_category", _("Any product, at most the original price")
+
+
 def _empty_list() -> list[str]:
     return []
 
@@ -112,6 +120,14 @@ class ReturnPolicy(models.Model):
         default=False, help_text="Refund trusted customers when the carrier first scans the parcel"
     )
     missing_item_grace_days = models.PositiveSmallIntegerField(default=7)
+    exchange_for_other = models.CharField(
+        _("exchange for another product"), max_length=20, choices=OtherItemExchange.choices,
+        default=OtherItemExchange.OFF,
+        help_text=_(
+            "What the customer may choose instead in the portal (in stock, not dearer than the returned item). "
+            "A higher price is never charged in this version; a cheaper item's difference goes to store credit."
+        ),
+    )  # fmt: skip
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

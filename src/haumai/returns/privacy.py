@@ -156,7 +156,9 @@ register(
             ),
         ),
         not_personal={
-            "returns.ReturnPolicy": ("name", "allowed_reasons", "allowed_conditions", "allowed_resolutions"),
+            "returns.ReturnPolicy": (
+                "name", "allowed_reasons", "allowed_conditions", "allowed_resolutions", "exchange_for_other",
+            ),
             # Eligibility notes are codes with parameters ({code, params}) computed from the policy.
             "returns.ReturnLine": ("notes",),
         },

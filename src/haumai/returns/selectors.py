@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from haumai.catalog.models import Product
 from haumai.core.errors import NotFound
 from haumai.core.paging import capped_count
 from haumai.core.text import collation_key
@@ -75,6 +76,13 @@ def return_by_code(code: str) -> ReturnRequest:
     if found is None:
         raise NotFound(_("No return with code %(code)s") % {"code": code[:24]})
     return found
+
+
+def exchange_product(request: ReturnRequest) -> Product | None:
+    """The product chosen for an exchange for another item (None for other resolutions or a removed SKU)."""
+    if not request.exchange_sku:
+        return None
+    return Product.objects.filter(sku=request.exchange_sku).first()
 
 
 def my_returns(customer: Customer) -> QuerySet[ReturnRequest]:

@@ -89,6 +89,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "lines": [(line, [explain(note) for note in line.notes]) for line in lines],
         "value": sum(line.value for line in lines),
         "shipments": logistics.shipments_for(found),
+        "exchange_product": selectors.exchange_product(found),
         "refunds": refunds.refunds_for(found),
         "timeline_days": build_timeline(readable(selectors.timeline(found)), user=user, customer=found.customer),
         "qr_svg": qr.svg(found.dropoff_code) if found.dropoff_code else "",

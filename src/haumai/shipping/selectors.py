@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Max, Prefetch, Q, QuerySet
 
 from haumai.core.errors import NotFound
-from haumai.shipping.models import Carrier, Shipment, TrackingEvent
+from haumai.shipping.models import Carrier, CarrierKind, Shipment, TrackingEvent
 
 
 def shipments_for_reference(reference: str) -> list[Shipment]:
@@ -85,3 +85,21 @@ def deliveries_of_order(order_code: str) -> list[Shipment]:
         .prefetch_related(Prefetch("tracking_events", queryset=events, to_attr="applied_events"))
         .order_by("created_at", "id")
     )
+
+
+def outbound_carriers() -> dict[str, bool]:
+    """Carriers a delivery can be registered with (API carriers), code -> switched on."""
+    return dict(Carrier.objects.filter(kind=CarrierKind.API).values_list("code", "is_active"))
+
+
+def tracking_code_uses(tracking_codes: set[str]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(carrier code, tracking code) -> (direction, reference) of the shipments that already use these codes."""
+    uses: dict[tuple[str, str], tuple[str, str]] = {}
+    codes = sorted(tracking_codes)
+    for start in range(0, len(codes), 2000):
+        rows = Shipment.objects.filter(tracking_code__in=codes[start : start + 2000]).values_list(
+            "carrier__code", "tracking_code", "direction", "reference"
+        )
+        for carrier_code, tracking_code, direction, reference in rows:
+            uses[(carrier_code, tracking_code)] = (direction, reference)
+    return uses

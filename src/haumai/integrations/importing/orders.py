@@ -14,11 +14,12 @@ from typing import Any
 
 from haumai.catalog import bulk as catalog_bulk
 from haumai.customers import bulk as customers_bulk
-from haumai.integrations.importing import progress, values
+from haumai.integrations.importing import deliveries, progress, values
 from haumai.integrations.importing.files import Column, Table
 from haumai.integrations.importing.report import ImportResult, RowError
 from haumai.sales import bulk as sales_bulk
 from haumai.sales.models import OrderStatus
+from haumai.shipping.services.outbound import register_imported_deliveries
 
 COLUMNS = (
     Column("channel", True, ("kenh", "kenh_ban")),
@@ -34,6 +35,8 @@ COLUMNS = (
     Column("serial", False, ("so_serial", "serial_number", "so_seri", "seri")),
     Column("imei", False, ()),
     Column("delivered_at", False, ("ngay_giao", "thoi_gian_giao")),
+    Column("carrier", False, ("don_vi_van_chuyen", "dvvc", "hang_van_chuyen", "nha_van_chuyen")),
+    Column("tracking_code", False, ("ma_van_don", "ma_van_chuyen", "tracking_number")),
 )
 
 NO_PRICE = -1  # unit_price left blank: the product's price is used
@@ -50,7 +53,9 @@ STATUSES = {value: value for value in OrderStatus.values} | {
 }
 
 
-_ORDER_COLUMNS = ("placed_at", "status", "customer_phone", "customer_name", "store", "delivered_at")
+_ORDER_COLUMNS = (
+    "placed_at", "status", "customer_phone", "customer_name", "store", "delivered_at", "carrier", "tracking_code"
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -79,14 +84,19 @@ class _Order:
     store: str = ""
     channel_id: int = 0
     store_id: int | None = None
+    carrier: str = ""
+    tracking_code: str = ""
 
 
 class OrdersImport:
     """Validate the rows of an orders file, then (optionally) write the valid orders."""
 
-    def __init__(self, table: Table, result: ImportResult) -> None:
+    def __init__(self, table: Table, result: ImportResult, *, actor: Any = None) -> None:
         self.table = table
         self.result = result
+        self.actor = actor
+        # Orders already stored whose delivery is not registered yet: (order code, carrier, tracking code).
+        self.stored_deliveries: list[tuple[str, str, str]] = []
         self.errors: list[RowError] = list(table.errors)
         self.orders: dict[tuple[str, str], _Order] = {}
         self.to_create: list[tuple[sales_bulk.OrderRecord, _Order]] = []
@@ -241,7 +251,7 @@ class OrdersImport:
 
     def _read_order_fields(self, order: _Order) -> None:
         line = order.first_line
-        placed_raw, status_raw, phone_raw, name_raw, store_raw, delivered_raw = order.raw
+        placed_raw, status_raw, phone_raw, name_raw, store_raw, delivered_raw, carrier_raw, tracking_raw = order.raw
         order.name, order.store = name_raw, store_raw.lower()
         if len(order.external_id) > 80:
             self.error(line, "external_id", "is longer than 80 characters", order)
@@ -273,6 +283,9 @@ class OrdersImport:
                 order.phone = values.phone(phone_raw)
             except values.CellError as exc:
                 self.error(line, "customer_phone", str(exc), order)
+        order.carrier, order.tracking_code = carrier_raw.lower(), tracking_raw
+        for column, message in deliveries.cell_problems(order.carrier, tracking_raw, order.status):
+            self.error(line, column, message, order)
 
     def _resolve(self) -> None:
         orders = list(self.orders.values())
@@ -290,6 +303,8 @@ class OrdersImport:
                 if store_id is None:
                     self.error(order.first_line, "store", f"unknown store '{order.store}'", order)
                 order.store_id = store_id
+        for order, column, message in deliveries.carrier_problems(orders):
+            self.error(order.first_line, column, message, order)
         lines = [line for order in orders for line in order.lines]
         products = catalog_bulk.product_refs({line.sku for line in lines})
         serials = {line.serial for line in lines if line.serial}
@@ -344,6 +359,7 @@ class OrdersImport:
         stored = sales_bulk.find_orders({(o.channel_id, o.external_id) for o in orders})
         without_hash = [s.id for s in stored.values() if not s.content_hash]
         computed = sales_bulk.stored_fingerprints(without_hash) if without_hash else {}
+        uses = deliveries.tracking_code_uses(orders)
         for order in orders:
             assert order.placed_at is not None
             fingerprint = sales_bulk.order_fingerprint(
@@ -357,10 +373,19 @@ class OrdersImport:
                 lines=[(i.sku, i.quantity, i.unit_price, i.serial, i.imei) for i in order.lines],
             )
             existing = stored.get((order.channel_id, order.external_id))
+            if order.tracking_code:
+                use = uses.get((order.carrier, order.tracking_code))
+                taken = deliveries.taken_by(use, existing.code if existing else None)
+                if taken:
+                    message = f"tracking code {order.tracking_code} of {order.carrier} is already used by {taken}"
+                    self.error(order.first_line, "tracking_code", message, order)
+                    continue
             if existing is None:
                 self._plan(order, fingerprint)
             elif (existing.content_hash or computed.get(existing.id)) == fingerprint:
                 self.result.unchanged += 1
+                if order.tracking_code and use is None:
+                    self.stored_deliveries.append((existing.code, order.carrier, order.tracking_code))
             else:
                 self.error(
                     order.first_line,
@@ -408,6 +433,12 @@ class OrdersImport:
                     item.unit_id = unit_ids[item.serial]
         plans = [plan for plan, _ in self.to_create]
         sales_bulk.create_orders(records=plans)
+        to_register = [(plan.code, o.carrier, o.tracking_code) for plan, o in self.to_create if o.tracking_code]
+        to_register += self.stored_deliveries
+        if to_register:
+            self.result.extra["shipments_created"] = register_imported_deliveries(
+                actor=self.actor, deliveries=to_register
+            )
         self.result.created = len(plans)
         self.result.rows_imported = sum(len(p.lines) for p in plans)
         self.result.extra["customers_created"] = len(missing)

@@ -18,7 +18,7 @@ from haumai.core.errors import FieldError, ValidationFailed
 from haumai.customers.models import Customer
 from haumai.events.services import record_event
 from haumai.inventory.models import Warehouse
-from haumai.returns import conf, policy, refunds
+from haumai.returns import conf, exchanges, policy, refunds
 from haumai.returns import logistics as returns_logistics
 from haumai.returns.models import (
     Condition,
@@ -269,9 +269,7 @@ def _warehouse(code: str | None) -> Warehouse | None:
         if found is None:
             raise refuse("warehouse", _("Unknown warehouse '%(code)s'") % {"code": wanted}, "unknown_warehouse")
         return found
-    return (
-        Warehouse.objects.filter(store__isnull=True).order_by("pk").first() or Warehouse.objects.order_by("pk").first()
-    )
+    return exchanges.default_warehouse()
 
 
 def create_return(
@@ -351,6 +349,11 @@ def create_return(
             if key and (existing := ReturnRequest.objects.filter(idempotency_key=key).first()):
                 return replayed(existing, asked), False
             checked = _check_lines(order, lines, reason, resolution, today or clock.today(), customer)
+            if origin == Origin.PORTAL and resolution == Resolution.EXCHANGE_OTHER:  # staff may choose any item
+                channel_id = order.channel_id if order is not None else None
+                returned = [exchanges.Returned(i.product, i.unit_price, channel_id) for i in checked]
+                quantity = sum(item.quantity for item in checked)
+                exchanges.check_replacement(sku=exchange_sku, returned=returned, warehouse=warehouse, quantity=quantity)
             overriding = _check_override(actor, checked, override_note)
             request = _write(
                 actor=actor,

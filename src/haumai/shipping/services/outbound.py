@@ -88,6 +88,31 @@ def register_outbound(
     With `promised_at` (the delivery date promised to the customer), lateness is watched too.
     """
     _require(actor)
+    return _register(
+        actor=actor, order_code=order_code, carrier_code=carrier_code, tracking_code=tracking_code,
+        promised_at=promised_at,
+    )  # fmt: skip
+
+
+def register_imported_deliveries(*, actor: Any, deliveries: list[tuple[str, str, str]]) -> int:
+    """Register the deliveries of imported orders, (order code, carrier, tracking code) each, as the API would.
+
+    The file was checked beforehand (known carrier, code not used by another order), so a refusal here means
+    something changed meanwhile and rolls the import back. The import's own permission covers the shipments;
+    `actor` may be None (the command line). Returns how many shipments were created.
+    """
+    created = 0
+    for order_code, carrier_code, tracking_code in deliveries:
+        registered = _register(
+            actor=actor, order_code=order_code, carrier_code=carrier_code, tracking_code=tracking_code
+        )
+        created += registered.created
+    return created
+
+
+def _register(
+    *, actor: Any, order_code: str, carrier_code: str, tracking_code: str, promised_at: dt.datetime | None = None
+) -> Registered:
     check_promise(promised_at)
     order, carrier, tracking = _clean(order_code, carrier_code, tracking_code)
     found = _existing(carrier, tracking, order)

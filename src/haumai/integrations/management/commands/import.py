@@ -29,7 +29,9 @@ class Command(BaseCommand):
             + "\n".join(lines)
             + "\n\ncustomers: each row needs a phone or an external_id; blank cells never erase stored values."
             + "\norders: one row per order line; rows with the same channel + external_id are one order;"
-            + "\n  a blank unit_price takes the product's price; unknown customers are created from the phone."
+            + "\n  a blank unit_price takes the product's price; unknown customers are created from the phone;"
+            + "\n  carrier + tracking_code (e.g. ghn, GHN-LX7Q2) register the order's delivery shipment, which the"
+            + "\n  carrier's webhooks then move (a code already used by another order is a problem of that row)."
             + "\ndates: dd/mm/yyyy or yyyy-mm-dd (times hh:mm[:ss], Vietnam time); amounts: whole VND."
             + "\nexit status: 0 when imported (or dry run passed), 1 when the file is rejected."
         )

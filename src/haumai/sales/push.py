@@ -10,8 +10,10 @@ from haumai.sales.schemas import OrderIn
 from haumai.shipping.services.outbound import DeliveryInput, push_order_with_delivery
 
 
-def push_order(*, actor: Any, payload: OrderIn, actor_label: str = "") -> tuple[Order, bool]:
-    """Store the order (idempotent by channel + external id) and, with a delivery, its watched shipment."""
+def push_order(*, actor: Any, payload: OrderIn, actor_label: str = "", signed: bool = False) -> tuple[Order, bool]:
+    """Store the order (idempotent by channel + external id) and, with a delivery, its watched shipment.
+
+    `signed`: a system caller whose request signature was checked (the order webhook; `actor` is None)."""
     arguments: dict[str, Any] = {
         "actor": actor,
         "channel_code": payload.channel,
@@ -31,5 +33,6 @@ def push_order(*, actor: Any, payload: OrderIn, actor_label: str = "") -> tuple[
         actor=actor,
         push=lambda: services.upsert_order(**arguments),
         delivery=DeliveryInput(**payload.delivery.model_dump()),
+        signed=signed,
     )
     return order, created

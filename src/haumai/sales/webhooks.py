@@ -66,7 +66,7 @@ def order_webhook(request: HttpRequest) -> JsonResponse:
     except ValidationError as exc:
         return _error(422, "validation_failed", _("Some fields are invalid"), _fields(exc))
     try:
-        order, created = push.push_order(actor=None, payload=payload, actor_label=ACTOR_LABEL)
+        order, created = push.push_order(actor=None, payload=payload, actor_label=ACTOR_LABEL, signed=True)
     except DomainError as exc:
         fields = [{"field": e.field, "message": e.message, "code": e.code} for e in exc.errors]
         return _error(exc.status, exc.code, exc.message, fields)

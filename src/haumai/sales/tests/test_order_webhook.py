@@ -107,3 +107,21 @@ def test_parallel_deliveries_of_one_order_store_it_once(shopee: Any, products: A
         thread.join()
     assert sorted(statuses) == [200] * (workers - 1) + [201]
     assert Order.objects.count() == 1 and OrderLine.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_order_with_its_delivery_gets_its_watched_shipment_without_a_staff_permission(
+    shopee: Any, products: Any
+) -> None:
+    from haumai.shipping.models import Shipment
+
+    body = {**order_body(), "delivery": {"carrier": "ghn", "tracking_code": "GHN-HOOK-1"}}
+    answer = send(body)
+    assert answer.status_code == 201, answer.content
+    shipment = Shipment.objects.get()
+    assert (shipment.reference, shipment.tracking_code) == (answer.json()["code"], "GHN-HOOK-1")
+    again = send(body)  # the platform's retry: the same order, still one shipment
+    assert again.status_code == 200 and Shipment.objects.count() == 1
+    taken = send({**order_body(), "external_id": "SHOPEE-OTHER", "delivery": {"carrier": "ghn",
+                                                                             "tracking_code": "GHN-HOOK-1"}})
+    assert taken.status_code in (409, 422) and Order.objects.count() == 1  # a code of another order: nothing stored

@@ -155,21 +155,24 @@ class DeliveryInput:
 
 
 def push_order_with_delivery(
-    *, actor: Any, push: Callable[[], tuple[Any, bool]], delivery: DeliveryInput
+    *, actor: Any, push: Callable[[], tuple[Any, bool]], delivery: DeliveryInput, signed: bool = False
 ) -> tuple[Any, bool, Registered]:
     """Store an order (`push`, e.g. sales.services.upsert_order) and register its delivery, all or nothing.
 
     A tracking code already used by another order, an unknown carrier or a bad promise refuses the whole
-    push: the order is not stored either, so a retried push with the right code is a first push.
+    push: the order is not stored either, so a retried push with the right code is a first push. `signed`:
+    the caller is a system whose request signature was checked (the order webhook), not a staff member, so
+    no permission is asked of `actor` (None).
     """
-    _require(actor)
+    if not signed:
+        _require(actor)
     check_promise(delivery.promised_at, field="delivery.promised_at")
     if not TRACKING_CODE.match((delivery.tracking_code or "").strip()):
         message = _("A tracking code is 3 to 60 letters, digits, dots, dashes or underscores.")
         raise _invalid("delivery.tracking_code", message, "invalid")
     with transaction.atomic():
         order, created = push()
-        registered = register_outbound(
+        registered = _register(
             actor=actor, order_code=order.code, carrier_code=delivery.carrier,
             tracking_code=delivery.tracking_code, promised_at=delivery.promised_at,
         )  # fmt: skip

@@ -42,7 +42,7 @@ from haumai.loyalty.models import (
     VoucherCampaign,
     VoucherRedemption,
 )
-from haumai.payments.models import Payment
+from haumai.payments.models import Payment, StoreCreditEntry
 from haumai.repairs.models import (
     Appointment,
     AppointmentSlot,
@@ -69,6 +69,10 @@ BOOKING = (MaintenanceRecord, MaintenanceSchedule, OnSiteVisit, Appointment, App
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 11, 22, 3, 30, tzinfo=dt.UTC)
+
+# Deleted first by the resets below (store credit and cashback point at customers and orders).
+LOYALTY = (Cashback, StoreCreditEntry, VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry,
+           Membership)  # fmt: skip
 
 
 def run_demo(*args: str) -> str:
@@ -199,7 +203,7 @@ def test_same_seed_gives_identical_data_after_a_reset() -> None:
     run_demo("--customers", "120", "--seed", "5")
     first = fingerprint()
     # Empty the database again (demo rows, code counters); reference data stays and is reused.
-    loyalty = (Cashback, VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
+    loyalty = LOYALTY
     demo_models = (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine)
     demo_models = (*demo_models, Shipment, Order, TransferLine, Transfer, ChannelStock, ChannelAllocation)
     DispositionRule.objects.all().delete()
@@ -251,7 +255,7 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
     with clock.frozen(NOW):
         seed_demo(customers=2_100, seed=9, workers=2, out=lambda line: None)
     parallel = fingerprint()
-    loyalty = (Cashback, VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
+    loyalty = LOYALTY
     demo_models = (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine)
     demo_models = (*demo_models, Shipment, Order, TransferLine, Transfer, ChannelStock, ChannelAllocation)
     DispositionRule.objects.all().delete()
@@ -270,7 +274,7 @@ def test_worker_processes_write_the_same_data_as_one_process() -> None:
 def test_rerun_after_deleting_customers_continues_the_serial_numbers() -> None:
     run_demo("--customers", "60")
     serials = set(Unit.objects.values_list("serial", flat=True))
-    loyalty = (Cashback, VoucherRedemption, Voucher, VoucherCampaign, PointsAllocation, PointsEntry, Membership)
+    loyalty = LOYALTY
     for model in (*loyalty, GoodwillRequest, Ticket, *BOOKING, *REPAIRS, Claim, Warranty, Event, Payment, OrderLine,
                   Shipment, Order, Identity, Address, Consent, Customer):  # fmt: skip
         model.objects.all().delete()

@@ -98,6 +98,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for kind, label in (("orders", _("Orders")), ("returns", _("Returns")), ("claims", _("Warranty claims")))
         ],
         "forecast_by": forecast_by,
+        # Each table's grouping, carried by every form on the page so one choice does not reset the others.
+        "groupings": {"support_by": support_by, "claims_by": claims_by, "carriers_by": carriers_by,
+                      "forecast_by": forecast_by},
         "forecast_by_options": tables.FORECAST_BY,
         "since": first.isoformat(),
         "until": last.isoformat(),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from haumai.console.forms import errors_onto_form
 from haumai.core.errors import DomainError, NotFound
 from haumai.loyalty import forms, selectors
 from haumai.loyalty.models import VoucherCampaign
@@ -54,11 +55,7 @@ def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
                 ),
             )  # fmt: skip
         except DomainError as exc:
-            for error in exc.errors:
-                field = {"starts_at": "starts_on", "ends_at": "ends_on"}.get(error.field, error.field)
-                form.add_error(field if field in form.fields else None, error.message)
-            if not exc.errors:
-                form.add_error(None, exc.message)
+            errors_onto_form(form, exc, forms.CAMPAIGN_FIELDS)
         else:
             messages.success(request, _("Campaign %(code)s saved") % {"code": campaign.code})
             return redirect("loyalty:campaign", code=campaign.code)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from haumai.catalog.models import Category
 from haumai.catalog.selectors import product_by_sku
+from haumai.console.forms import errors_onto_form
 from haumai.core.errors import DomainError, NotFound
 from haumai.core.paging import page_number, page_of
 from haumai.loyalty import conf, forms, selectors
@@ -63,11 +64,7 @@ def rule_new(request: HttpRequest) -> HttpResponse:
                 ),
             )  # fmt: skip
         except DomainError as exc:
-            for error in exc.errors:
-                field = FIELD_OF.get(error.field, error.field)
-                form.add_error(field if field in form.fields else None, error.message)
-            if not exc.errors:
-                form.add_error(None, exc.message)
+            errors_onto_form(form, exc, FIELD_OF)
         else:
             messages.success(request, _("Cashback rule “%(name)s” created") % {"name": rule.name})
             return redirect("loyalty:cashback_rules")

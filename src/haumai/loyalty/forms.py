@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from haumai.loyalty.models import CampaignPurpose, CodeKind, DiscountKind, RuleScope
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+# A campaign service names its dates starts_at/ends_at; the campaign forms ask for days (starts_on/ends_on).
+CAMPAIGN_FIELDS = {"starts_at": "starts_on", "ends_at": "ends_on"}
 
 
 class AdjustmentForm(forms.Form):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from haumai.console.forms import errors_onto_form
 from haumai.core.errors import DomainError, NotFound
 from haumai.core.paging import page_number, page_of
 from haumai.customers.selectors import customer_by_code
@@ -125,11 +126,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except DomainError as exc:
-            for error in exc.errors:
-                field = {"starts_at": "starts_on", "ends_at": "ends_on"}.get(error.field, error.field)
-                form.add_error(field if field in form.fields else None, error.message)
-            if not exc.errors:
-                form.add_error(None, exc.message)
+            errors_onto_form(form, exc, forms.CAMPAIGN_FIELDS)
         else:
             messages.success(request, _("Campaign %(code)s created") % {"code": campaign.code})
             return redirect("loyalty:campaign", code=campaign.code)

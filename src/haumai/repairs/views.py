@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haumai.accounts.selectors import shown_phone
+from haumai.console.forms import errors_onto_form
 from haumai.console.timeline import build_timeline, readable
 from haumai.core.errors import DomainError, NotFound
 from haumai.core.paging import page_number, page_of
@@ -264,14 +265,6 @@ class IntakeForm(forms.Form):
         field.choices = [(c.code, c.name) for c in selectors.service_centers(kind="own")]
 
 
-def _apply_errors(form: forms.Form, exc: DomainError) -> None:
-    if not exc.errors:
-        form.add_error(None, exc.message)
-    for error in exc.errors:
-        field = error.field.split(".")[0]
-        form.add_error(field if field in form.fields else None, error.message)
-
-
 def _owner_code(serial: str) -> str:
     from haumai.warranty import selectors as warranty_selectors
 
@@ -324,7 +317,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     ticket_code=data["ticket"],
                 )
             except DomainError as exc:
-                _apply_errors(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(request, _("Unit received: repair %(code)s") % {"code": order.code})
                 return redirect("repairs:receipt", code=order.code)

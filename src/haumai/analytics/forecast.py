@@ -130,8 +130,8 @@ def weekly(
     for row in _records(kind, start_of(first_monday), start_of(this_monday), by):
         week = row["week"]
         day = local_day(week) if isinstance(week, dt.datetime) else week
-        group = row["group"] or ""
-        counts.setdefault(group, {})[day] = counts.get(group, {}).get(day, 0) + row["n"]
+        per_week = counts.setdefault(row["group"] or "", {})  # no province/category and an empty one: one row
+        per_week[day] = per_week.get(day, 0) + row["n"]
     weeks = [first_monday + dt.timedelta(weeks=k) for k in range(HISTORY_WEEKS)]
     result = []
     for province, per_week in counts.items():
